@@ -1,0 +1,14 @@
+"""Klantbewust: page setup and navigation only. The pages live in views/."""
+
+import streamlit as st
+
+from ui.common import PAGE_QUESTIONNAIRE, PAGE_RESULTS, PAGE_START, language_switch, tr
+
+st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", layout="wide")
+language_switch()
+navigation = st.navigation([
+    st.Page(PAGE_START, title=tr("nav.start"), icon=":material/home:", url_path="start", default=True),
+    st.Page(PAGE_QUESTIONNAIRE, title=tr("nav.questionnaire"), icon=":material/checklist:", url_path="vragenlijst"),
+    st.Page(PAGE_RESULTS, title=tr("nav.results"), icon=":material/radar:", url_path="resultaten"),
+])
+navigation.run()

@@ -1,0 +1,110 @@
+"""The one module that owns the database connection.
+
+- URL from KLANTBEWUST_DATABASE_URL; default a SQLite file `data/klantbewust.sqlite` next to app.py.
+- SQLite: WAL journal, a busy timeout, foreign keys on; every write transaction starts with
+  BEGIN IMMEDIATE, so two writers queue instead of failing halfway with "database is locked".
+  Reads use their own engine with ordinary (deferred) transactions and never block writers.
+- PostgreSQL (postgresql+psycopg://...) runs the same code.
+- Alembic migrations run on open, so an existing database is upgraded in place.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+ENV_URL = "KLANTBEWUST_DATABASE_URL"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "klantbewust.sqlite"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def database_url() -> str:
+    return os.environ.get(ENV_URL) or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def _sqlite_engine(url: str, begin_statement: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (the driver's own BEGIN is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql(begin_statement)
+
+    return engine
+
+
+class Database:
+    """Engines and sessions for one database URL. Use `write()` for changes and `read()` for queries."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True):
+        self.url = url or database_url()
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            path = self.url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.write_engine = _sqlite_engine(self.url, "BEGIN IMMEDIATE")
+            self.read_engine = _sqlite_engine(self.url, "BEGIN")
+        else:
+            self.write_engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+            self.read_engine = self.write_engine
+        self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        if migrate:
+            self.migrate()
+
+    def migrate(self, revision: str = "head") -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        with self.write_engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one write transaction (BEGIN IMMEDIATE on SQLite); commits on success."""
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read_sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()
+
+
+_databases: dict[str, Database] = {}
+_lock = threading.Lock()
+
+
+def get_database(url: str | None = None) -> Database:
+    """One shared `Database` per URL for the whole process (migrated once)."""
+    url = url or database_url()
+    with _lock:
+        if url not in _databases:
+            _databases[url] = Database(url)
+        return _databases[url]

@@ -1,0 +1,97 @@
+"""Database tables (SQLAlchemy 2.x declarative). Only `assessment.db` and `assessment.service` use them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always read back as an aware datetime (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(timezone.utc) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    name_key: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)  # casefolded, for uniqueness
+    org_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    size_class: Mapped[str] = mapped_column(String(40), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class AssessmentRow(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "period", "questionnaire_id", name="uq_assessment_period"),
+        CheckConstraint("status IN ('draft', 'final')", name="ck_assessment_status"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False,
+                                                 index=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    period: Mapped[str] = mapped_column(String(40), nullable=False)
+    questionnaire_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    questionnaire_version: Mapped[str] = mapped_column(String(20), nullable=False)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finalised_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class AnswerRow(Base):
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "question_id", name="uq_answer_question"),
+        CheckConstraint("level IS NULL OR (level >= 1 AND level <= 5)", name="ck_answer_level"),
+        CheckConstraint("non_score IS NULL OR non_score IN ('nvt', 'weetniet')", name="ck_answer_non_score"),
+        CheckConstraint("level IS NULL OR non_score IS NULL", name="ck_answer_one_value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False,
+                                               index=True)
+    question_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    non_score: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    answered_by: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class TargetRow(Base):
+    __tablename__ = "targets"
+    __table_args__ = (CheckConstraint("level >= 1 AND level <= 5", name="ck_target_level"),)
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    dimension_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, nullable=False)
+    set_by: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -1,0 +1,213 @@
+"""Pydantic models of a questionnaire file.
+
+A questionnaire is data: competencies -> dimensions -> questions, each question with five anchored
+level descriptors, plus an action library per dimension and the frameworks that tags refer to.
+Every check that can be made when a file is loaded is made here, so the rest of the code can trust
+the model.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+LANGUAGES = ("nl", "en")
+LEVELS = (1, 2, 3, 4, 5)
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+SEMVER_PATTERN = r"^\d+\.\d+(\.\d+)?$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LocalizedText(_Strict):
+    """The same text in Dutch and English; both are required and may not be empty."""
+
+    nl: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    @field_validator("nl", "en")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("blank_text", "text is empty")
+        return value.strip()
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.nl
+
+
+class FrameworkItem(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: LocalizedText
+
+
+class Framework(_Strict):
+    """A reference framework that questions are tagged with (e.g. Gouden Oor areas, ISO 10002)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: LocalizedText
+    items: list[FrameworkItem] = Field(min_length=1)
+
+
+class ScaleLevel(_Strict):
+    level: int = Field(ge=1, le=5)
+    label: LocalizedText
+    description: LocalizedText
+
+
+class Scale(_Strict):
+    """Levels 1-5 plus the two non-scores n.v.t. and weet niet."""
+
+    levels: list[ScaleLevel] = Field(min_length=5, max_length=5)
+    not_applicable: LocalizedText
+    dont_know: LocalizedText
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_one_to_five(cls, levels: list[ScaleLevel]) -> list[ScaleLevel]:
+        if [lv.level for lv in levels] != list(LEVELS):
+            raise PydanticCustomError("scale_levels", "the scale must list levels 1 to 5 in order")
+        return levels
+
+
+class ScoringRules(_Strict):
+    stage_rule: Literal["average", "gating"] = "average"
+    min_coverage: float = Field(default=0.5, gt=0, le=1)
+
+
+class ImprovementAction(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    from_level: int = Field(ge=1, le=4, description="the step from this level to the next one")
+    title: LocalizedText
+    description: LocalizedText
+    kpi: LocalizedText
+
+
+class Question(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    text: LocalizedText
+    help: LocalizedText
+    levels: list[LocalizedText] = Field(min_length=5, max_length=5)
+    weight: float = Field(default=1.0, gt=0)
+    tags: list[str] = Field(default_factory=list)
+
+    def descriptor(self, level: int, lang: str) -> str:
+        return self.levels[level - 1].get(lang)
+
+
+class Dimension(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: LocalizedText
+    description: LocalizedText
+    questions: list[Question] = Field(min_length=1)
+    actions: list[ImprovementAction] = Field(default_factory=list)
+
+    def actions_for_step(self, from_level: int) -> list[ImprovementAction]:
+        return [a for a in self.actions if a.from_level == from_level]
+
+
+class Competency(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    title: LocalizedText
+    description: LocalizedText
+    dimensions: list[Dimension] = Field(min_length=1)
+
+
+class Questionnaire(_Strict):
+    id: str = Field(pattern=ID_PATTERN)
+    version: str = Field(pattern=SEMVER_PATTERN)
+    title: LocalizedText
+    description: LocalizedText
+    basis: LocalizedText = Field(description="what the questionnaire is based on; never a certification claim")
+    scale: Scale
+    scoring: ScoringRules = ScoringRules()
+    frameworks: list[Framework] = Field(default_factory=list)
+    competencies: list[Competency] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique_and_references_resolve(self) -> "Questionnaire":
+        seen: dict[str, str] = {}
+
+        def claim(identifier: str, where: str) -> None:
+            if identifier in seen:
+                raise PydanticCustomError(
+                    "duplicate_id",
+                    "id '{id}' at {where} is already used at {first}",
+                    {"id": identifier, "where": where, "first": seen[identifier]},
+                )
+            seen[identifier] = where
+
+        known_tags = {f"{fw.id}:{item.id}" for fw in self.frameworks for item in fw.items}
+        for ci, comp in enumerate(self.competencies):
+            claim(comp.id, f"competencies[{ci}]")
+            for di, dim in enumerate(comp.dimensions):
+                claim(dim.id, f"competencies[{ci}].dimensions[{di}]")
+                for qi, question in enumerate(dim.questions):
+                    where = f"competencies[{ci}].dimensions[{di}].questions[{qi}]"
+                    claim(question.id, where)
+                    for ti, tag in enumerate(question.tags):
+                        if tag not in known_tags:
+                            raise PydanticCustomError(
+                                "unknown_reference",
+                                "{where}.tags[{index}]: '{tag}' is not an item of any framework in this file",
+                                {"where": where, "index": ti, "tag": tag},
+                            )
+                for ai, action in enumerate(dim.actions):
+                    claim(action.id, f"competencies[{ci}].dimensions[{di}].actions[{ai}]")
+        for fi, fw in enumerate(self.frameworks):
+            item_ids = [item.id for item in fw.items]
+            duplicates = sorted({i for i in item_ids if item_ids.count(i) > 1})
+            if duplicates:
+                raise PydanticCustomError(
+                    "duplicate_id",
+                    "id '{id}' at {where} is already used at {first}",
+                    {"id": duplicates[0], "where": f"frameworks[{fi}].items", "first": f"frameworks[{fi}].items"},
+                )
+        return self
+
+    # --- convenient views -------------------------------------------------------------------
+    @property
+    def key(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    def dimensions(self) -> list[Dimension]:
+        return [dim for comp in self.competencies for dim in comp.dimensions]
+
+    def questions(self) -> list[Question]:
+        return [q for dim in self.dimensions() for q in dim.questions]
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for dim in self.dimensions():
+            if dim.id == dimension_id:
+                return dim
+        raise KeyError(dimension_id)
+
+    def competency_of(self, dimension_id: str) -> Competency:
+        for comp in self.competencies:
+            if any(dim.id == dimension_id for dim in comp.dimensions):
+                return comp
+        raise KeyError(dimension_id)
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions():
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def framework_item_title(self, tag: str, lang: str) -> str:
+        fw_id, _, item_id = tag.partition(":")
+        for fw in self.frameworks:
+            if fw.id == fw_id:
+                for item in fw.items:
+                    if item.id == item_id:
+                        return item.title.get(lang)
+        return tag
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version))

@@ -1,0 +1,60 @@
+"""Shared fixtures: the small test questionnaire, the shipped questionnaire, and databases.
+
+Storage tests run on SQLite always, and on PostgreSQL when KLANTBEWUST_TEST_POSTGRES_URL is set
+(`.ci/run` starts a throwaway PostgreSQL server and sets it, so CI always runs both).
+"""
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assessment.db import Database  # noqa: E402
+from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+POSTGRES_ENV = "KLANTBEWUST_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def mini():
+    return load_questionnaire(FIXTURES / "mini.yaml")
+
+
+@pytest.fixture(scope="session")
+def zelfscan():
+    return load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.0.yaml")
+
+
+def _backends():
+    yield pytest.param("sqlite", id="sqlite")
+    yield pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(
+        not os.environ.get(POSTGRES_ENV), reason=f"{POSTGRES_ENV} not set (CI sets it)"))
+
+
+@pytest.fixture(params=list(_backends()))
+def db(request, tmp_path):
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'test.sqlite'}")
+        yield database
+        database.dispose()
+        return
+    # a fresh database per test on the PostgreSQL server
+    from sqlalchemy import create_engine, text
+    server_url = os.environ[POSTGRES_ENV]
+    name = f"kb_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = server_url.rsplit("/", 1)[0] + f"/{name}"
+    database = Database(url)
+    yield database
+    database.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,0 +1,171 @@
+"""Storage through the service layer, on SQLite and (in CI) on a real PostgreSQL server."""
+
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from assessment import service
+from assessment.db import Database
+from assessment.models import Base
+
+
+@pytest.fixture
+def organisation(db):
+    return service.create_organisation(db, name="Gemeente Voorbeeld", org_type="gemeente", size_class="inw-50-100k")
+
+
+@pytest.fixture
+def assessment(db, organisation, mini):
+    return service.create_assessment(db, organisation_id=organisation.id, period="2026", questionnaire=mini)
+
+
+def test_migrations_build_exactly_the_model_schema(db):
+    with db.write_engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert differences == []
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'wal.sqlite'}")
+    with database.read() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert session.execute(text("PRAGMA busy_timeout")).scalar() == 30000
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    database.dispose()
+
+
+def test_existing_data_survives_reopening_and_migration(tmp_path, mini):
+    url = f"sqlite:///{tmp_path / 'keep.sqlite'}"
+    first = Database(url)
+    org = service.create_organisation(first, name="Waterschap Test", org_type="waterschap", size_class="fte-lt-250")
+    kept = service.create_assessment(first, organisation_id=org.id, period="2025", questionnaire=mini)
+    service.save_answer(first, assessment_id=kept.id, question_id="d1-1", value=3)
+    first.dispose()
+    second = Database(url)  # runs the migrations again: a no-op that must keep everything
+    assert service.get_answers(second, assessment_id=kept.id)["d1-1"].value == 3
+    assert inspect(second.write_engine).has_table("alembic_version")
+    second.dispose()
+
+
+def test_organisation_rules(db, organisation):
+    assert service.list_organisations(db) == [organisation]
+    with pytest.raises(service.InputError) as duplicate:
+        service.create_organisation(db, name="  gemeente voorbeeld ", org_type="gemeente", size_class="inw-lt-20k")
+    assert (duplicate.value.code, duplicate.value.field) == ("organisation_exists", "name")
+    with pytest.raises(service.InputError) as empty:
+        service.create_organisation(db, name="   ", org_type="gemeente", size_class="inw-lt-20k")
+    assert empty.value.code == "required"
+    with pytest.raises(service.InputError) as wrong_size:
+        service.create_organisation(db, name="Provincie X", org_type="provincie", size_class="inw-lt-20k")
+    assert wrong_size.value.field == "size_class"
+    assert len(service.list_organisations(db)) == 1  # nothing half-written
+
+
+def test_assessment_records_questionnaire_and_period(db, organisation, assessment, mini):
+    assert (assessment.questionnaire_id, assessment.questionnaire_version) == ("mini", "0.1")
+    assert assessment.status == "draft" and assessment.year == 2026
+    assert service.get_assessment(db, assessment.id) == assessment
+    assert service.get_assessment(db, "not-an-id") is None
+    with pytest.raises(service.InputError) as twice:
+        service.create_assessment(db, organisation_id=organisation.id, period="2026", questionnaire=mini)
+    assert twice.value.code == "assessment_exists"
+    with pytest.raises(service.InputError) as bad_period:
+        service.create_assessment(db, organisation_id=organisation.id, period="volgend jaar", questionnaire=mini)
+    assert bad_period.value.code == "invalid_period"
+    half = service.create_assessment(db, organisation_id=organisation.id, period="2027-h1", questionnaire=mini)
+    assert half.period == "2027-H1" and half.year == 2027
+    assert [a.period for a in service.list_assessments(db, organisation_id=organisation.id)] == ["2027-H1", "2026"]
+
+
+def test_answers_levels_non_scores_and_comments(db, assessment):
+    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=4, answered_by="Anna")
+    service.save_comment(db, assessment_id=assessment.id, question_id="d1-1", comment="Zie jaarverslag 2025",
+                         answered_by="Bram")
+    service.save_answer(db, assessment_id=assessment.id, question_id="d1-2", value="nvt")
+    service.save_answer(db, assessment_id=assessment.id, question_id="d1-3", value="weetniet")
+    service.save_comment(db, assessment_id=assessment.id, question_id="d2-1", comment="Nog navragen")
+    answers = service.get_answers(db, assessment_id=assessment.id)
+    assert answers["d1-1"].value == 4 and answers["d1-1"].comment == "Zie jaarverslag 2025"
+    assert answers["d1-1"].answered_by == "Bram"
+    assert answers["d1-2"].value == "nvt" and answers["d1-3"].value == "weetniet"
+    assert answers["d2-1"].value is None and answers["d2-1"].comment == "Nog navragen"
+    assert service.answer_values(answers) == {"d1-1": 4, "d1-2": "nvt", "d1-3": "weetniet"}
+    assert service.count_answers(db, assessment_id=assessment.id) == 3
+    # changing the level keeps the comment; clearing keeps it too
+    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=2)
+    service.clear_answer(db, assessment_id=assessment.id, question_id="d1-1")
+    cleared = service.get_answers(db, assessment_id=assessment.id)["d1-1"]
+    assert cleared.value is None and cleared.comment == "Zie jaarverslag 2025"
+    for bad in (0, 6, "maybe", True, 2.5):
+        with pytest.raises(service.InputError):
+            service.save_answer(db, assessment_id=assessment.id, question_id="d1-4", value=bad)
+    with pytest.raises(service.InputError) as too_long:
+        service.save_comment(db, assessment_id=assessment.id, question_id="d1-4", comment="x" * 5001)
+    assert too_long.value.code == "too_long"
+    assert "d1-4" not in service.get_answers(db, assessment_id=assessment.id)
+
+
+def test_targets(db, assessment):
+    service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=4)
+    service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=5)
+    service.set_target(db, assessment_id=assessment.id, dimension_id="d2", level=3)
+    assert service.get_targets(db, assessment_id=assessment.id) == {"d1": 5, "d2": 3}
+    service.set_target(db, assessment_id=assessment.id, dimension_id="d2", level=None)
+    assert service.get_targets(db, assessment_id=assessment.id) == {"d1": 5}
+    with pytest.raises(service.InputError):
+        service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=6)
+
+
+def test_final_assessment_is_read_only(db, assessment):
+    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=3)
+    final = service.finalise_assessment(db, assessment_id=assessment.id, finalised_by="Directeur")
+    assert final.is_final and final.finalised_at is not None and final.finalised_by == "Directeur"
+    for write in (
+        lambda: service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=5),
+        lambda: service.save_comment(db, assessment_id=assessment.id, question_id="d1-1", comment="later"),
+        lambda: service.clear_answer(db, assessment_id=assessment.id, question_id="d1-1"),
+        lambda: service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=4),
+        lambda: service.finalise_assessment(db, assessment_id=assessment.id),
+    ):
+        with pytest.raises(service.AssessmentIsFinal):
+            write()
+    answer = service.get_answers(db, assessment_id=assessment.id)["d1-1"]
+    assert answer.value == 3 and answer.comment == ""
+    assert service.get_targets(db, assessment_id=assessment.id) == {}
+
+
+def test_two_concurrent_writers_lose_nothing(db, assessment, mini):
+    """Two people fill in the same assessment at the same moment: every answer and comment arrives."""
+    questions = [q.id for q in mini.questions()]
+    errors = []
+    barrier = threading.Barrier(2)
+
+    def writer(person: str, level: int):
+        try:
+            barrier.wait()
+            for round_ in range(5):
+                for qid in questions:
+                    if person == "levels":
+                        service.save_answer(db, assessment_id=assessment.id, question_id=qid, value=level,
+                                            answered_by=person)
+                    else:
+                        service.save_comment(db, assessment_id=assessment.id, question_id=qid,
+                                             comment=f"bewijs {qid} ronde {round_}", answered_by=person)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=("levels", 4)), threading.Thread(target=writer, args=("notes", 0))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    answers = service.get_answers(db, assessment_id=assessment.id)
+    assert sorted(answers) == sorted(questions)
+    for qid in questions:
+        assert answers[qid].value == 4, qid  # the level writer's value survived the comment writer
+        assert answers[qid].comment == f"bewijs {qid} ronde 4", qid  # and the comments survived the levels

@@ -1,0 +1,37 @@
+"""Headless screenshots of the app's pages (Debian's Chromium via Playwright), for looking at what we build.
+
+    python tools/screenshots.py http://localhost:8501 out/ "start?lang=nl" "vragenlijst?a=...&lang=en" ...
+
+Each path is shot at laptop (1366 px) and projector (1920 px) width.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WIDTHS = {"laptop": (1366, 800), "projector": (1920, 1080)}
+
+
+def main(base: str, out: str, paths: list[str]) -> None:
+    Path(out).mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name, (width, height) in WIDTHS.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for path in paths:
+                page.goto(f"{base}/{path}")
+                page.wait_for_selector("[data-testid='stApp']")
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(3000)
+                slug = path.replace("?", "_").replace("&", "_").replace("=", "-")[:60]
+                page.screenshot(path=f"{out}/{slug}_{name}.png", full_page=True)
+            page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])

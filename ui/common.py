@@ -1,0 +1,151 @@
+"""Streamlit helpers shared by the pages: language, database, questionnaires, the assessment in the URL.
+
+This is the only package besides `views/` and `app.py` that imports streamlit.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from assessment import service
+from assessment.db import Database, get_database
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from questionnaires.loader import Catalog, QuestionnaireProblem, discover
+from questionnaires.model import Questionnaire
+
+PARAM_ASSESSMENT = "a"
+PARAM_DIMENSION = "dim"
+PARAM_LANGUAGE = "lang"
+PAGE_START = "views/start.py"
+PAGE_QUESTIONNAIRE = "views/questionnaire.py"
+PAGE_RESULTS = "views/results.py"
+
+
+# --- language --------------------------------------------------------------------------------------
+
+def lang() -> str:
+    """The UI language: from the URL (so a refresh keeps it), else the session, else Dutch."""
+    chosen = st.query_params.get(PARAM_LANGUAGE) or st.session_state.get("lang") or DEFAULT_LANGUAGE
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def tr(key: str, **params) -> str:
+    return t(key, lang(), **params)
+
+
+def _on_language_change() -> None:
+    chosen = "en" if st.session_state["language_switch"] == "English" else "nl"
+    st.session_state["lang"] = chosen
+    st.query_params[PARAM_LANGUAGE] = chosen
+
+
+def language_switch() -> None:
+    current = lang()
+    st.session_state["lang"] = current
+    if st.query_params.get(PARAM_LANGUAGE) != current:
+        st.query_params[PARAM_LANGUAGE] = current
+    st.session_state["language_switch"] = "English" if current == "en" else "Nederlands"
+    st.sidebar.segmented_control(
+        t("app.language", current), ["Nederlands", "English"], key="language_switch",
+        on_change=_on_language_change,
+    )
+
+
+# --- shared resources ------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _database(url: str | None) -> Database:
+    return get_database(url)
+
+
+def database() -> Database:
+    return _database(None)
+
+
+@st.cache_resource(show_spinner=False, ttl=60)
+def catalog() -> Catalog:
+    return discover()
+
+
+def questionnaire_for(assessment: service.Assessment) -> Questionnaire | None:
+    return catalog().get(assessment.questionnaire_id, assessment.questionnaire_version)
+
+
+def problem_text(problem: QuestionnaireProblem) -> str:
+    key = f"qproblem.{problem.code}"
+    from i18n import has
+    what = tr(key, **{k: v for k, v in problem.params.items()}) if has(key) else problem.detail
+    where = tr("qproblem.where", location=problem.location) if problem.location else ""
+    return tr("qproblem.message", file=problem.file, where=where, what=what)
+
+
+def show_catalog_problems() -> None:
+    for problem in catalog().problems:
+        st.warning(problem_text(problem), icon=":material/error:")
+
+
+def input_error_text(error: service.InputError) -> str:
+    field = tr(f"field.{error.field}")
+    return tr(f"error.{error.code}", field=field, **error.params)
+
+
+# --- the assessment in the URL ---------------------------------------------------------------------
+
+def current_assessment() -> service.Assessment | None:
+    """The assessment named in the URL (or, after in-app navigation, in the session); kept in both."""
+    assessment_id = st.query_params.get(PARAM_ASSESSMENT) or st.session_state.get("assessment_id")
+    if not assessment_id:
+        return None
+    assessment = service.get_assessment(database(), assessment_id)
+    if assessment is None:
+        st.error(tr("assessment.not_found"), icon=":material/search_off:")
+        st.session_state.pop("assessment_id", None)
+        return None
+    st.session_state["assessment_id"] = assessment.id
+    if st.query_params.get(PARAM_ASSESSMENT) != assessment.id:
+        st.query_params[PARAM_ASSESSMENT] = assessment.id
+    return assessment
+
+
+def go_to(page: str, assessment_id: str | None = None, **extra: str) -> None:
+    params = {PARAM_LANGUAGE: lang()}
+    if assessment_id:
+        params[PARAM_ASSESSMENT] = assessment_id
+        st.session_state["assessment_id"] = assessment_id
+    params.update(extra)
+    st.switch_page(page, query_params=params)
+
+
+def require_assessment() -> tuple[service.Assessment, Questionnaire] | None:
+    """The current assessment and its questionnaire, or a message with a way back to Start."""
+    assessment = current_assessment()
+    if assessment is None:
+        st.info(tr("assessment.none_chosen"), icon=":material/info:")
+        if st.button(tr("nav.to_start"), icon=":material/home:"):
+            go_to(PAGE_START)
+        return None
+    questionnaire = questionnaire_for(assessment)
+    if questionnaire is None:
+        st.error(tr("assessment.questionnaire_missing", key=assessment.questionnaire_key))
+        show_catalog_problems()
+        return None
+    return assessment, questionnaire
+
+
+def assessment_header(assessment: service.Assessment, questionnaire: Questionnaire) -> None:
+    status = tr("status.final") if assessment.is_final else tr("status.draft")
+    st.caption(tr("assessment.header", organisation=escape_md(assessment.organisation_name),
+                  period=assessment.period, questionnaire=questionnaire.title.get(lang()),
+                  version=questionnaire.version, status=status))
+
+
+# --- safe text -------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escape_md(text: str) -> str:
+    """User text inside markdown: shown literally, never as markup, links, images or HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", text or "")

@@ -1,0 +1,190 @@
+"""Vragenlijst: one dimension at a time; every answer and comment is saved the moment it is given."""
+
+from datetime import datetime
+
+import streamlit as st
+
+from assessment import service
+from i18n import format_percent
+from scoring.engine import DONT_KNOW, NOT_APPLICABLE
+from ui.common import (PAGE_RESULTS, PARAM_DIMENSION, assessment_header, database, go_to, input_error_text, lang,
+                       require_assessment, tr)
+
+found = require_assessment()
+if found is None:
+    st.stop()
+assessment, questionnaire = found
+db = database()
+language = lang()
+read_only = assessment.is_final
+
+st.title(tr("questionnaire.title"))
+assessment_header(assessment, questionnaire)
+if read_only:
+    st.info(tr("questionnaire.read_only"), icon=":material/lock:")
+
+dimensions = questionnaire.dimensions()
+dimension_ids = [d.id for d in dimensions]
+requested = st.query_params.get(PARAM_DIMENSION)
+current_id = requested if requested in dimension_ids else dimension_ids[0]
+if requested != current_id:
+    st.query_params[PARAM_DIMENSION] = current_id
+
+answers = service.get_answers(db, assessment_id=assessment.id)
+answered = {qid for qid, a in answers.items() if a.value is not None}
+
+# --- progress --------------------------------------------------------------------------------------
+total = len(questionnaire.questions())
+st.progress(len(answered) / total, text=tr("questionnaire.progress_overall", answered=len(answered), total=total))
+columns = st.columns(len(questionnaire.competencies))
+for column, competency in zip(columns, questionnaire.competencies):
+    ids = [q.id for d in competency.dimensions for q in d.questions]
+    done = sum(1 for qid in ids if qid in answered)
+    column.progress(done / len(ids), text=f"{competency.title.get(language)}: {done}/{len(ids)}")
+
+
+# --- choosing a dimension --------------------------------------------------------------------------
+def _dimension_label(dimension_id: str) -> str:
+    dimension = questionnaire.dimension(dimension_id)
+    competency = questionnaire.competency_of(dimension_id)
+    done = sum(1 for q in dimension.questions if q.id in answered)
+    return f"{competency.title.get(language)} › {dimension.title.get(language)} ({done}/{len(dimension.questions)})"
+
+
+def _go_to_dimension(dimension_id: str) -> None:
+    st.query_params[PARAM_DIMENSION] = dimension_id
+    st.session_state["dimension_choice"] = dimension_id
+
+
+def _on_dimension_choice() -> None:
+    st.query_params[PARAM_DIMENSION] = st.session_state["dimension_choice"]
+
+
+st.session_state["dimension_choice"] = current_id
+st.selectbox(tr("questionnaire.choose_dimension"), dimension_ids, format_func=_dimension_label,
+             key="dimension_choice", on_change=_on_dimension_choice)
+
+index = dimension_ids.index(current_id)
+dimension = dimensions[index]
+competency = questionnaire.competency_of(dimension.id)
+st.header(dimension.title.get(language), divider="gray")
+st.caption(tr("questionnaire.dimension_position", competency=competency.title.get(language), number=index + 1,
+              count=len(dimensions)))
+st.markdown(dimension.description.get(language))
+
+person = st.sidebar.text_input(tr("questionnaire.your_name"), key="person", max_chars=service.MAX_PERSON,
+                               help=tr("questionnaire.your_name_help"))
+
+
+# --- saving ----------------------------------------------------------------------------------------
+def _level_key(question_id: str) -> str:
+    return f"level_{assessment.id}_{question_id}"
+
+
+def _comment_key(question_id: str) -> str:
+    return f"comment_{assessment.id}_{question_id}"
+
+
+def _saved() -> None:
+    st.session_state["saved_at"] = datetime.now().strftime("%H:%M:%S")
+    st.toast(tr("questionnaire.saved"), icon=":material/check_circle:")
+
+
+def _save_level(question_id: str) -> None:
+    value = st.session_state[_level_key(question_id)]
+    try:
+        if value is None:
+            service.clear_answer(db, assessment_id=assessment.id, question_id=question_id,
+                                 answered_by=st.session_state.get("person", ""))
+        else:
+            service.save_answer(db, assessment_id=assessment.id, question_id=question_id, value=value,
+                                answered_by=st.session_state.get("person", ""))
+    except service.AssessmentIsFinal:
+        st.session_state["save_error"] = tr("questionnaire.read_only")
+    except service.InputError as error:
+        st.session_state["save_error"] = input_error_text(error)
+    else:
+        _saved()
+
+
+def _clear_level(question_id: str) -> None:
+    st.session_state[_level_key(question_id)] = None
+    _save_level(question_id)
+
+
+def _save_comment(question_id: str) -> None:
+    key = _comment_key(question_id)
+    try:
+        service.save_comment(db, assessment_id=assessment.id, question_id=question_id,
+                             comment=st.session_state[key], answered_by=st.session_state.get("person", ""))
+    except service.AssessmentIsFinal:
+        st.session_state["save_error"] = tr("questionnaire.read_only")
+    except service.InputError as error:
+        st.session_state["save_error"] = input_error_text(error)
+        st.session_state.setdefault("unsaved_comments", set()).add(key)  # keep what was typed on screen
+    else:
+        st.session_state.setdefault("unsaved_comments", set()).discard(key)
+        _saved()
+
+
+if "save_error" in st.session_state:
+    st.error(st.session_state.pop("save_error"), icon=":material/error:")
+
+# --- the questions ---------------------------------------------------------------------------------
+scale = questionnaire.scale
+options = [1, 2, 3, 4, 5, NOT_APPLICABLE, DONT_KNOW]
+
+
+def _option_label(question, value) -> str:
+    if value == NOT_APPLICABLE:
+        return f"**{scale.not_applicable.get(language)}**"
+    if value == DONT_KNOW:
+        return f"**{scale.dont_know.get(language)}**"
+    label = scale.levels[value - 1].label.get(language)
+    return f"**{value} · {label}** — {question.descriptor(value, language)}"
+
+
+unsaved = st.session_state.get("unsaved_comments", set())
+for number, question in enumerate(dimension.questions, start=1):
+    stored = answers.get(question.id)
+    level_key, comment_key = _level_key(question.id), _comment_key(question.id)
+    # The database is the truth: every run shows what is stored (also changes from another device).
+    st.session_state[level_key] = stored.value if stored else None
+    if comment_key not in unsaved:
+        st.session_state[comment_key] = stored.comment if stored else ""
+    with st.container(border=True):
+        st.markdown(f"#### {number}. {question.text.get(language)}")
+        st.caption(question.help.get(language))
+        st.radio(tr("questionnaire.choose_level"), options, key=level_key,
+                 format_func=lambda v, q=question: _option_label(q, v), on_change=_save_level,
+                 args=(question.id,), disabled=read_only, label_visibility="collapsed")
+        st.text_area(tr("questionnaire.comment"), key=comment_key, on_change=_save_comment, args=(question.id,),
+                     disabled=read_only, max_chars=service.MAX_COMMENT, height=90,
+                     placeholder=tr("questionnaire.comment_placeholder"))
+        footer = []
+        if stored and stored.value is not None:
+            footer.append(tr("questionnaire.answered_at", time=stored.updated_at.strftime("%d-%m-%Y %H:%M")))
+        if stored and stored.answered_by:
+            footer.append(tr("questionnaire.answered_by", person=stored.answered_by))
+        tags = ", ".join(questionnaire.framework_item_title(tag, language) for tag in question.tags)
+        if tags:
+            footer.append(tr("questionnaire.tags", tags=tags))
+        st.caption(" · ".join(footer))
+        if not read_only and stored and stored.value is not None:
+            st.button(tr("questionnaire.clear"), key=f"clear_{question.id}", icon=":material/backspace:",
+                      on_click=_clear_level, args=(question.id,))
+
+if "saved_at" in st.session_state:
+    st.caption(tr("questionnaire.all_saved", time=st.session_state["saved_at"]))
+
+# --- next / previous -------------------------------------------------------------------------------
+left, middle, right = st.columns(3)
+if index > 0:
+    left.button(tr("questionnaire.previous"), icon=":material/arrow_back:", on_click=_go_to_dimension,
+                args=(dimension_ids[index - 1],), use_container_width=True)
+if index < len(dimensions) - 1:
+    right.button(tr("questionnaire.next"), icon=":material/arrow_forward:", on_click=_go_to_dimension,
+                 args=(dimension_ids[index + 1],), type="primary", use_container_width=True)
+if middle.button(tr("questionnaire.to_results"), icon=":material/radar:", use_container_width=True):
+    go_to(PAGE_RESULTS, assessment.id)
+st.caption(tr("questionnaire.coverage_note", threshold=format_percent(questionnaire.scoring.min_coverage, language)))

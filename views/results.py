@@ -1,0 +1,234 @@
+"""Resultaten: scores with coverage, radar with targets, strongest/weakest, a drill-down per score."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from assessment import service
+from i18n import format_number, format_percent
+from scoring.engine import DimensionScore, score_assessment
+from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, database, go_to, input_error_text,
+                       lang, require_assessment, tr)
+
+found = require_assessment()
+if found is None:
+    st.stop()
+assessment, questionnaire = found
+db = database()
+language = lang()
+
+st.title(tr("results.title"))
+assessment_header(assessment, questionnaire)
+
+answers = service.get_answers(db, assessment_id=assessment.id)
+targets = service.get_targets(db, assessment_id=assessment.id)
+result = score_assessment(questionnaire, service.answer_values(answers), targets)
+if result.answered == 0:
+    st.info(tr("results.no_answers"), icon=":material/info:")
+    if st.button(tr("results.to_questionnaire"), icon=":material/checklist:", type="primary"):
+        go_to(PAGE_QUESTIONNAIRE, assessment.id)
+    st.stop()
+
+
+def score_text(score: float | None) -> str:
+    return "–" if score is None else format_number(score, language)
+
+
+def coverage_text(scored: int, applicable: int) -> str:
+    return tr("results.coverage", scored=scored, applicable=applicable)
+
+
+def stage_text(stage: int | None) -> str:
+    if stage is None:
+        return tr("results.no_stage")
+    return f"{stage} · {questionnaire.scale.levels[stage - 1].label.get(language)}"
+
+
+def title_of(unit_id: str) -> str:
+    for competency in questionnaire.competencies:
+        if competency.id == unit_id:
+            return competency.title.get(language)
+    return questionnaire.dimension(unit_id).title.get(language)
+
+
+# --- headline scores -------------------------------------------------------------------------------
+columns = st.columns(1 + len(questionnaire.competencies))
+with columns[0].container(border=True):
+    st.metric(tr("results.overall"), score_text(result.score))
+    st.markdown(tr("results.stage", stage=stage_text(result.stage)))
+    st.caption(coverage_text(result.scored, result.applicable))
+for column, competency in zip(columns[1:], questionnaire.competencies):
+    comp = result.competencies[competency.id]
+    with column.container(border=True):
+        st.metric(competency.title.get(language), score_text(comp.score))
+        st.markdown(tr("results.stage", stage=stage_text(comp.stage)))
+        st.caption(coverage_text(comp.scored, comp.applicable))
+rule_text = tr(f"rule.{result.stage_rule}")
+st.caption(tr("results.method", rule=rule_text, threshold=format_percent(result.min_coverage, language)))
+if result.answered < result.total:
+    st.warning(tr("results.incomplete", answered=result.answered, total=result.total), icon=":material/pending:")
+
+# --- radar -----------------------------------------------------------------------------------------
+dimension_scores = [result.dimensions[d.id] for d in questionnaire.dimensions()]
+labels = [title_of(d.dimension_id) for d in dimension_scores]
+closed = labels + labels[:1]
+scores = [d.score for d in dimension_scores]
+target_values = [d.target for d in dimension_scores]
+figure = go.Figure()
+figure.add_trace(go.Scatterpolar(
+    r=target_values + target_values[:1], theta=closed, name=tr("results.legend_target"),
+    line=dict(color="#B45309", dash="dash", width=3), mode="lines+markers", marker=dict(symbol="diamond", size=9),
+    hovertemplate="%{theta}: %{r}<extra>" + tr("results.legend_target") + "</extra>",
+))
+figure.add_trace(go.Scatterpolar(
+    r=scores + scores[:1], theta=closed, name=tr("results.legend_score"), fill="toself",
+    line=dict(color="#1D4ED8", width=3), fillcolor="rgba(29, 78, 216, 0.25)", mode="lines+markers",
+    marker=dict(size=9), connectgaps=False,
+    hovertemplate="%{theta}: %{r:.1f}<extra>" + tr("results.legend_score") + "</extra>",
+))
+figure.update_layout(
+    polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
+               angularaxis=dict(tickfont=dict(size=15))),
+    font=dict(size=16), legend=dict(orientation="h", yanchor="bottom", y=-0.2, font=dict(size=16)),
+    margin=dict(l=90, r=90, t=40, b=40), height=560, separators=",." if language == "nl" else ".,",
+)
+st.subheader(tr("results.radar_title"))
+st.plotly_chart(figure, use_container_width=True, config={"displaylogo": False})
+missing = [title_of(d.dimension_id) for d in dimension_scores if d.score is None]
+if missing:
+    st.caption(tr("results.radar_missing", dimensions=", ".join(missing)))
+
+# --- strongest and weakest -------------------------------------------------------------------------
+strong, weak = st.columns(2)
+with strong.container(border=True):
+    st.subheader(tr("results.strongest"))
+    for item in result.strongest(3):
+        st.markdown(f"- **{title_of(item.dimension_id)}**: {score_text(item.score)}")
+with weak.container(border=True):
+    st.subheader(tr("results.weakest"))
+    for item in result.weakest(3):
+        st.markdown(f"- **{title_of(item.dimension_id)}**: {score_text(item.score)}")
+
+# --- table -----------------------------------------------------------------------------------------
+st.subheader(tr("results.table_title"))
+table = pd.DataFrame([{
+    tr("results.col_competency"): title_of(d.competency_id),
+    tr("results.col_dimension"): title_of(d.dimension_id),
+    tr("results.col_score"): None if d.score is None else round(d.score, 2),
+    tr("results.col_stage"): d.stage,
+    tr("results.col_coverage"): coverage_text(d.scored, d.applicable),
+    tr("results.col_target"): d.target,
+    tr("results.col_gap"): None if d.gap is None else round(d.gap, 2),
+} for d in dimension_scores])
+st.dataframe(table, hide_index=True, use_container_width=True)
+
+
+# --- drill-down with targets -----------------------------------------------------------------------
+def answer_text(value) -> str:
+    if value is None:
+        return tr("answer.open")
+    if value == "nvt":
+        return questionnaire.scale.not_applicable.get(language)
+    if value == "weetniet":
+        return questionnaire.scale.dont_know.get(language)
+    return f"{value} · {questionnaire.scale.levels[value - 1].label.get(language)}"
+
+
+def explanation(item: DimensionScore) -> list[str]:
+    lines = []
+    if item.no_score_reason == "all_not_applicable":
+        lines.append(tr("explain.all_not_applicable"))
+    elif item.no_score_reason == "low_coverage":
+        lines.append(tr("explain.low_coverage", scored=item.scored, applicable=item.applicable,
+                        threshold=format_percent(result.min_coverage, language)))
+    else:
+        lines.append(tr("explain.weighted_mean", score=score_text(item.score), scored=item.scored,
+                        weight=format_number(item.weight_total, language)))
+    if item.not_applicable:
+        lines.append(tr("explain.not_applicable", count=item.not_applicable))
+    if item.dont_know:
+        lines.append(tr("explain.dont_know", count=item.dont_know))
+    if item.unanswered:
+        lines.append(tr("explain.unanswered", count=item.unanswered))
+    if item.coverage is not None:
+        lines.append(tr("explain.coverage", scored=item.scored, applicable=item.applicable,
+                        percent=format_percent(item.coverage, language),
+                        threshold=format_percent(result.min_coverage, language)))
+    if item.stage is not None:
+        lines.append(tr(f"explain.stage_{result.stage_rule}", stage=item.stage))
+    if item.target is not None:
+        key = "explain.target_default" if item.target_is_default else "explain.target_set"
+        lines.append(tr(key, target=item.target))
+    if item.gap is not None:
+        lines.append(tr("explain.gap", gap=format_number(item.gap, language)))
+    return lines
+
+
+def _on_target_change(dimension_id: str) -> None:
+    value = st.session_state[f"target_{dimension_id}"]
+    try:
+        service.set_target(db, assessment_id=assessment.id, dimension_id=dimension_id,
+                           level=None if value == 0 else value, set_by=st.session_state.get("person", ""))
+    except service.AssessmentIsFinal:
+        st.session_state["results_error"] = tr("results.final_locked")
+    except service.InputError as error:
+        st.session_state["results_error"] = input_error_text(error)
+    else:
+        st.toast(tr("results.target_saved"), icon=":material/flag:")
+
+
+st.subheader(tr("results.drilldown_title"))
+st.caption(tr("results.drilldown_intro"))
+if "results_error" in st.session_state:
+    st.error(st.session_state.pop("results_error"))
+for item in dimension_scores:
+    dimension = questionnaire.dimension(item.dimension_id)
+    header = f"{title_of(item.competency_id)} › {dimension.title.get(language)}: {score_text(item.score)}"
+    with st.expander(header):
+        for line in explanation(item):
+            st.markdown(f"- {line}")
+        rows = []
+        for question, contribution in zip(dimension.questions, item.contributions):
+            stored = answers.get(question.id)
+            rows.append({
+                tr("results.col_question"): question.text.get(language),
+                tr("results.col_answer"): answer_text(contribution.value),
+                tr("results.col_weight"): contribution.weight,
+                tr("results.col_counts"): tr(f"counts.{contribution.status}"),
+                tr("results.col_comment"): stored.comment if stored else "",
+            })
+        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        key = f"target_{item.dimension_id}"
+        st.session_state[key] = targets.get(item.dimension_id, 0)
+        default_label = tr("results.target_default", target=item.target if item.target_is_default and item.target
+                           else "–")
+        st.selectbox(tr("results.target_label"), [0, 1, 2, 3, 4, 5], key=key,
+                     format_func=lambda v, d=default_label: d if v == 0 else f"{v} · "
+                     f"{questionnaire.scale.levels[v - 1].label.get(language)}",
+                     on_change=_on_target_change, args=(item.dimension_id,), disabled=assessment.is_final)
+        if st.button(tr("results.edit_answers"), key=f"edit_{item.dimension_id}", icon=":material/edit:"):
+            go_to(PAGE_QUESTIONNAIRE, assessment.id, **{PARAM_DIMENSION: item.dimension_id})
+
+
+# --- finalise --------------------------------------------------------------------------------------
+@st.dialog(tr("results.finalise_title"))
+def confirm_finalise() -> None:
+    st.markdown(tr("results.finalise_confirm"))
+    if result.answered < result.total:
+        st.warning(tr("results.incomplete", answered=result.answered, total=result.total))
+    yes, no = st.columns(2)
+    if yes.button(tr("results.finalise_yes"), type="primary", use_container_width=True):
+        service.finalise_assessment(db, assessment_id=assessment.id, finalised_by=st.session_state.get("person", ""))
+        st.rerun()
+    if no.button(tr("results.finalise_no"), use_container_width=True):
+        st.rerun()
+
+
+st.divider()
+if assessment.is_final:
+    when = assessment.finalised_at.strftime("%d-%m-%Y") if assessment.finalised_at else ""
+    st.success(tr("results.is_final", date=when), icon=":material/lock:")
+else:
+    st.caption(tr("results.finalise_help"))
+    if st.button(tr("results.finalise"), icon=":material/lock:"):
+        confirm_finalise()
