@@ -10,9 +10,9 @@ import re
 import streamlit as st
 
 from assessment import service
-from assessment.db import Database, get_database
+from assessment.db import Database, database_url, get_database
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from questionnaires.loader import Catalog, QuestionnaireProblem, discover
+from questionnaires.loader import Catalog, QuestionnaireProblem, discover, questionnaire_dir
 from questionnaires.model import Questionnaire
 
 PARAM_ASSESSMENT = "a"
@@ -56,17 +56,22 @@ def language_switch() -> None:
 # --- shared resources ------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)
-def _database(url: str | None) -> Database:
+def _database(url: str) -> Database:
     return get_database(url)
 
 
 def database() -> Database:
-    return _database(None)
+    return _database(database_url())
 
 
 @st.cache_resource(show_spinner=False, ttl=60)
+def _catalog(folder: str) -> Catalog:
+    return discover(folder)
+
+
 def catalog() -> Catalog:
-    return discover()
+    """All questionnaires in the folder (re-read at most once a minute, so a new file shows up)."""
+    return _catalog(str(questionnaire_dir()))
 
 
 def questionnaire_for(assessment: service.Assessment) -> Questionnaire | None:

@@ -181,10 +181,10 @@ if "saved_at" in st.session_state:
 left, middle, right = st.columns(3)
 if index > 0:
     left.button(tr("questionnaire.previous"), icon=":material/arrow_back:", on_click=_go_to_dimension,
-                args=(dimension_ids[index - 1],), use_container_width=True)
+                args=(dimension_ids[index - 1],), width="stretch")
 if index < len(dimensions) - 1:
     right.button(tr("questionnaire.next"), icon=":material/arrow_forward:", on_click=_go_to_dimension,
-                 args=(dimension_ids[index + 1],), type="primary", use_container_width=True)
-if middle.button(tr("questionnaire.to_results"), icon=":material/radar:", use_container_width=True):
+                 args=(dimension_ids[index + 1],), type="primary", width="stretch")
+if middle.button(tr("questionnaire.to_results"), icon=":material/radar:", width="stretch"):
     go_to(PAGE_RESULTS, assessment.id)
 st.caption(tr("questionnaire.coverage_note", threshold=format_percent(questionnaire.scoring.min_coverage, language)))

@@ -93,7 +93,7 @@ figure.update_layout(
     margin=dict(l=90, r=90, t=40, b=40), height=560, separators=",." if language == "nl" else ".,",
 )
 st.subheader(tr("results.radar_title"))
-st.plotly_chart(figure, use_container_width=True, config={"displaylogo": False})
+st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
 missing = [title_of(d.dimension_id) for d in dimension_scores if d.score is None]
 if missing:
     st.caption(tr("results.radar_missing", dimensions=", ".join(missing)))
@@ -120,7 +120,7 @@ table = pd.DataFrame([{
     tr("results.col_target"): d.target,
     tr("results.col_gap"): None if d.gap is None else round(d.gap, 2),
 } for d in dimension_scores])
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 
 
 # --- drill-down with targets -----------------------------------------------------------------------
@@ -197,7 +197,7 @@ for item in dimension_scores:
                 tr("results.col_counts"): tr(f"counts.{contribution.status}"),
                 tr("results.col_comment"): stored.comment if stored else "",
             })
-        st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
         key = f"target_{item.dimension_id}"
         st.session_state[key] = targets.get(item.dimension_id, 0)
         default_label = tr("results.target_default", target=item.target if item.target_is_default and item.target
@@ -211,24 +211,30 @@ for item in dimension_scores:
 
 
 # --- finalise --------------------------------------------------------------------------------------
-@st.dialog(tr("results.finalise_title"))
-def confirm_finalise() -> None:
-    st.markdown(tr("results.finalise_confirm"))
-    if result.answered < result.total:
-        st.warning(tr("results.incomplete", answered=result.answered, total=result.total))
-    yes, no = st.columns(2)
-    if yes.button(tr("results.finalise_yes"), type="primary", use_container_width=True):
-        service.finalise_assessment(db, assessment_id=assessment.id, finalised_by=st.session_state.get("person", ""))
-        st.rerun()
-    if no.button(tr("results.finalise_no"), use_container_width=True):
-        st.rerun()
-
-
 st.divider()
 if assessment.is_final:
     when = assessment.finalised_at.strftime("%d-%m-%Y") if assessment.finalised_at else ""
     st.success(tr("results.is_final", date=when), icon=":material/lock:")
-else:
+elif not st.session_state.get("confirm_finalise"):
     st.caption(tr("results.finalise_help"))
     if st.button(tr("results.finalise"), icon=":material/lock:"):
-        confirm_finalise()
+        st.session_state["confirm_finalise"] = True
+        st.rerun()
+else:
+    with st.container(border=True):
+        st.subheader(tr("results.finalise_title"))
+        st.warning(tr("results.finalise_confirm"), icon=":material/warning:")
+        if result.answered < result.total:
+            st.warning(tr("results.incomplete", answered=result.answered, total=result.total))
+        yes, no = st.columns(2)
+        if yes.button(tr("results.finalise_yes"), type="primary", width="stretch"):
+            st.session_state.pop("confirm_finalise", None)
+            try:
+                service.finalise_assessment(db, assessment_id=assessment.id,
+                                            finalised_by=st.session_state.get("person", ""))
+            except service.AssessmentIsFinal:
+                pass  # finalised meanwhile, from another tab: the page shows it after the rerun
+            st.rerun()
+        if no.button(tr("results.finalise_no"), width="stretch"):
+            st.session_state.pop("confirm_finalise", None)
+            st.rerun()

@@ -73,7 +73,7 @@ for assessment in assessments:
         if total:
             middle.progress(answered / total, text=tr("start.progress", answered=answered, total=total))
         if right.button(tr("start.open"), key=f"open_{assessment.id}", icon=":material/arrow_forward:",
-                        use_container_width=True):
+                        width="stretch"):
             go_to(PAGE_QUESTIONNAIRE, assessment.id)
 
 with st.expander(tr("start.new_assessment"), expanded=not assessments, icon=":material/add_circle:"):

@@ -1,0 +1,153 @@
+"""Page wiring with Streamlit's AppTest: a feedback manager creates, answers, refreshes and reads results."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assessment import service
+from assessment.db import ENV_URL, get_database
+from conftest import FIXTURES, ROOT
+from questionnaires.loader import ENV_DIR, load_questionnaire
+from ui.common import escape_md
+
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv(ENV_URL, url)
+    monkeypatch.setenv(ENV_DIR, str(FIXTURES))
+    return get_database(url)
+
+
+def new_session(page: str | None = None, **query_params) -> AppTest:
+    """A fresh browser tab on `page`: nothing in session state, only what the URL says."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query_params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                                  "warning", "error") for e in getattr(at, kind)]
+    parts += [m.label + " " + str(m.value) for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def button(at: AppTest, label: str):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button {label!r}; have {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def test_create_answer_refresh_resume_and_results(app_env):
+    at = new_session()
+    assert not at.exception
+    assert at.title[0].value == "Klantbewust"
+    # 1. create the organisation
+    at.text_input(key="new_org_name").input("Gemeente Lerend Dorp")
+    at.selectbox(key="new_org_type").select("gemeente")
+    at.run()
+    at.selectbox(key="new_org_size").select("inw-20-50k")
+    button(at, "Organisatie toevoegen").click().run()
+    assert not at.exception
+    assert "2. Scans van Gemeente Lerend Dorp" in texts(at)
+    # 2. start an assessment; the app moves to the questionnaire with the id in the URL
+    at.text_input(key="new_period").input("2026")
+    button(at, "Scan starten").click().run()
+    assert not at.exception
+    assessment_id = at.query_params["a"]
+    assert at.title[0].value == "Vragenlijst" and at.query_params["dim"] == "d1"
+    # 3. answer: a level, n.v.t., a comment; each saved at once
+    at.radio(key=f"level_{assessment_id}_d1-1").set_value(4).run()
+    at.radio(key=f"level_{assessment_id}_d1-2").set_value(2).run()
+    at.radio(key=f"level_{assessment_id}_d1-3").set_value("nvt").run()
+    at.text_area(key=f"comment_{assessment_id}_d1-1").input("Klachtenregeling staat op de website").run()
+    assert not at.exception
+    stored = service.get_answers(app_env, assessment_id=assessment_id)
+    assert stored["d1-1"].value == 4 and stored["d1-3"].value == "nvt"
+    assert stored["d1-1"].comment == "Klachtenregeling staat op de website"
+    # go to the next dimension and answer there too
+    button(at, "Volgende").click().run()
+    assert at.query_params["dim"] == "d2"
+    at.radio(key=f"level_{assessment_id}_d2-1").set_value(5).run()
+
+    # 4. "refresh": a brand-new session with only the URL resumes where the user was, with the answers
+    again = new_session("views/questionnaire.py", a=assessment_id, dim="d2", lang="nl")
+    assert not again.exception
+    assert again.radio(key=f"level_{assessment_id}_d2-1").value == 5
+    assert "Dimensie twee" in texts(again)
+    button(again, "Vorige").click().run()
+    assert again.radio(key=f"level_{assessment_id}_d1-1").value == 4
+    assert again.radio(key=f"level_{assessment_id}_d1-3").value == "nvt"
+    assert again.radio(key=f"level_{assessment_id}_d1-4").value is None
+    assert again.text_area(key=f"comment_{assessment_id}_d1-1").value == "Klachtenregeling staat op de website"
+
+    # 5. results: scores with coverage and an explanation
+    results = new_session("views/results.py", a=assessment_id, lang="nl")
+    assert not results.exception
+    page = texts(results)
+    # d1: (4*1 + 2*2) / 3 = 2.67; d2: 5; c1 = 3.83
+    assert "gebaseerd op 3 van 5 vragen" in page  # c1: d1 2 of 3, d2 1 of 2
+    assert any(m.label == "Competentie een" and m.value == "3,8" for m in results.metric)
+    assert "De score 2,7 is het gewogen gemiddelde van 2 gekozen niveaus (totaal gewicht 3,0)." in page
+    assert "Geen score. Maar 0 van de 3 vragen hebben een niveau" in page
+
+
+def test_targets_and_finalising_lock_the_assessment(app_env):
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(app_env, name="Provincie Test", org_type="provincie", size_class="fte-lt-250")
+    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+    for qid in ("d1-1", "d1-2", "d1-3", "d1-4"):
+        service.save_answer(app_env, assessment_id=assessment.id, question_id=qid, value=3)
+    at = new_session("views/results.py", a=assessment.id, lang="nl")
+    at.selectbox(key="target_d1").select(5).run()
+    assert not at.exception
+    assert service.get_targets(app_env, assessment_id=assessment.id) == {"d1": 5}
+    assert "Ambitie 5: door u ingesteld." in texts(at)
+    button(at, "Scan definitief maken").click().run()
+    button(at, "Ja, maak definitief").click().run()
+    assert not at.exception
+    assert service.get_assessment(app_env, assessment.id).is_final
+    assert "Deze scan is definitief sinds" in texts(at)
+    assert at.selectbox(key="target_d1").disabled
+    questionnaire_page = new_session("views/questionnaire.py", a=assessment.id, lang="nl")
+    assert questionnaire_page.radio(key=f"level_{assessment.id}_d1-1").disabled
+    assert "Deze scan is definitief" in texts(questionnaire_page)
+
+
+def test_language_switch_changes_the_labels(app_env):
+    at = new_session()
+    assert at.title[0].value == "Klantbewust"
+    assert at.selectbox(key="organisation_choice").label == "Kies uw organisatie"
+    at.segmented_control(key="language_switch").set_value("English").run()
+    assert at.query_params["lang"] == "en"
+    assert at.selectbox(key="organisation_choice").label == "Choose your organisation"
+    assert "How well does your organisation listen" in texts(at)
+    # a refresh keeps the language, because it is in the URL
+    english = new_session(lang="en")
+    assert english.selectbox(key="organisation_choice").label == "Choose your organisation"
+
+
+def test_unknown_assessment_in_the_url_gets_a_clear_message(app_env):
+    at = new_session("views/questionnaire.py", a="0" * 32, lang="nl")
+    assert not at.exception
+    assert "Deze scan bestaat niet (meer)." in texts(at)
+
+
+def test_user_text_is_never_rendered_as_markup(app_env):
+    name = "<img src=x onerror=alert(1)> **vet** [link](http://x)"
+    service.create_organisation(app_env, name=name, org_type="anders", size_class="fte-lt-250")
+    at = new_session()
+    headers = [h.value for h in at.header]
+    assert "2. Scans van " + escape_md(name) in headers
+    assert all(name not in h for h in headers)  # never the raw text
+
+
+def test_escape_md_escapes_every_markup_character():
+    escaped = escape_md("a*b_c`d[e](f)<g>#h|i:j$k~l!m")
+    assert escaped == r"a\*b\_c\`d\[e\]\(f\)\<g\>\#h\|i\:j\$k\~l\!m"
