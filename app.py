@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui.common import PAGE_QUESTIONNAIRE, PAGE_RESULTS, PAGE_START, language_switch, tr
+from ui.common import PAGE_QUESTIONNAIRE, PAGE_RESULTS, PAGE_START, language_switch, person_field, tr
 
 st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", layout="wide")
 language_switch()
+person_field()
 navigation = st.navigation([
     st.Page(PAGE_START, title=tr("nav.start"), icon=":material/home:", url_path="start", default=True),
     st.Page(PAGE_QUESTIONNAIRE, title=tr("nav.questionnaire"), icon=":material/checklist:", url_path="vragenlijst"),

@@ -58,7 +58,8 @@ def format_location(loc: tuple) -> str:
 def _first_problem(file: str, error: ValidationError) -> QuestionnaireProblem:
     err = error.errors(include_url=False)[0]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
+    ctx = {k: int(v) if isinstance(v, float) and v.is_integer() else v
+           for k, v in (err.get("ctx") or {}).items() if isinstance(v, (str, int, float))}
     location = format_location(loc)
     # references found by the whole-file check carry their own location
     if err["type"] == "unknown_reference" and "where" in ctx:

@@ -151,3 +151,33 @@ def test_user_text_is_never_rendered_as_markup(app_env):
 def test_escape_md_escapes_every_markup_character():
     escaped = escape_md("a*b_c`d[e](f)<g>#h|i:j$k~l!m")
     assert escaped == r"a\*b\_c\`d\[e\]\(f\)\<g\>\#h\|i\:j\$k\~l\!m"
+
+
+def test_broken_questionnaire_file_is_reported_and_the_others_stay_usable(app_env, tmp_path, monkeypatch):
+    import shutil
+    folder = tmp_path / "questionnaires"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "mini.yaml", folder / "mini.yaml")
+    (folder / "kapot.yaml").write_text((FIXTURES / "mini.yaml").read_text(encoding="utf-8")
+                                       .replace("id: mini", "id: kapot").replace("weight: 2", "weight: -1"),
+                                       encoding="utf-8")
+    monkeypatch.setenv(ENV_DIR, str(folder))
+    org = service.create_organisation(app_env, name="Gemeente Kapot", org_type="gemeente", size_class="inw-lt-20k")
+    at = new_session()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any("Vragenlijst kapot.yaml is niet geladen (bij competencies[0].dimensions[0].questions[1].weight): "
+               "het getal moet groter zijn dan 0." in w for w in warnings), warnings
+    at.selectbox(key="organisation_choice").select(org.id).run()
+    assert at.selectbox(key="new_questionnaire").options == ["Mini-vragenlijst (versie 0.1)"]
+
+
+def test_the_name_of_who_answers_is_stored_with_the_answer(app_env):
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(app_env, name="CAK", org_type="uitvoeringsorganisatie", size_class="fte-lt-250")
+    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+    at = new_session("views/questionnaire.py", a=assessment.id)
+    at.text_input(key="person").input("Fatima").run()
+    at.radio(key=f"level_{assessment.id}_d1-1").set_value(3).run()
+    assert service.get_answers(app_env, assessment_id=assessment.id)["d1-1"].answered_by == "Fatima"
+    assert "door Fatima" in texts(at)

@@ -13,7 +13,7 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WIDTHS = {"laptop": (1366, 800), "projector": (1920, 1080)}
+WIDTHS = {"laptop": (1366, 2600), "projector": (1920, 2600)}  # tall: Streamlit scrolls inside the page
 
 
 def main(base: str, out: str, paths: list[str]) -> None:

@@ -53,6 +53,16 @@ def language_switch() -> None:
     )
 
 
+def person_field() -> None:
+    """Who is working: stored with answers and targets. In the sidebar of every page, so it stays set."""
+    st.sidebar.text_input(t("questionnaire.your_name", lang()), key="person", max_chars=service.MAX_PERSON,
+                          help=t("questionnaire.your_name_help", lang()))
+
+
+def person() -> str:
+    return st.session_state.get("person", "")
+
+
 # --- shared resources ------------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner=False)

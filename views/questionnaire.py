@@ -8,7 +8,7 @@ from assessment import service
 from i18n import format_percent
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE
 from ui.common import (PAGE_RESULTS, PARAM_DIMENSION, assessment_header, database, go_to, input_error_text, lang,
-                       require_assessment, tr)
+                       person, require_assessment, tr)
 
 found = require_assessment()
 if found is None:
@@ -72,9 +72,6 @@ st.caption(tr("questionnaire.dimension_position", competency=competency.title.ge
               count=len(dimensions)))
 st.markdown(dimension.description.get(language))
 
-person = st.sidebar.text_input(tr("questionnaire.your_name"), key="person", max_chars=service.MAX_PERSON,
-                               help=tr("questionnaire.your_name_help"))
-
 
 # --- saving ----------------------------------------------------------------------------------------
 def _level_key(question_id: str) -> str:
@@ -95,10 +92,10 @@ def _save_level(question_id: str) -> None:
     try:
         if value is None:
             service.clear_answer(db, assessment_id=assessment.id, question_id=question_id,
-                                 answered_by=st.session_state.get("person", ""))
+                                 answered_by=person())
         else:
             service.save_answer(db, assessment_id=assessment.id, question_id=question_id, value=value,
-                                answered_by=st.session_state.get("person", ""))
+                                answered_by=person())
     except service.AssessmentIsFinal:
         st.session_state["save_error"] = tr("questionnaire.read_only")
     except service.InputError as error:
@@ -116,7 +113,7 @@ def _save_comment(question_id: str) -> None:
     key = _comment_key(question_id)
     try:
         service.save_comment(db, assessment_id=assessment.id, question_id=question_id,
-                             comment=st.session_state[key], answered_by=st.session_state.get("person", ""))
+                             comment=st.session_state[key], answered_by=person())
     except service.AssessmentIsFinal:
         st.session_state["save_error"] = tr("questionnaire.read_only")
     except service.InputError as error:

@@ -8,7 +8,7 @@ from assessment import service
 from i18n import format_number, format_percent
 from scoring.engine import DimensionScore, score_assessment
 from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, database, go_to, input_error_text,
-                       lang, require_assessment, tr)
+                       lang, person, require_assessment, tr)
 
 found = require_assessment()
 if found is None:
@@ -168,7 +168,7 @@ def _on_target_change(dimension_id: str) -> None:
     value = st.session_state[f"target_{dimension_id}"]
     try:
         service.set_target(db, assessment_id=assessment.id, dimension_id=dimension_id,
-                           level=None if value == 0 else value, set_by=st.session_state.get("person", ""))
+                           level=None if value == 0 else value, set_by=person())
     except service.AssessmentIsFinal:
         st.session_state["results_error"] = tr("results.final_locked")
     except service.InputError as error:
@@ -231,7 +231,7 @@ else:
             st.session_state.pop("confirm_finalise", None)
             try:
                 service.finalise_assessment(db, assessment_id=assessment.id,
-                                            finalised_by=st.session_state.get("person", ""))
+                                            finalised_by=person())
             except service.AssessmentIsFinal:
                 pass  # finalised meanwhile, from another tab: the page shows it after the rerun
             st.rerun()

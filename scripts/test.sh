@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Set up (once) and run all tests: domain, storage (SQLite, and PostgreSQL when its server binaries are
+# installed), page wiring (AppTest) and the browser test (Debian's Chromium), then print the benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the browser test..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "The browser test needs Chromium: run 'sudo apt-get install chromium' first." >&2
+    exit 1
+  fi
+fi
+
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+if [ -z "${KLANTBEWUST_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  # shellcheck source=../.ci/postgres.sh
+  source .ci/postgres.sh
+  start_test_postgres
+  trap stop_test_postgres EXIT
+fi
+
+.venv/bin/python -m pytest "$@"
+echo
+.venv/bin/python tests/benchmarks/bench_batch_scoring.py

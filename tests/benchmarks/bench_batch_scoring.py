@@ -1,0 +1,65 @@
+"""Benchmark: batch scoring of 100,000 assessments of the full questionnaire.
+
+Prints the time of `scoring.batch.score_batch` as a ratio to a floor measured in the same run: a plain
+numpy weighted mean per dimension over the same array (levels only, no coverage, stages, competencies,
+validation or DataFrame). Aim: at most 3x. No assertion: machines are noisy; read the ratio.
+
+    python tests/benchmarks/bench_batch_scoring.py [n_assessments]
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
+from scoring.batch import score_batch  # noqa: E402
+
+
+def best_of(runs, function):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main(n: int = 100_000) -> None:
+    questionnaire = load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.0.yaml")
+    question_ids = [q.id for q in questionnaire.questions()]
+    rng = np.random.default_rng(2026)
+    codes = rng.choice([-1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, np.nan], size=(n, len(question_ids)),
+                       p=[0.05, 0.05, 0.1, 0.2, 0.25, 0.2, 0.1, 0.05])
+    frame = pd.DataFrame(codes, columns=question_ids)
+
+    weights = np.zeros((len(question_ids), len(questionnaire.dimensions())))
+    qi = 0
+    for di, dimension in enumerate(questionnaire.dimensions()):
+        for question in dimension.questions:
+            weights[qi, di] = question.weight
+            qi += 1
+
+    def floor():
+        scored = codes >= 1.0
+        return (np.where(scored, codes, 0.0) @ weights) / (scored @ weights)
+
+    def ours():
+        return score_batch(questionnaire, frame)
+
+    ours()  # warm up
+    floor_time = best_of(5, floor)
+    our_time = best_of(5, ours)
+    print(f"batch scoring: {n:,} assessments x {len(question_ids)} questions")
+    print(f"  floor (plain numpy weighted mean per dimension): {floor_time * 1000:8.1f} ms")
+    print(f"  score_batch (scores, coverage, stages, competencies, overall): {our_time * 1000:8.1f} ms")
+    print(f"  ratio: {our_time / floor_time:.2f}x (aim: at most 3x)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

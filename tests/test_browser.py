@@ -1,0 +1,95 @@
+"""End-to-end in a real browser (Debian's Chromium driven by Playwright) against `streamlit run app.py`.
+
+What only a browser shows: an answer clicked on the page survives a reload of the page.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from assessment import service
+from assessment.db import ENV_URL, Database
+from conftest import FIXTURES, ROOT
+from questionnaires.loader import ENV_DIR, load_questionnaire
+
+CHROMIUM = os.environ.get("KLANTBEWUST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{folder / 'browser.sqlite'}"
+    port = free_port()
+    env = dict(os.environ, **{ENV_URL: url, ENV_DIR: str(FIXTURES)})
+    log = open(folder / "streamlit.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("streamlit did not start: " + Path(folder / "streamlit.log").read_text())
+    yield base, Database(url)
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_answer_survives_a_page_reload(server, browser):
+    base, db = server
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(db, name="Gemeente Browser", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
+
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{base}/vragenlijst?a={assessment.id}&lang=nl")
+    option = page.locator("label").filter(has_text="d1-1 niveau 4")
+    expect(option).to_be_visible(timeout=30_000)
+    option.click()
+    expect(page.get_by_text("Opgeslagen", exact=True).first).to_be_visible(timeout=15_000)
+    comment = page.get_by_label("Toelichting of bewijs (niet verplicht)").first
+    comment.fill("Zie het klachtenjaarverslag")
+    comment.press("Control+Enter")
+    expect(page.get_by_text("Alles is opgeslagen", exact=False)).to_be_visible(timeout=15_000)
+
+    page.reload()
+    option = page.locator("label").filter(has_text="d1-1 niveau 4")
+    expect(option).to_be_visible(timeout=30_000)
+    expect(option.locator("input[type=radio]")).to_be_checked()
+    expect(page.get_by_label("Toelichting of bewijs (niet verplicht)").first).to_have_value(
+        "Zie het klachtenjaarverslag")
+    # and the database has it, so another device sees the same
+    stored = service.get_answers(db, assessment_id=assessment.id)["d1-1"]
+    assert stored.value == 4 and stored.comment == "Zie het klachtenjaarverslag"
+    page.close()
