@@ -22,6 +22,7 @@ CODE_NOT_APPLICABLE = -1.0
 CODE_DONT_KNOW = 0.0
 OVERALL = "overall"
 _EPS = 1e-9
+_BLOCK_ROWS = 4096
 
 
 def encode_value(value) -> float:
@@ -47,103 +48,133 @@ class _Layout:
         self.dimension_ids = [d.id for d in questionnaire.dimensions()]
         self.competency_ids = [c.id for c in questionnaire.competencies]
         n_q, n_d, n_c = len(self.question_ids), len(self.dimension_ids), len(self.competency_ids)
-        self.membership = np.zeros((n_q, n_d))
-        self.weights = np.zeros((n_q, n_d))
+        membership = np.zeros((n_q, n_d))
+        weights = np.zeros((n_q, n_d))
         self.dim_to_comp = np.zeros((n_d, n_c))
-        self.starts = []
-        qi = 0
-        di = 0
+        starts = []
+        qi = di = 0
         for ci, comp in enumerate(questionnaire.competencies):
             for dim in comp.dimensions:
-                self.starts.append(qi)
+                starts.append(qi)
                 for q in dim.questions:
-                    self.membership[qi, di] = 1.0
-                    self.weights[qi, di] = q.weight
+                    membership[qi, di] = 1.0
+                    weights[qi, di] = q.weight
                     qi += 1
                 self.dim_to_comp[di, ci] = 1.0
                 di += 1
-        self.starts = np.array(self.starts)
-        self.questions_per_dim = self.membership.sum(axis=0)
+        self.starts = np.array(starts)
+        self.competency_ranges = []  # (first, stop) dimension columns of each competency
+        first = 0
+        for comp in questionnaire.competencies:
+            self.competency_ranges.append((first, first + len(comp.dimensions)))
+            first += len(comp.dimensions)
+        self.membership = membership
+        # one matrix product gives both the weight of the scored questions and how many there are
+        self.weights_and_membership = np.hstack([weights, membership])
+        self.weights = weights
+        self.questions_per_dim = membership.sum(axis=0)
         self.rule = questionnaire.scoring.stage_rule
         self.threshold = questionnaire.scoring.min_coverage
 
 
 def score_batch(questionnaire: Questionnaire, answers: pd.DataFrame) -> pd.DataFrame:
     layout = _Layout(questionnaire)
-    unknown = [c for c in answers.columns if c not in set(layout.question_ids)]
-    if unknown:
-        raise ValueError(f"columns that are not questions of {questionnaire.key}: {unknown[:5]}")
-    x = answers.reindex(columns=layout.question_ids).to_numpy(dtype=float, copy=False)
-    bad = ~(np.isnan(x) | np.isin(x, (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0)))
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
-        raise ValueError(f"invalid answer code {x[row, col]!r} in row {answers.index[row]!r}, "
-                         f"column {layout.question_ids[col]!r}")
-    return _score_matrix(layout, x, answers.index)
-
-
-def _score_matrix(layout: _Layout, x: np.ndarray, index) -> pd.DataFrame:
-    scored = x >= 1.0  # NaN compares False
-    not_applicable = x == CODE_NOT_APPLICABLE
-    scored_f = scored.astype(float)
-
-    sum_wx = np.where(scored, x, 0.0) @ layout.weights
-    sum_w = scored_f @ layout.weights
-    n_scored = scored_f @ layout.membership
-    n_applicable = layout.questions_per_dim - not_applicable.astype(float) @ layout.membership
-
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coverage = np.where(n_applicable > 0, n_scored / n_applicable, np.nan)
-        has_score = (n_applicable > 0) & (n_scored > 0) & (coverage + _EPS >= layout.threshold)
-        dim_score = np.where(has_score, sum_wx / sum_w, np.nan)
-
-    if layout.rule == "gating":
-        lowest = np.minimum.reduceat(np.where(scored, x, np.inf), layout.starts, axis=1)
-        dim_stage = np.where(has_score, lowest, np.nan)
-    else:
-        dim_stage = _floor_stage(dim_score)
-
-    dim_valid = ~np.isnan(dim_score)
-    comp_n = dim_valid.astype(float) @ layout.dim_to_comp
-    comp_scored = n_scored @ layout.dim_to_comp
-    comp_applicable = n_applicable @ layout.dim_to_comp
-    with np.errstate(invalid="ignore", divide="ignore"):
-        comp_score = np.where(comp_n > 0, np.nan_to_num(dim_score) @ layout.dim_to_comp / comp_n, np.nan)
-        comp_coverage = np.where(comp_applicable > 0, comp_scored / comp_applicable, np.nan)
-        comp_valid = ~np.isnan(comp_score)
-        overall_n = comp_valid.sum(axis=1)
-        overall = np.where(overall_n > 0, np.nan_to_num(comp_score).sum(axis=1) / overall_n, np.nan)
-        total_applicable = comp_applicable.sum(axis=1)
-        overall_coverage = np.where(total_applicable > 0, comp_scored.sum(axis=1) / total_applicable, np.nan)
-
-    if layout.rule == "gating":
-        comp_stage = _masked_min_per_group(dim_stage, layout.dim_to_comp, comp_valid)
-        overall_stage = np.where(overall_n > 0, np.nanmin(np.where(comp_valid, comp_stage, np.inf), axis=1), np.nan)
-        overall_stage[np.isinf(overall_stage)] = np.nan
-    else:
-        comp_stage = _floor_stage(comp_score)
-        overall_stage = _floor_stage(overall)
-
+    columns = list(answers.columns)
+    if columns != layout.question_ids:
+        unknown = [c for c in columns if c not in set(layout.question_ids)]
+        if unknown:
+            raise ValueError(f"columns that are not questions of {questionnaire.key}: {unknown[:5]}")
+        answers = answers.reindex(columns=layout.question_ids)
+    x = answers.to_numpy(dtype=float, copy=False)
+    width = len(layout.dimension_ids) + len(layout.competency_ids) + 1
+    out = np.empty((x.shape[0], 3 * width))
+    # in blocks of rows, so that the temporary arrays stay in the processor's cache
+    for start in range(0, x.shape[0], _BLOCK_ROWS):
+        block = x[start:start + _BLOCK_ROWS]
+        levels = np.fmax(block, 0.0)  # the chosen level, 0 for weet niet, n.v.t. and open (fmax drops NaN)
+        _check_codes(block, levels, answers.index[start:start + _BLOCK_ROWS], layout.question_ids)
+        _score_block(layout, block, levels, out[start:start + _BLOCK_ROWS])
     units = layout.dimension_ids + layout.competency_ids + [OVERALL]
-    blocks = {
-        "score": np.column_stack([dim_score, comp_score, overall]),
-        "stage": np.column_stack([dim_stage, comp_stage, overall_stage]),
-        "coverage": np.column_stack([coverage, comp_coverage, overall_coverage]),
-    }
-    data = np.concatenate(list(blocks.values()), axis=1)
-    columns = pd.MultiIndex.from_product([list(blocks), units], names=["measure", "unit"])
-    return pd.DataFrame(data, index=index, columns=columns)
+    columns = pd.MultiIndex.from_product([["score", "stage", "coverage"], units], names=["measure", "unit"])
+    return pd.DataFrame(out, index=answers.index, columns=columns, copy=False)
 
 
-def _floor_stage(score: np.ndarray) -> np.ndarray:
-    return np.clip(np.floor(score + _EPS), 1, 5)
+def _check_codes(x: np.ndarray, levels: np.ndarray, index, question_ids: list[str]) -> None:
+    """Every cell is NaN or one of -1, 0, 1, 2, 3, 4, 5: cheap whole-array checks, the exact cell on failure."""
+    if x.size == 0:
+        return
+    lowest, highest = np.fmin.reduce(x, axis=None), np.fmax.reduce(x, axis=None)  # NaN only if all NaN
+    in_range = not (lowest < -1 or highest > 5)
+    if in_range and not np.any(np.rint(levels) != levels) and not (lowest < 0 and np.any((x < 0) & (x != -1))):
+        return
+    bad = ~(np.isnan(x) | np.isin(x, (-1.0, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0)))
+    row, col = np.argwhere(bad)[0]
+    raise ValueError(f"invalid answer code {x[row, col]!r} in row {index[row]!r}, column {question_ids[col]!r}")
 
 
-def _masked_min_per_group(values: np.ndarray, groups: np.ndarray, valid_group: np.ndarray) -> np.ndarray:
-    out = np.full((values.shape[0], groups.shape[1]), np.nan)
-    for g in range(groups.shape[1]):
-        cols = np.flatnonzero(groups[:, g])
-        with np.errstate(invalid="ignore"):
-            lowest = np.nanmin(np.where(np.isnan(values[:, cols]), np.inf, values[:, cols]), axis=1)
-        out[:, g] = np.where(valid_group[:, g] & np.isfinite(lowest), lowest, np.nan)
-    return out
+def _lowest_level(levels: np.ndarray, scored: np.ndarray, membership: np.ndarray) -> np.ndarray:
+    """Per dimension, the lowest scored level (NaN where none), without a per-dimension loop.
+
+    Each scored level l contributes 16^(5 - l) = 2^(20 - 4l) (a non-score contributes 0). With fewer than
+    16 questions in a dimension the sum lies in [16^(5-m), 16^(6-m)) for the lowest level m, so m follows
+    from which powers of 16 the sum reaches. All sums are exact in float64.
+    """
+    if membership.sum(axis=0).max() >= 16:
+        lowest = np.where(scored, levels, np.nan)
+        return np.stack([np.fmin.reduce(lowest[:, membership[:, d] > 0], axis=1)
+                         for d in range(membership.shape[1])], axis=1)
+    powers = np.exp2(20.0 - 4.0 * levels)
+    powers *= scored
+    total = powers @ membership
+    lowest = 1.0 + (total < 65536.0) + (total < 4096.0) + (total < 256.0) + (total < 16.0)
+    lowest[total == 0] = np.nan
+    return lowest
+
+
+def _fmin_columns(block: np.ndarray, out: np.ndarray) -> None:
+    out[:] = block[:, 0]
+    for column in range(1, block.shape[1]):
+        np.fmin(out, block[:, column], out=out)
+
+
+def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.ndarray) -> None:
+    """Score a block of rows into `out`: [scores | stages | coverages], each dimensions, competencies, overall."""
+    n_d, n_c = len(layout.dimension_ids), len(layout.competency_ids)
+    width = n_d + n_c + 1
+    score, stage, coverage = out[:, :width], out[:, width:2 * width], out[:, 2 * width:]
+    dim_score, comp_score, overall = score[:, :n_d], score[:, n_d:-1], score[:, -1]
+    dim_coverage, comp_coverage = coverage[:, :n_d], coverage[:, n_d:-1]
+
+    scored = levels > 0.0
+    sums = scored.astype(float) @ layout.weights_and_membership
+    sum_w, n_scored = sums[:, :n_d], sums[:, n_d:]
+    sum_wx = levels @ layout.weights
+    # fmin(x, 0) is -1 for n.v.t. and 0 for everything else (NaN included)
+    n_applicable = layout.questions_per_dim + np.fmin(x, 0.0) @ layout.membership
+    to_comp = layout.dim_to_comp
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # 0 / 0 gives NaN exactly where nothing is applicable (n_scored is 0 there too)
+        np.divide(n_scored, n_applicable, out=dim_coverage)
+        has_score = dim_coverage >= layout.threshold - _EPS  # NaN compares False; threshold > 0
+        np.divide(sum_wx, sum_w, out=dim_score)
+        dim_score[~has_score] = np.nan
+        comp_n = has_score.astype(float) @ to_comp
+        np.divide(np.where(has_score, dim_score, 0.0) @ to_comp, comp_n, out=comp_score)  # NaN: no dimension
+        np.divide(n_scored @ to_comp, n_applicable @ to_comp, out=comp_coverage)
+        comp_valid = comp_n > 0
+        np.divide(np.where(comp_valid, comp_score, 0.0).sum(axis=1), comp_valid.sum(axis=1), out=overall)
+        np.divide(n_scored.sum(axis=1), n_applicable.sum(axis=1), out=coverage[:, -1])
+
+        if layout.rule == "gating":
+            dim_stage = stage[:, :n_d]
+            dim_stage[:] = _lowest_level(levels, scored, layout.membership)
+            dim_stage[~has_score] = np.nan
+            # fmin ignores NaN: a competency's stage is the lowest stage of its scored dimensions
+            # (column by column: much faster than a reduction over a few columns)
+            for g, (first, stop) in enumerate(layout.competency_ranges):
+                _fmin_columns(dim_stage[:, first:stop], stage[:, n_d + g])
+            _fmin_columns(stage[:, n_d:-1], stage[:, -1])
+        else:
+            np.add(score, _EPS, out=stage)
+            np.floor(stage, out=stage)  # scores lie in [1, 5], so the floor is a stage (NaN stays NaN)
