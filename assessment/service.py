@@ -238,6 +238,11 @@ def _upsert(session, table, values: dict, index_elements: list[str], update: dic
     session.execute(statement.on_conflict_do_update(index_elements=index_elements, set_=update))
 
 
+def _changed_by(update: dict, person: str) -> dict:
+    """Record who changed an answer; a change without a name keeps the name that was there."""
+    return dict(update, answered_by=person) if person else update
+
+
 def _split_value(value: AnswerValue) -> tuple[int | None, str | None]:
     if value in (NOT_APPLICABLE, DONT_KNOW):
         return None, value
@@ -258,7 +263,7 @@ def save_answer(db: Database, *, assessment_id: str, question_id: str, value: An
                 dict(assessment_id=assessment_id, question_id=question_id, level=level, non_score=non_score,
                      comment="", answered_by=answered_by, updated_at=now),
                 ["assessment_id", "question_id"],
-                dict(level=level, non_score=non_score, answered_by=answered_by, updated_at=now))
+                _changed_by(dict(level=level, non_score=non_score, updated_at=now), answered_by))
 
 
 def clear_answer(db: Database, *, assessment_id: str, question_id: str, answered_by: str = "") -> None:
@@ -269,7 +274,8 @@ def clear_answer(db: Database, *, assessment_id: str, question_id: str, answered
         row = session.scalar(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
                                                      AnswerRow.question_id == question_id))
         if row is not None:
-            row.level, row.non_score, row.answered_by, row.updated_at = None, None, answered_by, utcnow()
+            row.level, row.non_score, row.updated_at = None, None, utcnow()
+            row.answered_by = answered_by or row.answered_by
 
 
 def save_comment(db: Database, *, assessment_id: str, question_id: str, comment: str,
@@ -284,7 +290,7 @@ def save_comment(db: Database, *, assessment_id: str, question_id: str, comment:
                 dict(assessment_id=assessment_id, question_id=question_id, level=None, non_score=None,
                      comment=comment, answered_by=answered_by, updated_at=now),
                 ["assessment_id", "question_id"],
-                dict(comment=comment, answered_by=answered_by, updated_at=now))
+                _changed_by(dict(comment=comment, updated_at=now), answered_by))
 
 
 def get_answers(db: Database, *, assessment_id: str) -> dict[str, Answer]:

@@ -22,7 +22,7 @@ def texts() -> dict[str, dict[str, str]]:
     for key, value in data.items():
         if not isinstance(value, dict) or set(value) != set(LANGUAGES) or not all(
                 isinstance(text, str) and text for text in value.values()):
-            raise ValueError(f"{TEXTS_FILE.name}: '{key}' must have a non-empty text for exactly the languages {LANGUAGES}")
+            raise ValueError(f"{TEXTS_FILE.name}: '{key}' needs a non-empty text in exactly {LANGUAGES}")
     return data
 
 

@@ -85,7 +85,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
             QuestionnaireProblem(name, "", "yaml_syntax", params, detail=str(getattr(exc, "problem", exc)))
         )
     if not isinstance(data, dict):
-        raise QuestionnaireFileError(QuestionnaireProblem(name, "", "not_a_mapping", detail="top level is not a mapping"))
+        raise QuestionnaireFileError(QuestionnaireProblem(name, "", "not_a_mapping", detail="top level: no mapping"))
     try:
         return Questionnaire.model_validate(data)
     except ValidationError as exc:

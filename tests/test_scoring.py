@@ -9,7 +9,8 @@ from scoring.engine import score_assessment
 
 
 def gating(questionnaire):
-    return questionnaire.model_copy(update={"scoring": questionnaire.scoring.model_copy(update={"stage_rule": "gating"})})
+    rules = questionnaire.scoring.model_copy(update={"stage_rule": "gating"})
+    return questionnaire.model_copy(update={"scoring": rules})
 
 
 BASE = {"d1-1": 4, "d1-2": 2, "d1-3": "nvt", "d1-4": "weetniet", "d2-1": 5,

@@ -6,6 +6,8 @@ This is the only package besides `views/` and `app.py` that imports streamlit.
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -154,6 +156,16 @@ def assessment_header(assessment: service.Assessment, questionnaire: Questionnai
     st.caption(tr("assessment.header", organisation=escape_md(assessment.organisation_name),
                   period=assessment.period, questionnaire=questionnaire.title.get(lang()),
                   version=questionnaire.version, status=status))
+
+
+# --- time ----------------------------------------------------------------------------------------
+
+LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def local_time(moment: datetime, pattern: str = "%d-%m-%Y %H:%M") -> str:
+    """A stored (UTC) moment as Dutch local time."""
+    return moment.astimezone(LOCAL_TIMEZONE).strftime(pattern)
 
 
 # --- safe text -------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Vragenlijst: one dimension at a time; every answer and comment is saved the moment it is given."""
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import streamlit as st
 
@@ -8,6 +8,7 @@ from assessment import service
 from i18n import format_percent
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE
 from ui.common import (PAGE_RESULTS, PARAM_DIMENSION, assessment_header, database, go_to, input_error_text, lang,
+                       local_time,
                        person, require_assessment, tr)
 
 found = require_assessment()
@@ -83,7 +84,7 @@ def _comment_key(question_id: str) -> str:
 
 
 def _saved() -> None:
-    st.session_state["saved_at"] = datetime.now().strftime("%H:%M:%S")
+    st.session_state["saved_at"] = local_time(datetime.now(timezone.utc), "%H:%M:%S")
     st.toast(tr("questionnaire.saved"), icon=":material/check_circle:")
 
 
@@ -160,7 +161,7 @@ for number, question in enumerate(dimension.questions, start=1):
                      placeholder=tr("questionnaire.comment_placeholder"))
         footer = []
         if stored and stored.value is not None:
-            footer.append(tr("questionnaire.answered_at", time=stored.updated_at.strftime("%d-%m-%Y %H:%M")))
+            footer.append(tr("questionnaire.answered_at", time=local_time(stored.updated_at)))
         if stored and stored.answered_by:
             footer.append(tr("questionnaire.answered_by", person=stored.answered_by))
         tags = ", ".join(questionnaire.framework_item_title(tag, language) for tag in question.tags)

@@ -8,6 +8,7 @@ from assessment import service
 from i18n import format_number, format_percent
 from scoring.engine import DimensionScore, score_assessment
 from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, database, go_to, input_error_text,
+                       local_time,
                        lang, person, require_assessment, tr)
 
 found = require_assessment()
@@ -213,7 +214,7 @@ for item in dimension_scores:
 # --- finalise --------------------------------------------------------------------------------------
 st.divider()
 if assessment.is_final:
-    when = assessment.finalised_at.strftime("%d-%m-%Y") if assessment.finalised_at else ""
+    when = local_time(assessment.finalised_at, "%d-%m-%Y") if assessment.finalised_at else ""
     st.success(tr("results.is_final", date=when), icon=":material/lock:")
 elif not st.session_state.get("confirm_finalise"):
     st.caption(tr("results.finalise_help"))

@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from assessment import service
-from ui.common import (PAGE_QUESTIONNAIRE, catalog, database, escape_md, go_to, input_error_text, lang,
+from ui.common import (PAGE_QUESTIONNAIRE, catalog, database, escape_md, go_to, input_error_text, lang, local_time,
                        show_catalog_problems, tr)
 
 db = database()
@@ -69,7 +69,7 @@ for assessment in assessments:
         left.markdown(f"**{assessment.period}** · {title}")
         status = tr("status.final") if assessment.is_final else tr("status.draft")
         left.caption(tr("start.assessment_status", status=status,
-                        date=assessment.updated_at.strftime("%d-%m-%Y")))
+                        date=local_time(assessment.updated_at, "%d-%m-%Y")))
         if total:
             middle.progress(answered / total, text=tr("start.progress", answered=answered, total=total))
         if right.button(tr("start.open"), key=f"open_{assessment.id}", icon=":material/arrow_forward:",
