@@ -91,6 +91,8 @@ def test_answers_levels_non_scores_and_comments(db, assessment):
     answers = service.get_answers(db, assessment_id=assessment.id)
     assert answers["d1-1"].value == 4 and answers["d1-1"].comment == "Zie jaarverslag 2025"
     assert answers["d1-1"].answered_by == "Bram"
+    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=5)  # no name given
+    assert service.get_answers(db, assessment_id=assessment.id)["d1-1"].answered_by == "Bram"
     assert answers["d1-2"].value == "nvt" and answers["d1-3"].value == "weetniet"
     assert answers["d2-1"].value is None and answers["d2-1"].comment == "Nog navragen"
     assert service.answer_values(answers) == {"d1-1": 4, "d1-2": "nvt", "d1-3": "weetniet"}
