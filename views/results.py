@@ -7,7 +7,8 @@ import streamlit as st
 from assessment import service
 from i18n import format_number, format_percent
 from scoring.engine import DimensionScore, score_assessment
-from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, database, go_to, input_error_text,
+from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, database, escape_md, go_to,
+                       input_error_text,
                        local_time,
                        lang, person, require_assessment, tr)
 
@@ -115,13 +116,14 @@ st.subheader(tr("results.table_title"))
 table = pd.DataFrame([{
     tr("results.col_competency"): title_of(d.competency_id),
     tr("results.col_dimension"): title_of(d.dimension_id),
-    tr("results.col_score"): None if d.score is None else round(d.score, 2),
+    tr("results.col_score"): score_text(d.score),
     tr("results.col_stage"): d.stage,
     tr("results.col_coverage"): coverage_text(d.scored, d.applicable),
     tr("results.col_target"): d.target,
-    tr("results.col_gap"): None if d.gap is None else round(d.gap, 2),
+    tr("results.col_gap"): "–" if d.gap is None else format_number(d.gap, language),
 } for d in dimension_scores])
-st.dataframe(table, hide_index=True, width="stretch")
+# tall enough for every row: no scrolling inside the table
+st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
 
 
 # --- drill-down with targets -----------------------------------------------------------------------
@@ -145,12 +147,10 @@ def explanation(item: DimensionScore) -> list[str]:
     else:
         lines.append(tr("explain.weighted_mean", score=score_text(item.score), scored=item.scored,
                         weight=format_number(item.weight_total, language)))
-    if item.not_applicable:
-        lines.append(tr("explain.not_applicable", count=item.not_applicable))
-    if item.dont_know:
-        lines.append(tr("explain.dont_know", count=item.dont_know))
-    if item.unanswered:
-        lines.append(tr("explain.unanswered", count=item.unanswered))
+    for key, count in (("explain.not_applicable", item.not_applicable), ("explain.dont_know", item.dont_know),
+                       ("explain.unanswered", item.unanswered)):
+        if count:
+            lines.append(tr(f"{key}_{'one' if count == 1 else 'many'}", count=count))
     if item.coverage is not None:
         lines.append(tr("explain.coverage", scored=item.scored, applicable=item.applicable,
                         percent=format_percent(item.coverage, language),
@@ -188,17 +188,14 @@ for item in dimension_scores:
     with st.expander(header):
         for line in explanation(item):
             st.markdown(f"- {line}")
-        rows = []
-        for question, contribution in zip(dimension.questions, item.contributions):
+        for number, (question, contribution) in enumerate(zip(dimension.questions, item.contributions), start=1):
             stored = answers.get(question.id)
-            rows.append({
-                tr("results.col_question"): question.text.get(language),
-                tr("results.col_answer"): answer_text(contribution.value),
-                tr("results.col_weight"): contribution.weight,
-                tr("results.col_counts"): tr(f"counts.{contribution.status}"),
-                tr("results.col_comment"): stored.comment if stored else "",
-            })
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            line = tr("results.question_line", number=number, question=question.text.get(language),
+                      weight=format_number(contribution.weight, language), answer=answer_text(contribution.value),
+                      counts=tr(f"counts.{contribution.status}"))
+            if stored and stored.comment:
+                line += "  \n" + tr("results.comment_line", comment=escape_md(stored.comment))
+            st.markdown(line)
         key = f"target_{item.dimension_id}"
         st.session_state[key] = targets.get(item.dimension_id, 0)
         default_label = tr("results.target_default", target=item.target if item.target_is_default and item.target

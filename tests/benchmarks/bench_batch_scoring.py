@@ -47,7 +47,8 @@ def main(n: int = 100_000) -> None:
 
     def floor():
         scored = codes >= 1.0
-        return (np.where(scored, codes, 0.0) @ weights) / (scored @ weights)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (np.where(scored, codes, 0.0) @ weights) / (scored @ weights)
 
     print(f"batch scoring: {n:,} assessments x {len(question_ids)} questions, best of 5")
     floor()  # warm up
