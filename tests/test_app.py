@@ -181,3 +181,26 @@ def test_the_name_of_who_answers_is_stored_with_the_answer(app_env):
     at.radio(key=f"level_{assessment.id}_d1-1").set_value(3).run()
     assert service.get_answers(app_env, assessment_id=assessment.id)["d1-1"].answered_by == "Fatima"
     assert "door Fatima" in texts(at)
+
+
+def test_the_shipped_questionnaire_in_the_app(tmp_path, monkeypatch):
+    """The real questionnaire: choose it, answer a whole dimension, and see scores and a radar."""
+    url = f"sqlite:///{tmp_path / 'real.sqlite'}"
+    monkeypatch.setenv(ENV_URL, url)
+    monkeypatch.delenv(ENV_DIR, raising=False)
+    db = get_database(url)
+    org = service.create_organisation(db, name="Waterschap Echt", org_type="waterschap", size_class="fte-250-1000")
+    at = new_session()
+    at.selectbox(key="organisation_choice").select(org.id).run()
+    assert at.selectbox(key="new_questionnaire").options == ["Klantbewustzijn zelfscan (versie 1.0)"]
+    button(at, "Scan starten").click().run()
+    assessment_id = at.query_params["a"]
+    assert "Laagdrempelig en zichtbaar" in texts(at)
+    for number, level in ((1, 4), (2, 3), (3, "weetniet")):
+        at.radio(key=f"level_{assessment_id}_ont-toegang-{number}").set_value(level).run()
+    assert not at.exception
+    results = new_session("views/results.py", a=assessment_id, lang="en")
+    assert not results.exception
+    # (4 * 1.5 + 3 * 1) / 2.5 = 3.6 on 2 of 3 questions
+    assert "The score 3.6 is the weighted mean of 2 chosen levels (total weight 2.5)." in texts(results)
+    assert len(results.get("plotly_chart")) == 1

@@ -9,13 +9,14 @@ from ui.common import (PAGE_QUESTIONNAIRE, catalog, database, escape_md, go_to, 
                        show_catalog_problems, tr)
 
 db = database()
+language = lang()
 st.title(tr("start.title"))
 st.markdown(tr("start.intro"))
 show_catalog_problems()
 questionnaires = catalog().questionnaires
 if questionnaires:
     first = next(iter(questionnaires.values()))
-    st.caption(first.basis.get(lang()))
+    st.caption(first.basis.get(language))
 
 # --- organisation ----------------------------------------------------------------------------------
 st.header(tr("start.organisation"), divider="gray")
@@ -24,22 +25,25 @@ by_id = {o.id: o for o in organisations}
 NEW = -1
 options = [o.id for o in organisations] + [NEW]
 preselect = st.session_state.get("organisation_id")
+# labels are computed here, so that format_func does not depend on the running page
+organisation_labels = {o.id: f"{o.name} ({tr('orgtype.' + o.org_type)})" for o in organisations}
+organisation_labels[NEW] = tr("start.new_organisation")
 chosen = st.selectbox(
     tr("start.choose_organisation"), options,
     index=options.index(preselect) if preselect in options else (0 if organisations else len(options) - 1),
-    format_func=lambda oid: tr("start.new_organisation") if oid == NEW else
-    f"{by_id[oid].name} ({tr('orgtype.' + by_id[oid].org_type)})",
-    key="organisation_choice",
+    format_func=organisation_labels.__getitem__, key="organisation_choice",
 )
 
 if chosen == NEW:
     with st.container(border=True):
         st.subheader(tr("start.new_organisation"))
         name = st.text_input(tr("field.name"), max_chars=service.MAX_NAME, key="new_org_name")
+        type_labels = {v: tr("orgtype." + v) for v in service.ORGANISATION_TYPES}
         org_type = st.selectbox(tr("field.org_type"), service.ORGANISATION_TYPES,
-                                format_func=lambda v: tr("orgtype." + v), key="new_org_type")
+                                format_func=type_labels.__getitem__, key="new_org_type")
+        size_labels = {v: tr("size." + v) for v in service.size_classes_for(org_type)}
         size_class = st.selectbox(tr("field.size_class"), service.size_classes_for(org_type),
-                                  format_func=lambda v: tr("size." + v), key="new_org_size")
+                                  format_func=size_labels.__getitem__, key="new_org_size")
         if st.button(tr("start.create_organisation"), type="primary", icon=":material/add:"):
             try:
                 organisation = service.create_organisation(db, name=name, org_type=org_type, size_class=size_class)
@@ -65,7 +69,7 @@ for assessment in assessments:
     answered = service.count_answers(db, assessment_id=assessment.id)
     with st.container(border=True):
         left, middle, right = st.columns([3, 3, 2], vertical_alignment="center")
-        title = questionnaire.title.get(lang()) if questionnaire else assessment.questionnaire_key
+        title = questionnaire.title.get(language) if questionnaire else assessment.questionnaire_key
         left.markdown(f"**{assessment.period}** · {title}")
         status = tr("status.final") if assessment.is_final else tr("status.draft")
         left.caption(tr("start.assessment_status", status=status,
@@ -82,13 +86,10 @@ with st.expander(tr("start.new_assessment"), expanded=not assessments, icon=":ma
         st.stop()
     period = st.text_input(tr("field.period"), value=str(date.today().year), help=tr("start.period_help"),
                            max_chars=7, key="new_period")
-    keys = list(questionnaires)
-    questionnaire_key = st.selectbox(
-        tr("field.questionnaire"), keys, key="new_questionnaire",
-        format_func=lambda k: tr("start.questionnaire_option", title=questionnaires[k].title.get(lang()),
-                                 version=questionnaires[k].version),
-        disabled=len(keys) == 1,
-    )
+    questionnaire_labels = {key: tr("start.questionnaire_option", title=q.title.get(language), version=q.version)
+                            for key, q in questionnaires.items()}
+    questionnaire_key = st.selectbox(tr("field.questionnaire"), list(questionnaires), key="new_questionnaire",
+                                     format_func=questionnaire_labels.__getitem__, disabled=len(questionnaires) == 1)
     if st.button(tr("start.create_assessment"), type="primary", icon=":material/play_arrow:"):
         try:
             assessment = service.create_assessment(db, organisation_id=organisation.id, period=period,
