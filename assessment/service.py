@@ -255,42 +255,35 @@ def save_answer(db: Database, *, assessment_id: str, question_id: str, value: An
                 answered_by: str = "") -> None:
     """Store the level (1-5), "nvt" or "weetniet" for one question; the comment stays as it is."""
     level, non_score = _split_value(value)
-    answered_by = _clean_text(answered_by, "answered_by", MAX_PERSON)
-    now = utcnow()
-    with db.write() as session:
-        _lock_draft(session, assessment_id)
-        _upsert(session, AnswerRow.__table__,
-                dict(assessment_id=assessment_id, question_id=question_id, level=level, non_score=non_score,
-                     comment="", answered_by=answered_by, updated_at=now),
-                ["assessment_id", "question_id"],
-                _changed_by(dict(level=level, non_score=non_score, updated_at=now), answered_by))
+    _write_answer(db, assessment_id, question_id, answered_by, level=level, non_score=non_score)
 
 
 def clear_answer(db: Database, *, assessment_id: str, question_id: str, answered_by: str = "") -> None:
     """Remove the level / n.v.t. / weet niet of a question (its comment stays)."""
-    answered_by = _clean_text(answered_by, "answered_by", MAX_PERSON)
-    with db.write() as session:
-        _lock_draft(session, assessment_id)
-        row = session.scalar(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
-                                                     AnswerRow.question_id == question_id))
-        if row is not None:
-            row.level, row.non_score, row.updated_at = None, None, utcnow()
-            row.answered_by = answered_by or row.answered_by
+    _write_answer(db, assessment_id, question_id, answered_by, level=None, non_score=None)
 
 
 def save_comment(db: Database, *, assessment_id: str, question_id: str, comment: str,
                  answered_by: str = "") -> None:
     """Store the comment (evidence) of one question; the chosen level stays as it is."""
     comment = _clean_text(comment, "comment", MAX_COMMENT)
+    _write_answer(db, assessment_id, question_id, answered_by, comment=comment)
+
+
+def _write_answer(db: Database, assessment_id: str, question_id: str, answered_by: str, **fields) -> None:
+    """Change only `fields` of one answer (insert it when new), in one write transaction on a draft.
+
+    Changing only the given fields is what lets two people work on the same question at once: one
+    choosing the level, the other typing the comment, without overwriting each other.
+    """
     answered_by = _clean_text(answered_by, "answered_by", MAX_PERSON)
     now = utcnow()
+    new_row = dict(assessment_id=assessment_id, question_id=question_id, level=None, non_score=None, comment="",
+                   answered_by=answered_by, updated_at=now) | fields
     with db.write() as session:
         _lock_draft(session, assessment_id)
-        _upsert(session, AnswerRow.__table__,
-                dict(assessment_id=assessment_id, question_id=question_id, level=None, non_score=None,
-                     comment=comment, answered_by=answered_by, updated_at=now),
-                ["assessment_id", "question_id"],
-                _changed_by(dict(comment=comment, updated_at=now), answered_by))
+        _upsert(session, AnswerRow.__table__, new_row, ["assessment_id", "question_id"],
+                _changed_by(dict(fields, updated_at=now), answered_by))
 
 
 def get_answers(db: Database, *, assessment_id: str) -> dict[str, Answer]:

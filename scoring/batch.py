@@ -51,18 +51,15 @@ class _Layout:
         membership = np.zeros((n_q, n_d))
         weights = np.zeros((n_q, n_d))
         self.dim_to_comp = np.zeros((n_d, n_c))
-        starts = []
         qi = di = 0
         for ci, comp in enumerate(questionnaire.competencies):
             for dim in comp.dimensions:
-                starts.append(qi)
                 for q in dim.questions:
                     membership[qi, di] = 1.0
                     weights[qi, di] = q.weight
                     qi += 1
                 self.dim_to_comp[di, ci] = 1.0
                 di += 1
-        self.starts = np.array(starts)
         self.competency_ranges = []  # (first, stop) dimension columns of each competency
         first = 0
         for comp in questionnaire.competencies:

@@ -13,7 +13,7 @@ import streamlit as st
 
 from assessment import service
 from assessment.db import Database, database_url, get_database
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, has, t
 from questionnaires.loader import Catalog, QuestionnaireProblem, discover, questionnaire_dir
 from questionnaires.model import Questionnaire
 
@@ -92,7 +92,6 @@ def questionnaire_for(assessment: service.Assessment) -> Questionnaire | None:
 
 def problem_text(problem: QuestionnaireProblem) -> str:
     key = f"qproblem.{problem.code}"
-    from i18n import has
     what = tr(key, **{k: v for k, v in problem.params.items()}) if has(key) else problem.detail
     where = tr("qproblem.where", location=problem.location) if problem.location else ""
     return tr("qproblem.message", file=problem.file, where=where, what=what)
@@ -135,19 +134,19 @@ def go_to(page: str, assessment_id: str | None = None, **extra: str) -> None:
     st.switch_page(page, query_params=params)
 
 
-def require_assessment() -> tuple[service.Assessment, Questionnaire] | None:
-    """The current assessment and its questionnaire, or a message with a way back to Start."""
+def require_assessment() -> tuple[service.Assessment, Questionnaire]:
+    """The current assessment and its questionnaire; otherwise a message, a way back to Start, and stop."""
     assessment = current_assessment()
     if assessment is None:
         st.info(tr("assessment.none_chosen"), icon=":material/info:")
         if st.button(tr("nav.to_start"), icon=":material/home:"):
             go_to(PAGE_START)
-        return None
+        st.stop()
     questionnaire = questionnaire_for(assessment)
     if questionnaire is None:
         st.error(tr("assessment.questionnaire_missing", key=assessment.questionnaire_key))
         show_catalog_problems()
-        return None
+        st.stop()
     return assessment, questionnaire
 
 

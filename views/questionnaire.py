@@ -11,10 +11,7 @@ from ui.common import (PAGE_RESULTS, PARAM_DIMENSION, assessment_header, databas
                        local_time,
                        person, require_assessment, tr)
 
-found = require_assessment()
-if found is None:
-    st.stop()
-assessment, questionnaire = found
+assessment, questionnaire = require_assessment()
 db = database()
 language = lang()
 read_only = assessment.is_final

@@ -12,10 +12,7 @@ from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, d
                        local_time,
                        lang, person, require_assessment, tr)
 
-found = require_assessment()
-if found is None:
-    st.stop()
-assessment, questionnaire = found
+assessment, questionnaire = require_assessment()
 db = database()
 language = lang()
 
