@@ -118,6 +118,39 @@ class Competency(_Strict):
     dimensions: list[Dimension] = Field(min_length=1)
 
 
+class QuestionChange(_Strict):
+    """How questions of an earlier version relate to this version.
+
+    renamed: one old id is now one new id (same content, comparable);
+    merged: several old questions became one; split: one old question became several;
+    removed: old questions without successor; new: questions without predecessor.
+    Merged, split, removed and new questions are not compared between the two versions.
+    """
+
+    type: Literal["renamed", "merged", "split", "removed", "new"]
+    old: list[str] = Field(default_factory=list)
+    new: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _sizes_fit_the_type(self) -> "QuestionChange":
+        sizes_ok = {
+            "renamed": len(self.old) == 1 and len(self.new) == 1,
+            "merged": len(self.old) >= 2 and len(self.new) == 1,
+            "split": len(self.old) == 1 and len(self.new) >= 2,
+            "removed": len(self.old) >= 1 and not self.new,
+            "new": not self.old and len(self.new) >= 1,
+        }[self.type]
+        if not sizes_ok:
+            raise PydanticCustomError("change_shape", "a '{type}' change has the wrong number of old or new ids",
+                                      {"type": self.type})
+        return self
+
+
+class VersionMapping(_Strict):
+    from_version: str = Field(pattern=SEMVER_PATTERN)
+    changes: list[QuestionChange] = Field(default_factory=list)
+
+
 class Questionnaire(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     version: str = Field(pattern=SEMVER_PATTERN)
@@ -128,6 +161,7 @@ class Questionnaire(_Strict):
     scoring: ScoringRules = ScoringRules()
     frameworks: list[Framework] = Field(default_factory=list)
     competencies: list[Competency] = Field(min_length=1)
+    mappings: list[VersionMapping] = Field(default_factory=list, description="from earlier versions")
 
     @model_validator(mode="after")
     def _ids_unique_and_references_resolve(self) -> "Questionnaire":
@@ -159,6 +193,14 @@ class Questionnaire(_Strict):
                             )
                 for ai, action in enumerate(dim.actions):
                     claim(action.id, f"competencies[{ci}].dimensions[{di}].actions[{ai}]")
+        question_ids = {q.id for q in self.questions()}
+        for mi, mapping in enumerate(self.mappings):
+            for ci, change in enumerate(mapping.changes):
+                for ni, new_id in enumerate(change.new):
+                    if new_id not in question_ids:
+                        raise PydanticCustomError(
+                            "unknown_question", "{where}: '{id}' is not a question of this version",
+                            {"where": f"mappings[{mi}].changes[{ci}].new[{ni}]", "id": new_id})
         for fi, fw in enumerate(self.frameworks):
             item_ids = [item.id for item in fw.items]
             duplicates = sorted({i for i in item_ids if item_ids.count(i) > 1})
@@ -198,6 +240,9 @@ class Questionnaire(_Strict):
             if q.id == question_id:
                 return q
         raise KeyError(question_id)
+
+    def mapping_from(self, version: str) -> VersionMapping | None:
+        return next((m for m in self.mappings if m.from_version == version), None)
 
     def framework_item_title(self, tag: str, lang: str) -> str:
         fw_id, _, item_id = tag.partition(":")
