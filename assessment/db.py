@@ -76,9 +76,20 @@ class Database:
     def migrate(self, revision: str = "head") -> None:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with self.write_engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with self.write_engine.connect() as connection:
+            if self.is_sqlite:
+                # SQLite changes a table by copying it; with foreign keys on, dropping the old copy would
+                # cascade-delete the rows that refer to it. The pragma only works outside a transaction.
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with connection.begin():
+                    config.attributes["connection"] = connection
+                    command.upgrade(config, revision)
+                    if self.is_sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                        raise RuntimeError("migration left rows whose references do not exist")
+            finally:
+                if self.is_sqlite:
+                    connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
     @contextmanager
     def write(self) -> Iterator[Session]:

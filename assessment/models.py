@@ -64,6 +64,9 @@ class AssessmentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finalised_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # the assessment whose answers were copied as a starting point (migration 0002)
+    previous_assessment_id: Mapped[str | None] = mapped_column(
+        ForeignKey("assessments.id", ondelete="SET NULL", name="fk_assessments_previous"), nullable=True)
 
 
 class AnswerRow(Base):
@@ -84,6 +87,8 @@ class AnswerRow(Base):
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
     answered_by: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # period of the assessment this answer was copied from, until someone reviews it (migration 0002)
+    carried_from: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class TargetRow(Base):

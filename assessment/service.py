@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -81,6 +82,7 @@ class Assessment:
     updated_at: datetime
     finalised_at: datetime | None
     finalised_by: str | None
+    previous_assessment_id: str | None = None
 
     @property
     def is_final(self) -> bool:
@@ -98,6 +100,7 @@ class Answer:
     comment: str
     answered_by: str
     updated_at: datetime
+    carried_from: str | None = None  # the period it was copied from, until someone reviews it
 
 
 def _clean_text(value: str | None, field: str, max_length: int, *, required: bool = False) -> str:
@@ -153,36 +156,84 @@ def _assessment(row: AssessmentRow, organisation_name: str) -> Assessment:
         id=row.id, organisation_id=row.organisation_id, organisation_name=organisation_name, year=row.year,
         period=row.period, questionnaire_id=row.questionnaire_id, questionnaire_version=row.questionnaire_version,
         status=row.status, created_at=row.created_at, updated_at=row.updated_at, finalised_at=row.finalised_at,
-        finalised_by=row.finalised_by,
+        finalised_by=row.finalised_by, previous_assessment_id=row.previous_assessment_id,
     )
 
 
 def create_assessment(db: Database, *, organisation_id: int, period: str,
                       questionnaire: Questionnaire) -> Assessment:
     """Start a draft assessment. `period` is a year ("2026") or a half/quarter ("2026-H1", "2026-Q3")."""
+    with _creating(period) as period:
+        with db.write() as session:
+            row, name = _new_assessment(session, organisation_id, period, questionnaire)
+            return _assessment(row, name)
+
+
+def start_from_previous(db: Database, *, previous_id: str, period: str, questionnaire: Questionnaire,
+                        previous_questionnaire: Questionnaire) -> Assessment:
+    """Start a draft from an earlier assessment: its answers, comments and targets are copied as a starting
+    point, each answer marked as carried over until someone reviews it. The earlier assessment is only read.
+
+    When the questionnaire version changed, answers follow the declared mapping: same and renamed questions
+    are copied; merged, split and new questions start empty.
+    """
+    from scoring.comparison import match_questions
+
+    copied_ids = {m.earlier_ids[0]: m.later_ids[0]
+                  for m in match_questions(previous_questionnaire, questionnaire) if m.comparable}
+    dimension_ids = {d.id for d in questionnaire.dimensions()}
+    with _creating(period) as period:
+        with db.write() as session:
+            previous = session.get(AssessmentRow, previous_id)
+            if previous is None:
+                raise NotFound(f"assessment {previous_id}")
+            if (previous.questionnaire_id, previous.questionnaire_version) != (
+                    previous_questionnaire.id, previous_questionnaire.version):
+                raise ValueError("previous_questionnaire is not the questionnaire of the previous assessment")
+            row, name = _new_assessment(session, previous.organisation_id, period, questionnaire)
+            row.previous_assessment_id = previous.id
+            now = utcnow()
+            for answer in session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == previous.id)):
+                if answer.question_id in copied_ids:
+                    session.add(AnswerRow(
+                        assessment_id=row.id, question_id=copied_ids[answer.question_id], level=answer.level,
+                        non_score=answer.non_score, comment=answer.comment, answered_by=answer.answered_by,
+                        updated_at=now, carried_from=previous.period))
+            for target in session.scalars(select(TargetRow).where(TargetRow.assessment_id == previous.id)):
+                if target.dimension_id in dimension_ids:
+                    session.add(TargetRow(assessment_id=row.id, dimension_id=target.dimension_id, level=target.level,
+                                          set_by=target.set_by, updated_at=now))
+            session.flush()
+            return _assessment(row, name)
+
+
+@contextmanager
+def _creating(period: str):
+    """Check the period, and turn a concurrent duplicate into the same clear error."""
     period = (period or "").strip().upper()
-    match = PERIOD_PATTERN.match(period)
-    if not match:
+    if not PERIOD_PATTERN.match(period):
         raise InputError("invalid_period", "period", value=period)
     try:
-        with db.write() as session:
-            organisation = session.get(OrganisationRow, organisation_id)
-            if organisation is None:
-                raise NotFound(f"organisation {organisation_id}")
-            exists = session.scalar(select(AssessmentRow.id).where(
-                AssessmentRow.organisation_id == organisation_id, AssessmentRow.period == period,
-                AssessmentRow.questionnaire_id == questionnaire.id))
-            if exists:
-                raise InputError("assessment_exists", "period", period=period)
-            row = AssessmentRow(
-                id=uuid.uuid4().hex, organisation_id=organisation_id, year=int(match.group(1)), period=period,
-                questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version, status="draft",
-            )
-            session.add(row)
-            session.flush()
-            return _assessment(row, organisation.name)
+        yield period
     except IntegrityError:
         raise InputError("assessment_exists", "period", period=period)
+
+
+def _new_assessment(session, organisation_id: int, period: str, questionnaire: Questionnaire):
+    organisation = session.get(OrganisationRow, organisation_id)
+    if organisation is None:
+        raise NotFound(f"organisation {organisation_id}")
+    exists = session.scalar(select(AssessmentRow.id).where(
+        AssessmentRow.organisation_id == organisation_id, AssessmentRow.period == period,
+        AssessmentRow.questionnaire_id == questionnaire.id))
+    if exists:
+        raise InputError("assessment_exists", "period", period=period)
+    row = AssessmentRow(id=uuid.uuid4().hex, organisation_id=organisation_id, year=int(period[:4]), period=period,
+                        questionnaire_id=questionnaire.id, questionnaire_version=questionnaire.version,
+                        status="draft")
+    session.add(row)
+    session.flush()
+    return row, organisation.name
 
 
 def list_assessments(db: Database, *, organisation_id: int) -> list[Assessment]:
@@ -278,6 +329,7 @@ def _write_answer(db: Database, assessment_id: str, question_id: str, answered_b
     """
     answered_by = _clean_text(answered_by, "answered_by", MAX_PERSON)
     now = utcnow()
+    fields["carried_from"] = None  # a change is a review: the answer is no longer just carried over
     new_row = dict(assessment_id=assessment_id, question_id=question_id, level=None, non_score=None, comment="",
                    answered_by=answered_by, updated_at=now) | fields
     with db.write() as session:
@@ -286,12 +338,23 @@ def _write_answer(db: Database, assessment_id: str, question_id: str, answered_b
                 _changed_by(dict(fields, updated_at=now), answered_by))
 
 
+def confirm_answer(db: Database, *, assessment_id: str, question_id: str, answered_by: str = "") -> None:
+    """The carried-over answer still holds: keep it and remove the 'check this' mark."""
+    with db.write() as session:
+        _lock_draft(session, assessment_id)
+        row = session.scalar(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
+                                                     AnswerRow.question_id == question_id))
+        if row is not None:
+            row.carried_from, row.updated_at = None, utcnow()
+            row.answered_by = _clean_text(answered_by, "answered_by", MAX_PERSON) or row.answered_by
+
+
 def get_answers(db: Database, *, assessment_id: str) -> dict[str, Answer]:
     with db.read() as session:
         rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id)).all()
         return {
             r.question_id: Answer(r.question_id, r.level if r.level is not None else r.non_score, r.comment,
-                                  r.answered_by, r.updated_at)
+                                  r.answered_by, r.updated_at, r.carried_from)
             for r in rows
         }
 

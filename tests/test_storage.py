@@ -26,7 +26,7 @@ def test_migrations_build_exactly_the_model_schema(db):
     with db.write_engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert differences == []
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
@@ -49,6 +49,27 @@ def test_existing_data_survives_reopening_and_migration(tmp_path, mini):
     assert service.get_answers(second, assessment_id=kept.id)["d1-1"].value == 3
     assert inspect(second.write_engine).has_table("alembic_version")
     second.dispose()
+
+
+def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
+    """A database made by the first release (revision 0001) is upgraded in place when the app starts."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = Database(url, migrate=False)
+    old.migrate("0001")
+    with old.write() as session:
+        session.execute(text("INSERT INTO organisations (id, name, name_key, org_type, size_class, created_at) "
+                             "VALUES (1, 'Gemeente Oud', 'gemeente oud', 'gemeente', 'inw-lt-20k', '2025-01-01')"))
+        session.execute(text("INSERT INTO assessments (id, organisation_id, year, period, questionnaire_id, "
+                             "questionnaire_version, status, created_at, updated_at) VALUES ('" + "a" * 32 +
+                             "', 1, 2025, '2025', 'mini', '0.1', 'final', '2025-01-01', '2025-01-02')"))
+        session.execute(text("INSERT INTO answers (assessment_id, question_id, level, comment, answered_by, "
+                             "updated_at) VALUES ('" + "a" * 32 + "', 'd1-1', 4, 'bewijs', 'Anna', '2025-01-02')"))
+    old.dispose()
+    upgraded = Database(url)
+    answer = service.get_answers(upgraded, assessment_id="a" * 32)["d1-1"]
+    assert (answer.value, answer.comment, answer.answered_by, answer.carried_from) == (4, "bewijs", "Anna", None)
+    assert service.get_assessment(upgraded, "a" * 32).is_final
+    upgraded.dispose()
 
 
 def test_organisation_rules(db, organisation):
@@ -171,3 +192,51 @@ def test_two_concurrent_writers_lose_nothing(db, assessment, mini):
     for qid in questions:
         assert answers[qid].value == 4, qid  # the level writer's value survived the comment writer
         assert answers[qid].comment == f"bewijs {qid} ronde 4", qid  # and the comments survived the levels
+
+
+def test_start_from_previous_copies_and_marks_and_never_touches_the_previous(db, organisation, assessment, mini):
+    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=4, answered_by="Anna")
+    service.save_comment(db, assessment_id=assessment.id, question_id="d1-1", comment="Zie verslag 2026")
+    service.save_answer(db, assessment_id=assessment.id, question_id="d2-1", value="nvt")
+    service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=4)
+    service.finalise_assessment(db, assessment_id=assessment.id)
+    before = service.get_answers(db, assessment_id=assessment.id)
+
+    new = service.start_from_previous(db, previous_id=assessment.id, period="2027", questionnaire=mini,
+                                      previous_questionnaire=mini)
+    assert new.status == "draft" and new.previous_assessment_id == assessment.id and new.period == "2027"
+    copied = service.get_answers(db, assessment_id=new.id)
+    assert copied["d1-1"].value == 4 and copied["d1-1"].comment == "Zie verslag 2026"
+    assert copied["d1-1"].carried_from == "2026" and copied["d2-1"].value == "nvt"
+    assert service.get_targets(db, assessment_id=new.id) == {"d1": 4}
+    # reviewing removes the mark: by changing the answer, or by confirming it
+    service.save_answer(db, assessment_id=new.id, question_id="d1-1", value=5)
+    service.confirm_answer(db, assessment_id=new.id, question_id="d2-1")
+    after = service.get_answers(db, assessment_id=new.id)
+    assert after["d1-1"].carried_from is None and after["d2-1"].carried_from is None
+    assert after["d2-1"].value == "nvt"
+    # the previous, final assessment is unchanged
+    assert service.get_answers(db, assessment_id=assessment.id) == before
+    assert service.get_assessment(db, assessment.id).is_final
+    # copying into a period that already exists is refused and writes nothing
+    with pytest.raises(service.InputError) as exists:
+        service.start_from_previous(db, previous_id=new.id, period="2026", questionnaire=mini,
+                                    previous_questionnaire=mini)
+    assert exists.value.code == "assessment_exists"
+    assert len(service.list_assessments(db, organisation_id=organisation.id)) == 2
+
+
+def test_start_from_previous_follows_the_version_mapping(db, organisation, zelfscan):
+    from conftest import FIXTURES
+    from questionnaires.loader import load_questionnaire
+    v11 = load_questionnaire(FIXTURES / "versions" / "klantbewustzijn-zelfscan-1.1.yaml")
+    earlier = service.create_assessment(db, organisation_id=organisation.id, period="2025", questionnaire=zelfscan)
+    for question in zelfscan.questions():
+        service.save_answer(db, assessment_id=earlier.id, question_id=question.id, value=3)
+    later = service.start_from_previous(db, previous_id=earlier.id, period="2026", questionnaire=v11,
+                                        previous_questionnaire=zelfscan)
+    copied = service.get_answers(db, assessment_id=later.id)
+    assert copied["ont-toegang-2-web"].value == 3  # renamed: copied under the new id
+    for not_copied in ("kg-afhandeling-eerlijk", "le-sturing-3-tijd", "le-analyse-4", "ont-toegang-2"):
+        assert not_copied not in copied
+    assert len(copied) == 32
