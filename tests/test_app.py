@@ -204,3 +204,62 @@ def test_the_shipped_questionnaire_in_the_app(tmp_path, monkeypatch):
     # (4 * 1.5 + 3 * 1) / 2.5 = 3.6 on 2 of 3 questions
     assert "The score 3.6 is the weighted mean of 2 chosen levels (total weight 2.5)." in texts(results)
     assert len(results.get("plotly_chart")) == 1
+
+
+def three_years(db):
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(db, name="Gemeente Drie Jaar", org_type="gemeente", size_class="inw-lt-20k")
+    ids = {}
+    for period, levels in (("2024", {"d1": 2, "d2": 2, "d3": 2}), ("2025", {"d1": 3, "d2": 3, "d3": 2}),
+                           ("2026", {"d1": 4, "d2": 4, "d3": 4})):
+        assessment = service.create_assessment(db, organisation_id=org.id, period=period, questionnaire=mini)
+        for question in mini.questions():
+            service.save_answer(db, assessment_id=assessment.id, question_id=question.id,
+                                value=levels[question.id.split("-")[0]])
+        if period != "2026":
+            service.finalise_assessment(db, assessment_id=assessment.id)
+        ids[period] = assessment.id
+    return org, ids
+
+
+def test_history_page_with_three_years(app_env):
+    org, ids = three_years(app_env)
+    at = new_session("views/history.py", a=ids["2026"], lang="nl")
+    assert not at.exception
+    page = texts(at)
+    # default comparison: the latest final assessment (2025) with the one before it (2024)
+    assert "In het kort: 2024 en 2025" in page
+    assert "Sinds 2024 is de totaalscore gestegen van 2,0 naar 2,5." in page
+    assert "Competentie een is het meest gestegen: van 2,0 naar 3,0." in page
+    assert "Dimensie drie bleef achter: van 2,0 naar 2,0." in page
+    assert "2 van 3 ambities gehaald." in page
+    assert "**Vergelijkbaarheid: 100%** van de vragen kan worden vergeleken." in page
+    history_table = at.dataframe[0].value
+    assert list(history_table["Periode"]) == ["2026", "2025", "2024"]
+    assert list(history_table["Totaalscore"]) == ["4,0", "2,5", "2,0"]
+    assert len(at.get("plotly_chart")) == 1
+    # compare 2024 with the draft of 2026 instead
+    at.selectbox(key="compare_later").select(ids["2026"]).run()
+    changes = at.dataframe[1].value
+    assert list(changes["Verandering"])[:2] == ["▲ +2,0", "▲ +2,0"]  # both competencies: 2 -> 4
+    assert "3 van 3 ambities gehaald" in texts(at)
+
+
+def test_start_a_new_assessment_from_the_previous_one(app_env):
+    org, ids = three_years(app_env)
+    at = new_session()
+    at.selectbox(key="organisation_choice").select(org.id).run()
+    assert at.checkbox(key="copy_forward").label == "Begin met de antwoorden van 2026"
+    assert at.checkbox(key="copy_forward").value is True
+    at.text_input(key="new_period").input("2027")
+    button(at, "Scan starten").click().run()
+    assert not at.exception
+    new_id = at.query_params["a"]
+    assert new_id not in ids.values()
+    assert at.radio(key=f"level_{new_id}_d1-1").value == 4
+    assert "Overgenomen van 2026. Controleer of dit nog klopt." in texts(at)
+    button(at, "Klopt nog").click().run()
+    assert service.get_answers(app_env, assessment_id=new_id)["d1-1"].carried_from is None
+    assert service.get_answers(app_env, assessment_id=new_id)["d1-2"].carried_from == "2026"
+    # the assessments it came from are untouched
+    assert service.get_assessment(app_env, ids["2025"]).is_final

@@ -23,6 +23,7 @@ PARAM_LANGUAGE = "lang"
 PAGE_START = "views/start.py"
 PAGE_QUESTIONNAIRE = "views/questionnaire.py"
 PAGE_RESULTS = "views/results.py"
+PAGE_HISTORY = "views/history.py"
 
 
 # --- language --------------------------------------------------------------------------------------

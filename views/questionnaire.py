@@ -102,6 +102,15 @@ def _save_level(question_id: str) -> None:
         _saved()
 
 
+def _confirm(question_id: str) -> None:
+    try:
+        service.confirm_answer(db, assessment_id=assessment.id, question_id=question_id, answered_by=person())
+    except service.AssessmentIsFinal:
+        st.session_state["save_error"] = tr("questionnaire.read_only")
+    else:
+        _saved()
+
+
 def _clear_level(question_id: str) -> None:
     st.session_state[_level_key(question_id)] = None
     _save_level(question_id)
@@ -165,6 +174,12 @@ for number, question in enumerate(dimension.questions, start=1):
         if tags:
             footer.append(tr("questionnaire.tags", tags=tags))
         st.caption(" · ".join(footer))
+        if stored and stored.carried_from:
+            note, confirm = st.columns([3, 1], vertical_alignment="center")
+            note.warning(tr("questionnaire.carried", period=stored.carried_from), icon=":material/history:")
+            if not read_only:
+                confirm.button(tr("questionnaire.confirm"), key=f"confirm_{question.id}", icon=":material/done:",
+                               on_click=_confirm, args=(question.id,), width="stretch")
         if not read_only and stored and stored.value is not None:
             st.button(tr("questionnaire.clear"), key=f"clear_{question.id}", icon=":material/backspace:",
                       on_click=_clear_level, args=(question.id,))

@@ -90,10 +90,22 @@ with st.expander(tr("start.new_assessment"), expanded=not assessments, icon=":ma
                             for key, q in questionnaires.items()}
     questionnaire_key = st.selectbox(tr("field.questionnaire"), list(questionnaires), key="new_questionnaire",
                                      format_func=questionnaire_labels.__getitem__, disabled=len(questionnaires) == 1)
+    latest = assessments[0] if assessments else None  # newest first
+    latest_questionnaire = questionnaires.get(latest.questionnaire_key) if latest else None
+    copy_forward = False
+    if latest is not None:
+        copy_forward = st.checkbox(tr("start.copy_forward", period=latest.period),
+                                   value=latest_questionnaire is not None, disabled=latest_questionnaire is None,
+                                   help=tr("start.copy_forward_help"), key="copy_forward")
     if st.button(tr("start.create_assessment"), type="primary", icon=":material/play_arrow:"):
         try:
-            assessment = service.create_assessment(db, organisation_id=organisation.id, period=period,
-                                                   questionnaire=questionnaires[questionnaire_key])
+            if copy_forward:
+                assessment = service.start_from_previous(
+                    db, previous_id=latest.id, period=period, questionnaire=questionnaires[questionnaire_key],
+                    previous_questionnaire=latest_questionnaire)
+            else:
+                assessment = service.create_assessment(db, organisation_id=organisation.id, period=period,
+                                                       questionnaire=questionnaires[questionnaire_key])
         except service.InputError as error:
             st.error(input_error_text(error))
         else:

@@ -1,0 +1,190 @@
+"""Geschiedenis: every assessment of the organisation, trends, and what changed between two assessments."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from assessment import service
+from assessment.history import compare_entries, default_pair, organisation_history
+from i18n import format_number, format_percent
+from scoring.comparison import headline_facts
+from ui.common import catalog, current_assessment, database, escape_md, lang, tr
+
+db = database()
+language = lang()
+st.title(tr("history.title"))
+
+# --- which organisation: the one of the open assessment, else the one chosen on Start, else choose ---------
+assessment = current_assessment()
+organisations = {o.id: o for o in service.list_organisations(db)}
+if not organisations:
+    st.info(tr("history.no_organisations"))
+    st.stop()
+organisation_id = assessment.organisation_id if assessment else st.session_state.get("organisation_id")
+if organisation_id not in organisations:
+    labels = {oid: o.name for oid, o in organisations.items()}
+    organisation_id = st.selectbox(tr("start.choose_organisation"), list(labels), format_func=labels.__getitem__)
+organisation = organisations[organisation_id]
+st.caption(escape_md(organisation.name))
+
+entries = organisation_history(db, organisation_id=organisation.id, lookup=catalog().get)
+scored = [e for e in entries if e.result is not None]
+if not scored:
+    st.info(tr("history.no_assessments"))
+    st.stop()
+
+
+def title_of(entry, unit_id: str) -> str:
+    questionnaire = entry.questionnaire
+    for competency in questionnaire.competencies:
+        if competency.id == unit_id:
+            return competency.title.get(language)
+    for dimension in questionnaire.dimensions():
+        if dimension.id == unit_id:
+            return dimension.title.get(language)
+    return unit_id
+
+
+def number(value) -> str:
+    return "–" if value is None else format_number(value, language)
+
+
+# --- summary a director can read in a minute -----------------------------------------------------------
+pair = default_pair(entries)
+if pair:
+    earlier_default, later_default = pair
+    comparison = compare_entries(earlier_default, later_default)
+    with st.container(border=True):
+        st.subheader(tr("history.summary_title", earlier=earlier_default.assessment.period,
+                        later=later_default.assessment.period))
+        for key, params in headline_facts(comparison):
+            values = {k: number(v) if isinstance(v, float) and k != "percent" else v for k, v in params.items()}
+            if "unit" in params:
+                values["unit"] = title_of(later_default, params["unit"])
+            if "percent" in params:
+                values["percent"] = format_percent(params["percent"], language)
+            st.markdown("- " + tr(f"history.fact_{key}", since=earlier_default.assessment.period, **values))
+
+# --- all assessments -----------------------------------------------------------------------------------
+st.subheader(tr("history.all_title"))
+st.dataframe(pd.DataFrame([{
+    tr("history.col_period"): e.assessment.period,
+    tr("history.col_status"): tr("status.final") if e.assessment.is_final else tr("status.draft"),
+    tr("history.col_questionnaire"): tr("start.questionnaire_option", title=e.questionnaire.title.get(language),
+                                        version=e.questionnaire.version) if e.questionnaire else "–",
+    tr("history.col_overall"): number(e.result.score) if e.result else "–",
+    tr("history.col_coverage"): tr("results.coverage", scored=e.result.scored, applicable=e.result.applicable)
+    if e.result else "–",
+} for e in reversed(entries)]), hide_index=True, width="stretch")
+
+# --- trend -----------------------------------------------------------------------------------------------
+st.subheader(tr("history.trend_title"))
+latest = scored[-1]
+dimension_ids = [d.id for d in latest.questionnaire.dimensions()]
+chosen_dimensions = st.multiselect(tr("history.choose_dimensions"), dimension_ids,
+                                   format_func=lambda d: title_of(latest, d), key="trend_dimensions")
+periods = [e.assessment.period for e in scored]
+figure = go.Figure()
+palette = ["#1D4ED8", "#B45309", "#047857", "#7C3AED", "#BE185D", "#0F766E"]
+for i, competency in enumerate(latest.questionnaire.competencies):
+    values = [e.result.competencies[competency.id].score if competency.id in e.result.competencies else None
+              for e in scored]
+    figure.add_trace(go.Scatter(x=periods, y=values, name=competency.title.get(language), mode="lines+markers",
+                                line=dict(width=4, color=palette[i % len(palette)]), marker=dict(size=11)))
+for i, dimension_id in enumerate(chosen_dimensions):
+    color = palette[(i + 3) % len(palette)]
+    values = [e.result.dimensions[dimension_id].score if dimension_id in e.result.dimensions else None for e in scored]
+    targets = [e.result.dimensions[dimension_id].target if dimension_id in e.result.dimensions else None
+               for e in scored]
+    name = title_of(latest, dimension_id)
+    figure.add_trace(go.Scatter(x=periods, y=values, name=name, mode="lines+markers",
+                                line=dict(width=3, color=color), marker=dict(size=9, symbol="square")))
+    figure.add_trace(go.Scatter(x=periods, y=targets, name=tr("history.target_of", name=name), mode="lines+markers",
+                                line=dict(width=2, color=color, dash="dash"), marker=dict(size=9, symbol="diamond")))
+figure.update_layout(yaxis=dict(range=[0.8, 5.2], tickvals=[1, 2, 3, 4, 5], title=tr("results.col_score")),
+                     xaxis=dict(type="category", title=tr("history.col_period")), font=dict(size=16), height=460,
+                     legend=dict(orientation="h", yanchor="bottom", y=-0.35), margin=dict(l=60, r=30, t=20, b=40),
+                     separators=",." if language == "nl" else ".,")
+st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+
+# --- compare two assessments ---------------------------------------------------------------------------
+st.subheader(tr("history.compare_title"))
+if len(scored) < 2:
+    st.info(tr("history.need_two"))
+    st.stop()
+by_id = {e.assessment.id: e for e in scored}
+ids = list(by_id)
+left, right = st.columns(2)
+earlier_id = left.selectbox(tr("history.earlier"), ids, index=ids.index(pair[0].assessment.id),
+                            format_func=lambda i: by_id[i].assessment.period, key="compare_earlier")
+later_id = right.selectbox(tr("history.later"), ids, index=ids.index(pair[1].assessment.id),
+                           format_func=lambda i: by_id[i].assessment.period, key="compare_later")
+earlier, later = by_id[earlier_id], by_id[later_id]
+if earlier_id == later_id:
+    st.warning(tr("history.same_twice"))
+    st.stop()
+comparison = compare_entries(earlier, later)
+
+st.markdown(tr("history.comparability", percent=format_percent(comparison.comparability, language)))
+if comparison.not_comparable:
+    with st.expander(tr("history.not_comparable_title", count=len(comparison.not_comparable))):
+        for match in comparison.not_comparable:
+            st.markdown("- " + tr(f"history.change_{match.status}", old=", ".join(match.earlier_ids) or "–",
+                                  new=", ".join(match.later_ids) or "–"))
+
+
+def change_text(delta) -> str:
+    """Arrow and sign, so the direction never depends on colour alone."""
+    if delta is None:
+        return "–"
+    if abs(delta) < 0.05:
+        return "= " + format_number(0, language)
+    return ("▲ +" if delta > 0 else "▼ −") + format_number(abs(delta), language)
+
+
+rows = []
+for unit in list(comparison.competencies) + list(comparison.dimensions):
+    is_competency = unit in comparison.competencies
+    rows.append({
+        tr("history.col_unit"): ("■ " if is_competency else "    ") + title_of(later, unit.unit_id),
+        earlier.assessment.period: number(unit.earlier),
+        later.assessment.period: number(unit.later),
+        tr("history.col_change"): change_text(unit.delta),
+        tr("history.col_comparable"): format_percent(unit.comparability, language),
+    })
+table = pd.DataFrame(rows)
+
+
+def colour(value: str) -> str:
+    # blue up, orange down: a pair that colour-blind readers can tell apart; the arrows say it too
+    if value.startswith("▲"):
+        return "color: #1D4ED8; font-weight: 600"
+    if value.startswith("▼"):
+        return "color: #B45309; font-weight: 600"
+    return ""
+
+
+st.dataframe(table.style.map(colour, subset=[tr("history.col_change")]), hide_index=True, width="stretch",
+             height=35 * (len(table) + 1) + 3)
+
+question_text = {q.id: q.text.get(language) for q in later.questionnaire.questions()}
+improved, declined = st.columns(2)
+with improved.container(border=True):
+    st.markdown(f"**{tr('history.most_improved')}**")
+    for delta in comparison.most_improved(5):
+        st.markdown(f"- ▲ {question_text[delta.later_id]} ({delta.earlier} → {delta.later})")
+    if not comparison.most_improved(5):
+        st.caption(tr("history.none"))
+with declined.container(border=True):
+    st.markdown(f"**{tr('history.most_declined')}**")
+    for delta in comparison.most_declined(5):
+        st.markdown(f"- ▼ {question_text[delta.later_id]} ({delta.earlier} → {delta.later})")
+    if not comparison.most_declined(5):
+        st.caption(tr("history.none"))
+
+st.markdown(f"**{tr('history.targets', achieved=comparison.targets_achieved, total=len(comparison.targets))}**")
+st.caption(tr("history.targets_help", earlier=earlier.assessment.period, later=later.assessment.period))
+for outcome in comparison.targets:
+    mark = "✓" if outcome.achieved else "✗"
+    st.markdown(f"- {mark} {title_of(later, outcome.dimension_id)}: " + tr(
+        "history.target_line", target=outcome.target, score=number(outcome.later_score)))
