@@ -258,7 +258,9 @@ def test_start_a_new_assessment_from_the_previous_one(app_env):
     assert new_id not in ids.values()
     assert at.radio(key=f"level_{new_id}_d1-1").value == 4
     assert "Overgenomen van 2026. Controleer of dit nog klopt." in texts(at)
+    assert "9 antwoorden zijn overgenomen van 2026 en nog niet gecontroleerd." in texts(at)
     button(at, "Klopt nog").click().run()
+    assert "8 antwoorden zijn overgenomen van 2026" in texts(at)
     assert service.get_answers(app_env, assessment_id=new_id)["d1-1"].carried_from is None
     assert service.get_answers(app_env, assessment_id=new_id)["d1-2"].carried_from == "2026"
     # the assessments it came from are untouched

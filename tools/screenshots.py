@@ -5,6 +5,7 @@
 Each path is shot at laptop (1366 px) and projector (1920 px) width.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def main(base: str, out: str, paths: list[str]) -> None:
                 page.goto(f"{base}/{path}")
                 page.wait_for_selector("[data-testid='stApp']")
                 page.wait_for_load_state("networkidle")
-                page.wait_for_timeout(3000)
+                page.wait_for_timeout(int(os.environ.get("SHOT_WAIT_MS", "3000")))
                 slug = path.replace("?", "_").replace("&", "_").replace("=", "-")[:60]
                 page.screenshot(path=f"{out}/{slug}_{name}.png", full_page=True)
             page.close()

@@ -82,7 +82,8 @@ st.subheader(tr("history.trend_title"))
 latest = scored[-1]
 dimension_ids = [d.id for d in latest.questionnaire.dimensions()]
 chosen_dimensions = st.multiselect(tr("history.choose_dimensions"), dimension_ids,
-                                   format_func=lambda d: title_of(latest, d), key="trend_dimensions")
+                                   format_func=lambda d: title_of(latest, d), key="trend_dimensions",
+                                   placeholder=tr("history.choose_placeholder"))
 periods = [e.assessment.period for e in scored]
 figure = go.Figure()
 palette = ["#1D4ED8", "#B45309", "#047857", "#7C3AED", "#BE185D", "#0F766E"]

@@ -31,6 +31,11 @@ if requested != current_id:
 answers = service.get_answers(db, assessment_id=assessment.id)
 answered = {qid for qid, a in answers.items() if a.value is not None}
 
+carried = [a for a in answers.values() if a.carried_from]
+if carried and not read_only:
+    st.info(tr("questionnaire.carried_count", count=len(carried), period=carried[0].carried_from),
+            icon=":material/history:")
+
 # --- progress --------------------------------------------------------------------------------------
 total = len(questionnaire.questions())
 st.progress(len(answered) / total, text=tr("questionnaire.progress_overall", answered=len(answered), total=total))
