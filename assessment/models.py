@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -99,4 +99,31 @@ class TargetRow(Base):
     dimension_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     level: Mapped[int] = mapped_column(Integer, nullable=False)
     set_by: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class PlanActionRow(Base):
+    """One action of an assessment's improvement plan (migration 0003)."""
+
+    __tablename__ = "plan_actions"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'in_progress', 'done', 'dropped')", name="ck_plan_action_status"),
+        CheckConstraint("expected_gain >= 0 AND expected_gain <= 4", name="ck_plan_action_gain"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False,
+                                               index=True)
+    dimension_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    library_action_id: Mapped[str | None] = mapped_column(String(100), nullable=True)  # from the questionnaire
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    owner: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="planned")
+    expected_gain: Mapped[float] = mapped_column(Float, nullable=False, default=1.0)
+    kpi: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    kpi_target: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -1,0 +1,183 @@
+"""The improvement plan of an assessment: suggestions from the questionnaire's action library, and the
+actions the organisation keeps (stored with the assessment; still editable after it is final, because
+the status of actions moves on during the year).
+
+Priority of suggestions: the weakest competency first; within it, the dimension with the largest
+gap to its target, weighted by the total question weight of the dimension.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from datetime import date
+
+from sqlalchemy import select
+
+from questionnaires.model import ImprovementAction, Questionnaire
+from scoring.engine import AssessmentResult
+
+from .db import Database
+from .models import AssessmentRow, PlanActionRow, utcnow
+from .service import InputError, NotFound, _clean_text
+
+STATUSES = ("planned", "in_progress", "done", "dropped")
+MAX_TITLE = 200
+MAX_DESCRIPTION = 2000
+MAX_OWNER = 100
+MAX_KPI = 300
+MAX_KPI_TARGET = 100
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    dimension_id: str
+    competency_id: str
+    action: ImprovementAction
+    from_level: int
+    gap: float
+    priority: float  # gap x dimension weight
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    id: int
+    dimension_id: str
+    title: str
+    description: str = ""
+    owner: str = ""
+    start_date: date | None = None
+    due_date: date | None = None
+    status: str = "planned"
+    expected_gain: float = 1.0
+    kpi: str = ""
+    kpi_target: str = ""
+    library_action_id: str | None = None
+
+
+EDITABLE = tuple(f.name for f in fields(PlanAction) if f.name not in ("id", "library_action_id"))
+
+
+def suggest(questionnaire: Questionnaire, result: AssessmentResult) -> list[Suggestion]:
+    """Library actions for every dimension below its target, for each level step from its stage up to the
+    target, in priority order."""
+    competency_rank = {cid: (c.score if c.score is not None else math.inf) for cid, c in result.competencies.items()}
+    suggestions = []
+    for dimension in questionnaire.dimensions():
+        scored = result.dimensions[dimension.id]
+        if scored.score is None or scored.target is None or scored.gap is None or scored.gap <= 0:
+            continue
+        weight = sum(q.weight for q in dimension.questions)
+        for step in range(scored.stage, scored.target):
+            for action in dimension.actions_for_step(step):
+                suggestions.append(Suggestion(dimension.id, scored.competency_id, action, step, scored.gap,
+                                              scored.gap * weight))
+    return sorted(suggestions, key=lambda s: (competency_rank[s.competency_id], -s.priority, s.from_level))
+
+
+def from_suggestion(suggestion: Suggestion, lang: str) -> dict:
+    """The fields of a new plan action made from a library action, in the user's language."""
+    action = suggestion.action
+    return dict(dimension_id=suggestion.dimension_id, title=action.title.get(lang),
+                description=action.description.get(lang), kpi=action.kpi.get(lang), expected_gain=1.0,
+                library_action_id=action.id)
+
+
+def _validated(values: dict, questionnaire: Questionnaire) -> dict:
+    """Check and clean the editable fields that are present; raises InputError naming the field."""
+    clean = {}
+    for name, value in values.items():
+        if name not in EDITABLE + ("library_action_id",):
+            raise InputError("unknown_field", name)
+        if name == "dimension_id":
+            if value not in {d.id for d in questionnaire.dimensions()}:
+                raise InputError("unknown_choice", "dimension_id", value=str(value))
+            clean[name] = value
+        elif name == "title":
+            clean[name] = _clean_text(value, "title", MAX_TITLE, required=True)
+        elif name in ("description", "owner", "kpi", "kpi_target"):
+            limit = {"description": MAX_DESCRIPTION, "owner": MAX_OWNER, "kpi": MAX_KPI,
+                     "kpi_target": MAX_KPI_TARGET}[name]
+            clean[name] = _clean_text(value, name, limit)
+        elif name in ("start_date", "due_date"):
+            if value is not None and not isinstance(value, date):
+                raise InputError("invalid_date", name, value=str(value))
+            clean[name] = value
+        elif name == "status":
+            if value not in STATUSES:
+                raise InputError("unknown_choice", "status", value=str(value))
+            clean[name] = value
+        elif name == "expected_gain":
+            try:
+                gain = float(value)
+            except (TypeError, ValueError):
+                raise InputError("invalid_gain", "expected_gain", value=str(value))
+            if not 0 <= gain <= 4 or math.isnan(gain):
+                raise InputError("invalid_gain", "expected_gain", value=str(value))
+            clean[name] = gain
+        else:
+            clean[name] = value
+    return clean
+
+
+def _check_dates(start: date | None, due: date | None) -> None:
+    if start and due and due < start:
+        raise InputError("due_before_start", "due_date", start=start.isoformat(), due=due.isoformat())
+
+
+def _view(row: PlanActionRow) -> PlanAction:
+    return PlanAction(row.id, row.dimension_id, row.title, row.description, row.owner, row.start_date, row.due_date,
+                      row.status, row.expected_gain, row.kpi, row.kpi_target, row.library_action_id)
+
+
+def _assessment_exists(session, assessment_id: str) -> None:
+    if session.get(AssessmentRow, assessment_id) is None:
+        raise NotFound(f"assessment {assessment_id}")
+
+
+def add_actions(db: Database, *, assessment_id: str, questionnaire: Questionnaire, actions: list[dict]) -> list[int]:
+    """Add actions (all or nothing); each needs at least a dimension and a title."""
+    cleaned = []
+    for values in actions:
+        clean = _validated(values, questionnaire)
+        for required in ("dimension_id", "title"):
+            if required not in clean:
+                raise InputError("required", required)
+        _check_dates(clean.get("start_date"), clean.get("due_date"))
+        cleaned.append(clean)
+    with db.write() as session:
+        _assessment_exists(session, assessment_id)
+        rows = [PlanActionRow(assessment_id=assessment_id, **clean) for clean in cleaned]
+        session.add_all(rows)
+        session.flush()
+        return [row.id for row in rows]
+
+
+def update_action(db: Database, *, assessment_id: str, action_id: int, questionnaire: Questionnaire,
+                  **changes) -> PlanAction:
+    clean = _validated(changes, questionnaire)
+    with db.write() as session:
+        row = session.get(PlanActionRow, action_id)
+        if row is None or row.assessment_id != assessment_id:
+            raise NotFound(f"plan action {action_id}")
+        _check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))
+        for name, value in clean.items():
+            setattr(row, name, value)
+        row.updated_at = utcnow()
+        session.flush()
+        return _view(row)
+
+
+def delete_action(db: Database, *, assessment_id: str, action_id: int) -> None:
+    with db.write() as session:
+        row = session.get(PlanActionRow, action_id)
+        if row is None or row.assessment_id != assessment_id:
+            raise NotFound(f"plan action {action_id}")
+        session.delete(row)
+
+
+def list_actions(db: Database, *, assessment_id: str) -> list[PlanAction]:
+    with db.read() as session:
+        rows = session.scalars(select(PlanActionRow).where(PlanActionRow.assessment_id == assessment_id)
+                               .order_by(PlanActionRow.id)).all()
+        return [_view(row) for row in rows]

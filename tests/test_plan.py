@@ -1,0 +1,83 @@
+"""The improvement plan: suggestions in priority order, and storing the plan's actions."""
+
+from datetime import date
+
+import pytest
+
+from assessment import plan, service
+from scoring.engine import score_assessment
+
+
+def answers_for(questionnaire, levels: dict[str, int]):
+    return {q.id: levels[c.id] for c in questionnaire.competencies for d in c.dimensions for q in d.questions}
+
+
+def test_suggestions_weakest_competency_first_then_weighted_gap(zelfscan):
+    answers = answers_for(zelfscan, {"ontvankelijk": 2, "klantgevoelig": 3, "lerend": 2})
+    result = score_assessment(zelfscan, answers, targets={"ont-toegang": 5})
+    suggestions = plan.suggest(zelfscan, result)
+    # ont-toegang: stage 2, target 5 -> steps 2, 3 and 4, two actions each, gap 3 x weight 3.5 = 10.5
+    assert [s.from_level for s in suggestions[:6]] == [2, 2, 3, 3, 4, 4]
+    assert {s.dimension_id for s in suggestions[:6]} == {"ont-toegang"}
+    assert suggestions[0].priority == pytest.approx(3 * 3.5)
+    # the competencies with score 2 come before klantgevoelig (score 3)
+    competencies = [s.competency_id for s in suggestions]
+    assert competencies.index("klantgevoelig") > max(i for i, c in enumerate(competencies) if c != "klantgevoelig")
+    # within a competency: higher weighted gap first (3.5 before 3.0 at the same gap)
+    lerend = [s for s in suggestions if s.competency_id == "lerend"]
+    assert [s.priority for s in lerend] == sorted((s.priority for s in lerend), reverse=True)
+    # a dimension at or above its target gets no suggestion
+    assert "ont-signalen" not in {s.dimension_id for s in plan.suggest(
+        zelfscan, score_assessment(zelfscan, answers, targets={"ont-signalen": 2}))}
+
+
+def test_from_suggestion_uses_the_language(zelfscan):
+    answers = answers_for(zelfscan, {"ontvankelijk": 1, "klantgevoelig": 1, "lerend": 1})
+    first = plan.suggest(zelfscan, score_assessment(zelfscan, answers))[0]
+    nl, en = plan.from_suggestion(first, "nl"), plan.from_suggestion(first, "en")
+    assert nl["title"] == first.action.title.nl and en["kpi"] == first.action.kpi.en
+    assert nl["library_action_id"] == first.action.id and nl["dimension_id"] == first.dimension_id
+
+
+@pytest.fixture
+def assessment(db, zelfscan):
+    org = service.create_organisation(db, name="Provincie Plan", org_type="provincie", size_class="fte-250-1000")
+    return service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=zelfscan)
+
+
+def test_plan_actions_are_stored_changed_and_removed(db, zelfscan, assessment):
+    first, second = plan.add_actions(db, assessment_id=assessment.id, questionnaire=zelfscan, actions=[
+        dict(dimension_id="kg-terugkoppeling", title="Afsluitend belletje", owner="Team Klantcontact",
+             start_date=date(2026, 1, 1), due_date=date(2026, 3, 31), kpi="Klagers voelen zich gehoord",
+             kpi_target="80%"),
+        dict(dimension_id="le-leercirkels", title="Eerste leercirkel"),
+    ])
+    actions = plan.list_actions(db, assessment_id=assessment.id)
+    assert [a.title for a in actions] == ["Afsluitend belletje", "Eerste leercirkel"]
+    assert actions[0].status == "planned" and actions[0].kpi_target == "80%" and actions[1].expected_gain == 1.0
+    updated = plan.update_action(db, assessment_id=assessment.id, action_id=first, questionnaire=zelfscan,
+                                 status="in_progress", expected_gain=0.5)
+    assert updated.status == "in_progress" and updated.expected_gain == 0.5 and updated.owner == "Team Klantcontact"
+    # the plan of a final assessment can still move on
+    service.finalise_assessment(db, assessment_id=assessment.id)
+    plan.update_action(db, assessment_id=assessment.id, action_id=first, questionnaire=zelfscan, status="done")
+    plan.delete_action(db, assessment_id=assessment.id, action_id=second)
+    assert [(a.title, a.status) for a in plan.list_actions(db, assessment_id=assessment.id)] == [
+        ("Afsluitend belletje", "done")]
+
+
+@pytest.mark.parametrize("bad, code, field", [
+    (dict(title=""), "required", "title"),
+    (dict(dimension_id="bestaat-niet"), "unknown_choice", "dimension_id"),
+    (dict(status="bijna"), "unknown_choice", "status"),
+    (dict(expected_gain="veel"), "invalid_gain", "expected_gain"),
+    (dict(expected_gain=7), "invalid_gain", "expected_gain"),
+    (dict(start_date=date(2026, 5, 1), due_date=date(2026, 4, 1)), "due_before_start", "due_date"),
+    (dict(owner="x" * 101), "too_long", "owner"),
+])
+def test_bad_actions_are_refused_and_nothing_is_written(db, zelfscan, assessment, bad, code, field):
+    good = dict(dimension_id="le-analyse", title="Goede actie")
+    with pytest.raises(service.InputError) as error:
+        plan.add_actions(db, assessment_id=assessment.id, questionnaire=zelfscan, actions=[good, dict(good, **bad)])
+    assert (error.value.code, error.value.field) == (code, field)
+    assert plan.list_actions(db, assessment_id=assessment.id) == []
