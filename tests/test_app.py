@@ -265,3 +265,26 @@ def test_start_a_new_assessment_from_the_previous_one(app_env):
     assert service.get_answers(app_env, assessment_id=new_id)["d1-2"].carried_from == "2026"
     # the assessments it came from are untouched
     assert service.get_assessment(app_env, ids["2025"]).is_final
+
+
+def test_plan_page_suggests_actions_and_adds_the_chosen_ones(app_env):
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(app_env, name="Gemeente Plan", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+    for qid in ("d1-1", "d1-2", "d1-3", "d1-4"):
+        service.save_answer(app_env, assessment_id=assessment.id, question_id=qid, value=1)
+    service.set_target(app_env, assessment_id=assessment.id, dimension_id="d1", level=3)
+    at = new_session("views/plan.py", a=assessment.id, lang="nl")
+    assert not at.exception
+    # d1: stage 1, target 3 -> the library actions of steps 1->2 and 2->3
+    labels = [c.label for c in at.checkbox]
+    assert labels == ["**Dimensie een** · stap 1 → 2 · Actie", "**Dimensie een** · stap 2 → 3 · Actie"]
+    at.checkbox(key="suggest_d1-a12").check().run()
+    button(at, "Gekozen acties toevoegen aan het plan").click().run()
+    assert not at.exception
+    from assessment import plan
+    actions = plan.list_actions(app_env, assessment_id=assessment.id)
+    assert [(a.dimension_id, a.library_action_id, a.status) for a in actions] == [("d1", "d1-a12", "planned")]
+    # the added action is no longer suggested, and it is in the table
+    assert [c.key for c in at.checkbox] == ["suggest_d1-a23"]
+    assert list(at.data_editor(key="plan_editor").value["Actie"]) == ["Actie"]

@@ -24,6 +24,7 @@ PAGE_START = "views/start.py"
 PAGE_QUESTIONNAIRE = "views/questionnaire.py"
 PAGE_RESULTS = "views/results.py"
 PAGE_HISTORY = "views/history.py"
+PAGE_PLAN = "views/plan.py"
 
 
 # --- language --------------------------------------------------------------------------------------
