@@ -65,9 +65,9 @@ competencies = right.multiselect(tr("plan.filter_competency"), list(competency_t
 shown = [a for a in actions if a.status in statuses and competency_of.get(a.dimension_id) in competencies]
 
 # --- the plan as an editable table -------------------------------------------------------------------
-COLUMNS = {  # field -> column label
-    "title": tr("plan.col_title"), "dimension_id": tr("plan.col_dimension"), "owner": tr("plan.col_owner"),
-    "start_date": tr("plan.col_start"), "due_date": tr("plan.col_due"), "status": tr("plan.col_status"),
+COLUMNS = {  # field -> column label, the most used first (the table scrolls sideways on a laptop)
+    "title": tr("plan.col_title"), "status": tr("plan.col_status"), "due_date": tr("plan.col_due"),
+    "owner": tr("plan.col_owner"), "dimension_id": tr("plan.col_dimension"), "start_date": tr("plan.col_start"),
     "expected_gain": tr("plan.col_gain"), "kpi": tr("plan.col_kpi"), "kpi_target": tr("plan.col_kpi_target"),
     "description": tr("plan.col_description"),
 }
