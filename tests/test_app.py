@@ -109,6 +109,7 @@ def test_targets_and_finalising_lock_the_assessment(app_env):
     assert not at.exception
     assert service.get_targets(app_env, assessment_id=assessment.id) == {"d1": 5}
     assert "Ambitie 5: door u ingesteld." in texts(at)
+    assert [b.label for b in at.get("download_button")] == ["Excel-werkboek downloaden"]
     button(at, "Scan definitief maken").click().run()
     button(at, "Ja, maak definitief").click().run()
     assert not at.exception

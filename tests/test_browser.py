@@ -93,3 +93,25 @@ def test_answer_survives_a_page_reload(server, browser):
     stored = service.get_answers(db, assessment_id=assessment.id)["d1-1"]
     assert stored.value == 4 and stored.comment == "Zie het klachtenjaarverslag"
     page.close()
+
+
+def test_the_workbook_downloads_from_the_results_page(server, browser, tmp_path):
+    from openpyxl import load_workbook
+    base, db = server
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(db, name="Waterschap Download", org_type="waterschap", size_class="fte-lt-250")
+    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
+    for question in mini.questions():
+        service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=3)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{base}/resultaten?a={assessment.id}&lang=nl")
+    button = page.get_by_role("button", name="Excel-werkboek downloaden")
+    expect(button).to_be_visible(timeout=30_000)
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    path = tmp_path / "download.xlsx"
+    download.value.save_as(path)
+    book = load_workbook(path)
+    assert book.sheetnames[:3] == ["Samenvatting", "Verbeterplan", "Scores"]
+    assert book["Samenvatting"]["B3"].value == "Waterschap Download"
+    page.close()

@@ -5,9 +5,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from assessment import service
+from assessment.report import gather_report
+from exports.workbook import build_workbook
 from i18n import format_number, format_percent
 from scoring.engine import DimensionScore, score_assessment
-from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, database, escape_md, go_to,
+from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, catalog, database, escape_md, go_to,
                        input_error_text,
                        local_time,
                        lang, person, require_assessment, tr)
@@ -204,6 +206,19 @@ for item in dimension_scores:
         if st.button(tr("results.edit_answers"), key=f"edit_{item.dimension_id}", icon=":material/edit:"):
             go_to(PAGE_QUESTIONNAIRE, assessment.id, **{PARAM_DIMENSION: item.dimension_id})
 
+
+# --- export ----------------------------------------------------------------------------------------
+st.divider()
+
+
+def workbook_bytes() -> bytes:
+    report = gather_report(db, assessment_id=assessment.id, lookup=catalog().get)
+    return build_workbook(report, language)
+
+
+st.download_button(tr("export.download"), data=workbook_bytes, help=tr("export.download_help"),
+                   file_name=f"klantbewust-{assessment.period}.xlsx", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 # --- finalise --------------------------------------------------------------------------------------
 st.divider()

@@ -1,0 +1,49 @@
+"""Everything an export needs about one assessment, gathered in one place (no streamlit, no openpyxl)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from questionnaires.model import Questionnaire
+from scoring.comparison import Comparison
+from scoring.engine import AssessmentResult, score_assessment
+
+from . import plan, service
+from .db import Database
+from .history import Lookup, compare_entries, organisation_history
+
+
+@dataclass(frozen=True)
+class Report:
+    organisation: service.Organisation
+    assessment: service.Assessment
+    questionnaire: Questionnaire
+    answers: dict[str, service.Answer]
+    result: AssessmentResult
+    actions: list[plan.PlanAction]
+    comparison: Comparison | None  # with the assessment before this one, when there is one
+    earlier_period: str | None
+    exported_on: date
+
+
+def gather_report(db: Database, *, assessment_id: str, lookup: Lookup, today: date | None = None) -> Report:
+    assessment = service.get_assessment(db, assessment_id)
+    if assessment is None:
+        raise service.NotFound(assessment_id)
+    questionnaire = lookup(assessment.questionnaire_id, assessment.questionnaire_version)
+    if questionnaire is None:
+        raise service.NotFound(assessment.questionnaire_key)
+    answers = service.get_answers(db, assessment_id=assessment.id)
+    result = score_assessment(questionnaire, service.answer_values(answers),
+                              service.get_targets(db, assessment_id=assessment.id))
+    comparison, earlier_period = None, None
+    entries = organisation_history(db, organisation_id=assessment.organisation_id, lookup=lookup)
+    position = next(i for i, e in enumerate(entries) if e.assessment.id == assessment.id)
+    earlier = [e for e in entries[:position] if e.result is not None]
+    if earlier:
+        comparison = compare_entries(earlier[-1], entries[position])
+        earlier_period = earlier[-1].assessment.period
+    return Report(service.get_organisation(db, assessment.organisation_id), assessment, questionnaire, answers,
+                  result, plan.list_actions(db, assessment_id=assessment.id), comparison, earlier_period,
+                  today or date.today())

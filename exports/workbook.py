@@ -1,0 +1,335 @@
+"""The Excel workbook for a council briefing (raadsinformatiebrief), built with openpyxl.
+
+`build_workbook(report, lang)` returns the .xlsx file as bytes. Sheets: Samenvatting (with a native radar
+chart), Verbeterplan (an Excel table with a status drop-down and conditional formatting), Scores,
+Antwoorden, Jaarvergelijking (when there is an earlier assessment) and Verantwoording. Every sheet prints
+on A4 landscape, fitted to the width, with repeating header rows and a header and footer.
+
+Text that users typed is always written as text: a value that starts with =, +, -, @, a tab or a carriage
+return would otherwise become a formula in Excel.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.chart import RadarChart, Reference
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from assessment.plan import STATUSES
+from assessment.report import Report
+from i18n import format_percent, t
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = PatternFill("solid", fgColor="1D4ED8")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=16)
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+THIN = Border(bottom=Side(style="thin", color="CBD5E1"))
+AMBER = PatternFill("solid", fgColor="FDE68A")
+GREEN = PatternFill("solid", fgColor="BBF7D0")
+RED = PatternFill("solid", fgColor="FECACA")
+GREY = PatternFill("solid", fgColor="E2E8F0")
+META_SHEET = "_klantbewust"
+
+
+def write(ws, row: int, column: int, value, *, font=None, alignment=None, number_format=None):
+    """Write one cell; strings are always stored as text, never as a formula."""
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # Excel keeps it as text when the cell is edited
+    else:
+        cell.value = value
+    if font:
+        cell.font = font
+    if alignment:
+        cell.alignment = alignment
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def header_row(ws, row: int, labels: list[str], widths: list[int]) -> None:
+    for column, (label, width) in enumerate(zip(labels, widths), start=1):
+        write(ws, row, column, label, font=HEADER_FONT, alignment=Alignment(wrap_text=True, vertical="center"))
+        ws.cell(row=row, column=column).fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.row_dimensions[row].height = 16 * max(
+        -(-len(label) // max(1, int(width * 1.1))) for label, width in zip(labels, widths)) + 6
+
+
+def fit_row_heights(ws, first_row: int) -> None:
+    """Set row heights for wrapped text: spreadsheet programs do not grow rows written by a library."""
+    widths = {column: ws.column_dimensions[get_column_letter(column)].width or 10
+              for column in range(1, ws.max_column + 1)}
+    for row in range(first_row, ws.max_row + 1):
+        lines = 1
+        for column in range(1, ws.max_column + 1):
+            value = ws.cell(row=row, column=column).value
+            if isinstance(value, str) and value:
+                per_line = max(1, int(widths[column] * 1.1))
+                lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
+        ws.row_dimensions[row].height = max(15, 14 * lines + 2)
+
+
+def print_ready(ws, report: Report, lang: str, title_rows: str | None) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddHeader.left.text = report.organisation.name.replace("&", "&&")
+    ws.oddHeader.right.text = t("export.header_right", lang, period=report.assessment.period)
+    ws.oddFooter.left.text = t("export.footer_left", lang, date=report.exported_on.strftime("%d-%m-%Y"))
+    ws.oddFooter.right.text = t("export.footer_page", lang)
+
+
+def number(value: float | None):
+    return None if value is None else round(value, 2)
+
+
+def build_workbook(report: Report, lang: str = "nl") -> bytes:
+    wb = Workbook()
+    questionnaire = report.questionnaire
+    result = report.result
+    title = {c.id: c.title.get(lang) for c in questionnaire.competencies}
+    title.update({d.id: d.title.get(lang) for d in questionnaire.dimensions()})
+    status_label = {code: t(f"plan.status_{code}", lang) for code in STATUSES}
+
+    # --- Scores (first built: the radar on the summary refers to it) ------------------------------------
+    scores = wb.active
+    scores.title = t("export.sheet_scores", lang)
+    labels = [t(k, lang) for k in ("results.col_competency", "results.col_dimension", "results.col_score",
+                                   "results.col_stage", "results.col_coverage", "results.col_target",
+                                   "results.col_gap")]
+    header_row(scores, 1, labels, [20, 36, 10, 8, 30, 10, 14])
+    row = 2
+    radar_first = None
+    for competency in questionnaire.competencies:
+        comp = result.competencies[competency.id]
+        write(scores, row, 1, title[competency.id], font=BOLD)
+        write(scores, row, 3, number(comp.score), font=BOLD, number_format="0.0")
+        write(scores, row, 4, comp.stage, font=BOLD)
+        write(scores, row, 5, t("results.coverage", lang, scored=comp.scored, applicable=comp.applicable))
+        row += 1
+    dimension_rows = {}
+    for dimension in questionnaire.dimensions():
+        scored = result.dimensions[dimension.id]
+        radar_first = radar_first or row
+        dimension_rows[dimension.id] = row
+        write(scores, row, 1, title[scored.competency_id])
+        write(scores, row, 2, title[dimension.id])
+        write(scores, row, 3, number(scored.score), number_format="0.0")
+        write(scores, row, 4, scored.stage)
+        write(scores, row, 5, t("results.coverage", lang, scored=scored.scored, applicable=scored.applicable))
+        write(scores, row, 6, scored.target)
+        write(scores, row, 7, number(scored.gap), number_format="0.0")
+        row += 1
+    radar_last = row - 1
+    gap_range = f"G{radar_first}:G{radar_last}"
+    scores.conditional_formatting.add(gap_range, CellIsRule(operator="greaterThanOrEqual", formula=["1"], fill=AMBER))
+    scores.conditional_formatting.add(gap_range, CellIsRule(operator="lessThanOrEqual", formula=["0"], fill=GREEN))
+    scores.freeze_panes = "A2"
+    print_ready(scores, report, lang, "1:1")
+
+    # --- Samenvatting -------------------------------------------------------------------------------------
+    summary = wb.create_sheet(t("export.sheet_summary", lang), 0)
+    summary.column_dimensions["A"].width = 34
+    summary.column_dimensions["B"].width = 16
+    summary.column_dimensions["C"].width = 40
+    write(summary, 1, 1, t("export.summary_title", lang), font=TITLE_FONT)
+    facts = [
+        (t("export.organisation", lang), report.organisation.name),
+        (t("export.period", lang), report.assessment.period),
+        (t("export.questionnaire", lang), t("start.questionnaire_option", lang, title=questionnaire.title.get(lang),
+                                            version=questionnaire.version)),
+        (t("export.status", lang), t(f"status.{report.assessment.status}", lang)),
+    ]
+    row = 3
+    for label, value in facts:
+        write(summary, row, 1, label, font=BOLD)
+        write(summary, row, 2, value)
+        row += 1
+    row += 1
+    header_row(summary, row, [t("export.unit", lang), t("results.col_score", lang),
+                              t("results.col_coverage", lang)], [34, 16, 40])
+    row += 1
+    write(summary, row, 1, t("results.overall", lang), font=BOLD)
+    write(summary, row, 2, number(result.score), font=BOLD, number_format="0.0")
+    write(summary, row, 3, t("results.coverage", lang, scored=result.scored, applicable=result.applicable))
+    row += 1
+    for competency in questionnaire.competencies:
+        comp = result.competencies[competency.id]
+        write(summary, row, 1, title[competency.id])
+        write(summary, row, 2, number(comp.score), number_format="0.0")
+        write(summary, row, 3, t("results.coverage", lang, scored=comp.scored, applicable=comp.applicable))
+        row += 1
+    row += 1
+    write(summary, row, 1, t("export.how_to_read", lang), alignment=WRAP)
+    summary.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+    summary.row_dimensions[row].height = 48
+    row += 2
+    for key, items in (("results.strongest", result.strongest(3)), ("results.weakest", result.weakest(3))):
+        write(summary, row, 1, t(key, lang), font=BOLD)
+        row += 1
+        for item in items:
+            write(summary, row, 1, title[item.dimension_id])
+            write(summary, row, 2, number(item.score), number_format="0.0")
+            row += 1
+        row += 1
+
+    chart = RadarChart()
+    chart.type = "marker"
+    chart.style = 26
+    chart.title = t("results.radar_title", lang)
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 5
+    chart.y_axis.majorUnit = 1
+    data = Reference(scores, min_col=3, max_col=3, min_row=radar_first, max_row=radar_last)
+    targets = Reference(scores, min_col=6, max_col=6, min_row=radar_first, max_row=radar_last)
+    chart.add_data(data, titles_from_data=False)
+    chart.add_data(targets, titles_from_data=False)
+    chart.series[0].tx = SeriesLabel(v=t("results.legend_score", lang))
+    chart.series[1].tx = SeriesLabel(v=t("results.legend_target", lang))
+    chart.set_categories(Reference(scores, min_col=2, max_col=2, min_row=radar_first, max_row=radar_last))
+    chart.height, chart.width = 12, 18
+    summary.add_chart(chart, "E3")
+    print_ready(summary, report, lang, None)
+
+    # --- Verbeterplan -------------------------------------------------------------------------------------
+    plan_ws = wb.create_sheet(t("export.sheet_plan", lang), 1)
+    plan_labels = [t(k, lang) for k in ("plan.col_title", "plan.col_dimension", "plan.col_owner", "plan.col_start",
+                                        "plan.col_due", "plan.col_status", "plan.col_gain", "plan.col_kpi",
+                                        "plan.col_kpi_target", "plan.col_description")]
+    header_row(plan_ws, 1, plan_labels, [30, 24, 16, 11, 11, 12, 10, 30, 12, 40])
+    for row, action in enumerate(report.actions, start=2):
+        values = [action.title, title.get(action.dimension_id, action.dimension_id), action.owner, action.start_date,
+                  action.due_date, status_label[action.status], action.expected_gain, action.kpi, action.kpi_target,
+                  action.description]
+        for column, value in enumerate(values, start=1):
+            write(plan_ws, row, column, value, alignment=WRAP,
+                  number_format="DD-MM-YYYY" if column in (4, 5) else None)
+    last = max(2, len(report.actions) + 1)
+    table = Table(displayName="Verbeterplan", ref=f"A1:J{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    plan_ws.add_table(table)
+    status_list = DataValidation(type="list", formula1='"' + ",".join(status_label.values()) + '"',
+                                 allow_blank=False, showErrorMessage=True, errorTitle=t("plan.col_status", lang),
+                                 error=t("export.status_error", lang))
+    plan_ws.add_data_validation(status_list)
+    status_list.add(f"F2:F{max(last, 200)}")
+    done, dropped = status_label["done"], status_label["dropped"]
+    plan_ws.conditional_formatting.add(f"A2:J{last}", FormulaRule(formula=[f'$F2="{done}"'], fill=GREEN))
+    plan_ws.conditional_formatting.add(f"A2:J{last}", FormulaRule(formula=[f'$F2="{dropped}"'], fill=GREY))
+    overdue = f'AND(ISNUMBER($E2),$E2<TODAY(),$F2<>"{done}",$F2<>"{dropped}")'
+    plan_ws.conditional_formatting.add(f"E2:E{last}", FormulaRule(formula=[overdue], fill=RED))
+    fit_row_heights(plan_ws, 2)
+    plan_ws.freeze_panes = "A2"
+    print_ready(plan_ws, report, lang, "1:1")
+
+    # --- Antwoorden -----------------------------------------------------------------------------------------
+    answers_ws = wb.create_sheet(t("export.sheet_answers", lang))
+    header_row(answers_ws, 1, [t(k, lang) for k in ("export.col_question_id", "results.col_dimension",
+                                                    "export.col_question", "export.col_level", "export.col_answer",
+                                                    "export.col_descriptor", "field.comment")],
+               [15, 22, 42, 7, 16, 42, 34])
+    row = 2
+    for dimension in questionnaire.dimensions():
+        for question in dimension.questions:
+            answer = report.answers.get(question.id)
+            value = answer.value if answer else None
+            level = value if isinstance(value, int) else None
+            if value == "nvt":
+                answer_text = questionnaire.scale.not_applicable.get(lang)
+            elif value == "weetniet":
+                answer_text = questionnaire.scale.dont_know.get(lang)
+            elif level:
+                answer_text = questionnaire.scale.levels[level - 1].label.get(lang)
+            else:
+                answer_text = t("answer.open", lang)
+            values = [question.id, title[dimension.id], question.text.get(lang), level, answer_text,
+                      question.descriptor(level, lang) if level else "", answer.comment if answer else ""]
+            for column, cell_value in enumerate(values, start=1):
+                write(answers_ws, row, column, cell_value, alignment=WRAP)
+            row += 1
+    fit_row_heights(answers_ws, 2)
+    answers_ws.freeze_panes = "A2"
+    answers_ws.auto_filter.ref = f"A1:G{row - 1}"
+    print_ready(answers_ws, report, lang, "1:1")
+
+    # --- Jaarvergelijking -----------------------------------------------------------------------------------
+    if report.comparison is not None:
+        comparison = report.comparison
+        yoy = wb.create_sheet(t("export.sheet_yoy", lang))
+        header_row(yoy, 1, [t("history.col_unit", lang), report.earlier_period, report.assessment.period,
+                            t("history.col_change", lang), t("history.col_comparable", lang)], [40, 12, 12, 14, 16])
+        row = 2
+        for unit in list(comparison.competencies) + list(comparison.dimensions):
+            is_competency = unit in comparison.competencies
+            write(yoy, row, 1, title.get(unit.unit_id, unit.unit_id), font=BOLD if is_competency else None)
+            write(yoy, row, 2, number(unit.earlier), number_format="0.0")
+            write(yoy, row, 3, number(unit.later), number_format="0.0")
+            write(yoy, row, 4, number(unit.delta), number_format="+0.0;-0.0;0.0")
+            write(yoy, row, 5, unit.comparability, number_format="0%")
+            row += 1
+        yoy.conditional_formatting.add(f"D2:D{row - 1}", CellIsRule(operator="greaterThan", formula=["0"],
+                                                                     font=Font(color="1D4ED8", bold=True)))
+        yoy.conditional_formatting.add(f"D2:D{row - 1}", CellIsRule(operator="lessThan", formula=["0"],
+                                                                     font=Font(color="B45309", bold=True)))
+        row += 1
+        write(yoy, row, 1, t("history.comparability", lang,
+                             percent=format_percent(comparison.comparability, lang)).replace("**", ""))
+        write(yoy, row + 1, 1, t("history.targets", lang, achieved=comparison.targets_achieved,
+                                 total=len(comparison.targets)))
+        yoy.freeze_panes = "A2"
+        print_ready(yoy, report, lang, "1:1")
+
+    # --- Verantwoording -------------------------------------------------------------------------------------
+    method = wb.create_sheet(t("export.sheet_method", lang))
+    method.column_dimensions["A"].width = 34
+    method.column_dimensions["B"].width = 90
+    write(method, 1, 1, t("export.method_title", lang), font=TITLE_FONT)
+    lines = [
+        (t("export.questionnaire", lang), f"{questionnaire.title.get(lang)} ({questionnaire.id}, "
+                                          f"{t('export.version', lang)} {questionnaire.version})"),
+        (t("export.rule", lang), t(f"rule.{result.stage_rule}", lang)),
+        (t("export.threshold", lang), format_percent(result.min_coverage, lang)),
+        (t("export.scoring", lang), t("export.scoring_text", lang)),
+        (t("export.peer_group", lang), t("export.peer_none", lang)),
+        (t("export.exported_on", lang), report.exported_on.strftime("%d-%m-%Y")),
+        (t("export.basis", lang), questionnaire.basis.get(lang)),
+    ]
+    for row, (label, value) in enumerate(lines, start=3):
+        write(method, row, 1, label, font=BOLD, alignment=WRAP)
+        write(method, row, 2, value, alignment=WRAP)
+    fit_row_heights(method, 3)
+    print_ready(method, report, lang, None)
+
+    # --- what an import back into the app needs to recognise the file ---------------------------------------
+    meta = wb.create_sheet(META_SHEET)
+    for row, (key, value) in enumerate((("format", "klantbewust-workbook/1"), ("assessment_id", report.assessment.id),
+                                        ("questionnaire_id", questionnaire.id),
+                                        ("questionnaire_version", questionnaire.version), ("language", lang)), 1):
+        write(meta, row, 1, key)
+        write(meta, row, 2, value)
+    meta.sheet_state = "hidden"
+    wb.defined_names[META_SHEET] = DefinedName(META_SHEET, attr_text=f"'{META_SHEET}'!$A$1:$B$5")
+
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
