@@ -39,6 +39,7 @@ GREEN = PatternFill("solid", fgColor="BBF7D0")
 RED = PatternFill("solid", fgColor="FECACA")
 GREY = PatternFill("solid", fgColor="E2E8F0")
 META_SHEET = "_klantbewust"
+FORMAT = "klantbewust-workbook/1"
 
 
 def write(ws, row: int, column: int, value, *, font=None, alignment=None, number_format=None):
@@ -322,13 +323,17 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
 
     # --- what an import back into the app needs to recognise the file ---------------------------------------
     meta = wb.create_sheet(META_SHEET)
-    for row, (key, value) in enumerate((("format", "klantbewust-workbook/1"), ("assessment_id", report.assessment.id),
-                                        ("questionnaire_id", questionnaire.id),
-                                        ("questionnaire_version", questionnaire.version), ("language", lang)), 1):
+    meta_rows = (("format", FORMAT), ("assessment_id", report.assessment.id), ("questionnaire_id", questionnaire.id),
+                 ("questionnaire_version", questionnaire.version), ("language", lang),
+                 ("organisation", report.organisation.name), ("org_type", report.organisation.org_type),
+                 ("size_class", report.organisation.size_class), ("period", report.assessment.period),
+                 ("explicit_targets", ",".join(d.dimension_id for d in result.dimensions.values()
+                                               if not d.target_is_default) or "-"))
+    for row, (key, value) in enumerate(meta_rows, 1):
         write(meta, row, 1, key)
         write(meta, row, 2, value)
     meta.sheet_state = "hidden"
-    wb.defined_names[META_SHEET] = DefinedName(META_SHEET, attr_text=f"'{META_SHEET}'!$A$1:$B$5")
+    wb.defined_names[META_SHEET] = DefinedName(META_SHEET, attr_text=f"'{META_SHEET}'!$A$1:$B${len(meta_rows)}")
 
     buffer = BytesIO()
     wb.save(buffer)

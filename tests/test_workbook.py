@@ -126,3 +126,98 @@ def test_libreoffice_opens_and_prints_the_workbook(report, tmp_path):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Gemeente Excel & Co" in text and "Laagdrempelig en zichtbaar" in text
     assert "=HYPERLINK" in text  # printed as the text it is
+
+
+# --- round trip ---------------------------------------------------------------------------------------
+
+def lookup_for(questionnaire):
+    return lambda qid, version: questionnaire if (qid, version) == (questionnaire.id, questionnaire.version) else None
+
+
+def snapshot(db, assessment_id):
+    answers = {q: (a.value, a.comment) for q, a in service.get_answers(db, assessment_id=assessment_id).items()}
+    actions = [{k: v for k, v in vars(a).items() if k != "id"}
+               for a in plan.list_actions(db, assessment_id=assessment_id)]
+    return answers, service.get_targets(db, assessment_id=assessment_id), actions
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_round_trip_into_a_fresh_database(report, db, zelfscan, tmp_path, lang):
+    from assessment.db import Database
+    from assessment.importing import apply_workbook
+    from exports.workbook_import import read_workbook
+    service.set_target(db, assessment_id=report.assessment.id, dimension_id="le-sturing", level=4)
+    report = gather_report(db, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan))
+    data = build_workbook(report, lang)
+    fresh = Database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
+    imported = apply_workbook(fresh, read_workbook(data, lookup_for(zelfscan)))
+    assert imported.id == report.assessment.id and imported.period == "2026"
+    assert imported.organisation_name == "Gemeente Excel & Co"
+    original, copy = snapshot(db, report.assessment.id), snapshot(fresh, imported.id)
+    assert copy[0] == original[0]  # answers and comments, the formula-like comment included
+    assert copy[1] == original[1] == {"le-sturing": 4}  # only the target that was set, not the defaults
+    assert copy[2] == original[2]  # the plan, field by field
+    # importing the same file again updates the same assessment instead of adding one
+    apply_workbook(fresh, read_workbook(data, lookup_for(zelfscan)))
+    assert snapshot(fresh, imported.id) == copy
+    fresh.dispose()
+
+
+def tampered(data: bytes, change) -> bytes:
+    book = load_workbook(BytesIO(data))
+    change(book)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_bad_files_are_refused_with_every_problem_and_change_nothing(report, db, zelfscan):
+    from assessment.importing import ImportRefused, apply_workbook
+    from exports.workbook_import import WorkbookImportError, read_workbook
+    lookup = lookup_for(zelfscan)
+    good = build_workbook(report, "nl")
+    before = snapshot(db, report.assessment.id)
+
+    def problems(data):
+        with pytest.raises(WorkbookImportError) as caught:
+            read_workbook(data, lookup)
+        return [(p.code, p.sheet, p.row, p.column) for p in caught.value.problems]
+
+    assert problems(b"Dit is geen Excel-bestand") == [("not_xlsx", "", None, "")]
+    from openpyxl import Workbook
+    foreign = BytesIO()
+    Workbook().save(foreign)
+    assert problems(foreign.getvalue()) == [("foreign_file", "", None, "")]
+    assert problems(b"x" * (11 * 1024 * 1024)) == [("too_large", "", None, "")]
+
+    def break_things(book):
+        book["Antwoorden"]["D2"] = 9
+        book["Antwoorden"]["A3"] = "bestaat-niet"
+        book["Verbeterplan"]["F2"] = "bijna klaar"
+        book["Verbeterplan"]["E3"] = "volgende week"
+        book["Scores"]["F6"] = 8
+    assert problems(tampered(good, break_things)) == [
+        ("invalid_level", "Antwoorden", 2, "D"), ("unknown_question", "Antwoorden", 3, "A"),
+        ("invalid_target", "Scores", 6, "F"),
+        ("unknown_status", "Verbeterplan", 2, "F"), ("invalid_date", "Verbeterplan", 3, "E")]
+
+    def other_questionnaire(book):
+        book[META_SHEET]["B4"] = "9.9"
+    assert problems(tampered(good, other_questionnaire))[0][0] == "unknown_questionnaire"
+    assert snapshot(db, report.assessment.id) == before  # nothing was written by any of these
+
+    # a final assessment is not overwritten
+    service.finalise_assessment(db, assessment_id=report.assessment.id)
+    with pytest.raises(ImportRefused) as refused:
+        apply_workbook(db, read_workbook(good, lookup))
+    assert refused.value.code == "assessment_final"
+    assert snapshot(db, report.assessment.id) == before
+
+
+def test_every_import_problem_has_a_message(report, zelfscan):
+    from i18n import has
+    codes = ["not_xlsx", "foreign_file", "too_large", "unknown_questionnaire", "missing_sheet", "unknown_question",
+             "duplicate_question", "invalid_level", "unknown_dimension", "invalid_target", "unknown_status",
+             "invalid_date", "invalid_gain", "missing_title", "invalid_action", "organisation_incomplete",
+             "period_taken", "assessment_final", "questionnaire_mismatch", "where"]
+    assert [c for c in codes if not has(f"import.{c}")] == []

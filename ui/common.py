@@ -104,6 +104,12 @@ def show_catalog_problems() -> None:
         st.warning(problem_text(problem), icon=":material/error:")
 
 
+def import_problem_text(problem) -> str:
+    """One problem of a workbook import, with where it is (sheet, row, column) when known."""
+    where = tr("import.where", sheet=problem.sheet, row=problem.row, column=problem.column) if problem.row else ""
+    return where + tr(f"import.{problem.code}", sheet=problem.sheet, **problem.params)
+
+
 def input_error_text(error: service.InputError) -> str:
     field = tr(f"field.{error.field}")
     return tr(f"error.{error.code}", field=field, **error.params)

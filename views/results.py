@@ -6,11 +6,13 @@ import streamlit as st
 
 from assessment import service
 from assessment.report import gather_report
+from assessment.importing import ImportRefused, apply_workbook
 from exports.workbook import build_workbook
+from exports.workbook_import import MAX_BYTES, WorkbookImportError, read_workbook
 from i18n import format_number, format_percent
 from scoring.engine import DimensionScore, score_assessment
 from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, catalog, database, escape_md, go_to,
-                       input_error_text,
+                       import_problem_text, input_error_text,
                        local_time,
                        lang, person, require_assessment, tr)
 
@@ -219,6 +221,25 @@ def workbook_bytes() -> bytes:
 st.download_button(tr("export.download"), data=workbook_bytes, help=tr("export.download_help"),
                    file_name=f"klantbewust-{assessment.period}.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+
+with st.expander(tr("import.title"), icon=":material/upload_file:"):
+    st.caption(tr("import.help"))
+    uploaded = st.file_uploader(tr("import.upload"), type=["xlsx"], key="import_file",
+                                max_upload_size=MAX_BYTES // (1024 * 1024))
+    if uploaded is not None and st.button(tr("import.apply"), icon=":material/upload:"):
+        try:
+            workbook = read_workbook(uploaded.getvalue(), catalog().get)
+            if workbook.assessment_id != assessment.id:
+                st.error(tr("import.other_assessment", period=workbook.period,
+                            organisation=escape_md(workbook.organisation)))
+            else:
+                apply_workbook(db, workbook)
+                st.success(tr("import.done"), icon=":material/check_circle:")
+        except WorkbookImportError as error:
+            st.error(tr("import.failed") + "\n\n" + "\n".join(
+                "- " + import_problem_text(problem) for problem in error.problems))
+        except ImportRefused as refused:
+            st.error(tr("import.failed") + " " + tr(f"import.{refused.code}", row=refused.row, **refused.params))
 
 # --- finalise --------------------------------------------------------------------------------------
 st.divider()
