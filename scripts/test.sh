@@ -28,3 +28,4 @@ fi
 .venv/bin/python -m pytest "$@"
 echo
 .venv/bin/python tests/benchmarks/bench_batch_scoring.py
+.venv/bin/python tests/benchmarks/bench_workbook.py
