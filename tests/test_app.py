@@ -239,11 +239,20 @@ def test_history_page_with_three_years(app_env):
     assert list(history_table["Periode"]) == ["2026", "2025", "2024"]
     assert list(history_table["Totaalscore"]) == ["4,0", "2,5", "2,0"]
     assert len(at.get("plotly_chart")) == 1
+    assert "De scan van 2024 had geen verbeterplan." in page
     # compare 2024 with the draft of 2026 instead
     at.selectbox(key="compare_later").select(ids["2026"]).run()
     changes = at.dataframe[1].value
     assert list(changes["Verandering"])[:2] == ["▲ +2,0", "▲ +2,0"]  # both competencies: 2 -> 4
     assert "3 van 3 ambities gehaald" in texts(at)
+    # the plan of the earlier assessment: which actions were completed
+    from assessment import plan
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    plan.add_actions(app_env, assessment_id=ids["2024"], questionnaire=mini, actions=[
+        dict(dimension_id="d1", title="Klaar", status="done"), dict(dimension_id="d2", title="Loopt nog")])
+    at.run()
+    assert "1 van 2 acties uit het verbeterplan van 2024 zijn afgerond" in texts(at)
+    assert "- ✓ Klaar (afgerond, Dimensie een)" in texts(at)
 
 
 def test_start_a_new_assessment_from_the_previous_one(app_env):

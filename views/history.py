@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from assessment import service
+from assessment import plan, service
 from assessment.history import compare_entries, default_pair, organisation_history
 from i18n import format_number, format_percent
 from scoring.comparison import headline_facts
@@ -189,3 +189,16 @@ for outcome in comparison.targets:
     mark = "✓" if outcome.achieved else "✗"
     st.markdown(f"- {mark} {title_of(later, outcome.dimension_id)}: " + tr(
         "history.target_line", target=outcome.target, score=number(outcome.later_score)))
+
+# --- what became of the earlier plan -----------------------------------------------------------------
+earlier_actions = plan.list_actions(db, assessment_id=earlier.assessment.id)
+done = [a for a in earlier_actions if a.status == "done"]
+st.subheader(tr("history.plan_title", period=earlier.assessment.period))
+if earlier_actions:
+    st.markdown(tr("history.plan_done", done=len(done), total=len(earlier_actions), period=earlier.assessment.period))
+else:
+    st.caption(tr("history.plan_none", period=earlier.assessment.period))
+status_mark = {"done": "✓", "in_progress": "…", "planned": "○", "dropped": "✗"}
+for action in sorted(earlier_actions, key=lambda a: plan.STATUSES.index(a.status)):
+    st.markdown(f"- {status_mark[action.status]} {escape_md(action.title)} ({tr(f'plan.status_{action.status}')}, "
+                f"{title_of(earlier, action.dimension_id)})")
