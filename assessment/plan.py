@@ -181,3 +181,36 @@ def list_actions(db: Database, *, assessment_id: str) -> list[PlanAction]:
         rows = session.scalars(select(PlanActionRow).where(PlanActionRow.assessment_id == assessment_id)
                                .order_by(PlanActionRow.id)).all()
         return [_view(row) for row in rows]
+
+
+def apply_changes(db: Database, *, assessment_id: str, questionnaire: Questionnaire,
+                  updates: dict[int, dict] | None = None, additions: list[dict] | None = None,
+                  deletions: list[int] | None = None) -> None:
+    """Change, add and remove actions in one transaction: every change is checked, and one wrong value
+    means nothing at all is written."""
+    updates, additions, deletions = updates or {}, additions or [], deletions or []
+    cleaned_updates = {action_id: _validated(changes, questionnaire) for action_id, changes in updates.items()}
+    cleaned_additions = []
+    for values in additions:
+        clean = _validated(values, questionnaire)
+        for required in ("dimension_id", "title"):
+            if required not in clean:
+                raise InputError("required", required)
+        _check_dates(clean.get("start_date"), clean.get("due_date"))
+        cleaned_additions.append(clean)
+    with db.write() as session:
+        _assessment_exists(session, assessment_id)
+        for action_id, clean in cleaned_updates.items():
+            row = session.get(PlanActionRow, action_id)
+            if row is None or row.assessment_id != assessment_id:
+                raise NotFound(f"plan action {action_id}")
+            _check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))
+            for name, value in clean.items():
+                setattr(row, name, value)
+            row.updated_at = utcnow()
+        session.add_all(PlanActionRow(assessment_id=assessment_id, **clean) for clean in cleaned_additions)
+        for action_id in deletions:
+            row = session.get(PlanActionRow, action_id)
+            if row is None or row.assessment_id != assessment_id:
+                raise NotFound(f"plan action {action_id}")
+            session.delete(row)

@@ -81,3 +81,34 @@ def test_bad_actions_are_refused_and_nothing_is_written(db, zelfscan, assessment
         plan.add_actions(db, assessment_id=assessment.id, questionnaire=zelfscan, actions=[good, dict(good, **bad)])
     assert (error.value.code, error.value.field) == (code, field)
     assert plan.list_actions(db, assessment_id=assessment.id) == []
+
+
+def test_editor_record_becomes_plan_changes_in_one_transaction(db, zelfscan, assessment):
+    from ui.plan_table import cell_to_field, editor_changes
+    first, second = plan.add_actions(db, assessment_id=assessment.id, questionnaire=zelfscan, actions=[
+        dict(dimension_id="le-analyse", title="Eerste"), dict(dimension_id="le-analyse", title="Tweede")])
+    field_of_label = {"Actie": "title", "Status": "status", "Deadline": "due_date", "Onderdeel": "dimension_id",
+                      "Verwachte winst": "expected_gain"}
+    convert = lambda name, value: cell_to_field(  # noqa: E731
+        name, value, {"Signalen analyseren": "le-analyse", "Sturen op de bedoeling": "le-sturing"},
+        {"gepland": "planned", "afgerond": "done"})
+    # what st.data_editor records: positions in the shown table, column labels, text dates
+    edits = {"edited_rows": {1: {"Status": "afgerond", "Deadline": "2026-06-30T00:00:00"}},
+             "added_rows": [{"Actie": "Nieuw", "Onderdeel": "Sturen op de bedoeling", "Verwachte winst": None},
+                            {"Actie": None}],
+             "deleted_rows": [0]}
+    updates, additions, deletions = editor_changes(edits, [first, second], field_of_label, convert)
+    assert updates == {second: {"status": "done", "due_date": date(2026, 6, 30)}}
+    assert additions == [{"title": "Nieuw", "dimension_id": "le-sturing"}]  # the empty row is ignored
+    assert deletions == [first]
+    plan.apply_changes(db, assessment_id=assessment.id, questionnaire=zelfscan, updates=updates,
+                       additions=additions, deletions=deletions)
+    assert [(a.title, a.status, a.due_date) for a in plan.list_actions(db, assessment_id=assessment.id)] == [
+        ("Tweede", "done", date(2026, 6, 30)), ("Nieuw", "planned", None)]
+    # one wrong value: nothing at all changes
+    before = plan.list_actions(db, assessment_id=assessment.id)
+    with pytest.raises(service.InputError):
+        plan.apply_changes(db, assessment_id=assessment.id, questionnaire=zelfscan,
+                           updates={second: {"status": "planned"}}, additions=[dict(dimension_id="x", title="y")],
+                           deletions=[second])
+    assert plan.list_actions(db, assessment_id=assessment.id) == before

@@ -8,7 +8,16 @@ import streamlit as st
 
 from assessment import plan, service
 from scoring.engine import score_assessment
-from ui.common import assessment_header, database, escape_md, input_error_text, lang, require_assessment, tr
+from ui.common import (
+    assessment_header,
+    database,
+    escape_md,
+    input_error_text,
+    lang,
+    require_assessment,
+    tr,
+)
+from ui.plan_table import FIELDS, cell_to_field, editor_changes
 
 assessment, questionnaire = require_assessment()
 db = database()
@@ -65,45 +74,23 @@ competencies = right.multiselect(tr("plan.filter_competency"), list(competency_t
 shown = [a for a in actions if a.status in statuses and competency_of.get(a.dimension_id) in competencies]
 
 # --- the plan as an editable table -------------------------------------------------------------------
-COLUMNS = {  # field -> column label, the most used first (the table scrolls sideways on a laptop)
-    "title": tr("plan.col_title"), "status": tr("plan.col_status"), "due_date": tr("plan.col_due"),
-    "owner": tr("plan.col_owner"), "dimension_id": tr("plan.col_dimension"), "start_date": tr("plan.col_start"),
-    "expected_gain": tr("plan.col_gain"), "kpi": tr("plan.col_kpi"), "kpi_target": tr("plan.col_kpi_target"),
-    "description": tr("plan.col_description"),
-}
+COLUMN_KEYS = {"title": "plan.col_title", "status": "plan.col_status", "due_date": "plan.col_due",
+               "owner": "plan.col_owner", "dimension_id": "plan.col_dimension", "start_date": "plan.col_start",
+               "expected_gain": "plan.col_gain", "kpi": "plan.col_kpi", "kpi_target": "plan.col_kpi_target",
+               "description": "plan.col_description"}
+COLUMNS = {name: tr(COLUMN_KEYS[name]) for name in FIELDS}  # the most used first: the table scrolls sideways
 dimension_by_title = {title: did for did, title in dimension_title.items()}
 status_by_label = {label: code for code, label in status_label.items()}
 
 
-def to_field(name: str, value):
-    """A cell of the editor as the value the plan service expects."""
-    if name == "dimension_id":
-        return dimension_by_title.get(value, value)
-    if name == "status":
-        return status_by_label.get(value, value)
-    if name in ("start_date", "due_date"):
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            return None
-        return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    if name == "expected_gain" and value is None:
-        return 1.0
-    return "" if value is None else value
-
-
 def apply_edits(shown_ids: list[int]) -> None:
-    label_to_field = {label: name for name, label in COLUMNS.items()}
-    edits = st.session_state["plan_editor"]
+    field_of_label = {label: name for name, label in COLUMNS.items()}
+    updates, additions, deletions = editor_changes(
+        st.session_state["plan_editor"], shown_ids, field_of_label,
+        lambda name, value: cell_to_field(name, value, dimension_by_title, status_by_label))
     try:
-        for index, changes in edits.get("edited_rows", {}).items():
-            plan.update_action(db, assessment_id=assessment.id, action_id=shown_ids[int(index)],
-                               questionnaire=questionnaire,
-                               **{label_to_field[c]: to_field(label_to_field[c], v) for c, v in changes.items()})
-        new = [{label_to_field[c]: to_field(label_to_field[c], v) for c, v in row.items() if v is not None}
-               for row in edits.get("added_rows", []) if any(v not in (None, "") for v in row.values())]
-        if new:
-            plan.add_actions(db, assessment_id=assessment.id, questionnaire=questionnaire, actions=new)
-        for index in edits.get("deleted_rows", []):
-            plan.delete_action(db, assessment_id=assessment.id, action_id=shown_ids[int(index)])
+        plan.apply_changes(db, assessment_id=assessment.id, questionnaire=questionnaire, updates=updates,
+                           additions=additions, deletions=deletions)
     except service.InputError as error:
         st.session_state["plan_error"] = input_error_text(error)
     else:
