@@ -135,16 +135,18 @@ def _assessment_exists(session, assessment_id: str) -> None:
         raise NotFound(f"assessment {assessment_id}")
 
 
+def _clean_addition(values: dict, questionnaire: Questionnaire) -> dict:
+    clean = _validated(values, questionnaire)
+    for required in ("dimension_id", "title"):
+        if required not in clean:
+            raise InputError("required", required)
+    _check_dates(clean.get("start_date"), clean.get("due_date"))
+    return clean
+
+
 def add_actions(db: Database, *, assessment_id: str, questionnaire: Questionnaire, actions: list[dict]) -> list[int]:
     """Add actions (all or nothing); each needs at least a dimension and a title."""
-    cleaned = []
-    for values in actions:
-        clean = _validated(values, questionnaire)
-        for required in ("dimension_id", "title"):
-            if required not in clean:
-                raise InputError("required", required)
-        _check_dates(clean.get("start_date"), clean.get("due_date"))
-        cleaned.append(clean)
+    cleaned = [_clean_addition(values, questionnaire) for values in actions]
     with db.write() as session:
         _assessment_exists(session, assessment_id)
         rows = [PlanActionRow(assessment_id=assessment_id, **clean) for clean in cleaned]
@@ -155,25 +157,12 @@ def add_actions(db: Database, *, assessment_id: str, questionnaire: Questionnair
 
 def update_action(db: Database, *, assessment_id: str, action_id: int, questionnaire: Questionnaire,
                   **changes) -> PlanAction:
-    clean = _validated(changes, questionnaire)
-    with db.write() as session:
-        row = session.get(PlanActionRow, action_id)
-        if row is None or row.assessment_id != assessment_id:
-            raise NotFound(f"plan action {action_id}")
-        _check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))
-        for name, value in clean.items():
-            setattr(row, name, value)
-        row.updated_at = utcnow()
-        session.flush()
-        return _view(row)
+    apply_changes(db, assessment_id=assessment_id, questionnaire=questionnaire, updates={action_id: changes})
+    return next(a for a in list_actions(db, assessment_id=assessment_id) if a.id == action_id)
 
 
 def delete_action(db: Database, *, assessment_id: str, action_id: int) -> None:
-    with db.write() as session:
-        row = session.get(PlanActionRow, action_id)
-        if row is None or row.assessment_id != assessment_id:
-            raise NotFound(f"plan action {action_id}")
-        session.delete(row)
+    apply_changes(db, assessment_id=assessment_id, questionnaire=None, deletions=[action_id])
 
 
 def list_actions(db: Database, *, assessment_id: str) -> list[PlanAction]:
@@ -183,34 +172,29 @@ def list_actions(db: Database, *, assessment_id: str) -> list[PlanAction]:
         return [_view(row) for row in rows]
 
 
-def apply_changes(db: Database, *, assessment_id: str, questionnaire: Questionnaire,
+def apply_changes(db: Database, *, assessment_id: str, questionnaire: Questionnaire | None,
                   updates: dict[int, dict] | None = None, additions: list[dict] | None = None,
                   deletions: list[int] | None = None) -> None:
     """Change, add and remove actions in one transaction: every change is checked, and one wrong value
     means nothing at all is written."""
     updates, additions, deletions = updates or {}, additions or [], deletions or []
     cleaned_updates = {action_id: _validated(changes, questionnaire) for action_id, changes in updates.items()}
-    cleaned_additions = []
-    for values in additions:
-        clean = _validated(values, questionnaire)
-        for required in ("dimension_id", "title"):
-            if required not in clean:
-                raise InputError("required", required)
-        _check_dates(clean.get("start_date"), clean.get("due_date"))
-        cleaned_additions.append(clean)
+    cleaned_additions = [_clean_addition(values, questionnaire) for values in additions]
     with db.write() as session:
         _assessment_exists(session, assessment_id)
         for action_id, clean in cleaned_updates.items():
-            row = session.get(PlanActionRow, action_id)
-            if row is None or row.assessment_id != assessment_id:
-                raise NotFound(f"plan action {action_id}")
+            row = _own_action(session, assessment_id, action_id)
             _check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))
             for name, value in clean.items():
                 setattr(row, name, value)
             row.updated_at = utcnow()
         session.add_all(PlanActionRow(assessment_id=assessment_id, **clean) for clean in cleaned_additions)
         for action_id in deletions:
-            row = session.get(PlanActionRow, action_id)
-            if row is None or row.assessment_id != assessment_id:
-                raise NotFound(f"plan action {action_id}")
-            session.delete(row)
+            session.delete(_own_action(session, assessment_id, action_id))
+
+
+def _own_action(session, assessment_id: str, action_id: int) -> PlanActionRow:
+    row = session.get(PlanActionRow, action_id)
+    if row is None or row.assessment_id != assessment_id:
+        raise NotFound(f"plan action {action_id}")
+    return row

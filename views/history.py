@@ -169,19 +169,14 @@ st.dataframe(table.style.map(colour, subset=[tr("history.col_change")]), hide_in
              height=35 * (len(table) + 1) + 3)
 
 question_text = {q.id: q.text.get(language) for q in later.questionnaire.questions()}
-improved, declined = st.columns(2)
-with improved.container(border=True):
-    st.markdown(f"**{tr('history.most_improved')}**")
-    for delta in comparison.most_improved(5):
-        st.markdown(f"- ▲ {question_text[delta.later_id]} ({delta.earlier} → {delta.later})")
-    if not comparison.most_improved(5):
-        st.caption(tr("history.none"))
-with declined.container(border=True):
-    st.markdown(f"**{tr('history.most_declined')}**")
-    for delta in comparison.most_declined(5):
-        st.markdown(f"- ▼ {question_text[delta.later_id]} ({delta.earlier} → {delta.later})")
-    if not comparison.most_declined(5):
-        st.caption(tr("history.none"))
+for column, key, mark, deltas in zip(st.columns(2), ("history.most_improved", "history.most_declined"), "▲▼",
+                                    (comparison.most_improved(5), comparison.most_declined(5))):
+    with column.container(border=True):
+        st.markdown(f"**{tr(key)}**")
+        for delta in deltas:
+            st.markdown(f"- {mark} {question_text[delta.later_id]} ({delta.earlier} → {delta.later})")
+        if not deltas:
+            st.caption(tr("history.none"))
 
 st.markdown(f"**{tr('history.targets', achieved=comparison.targets_achieved, total=len(comparison.targets))}**")
 st.caption(tr("history.targets_help", earlier=earlier.assessment.period, later=later.assessment.period))

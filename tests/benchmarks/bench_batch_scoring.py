@@ -8,7 +8,6 @@ validation or DataFrame). Aim: at most 3x. No assertion: machines are noisy; rea
 """
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -18,16 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
+from timing import best_of  # noqa: E402
 from scoring.batch import score_batch  # noqa: E402
-
-
-def best_of(runs, function):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main(n: int = 100_000) -> None:

@@ -6,7 +6,6 @@ no chart, no validation), measured in the same run. Aim: at most 2x. No assertio
 
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -21,15 +20,7 @@ from assessment.db import Database  # noqa: E402
 from assessment.report import gather_report  # noqa: E402
 from exports.workbook import build_workbook  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
-
-
-def best_of(runs, function):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+from timing import best_of  # noqa: E402
 
 
 def main() -> None:
