@@ -29,3 +29,4 @@ fi
 echo
 .venv/bin/python tests/benchmarks/bench_batch_scoring.py
 .venv/bin/python tests/benchmarks/bench_workbook.py
+.venv/bin/python tests/benchmarks/bench_peers.py

@@ -1,0 +1,60 @@
+"""Peer statistics against hand-computed cases."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scoring.peers import group_statistics, peer_figures
+
+
+def test_odd_number_of_peers():
+    peers = pd.DataFrame({"d1": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    figure = peer_figures(peers, {"d1": 3.5})["d1"]
+    assert (figure.n, figure.median, figure.p25, figure.p75) == (5, 3.0, 2.0, 4.0)
+    assert (figure.minimum, figure.maximum) == (1.0, 5.0)
+    assert figure.share_below == pytest.approx(3 / 5) and figure.share_equal == 0
+
+
+def test_even_number_of_peers_interpolates():
+    peers = pd.DataFrame({"d1": [1.0, 2.0, 2.5, 3.0, 4.0, 5.0]})
+    figure = peer_figures(peers, {"d1": 2.5})["d1"]
+    # linear interpolation: median between 2.5 and 3.0; P25 at position 1.25 -> 2.0 + 0.25 * 0.5
+    assert figure.median == pytest.approx(2.75)
+    assert figure.p25 == pytest.approx(2.125) and figure.p75 == pytest.approx(3.75)
+
+
+def test_ties_count_as_equal_not_below():
+    peers = pd.DataFrame({"d1": [2.0, 3.0, 3.0, 3.0, 4.0]})
+    figure = peer_figures(peers, {"d1": 3.0})["d1"]
+    assert figure.share_below == pytest.approx(1 / 5) and figure.share_equal == pytest.approx(3 / 5)
+
+
+def test_groups_below_the_minimum_show_nothing_and_peers_without_a_score_do_not_count():
+    peers = pd.DataFrame({"d1": [1.0, 2.0, 3.0, 4.0, np.nan], "d2": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    figures = peer_figures(peers, {"d1": 2.0, "d2": 2.0})
+    assert figures["d1"].suppressed and figures["d1"].n == 4 and figures["d1"].median is None
+    assert not figures["d2"].suppressed
+    assert peer_figures(peers, {}, min_group=3)["d1"].median == pytest.approx(2.5)
+    with pytest.raises(ValueError):
+        peer_figures(peers, {}, min_group=2)
+
+
+def test_group_statistics_match_the_single_group_figures():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"type": rng.choice(["gemeente", "provincie"], 60), "year": rng.choice([2025, 2026], 60),
+                          "d1": rng.uniform(1, 5, 60), "d2": rng.uniform(1, 5, 60)})
+    frame.loc[:3, "type"] = "waterschap"  # a group of 4: too small
+    result = group_statistics(frame, ["type", "year"])
+    for (org_type, year), group in frame.groupby(["type", "year"]):
+        figures = peer_figures(group[["d1", "d2"]], {})
+        row = result.loc[(org_type, year)]
+        for unit in ("d1", "d2"):
+            assert row[("n", unit)] == figures[unit].n
+            if figures[unit].suppressed:
+                assert math.isnan(row[("median", unit)])
+            else:
+                assert row[("median", unit)] == pytest.approx(figures[unit].median)
+                assert row[("p25", unit)] == pytest.approx(figures[unit].p25)
+                assert row[("max", unit)] == pytest.approx(figures[unit].maximum)
