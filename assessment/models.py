@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -43,6 +44,9 @@ class OrganisationRow(Base):
     org_type: Mapped[str] = mapped_column(String(40), nullable=False)
     size_class: Mapped[str] = mapped_column(String(40), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # explicit opt-in: final assessments may be used, anonymously, as peers of others (migration 0004)
+    share_anonymously: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                    server_default=false())
 
 
 class AssessmentRow(Base):
@@ -127,3 +131,32 @@ class PlanActionRow(Base):
     kpi_target: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class PeerSetRow(Base):
+    """Peer data that did not come from this database: an imported benchmark file or the demo set."""
+
+    __tablename__ = "peer_sets"
+    __table_args__ = (CheckConstraint("source IN ('import', 'demo')", name="ck_peer_set_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    source: Mapped[str] = mapped_column(String(10), nullable=False)
+    is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    questionnaire_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    questionnaire_version: Mapped[str] = mapped_column(String(20), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class PeerRecordRow(Base):
+    """One peer organisation-year: its type, size class, year and answers (JSON: question id -> code)."""
+
+    __tablename__ = "peer_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    peer_set_id: Mapped[int] = mapped_column(ForeignKey("peer_sets.id", ondelete="CASCADE"), nullable=False,
+                                             index=True)
+    org_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    size_class: Mapped[str] = mapped_column(String(40), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    answers: Mapped[str] = mapped_column(Text, nullable=False)

@@ -1,0 +1,157 @@
+"""Peer groups and peer data: who is compared with whom, and where the peer answers come from.
+
+Sources, combined: final assessments of organisations that opted in to share anonymously (never the
+organisation itself), and stored peer sets (an imported benchmark file, or the fictitious demo set).
+Peers are scored with `scoring.batch.score_batch`, so with the same rules as the own scores.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from questionnaires.model import Questionnaire
+from scoring.batch import encode_answers, score_batch
+from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
+
+from . import service
+from .db import Database
+from .models import AnswerRow, AssessmentRow, OrganisationRow, PeerRecordRow, PeerSetRow
+
+DEMO_NAME = "Fictieve demo-gegevens / fictitious demo data"
+
+
+@dataclass(frozen=True)
+class PeerGroup:
+    org_type: str
+    size_classes: tuple[str, ...]
+    years: tuple[int, ...]
+    min_group: int = DEFAULT_MIN_GROUP
+
+
+@dataclass(frozen=True)
+class PeerSet:
+    id: int
+    name: str
+    source: str
+    is_demo: bool
+    questionnaire_key: str
+    records: int
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    group: PeerGroup
+    n_peers: int
+    n_demo: int  # how many of them are fictitious demo data
+    figures: dict[str, PeerFigure]
+
+
+def set_sharing(db: Database, *, organisation_id: int, share: bool) -> None:
+    with db.write() as session:
+        row = session.get(OrganisationRow, organisation_id)
+        if row is None:
+            raise service.NotFound(f"organisation {organisation_id}")
+        row.share_anonymously = bool(share)
+
+
+def is_sharing(db: Database, *, organisation_id: int) -> bool:
+    with db.read() as session:
+        return bool(session.scalar(select(OrganisationRow.share_anonymously)
+                                   .where(OrganisationRow.id == organisation_id)))
+
+
+def store_peer_set(db: Database, *, name: str, source: str, questionnaire: Questionnaire,
+                   records: list[dict], is_demo: bool = False) -> int:
+    """Store a checked set of peer records (org_type, size_class, year, answers) in one transaction."""
+    with db.write() as session:
+        peer_set = PeerSetRow(name=name, source=source, is_demo=is_demo, questionnaire_id=questionnaire.id,
+                              questionnaire_version=questionnaire.version)
+        session.add(peer_set)
+        session.flush()
+        session.add_all(PeerRecordRow(peer_set_id=peer_set.id, org_type=r["org_type"], size_class=r["size_class"],
+                                      year=int(r["year"]), answers=json.dumps(r["answers"], sort_keys=True))
+                        for r in records)
+        return peer_set.id
+
+
+def list_peer_sets(db: Database) -> list[PeerSet]:
+    with db.read() as session:
+        sets = session.scalars(select(PeerSetRow).order_by(PeerSetRow.id)).all()
+        counts = {}
+        for set_id in [s.id for s in sets]:
+            counts[set_id] = len(session.scalars(select(PeerRecordRow.id)
+                                                 .where(PeerRecordRow.peer_set_id == set_id)).all())
+        return [PeerSet(s.id, s.name, s.source, s.is_demo, f"{s.questionnaire_id}@{s.questionnaire_version}",
+                        counts[s.id]) for s in sets]
+
+
+def delete_peer_set(db: Database, *, peer_set_id: int) -> None:
+    with db.write() as session:
+        row = session.get(PeerSetRow, peer_set_id)
+        if row is None:
+            raise service.NotFound(f"peer set {peer_set_id}")
+        session.delete(row)
+
+
+def load_demo_set(db: Database, *, questionnaire: Questionnaire, seed: int = 2026) -> int:
+    """Load the fictitious demo set (replacing an earlier one of the same questionnaire)."""
+    from .demo import generate_demo_records
+
+    for peer_set in list_peer_sets(db):
+        if peer_set.is_demo and peer_set.questionnaire_key == questionnaire.key:
+            delete_peer_set(db, peer_set_id=peer_set.id)
+    return store_peer_set(db, name=DEMO_NAME, source="demo", questionnaire=questionnaire, is_demo=True,
+                          records=generate_demo_records(questionnaire, seed=seed))
+
+
+def peer_answers(db: Database, *, questionnaire: Questionnaire, group: PeerGroup,
+                 exclude_organisation_id: int | None) -> tuple[pd.DataFrame, pd.Series]:
+    """The answers of every peer in the group (one row per organisation-year) and whether each is demo data."""
+    rows, demo = [], []
+    with db.read() as session:
+        shared = session.execute(
+            select(AssessmentRow.id, OrganisationRow.id)
+            .join(OrganisationRow, OrganisationRow.id == AssessmentRow.organisation_id)
+            .where(OrganisationRow.share_anonymously.is_(True), AssessmentRow.status == "final",
+                   AssessmentRow.questionnaire_id == questionnaire.id,
+                   AssessmentRow.questionnaire_version == questionnaire.version,
+                   OrganisationRow.org_type == group.org_type,
+                   OrganisationRow.size_class.in_(group.size_classes),
+                   AssessmentRow.year.in_(group.years))).all()
+        for assessment_id, organisation_id in shared:
+            if organisation_id == exclude_organisation_id:
+                continue  # never among its own peers
+            answers = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id)).all()
+            rows.append({a.question_id: a.level if a.level is not None else a.non_score for a in answers})
+            demo.append(False)
+        records = session.execute(
+            select(PeerRecordRow.answers, PeerSetRow.is_demo)
+            .join(PeerSetRow, PeerSetRow.id == PeerRecordRow.peer_set_id)
+            .where(PeerSetRow.questionnaire_id == questionnaire.id,
+                   PeerSetRow.questionnaire_version == questionnaire.version,
+                   PeerRecordRow.org_type == group.org_type, PeerRecordRow.size_class.in_(group.size_classes),
+                   PeerRecordRow.year.in_(group.years))).all()
+        for answers_json, is_demo in records:
+            rows.append(json.loads(answers_json))
+            demo.append(bool(is_demo))
+    question_ids = [q.id for q in questionnaire.questions()]
+    frame = pd.DataFrame(rows, columns=question_ids, dtype=object) if rows else pd.DataFrame(columns=question_ids)
+    return frame, pd.Series(demo, dtype=bool)
+
+
+def compare_with_peers(db: Database, *, questionnaire: Questionnaire, own_scores: dict[str, float | None],
+                       group: PeerGroup, exclude_organisation_id: int | None) -> PeerComparison:
+    """Peer figures per dimension, competency and overall, for the page and the export."""
+    answers, demo = peer_answers(db, questionnaire=questionnaire, group=group,
+                                 exclude_organisation_id=exclude_organisation_id)
+    if len(answers):
+        scores = score_batch(questionnaire, encode_answers(answers.where(answers.notna(), np.nan)))["score"]
+    else:
+        units = [d.id for d in questionnaire.dimensions()] + [c.id for c in questionnaire.competencies] + ["overall"]
+        scores = pd.DataFrame(columns=units, dtype=float)
+    return PeerComparison(group, len(answers), int(demo.sum()), peer_figures(scores, own_scores, group.min_group))

@@ -1,0 +1,70 @@
+"""Peer data: the demo generator, opt-in, and peer comparisons through the service layer."""
+
+import pytest
+
+from assessment import peers, service
+from assessment.demo import generate_demo_records
+from scoring.engine import score_assessment
+
+
+def test_demo_generator_is_deterministic_and_realistic(zelfscan):
+    first = generate_demo_records(zelfscan, seed=7)
+    assert first == generate_demo_records(zelfscan, seed=7)
+    assert first != generate_demo_records(zelfscan, seed=8)
+    assert 200 <= len(first) <= 600
+    assert {r["org_type"] for r in first} >= {"gemeente", "provincie", "waterschap", "uitvoeringsorganisatie"}
+    assert {r["year"] for r in first} == {2022, 2023, 2024, 2025, 2026}
+    values = [v for r in first for v in r["answers"].values()]
+    assert {1, 2, 3, 4, 5, "nvt", "weetniet"} <= set(values)
+
+
+def organisation_with_final(db, questionnaire, name, level, share, size="inw-20-50k"):
+    org = service.create_organisation(db, name=name, org_type="gemeente", size_class=size)
+    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=questionnaire)
+    for question in questionnaire.questions():
+        service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=level)
+    service.finalise_assessment(db, assessment_id=assessment.id)
+    if share:
+        peers.set_sharing(db, organisation_id=org.id, share=True)
+    return org
+
+
+def test_only_organisations_that_opted_in_are_peers_and_never_the_own(db, mini):
+    own = organisation_with_final(db, mini, "Eigen gemeente", 3, share=True)
+    for i in range(4):
+        organisation_with_final(db, mini, f"Deelnemer {i}", 2 + i % 2, share=True)
+    organisation_with_final(db, mini, "Zegt nee", 5, share=False)
+    organisation_with_final(db, mini, "Andere grootte", 1, share=True, size="inw-gt-250k")
+    group = peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,), min_group=3)
+    answers, demo = peers.peer_answers(db, questionnaire=mini, group=group, exclude_organisation_id=own.id)
+    assert len(answers) == 4 and not demo.any()  # not the own one, not the one that said no, not another size
+    assert peers.is_sharing(db, organisation_id=own.id) is True
+    own_scores = {"d1": 3.0}
+    comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores=own_scores, group=group,
+                                          exclude_organisation_id=own.id)
+    figure = comparison.figures["d1"]
+    assert (figure.n, figure.median, figure.share_below) == (4, 2.5, 0.5)
+    # with the default minimum of 5 the same group shows no figures
+    strict = peers.compare_with_peers(db, questionnaire=mini, own_scores=own_scores,
+                                      group=peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,)),
+                                      exclude_organisation_id=own.id)
+    assert strict.figures["d1"].suppressed and strict.figures["d1"].median is None
+
+
+def test_demo_set_is_stored_labelled_and_removable(db, zelfscan):
+    set_id = peers.load_demo_set(db, questionnaire=zelfscan, seed=7)
+    again = peers.load_demo_set(db, questionnaire=zelfscan, seed=7)  # replaces, does not add
+    sets = peers.list_peer_sets(db)
+    assert [(s.id, s.is_demo, s.source) for s in sets] == [(again, True, "demo")] and set_id
+    assert sets[0].records == len(generate_demo_records(zelfscan, seed=7))
+    group = peers.PeerGroup("gemeente", tuple(service.SIZE_CLASSES["gemeente"]), (2025, 2026))
+    own = score_assessment(zelfscan, {q.id: 3 for q in zelfscan.questions()})
+    comparison = peers.compare_with_peers(db, questionnaire=zelfscan, group=group, exclude_organisation_id=None,
+                                          own_scores={d: s.score for d, s in own.dimensions.items()})
+    assert comparison.n_peers == comparison.n_demo > 20
+    assert not comparison.figures["ont-toegang"].suppressed
+    assert 1 <= comparison.figures["ont-toegang"].median <= 5
+    peers.delete_peer_set(db, peer_set_id=again)
+    assert peers.list_peer_sets(db) == []
+    with pytest.raises(service.NotFound):
+        peers.delete_peer_set(db, peer_set_id=again)
