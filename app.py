@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui.common import (PAGE_HISTORY, PAGE_PLAN, PAGE_QUESTIONNAIRE, PAGE_RESULTS, PAGE_START, language_switch,
-                       person_field, tr)
+from ui.common import (PAGE_BENCHMARK, PAGE_HISTORY, PAGE_PLAN, PAGE_QUESTIONNAIRE, PAGE_RESULTS, PAGE_START,
+                       language_switch, person_field, tr)
 
 st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", layout="wide")
 language_switch()
@@ -12,6 +12,7 @@ navigation = st.navigation([
     st.Page(PAGE_START, title=tr("nav.start"), icon=":material/home:", url_path="start", default=True),
     st.Page(PAGE_QUESTIONNAIRE, title=tr("nav.questionnaire"), icon=":material/checklist:", url_path="vragenlijst"),
     st.Page(PAGE_RESULTS, title=tr("nav.results"), icon=":material/radar:", url_path="resultaten"),
+    st.Page(PAGE_BENCHMARK, title=tr("nav.benchmark"), icon=":material/groups:", url_path="benchmark"),
     st.Page(PAGE_PLAN, title=tr("nav.plan"), icon=":material/flag:", url_path="verbeterplan"),
     st.Page(PAGE_HISTORY, title=tr("nav.history"), icon=":material/timeline:", url_path="geschiedenis"),
 ])

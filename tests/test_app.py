@@ -298,3 +298,36 @@ def test_plan_page_suggests_actions_and_adds_the_chosen_ones(app_env):
     # the added action is no longer suggested, and it is in the table
     assert [c.key for c in at.checkbox] == ["suggest_d1-a23"]
     assert list(at.data_editor(key="plan_editor").value["Actie"]) == ["Actie"]
+
+
+def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
+    from assessment import peers
+    url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
+    monkeypatch.setenv(ENV_URL, url)
+    monkeypatch.delenv(ENV_DIR, raising=False)
+    db = get_database(url)
+    zelfscan = load_questionnaire(ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml")
+    org = service.create_organisation(db, name="Gemeente Benchmark", org_type="gemeente", size_class="inw-20-50k")
+    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=zelfscan)
+    for question in zelfscan.questions():
+        service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=3)
+    at = new_session("views/benchmark.py", a=assessment.id, lang="nl")
+    assert not at.exception
+    assert "Vergeleken met 0 organisatie-jaren" in texts(at)
+    assert "Deze groep is te klein (0; minimaal 5)." in texts(at)
+    button(at, "Fictieve demo-gegevens laden").click().run()
+    assert not at.exception
+    assert [s.is_demo for s in peers.list_peer_sets(db)] == [True]
+    # widen the group to every size and the last five years
+    at.multiselect(key="bench_sizes_gemeente").set_value(list(service.SIZE_CLASSES["gemeente"])).run()
+    at.number_input(key="bench_years").set_value(5).run()
+    page = texts(at)
+    assert "fictieve demo-gegevens" in page
+    table = at.dataframe[0].value
+    assert table.iloc[0]["Onderdeel"] == "Totaalscore" and table.iloc[0]["Uw score"] == "3,0"
+    assert table.iloc[0]["Uw positie"].startswith("U scoort hoger dan ")
+    assert len(at.get("plotly_chart")) == 1
+    # opt-in is off by default and can be turned on
+    assert at.toggle(key="share_anonymously").value is False
+    at.toggle(key="share_anonymously").set_value(True).run()
+    assert peers.is_sharing(db, organisation_id=org.id)

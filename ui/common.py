@@ -25,6 +25,7 @@ PAGE_QUESTIONNAIRE = "views/questionnaire.py"
 PAGE_RESULTS = "views/results.py"
 PAGE_HISTORY = "views/history.py"
 PAGE_PLAN = "views/plan.py"
+PAGE_BENCHMARK = "views/benchmark.py"
 
 
 # --- language --------------------------------------------------------------------------------------

@@ -1,0 +1,142 @@
+"""Benchmark: the own scores against similar organisations, with the spread, never revealing a single peer."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from assessment import peers, service
+from i18n import format_number
+from scoring.engine import score_assessment
+from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
+from ui.common import assessment_header, database, lang, require_assessment, tr
+
+assessment, questionnaire = require_assessment()
+db = database()
+language = lang()
+organisation = service.get_organisation(db, assessment.organisation_id)
+
+st.title(tr("bench.title"))
+assessment_header(assessment, questionnaire)
+
+answers = service.answer_values(service.get_answers(db, assessment_id=assessment.id))
+result = score_assessment(questionnaire, answers, service.get_targets(db, assessment_id=assessment.id))
+own_scores = {d: s.score for d, s in result.dimensions.items()}
+own_scores.update({c: s.score for c, s in result.competencies.items()})
+own_scores["overall"] = result.score
+
+# --- sources ---------------------------------------------------------------------------------------
+with st.expander(tr("bench.sources_title"), icon=":material/database:"):
+    def _on_share_change() -> None:
+        peers.set_sharing(db, organisation_id=organisation.id, share=st.session_state["share_anonymously"])
+
+    st.session_state["share_anonymously"] = peers.is_sharing(db, organisation_id=organisation.id)
+    st.toggle(tr("bench.share"), key="share_anonymously", on_change=_on_share_change, help=tr("bench.share_help"))
+    peer_sets = [s for s in peers.list_peer_sets(db) if s.questionnaire_key == questionnaire.key]
+    for peer_set in peer_sets:
+        label = tr("bench.demo_label") if peer_set.is_demo else peer_set.name
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.markdown(tr("bench.set_line", name=label, records=peer_set.records))
+        if right.button(tr("bench.remove_set"), key=f"remove_set_{peer_set.id}", icon=":material/delete:"):
+            peers.delete_peer_set(db, peer_set_id=peer_set.id)
+            st.rerun()
+    if not any(s.is_demo for s in peer_sets):
+        if st.button(tr("bench.load_demo"), icon=":material/science:", help=tr("bench.load_demo_help")):
+            peers.load_demo_set(db, questionnaire=questionnaire)
+            st.rerun()
+
+type_label = {t: tr(f"orgtype.{t}") for t in service.ORGANISATION_TYPES}
+
+
+@st.fragment
+def peer_view() -> None:
+    """Filters and figures: changing a filter reruns only this part of the page."""
+    left, middle, right = st.columns([2, 3, 2])
+    org_type = left.selectbox(tr("bench.filter_type"), list(type_label), format_func=type_label.__getitem__,
+                              index=list(type_label).index(organisation.org_type), key="bench_type")
+    classes = service.size_classes_for(org_type)
+    size_label = {c: tr(f"size.{c}") for c in classes}
+    default_sizes = [organisation.size_class] if organisation.size_class in classes else list(classes)
+    sizes = middle.multiselect(tr("bench.filter_size"), list(classes), default=default_sizes,
+                               format_func=size_label.__getitem__, key=f"bench_sizes_{org_type}",
+                               placeholder=tr("bench.filter_size_placeholder"))
+    last_years = right.number_input(tr("bench.filter_years"), min_value=1, max_value=10, value=1, step=1,
+                                    help=tr("bench.filter_years_help", year=assessment.year), key="bench_years")
+    min_group = st.session_state.get("bench_min_group", DEFAULT_MIN_GROUP)
+    years = tuple(range(assessment.year - int(last_years) + 1, assessment.year + 1))
+    group = peers.PeerGroup(org_type, tuple(sizes or classes), years, int(min_group))
+    comparison = peers.compare_with_peers(db, questionnaire=questionnaire, own_scores=own_scores, group=group,
+                                          exclude_organisation_id=organisation.id)
+
+    sizes_text = ", ".join(size_label[c] for c in group.size_classes).lower()
+    years_text = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    st.markdown(tr("bench.group", n=comparison.n_peers, type=type_label[org_type].lower(), sizes=sizes_text,
+                   years=years_text))
+    if comparison.n_demo:
+        st.warning(tr("bench.demo_warning", n=comparison.n_demo), icon=":material/science:")
+    overall = comparison.figures["overall"]
+    if overall.suppressed:
+        st.info(tr("bench.too_small", n=overall.n, min=group.min_group), icon=":material/group_off:")
+        return
+
+    # radar: own, target, peer median, P25-P75 band
+    dimensions = questionnaire.dimensions()
+    names = [d.title.get(language) for d in dimensions]
+    closed = names + names[:1]
+
+    def ring(values):
+        return list(values) + list(values[:1])
+
+    figures = [comparison.figures[d.id] for d in dimensions]
+    p75 = [f.p75 for f in figures]
+    p25 = [f.p25 for f in figures]
+    figure = go.Figure()
+    figure.add_trace(go.Scatterpolar(  # the band: around along P75, back along P25
+        r=ring(p75) + ring(p25)[::-1], theta=closed + closed[::-1], fill="toself", mode="lines",
+        fillcolor="rgba(100, 116, 139, 0.25)", line=dict(width=0), name=tr("bench.legend_band"),
+        hoverinfo="skip"))
+    median_name = tr("bench.legend_median")
+    figure.add_trace(go.Scatterpolar(r=ring([f.median for f in figures]), theta=closed, mode="lines+markers",
+                                     name=median_name, line=dict(color="#475569", width=3, dash="dot"),
+                                     hovertemplate="%{theta}: %{r:.1f}<extra>" + median_name + "</extra>"))
+    figure.add_trace(go.Scatterpolar(r=ring([result.dimensions[d.id].target for d in dimensions]), theta=closed,
+                                     mode="lines+markers", name=tr("results.legend_target"),
+                                     line=dict(color="#B45309", width=3, dash="dash"),
+                                     marker=dict(symbol="diamond", size=9)))
+    figure.add_trace(go.Scatterpolar(r=ring([own_scores[d.id] for d in dimensions]), theta=closed,
+                                     mode="lines+markers", name=tr("results.legend_score"),
+                                     line=dict(color="#1D4ED8", width=4), marker=dict(size=10),
+                                     hovertemplate="%{theta}: %{r:.1f}<extra>" + tr("results.legend_score")
+                                     + "</extra>"))
+    figure.update_layout(
+        polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
+                   angularaxis=dict(tickfont=dict(size=15))),
+        font=dict(size=16), legend=dict(orientation="h", yanchor="bottom", y=-0.25, font=dict(size=16)),
+        margin=dict(l=90, r=90, t=30, b=40), height=600, separators=",." if language == "nl" else ".,")
+    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+
+    def number(value):
+        return "–" if value is None else format_number(value, language)
+
+    rows = []
+    units = [("overall", tr("results.overall"))] + [(c.id, c.title.get(language)) for c in questionnaire.competencies] \
+        + [(d.id, d.title.get(language)) for d in dimensions]
+    for unit_id, name in units:
+        peer = comparison.figures[unit_id]
+        if peer.suppressed:
+            position = tr("bench.unit_too_small", n=peer.n)
+        elif peer.own is None:
+            position = tr("bench.no_own_score")
+        else:
+            position = tr("bench.position", percent=round(peer.share_below * 100), type=type_label[org_type].lower(),
+                          unit=name)
+        rows.append({tr("bench.col_unit"): name, tr("bench.col_own"): number(own_scores.get(unit_id)),
+                     tr("bench.col_median"): number(peer.median),
+                     tr("bench.col_band"): "–" if peer.suppressed else f"{number(peer.p25)} – {number(peer.p75)}",
+                     tr("bench.col_n"): peer.n, tr("bench.col_position"): position})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
+    st.caption(tr("bench.method", min=group.min_group))
+
+
+peer_view()
+st.number_input(tr("bench.min_group"), min_value=LOWEST_MIN_GROUP, max_value=50, value=DEFAULT_MIN_GROUP,
+                key="bench_min_group", help=tr("bench.min_group_help", lowest=LOWEST_MIN_GROUP))
