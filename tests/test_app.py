@@ -326,6 +326,7 @@ def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
     table = at.dataframe[0].value
     assert table.iloc[0]["Onderdeel"] == "Totaalscore" and table.iloc[0]["Uw score"] == "3,0"
     assert table.iloc[0]["Uw positie"].startswith("U scoort hoger dan ")
+    assert table.iloc[0]["Uw positie"].endswith("van de vergelijkbare gemeenten op Totaalscore")
     assert len(at.get("plotly_chart")) == 1
     # opt-in is off by default and can be turned on
     assert at.toggle(key="share_anonymously").value is False

@@ -33,7 +33,8 @@ def test_every_key_used_in_the_pages_exists():
 
 
 def test_keys_built_from_domain_values_exist():
-    keys = [f"orgtype.{v}" for v in service.ORGANISATION_TYPES]
+    keys = [f"orgtype.{v}" for v in service.ORGANISATION_TYPES] + [f"orgtype_plural.{v}" for v in
+                                                                   service.ORGANISATION_TYPES]
     keys += [f"size.{v}" for classes in service.SIZE_CLASSES.values() for v in classes]
     keys += [f"status.{v}" for v in ("draft", "final")] + [f"rule.{v}" for v in ("average", "gating")]
     keys += [f"explain.stage_{v}" for v in ("average", "gating")]

@@ -67,7 +67,8 @@ def peer_view() -> None:
     comparison = peers.compare_with_peers(db, questionnaire=questionnaire, own_scores=own_scores, group=group,
                                           exclude_organisation_id=organisation.id)
 
-    sizes_text = ", ".join(size_label[c] for c in group.size_classes).lower()
+    sizes_text = tr("bench.all_sizes") if set(group.size_classes) == set(classes) else \
+        ", ".join(size_label[c] for c in group.size_classes).lower()
     years_text = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     st.markdown(tr("bench.group", n=comparison.n_peers, type=type_label[org_type].lower(), sizes=sizes_text,
                    years=years_text))
@@ -127,13 +128,17 @@ def peer_view() -> None:
         elif peer.own is None:
             position = tr("bench.no_own_score")
         else:
-            position = tr("bench.position", percent=round(peer.share_below * 100), type=type_label[org_type].lower(),
-                          unit=name)
+            position = tr("bench.position", percent=round(peer.share_below * 100), unit=name,
+                          types=tr(f"orgtype_plural.{org_type}"))
         rows.append({tr("bench.col_unit"): name, tr("bench.col_own"): number(own_scores.get(unit_id)),
                      tr("bench.col_median"): number(peer.median),
                      tr("bench.col_band"): "–" if peer.suppressed else f"{number(peer.p25)} – {number(peer.p75)}",
                      tr("bench.col_n"): peer.n, tr("bench.col_position"): position})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
+                 column_config={tr("bench.col_position"): st.column_config.TextColumn(width="large"),
+                                tr("bench.col_unit"): st.column_config.TextColumn(width="medium")},
+                 column_order=[tr(k) for k in ("bench.col_unit", "bench.col_own", "bench.col_position",
+                                               "bench.col_median", "bench.col_band", "bench.col_n")])
     st.caption(tr("bench.method", min=group.min_group))
 
 
