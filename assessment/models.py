@@ -149,7 +149,8 @@ class PeerSetRow(Base):
 
 
 class PeerRecordRow(Base):
-    """One peer organisation-year: its type, size class, year and answers (JSON: question id -> code)."""
+    """One peer organisation-year: type, size class, year, and either its answers (JSON: question id -> 1-5 /
+    "nvt" / "weetniet") or, when a benchmark file gave only those, its dimension scores (JSON)."""
 
     __tablename__ = "peer_records"
 
@@ -160,3 +161,4 @@ class PeerRecordRow(Base):
     size_class: Mapped[str] = mapped_column(String(40), nullable=False)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     answers: Mapped[str] = mapped_column(Text, nullable=False)
+    scores: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -74,7 +74,8 @@ def store_peer_set(db: Database, *, name: str, source: str, questionnaire: Quest
         session.add(peer_set)
         session.flush()
         session.add_all(PeerRecordRow(peer_set_id=peer_set.id, org_type=r["org_type"], size_class=r["size_class"],
-                                      year=int(r["year"]), answers=json.dumps(r["answers"], sort_keys=True))
+                                      year=int(r["year"]), answers=json.dumps(r.get("answers") or {}, sort_keys=True),
+                                      scores=json.dumps(r["scores"], sort_keys=True) if r.get("scores") else None)
                         for r in records)
         return peer_set.id
 
@@ -109,10 +110,11 @@ def load_demo_set(db: Database, *, questionnaire: Questionnaire, seed: int = 202
                           records=generate_demo_records(questionnaire, seed=seed))
 
 
-def peer_answers(db: Database, *, questionnaire: Questionnaire, group: PeerGroup,
-                 exclude_organisation_id: int | None) -> tuple[pd.DataFrame, pd.Series]:
-    """The answers of every peer in the group (one row per organisation-year) and whether each is demo data."""
-    rows, demo = [], []
+def peer_scores(db: Database, *, questionnaire: Questionnaire, group: PeerGroup,
+                exclude_organisation_id: int | None) -> tuple[pd.DataFrame, pd.Series]:
+    """Scores (dimensions, competencies, overall) of every peer in the group, one row per organisation-year,
+    and whether each is demo data. Peers with answers are scored by the same batch scoring as everyone."""
+    answer_rows, score_rows, answer_demo, score_demo = [], [], [], []
     with db.read() as session:
         shared = session.execute(
             select(AssessmentRow.id, OrganisationRow.id)
@@ -127,31 +129,55 @@ def peer_answers(db: Database, *, questionnaire: Questionnaire, group: PeerGroup
             if organisation_id == exclude_organisation_id:
                 continue  # never among its own peers
             answers = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id)).all()
-            rows.append({a.question_id: a.level if a.level is not None else a.non_score for a in answers})
-            demo.append(False)
+            answer_rows.append({a.question_id: a.level if a.level is not None else a.non_score for a in answers})
+            answer_demo.append(False)
         records = session.execute(
-            select(PeerRecordRow.answers, PeerSetRow.is_demo)
+            select(PeerRecordRow.answers, PeerRecordRow.scores, PeerSetRow.is_demo)
             .join(PeerSetRow, PeerSetRow.id == PeerRecordRow.peer_set_id)
             .where(PeerSetRow.questionnaire_id == questionnaire.id,
                    PeerSetRow.questionnaire_version == questionnaire.version,
                    PeerRecordRow.org_type == group.org_type, PeerRecordRow.size_class.in_(group.size_classes),
                    PeerRecordRow.year.in_(group.years))).all()
-        for answers_json, is_demo in records:
-            rows.append(json.loads(answers_json))
-            demo.append(bool(is_demo))
-    question_ids = [q.id for q in questionnaire.questions()]
-    frame = pd.DataFrame(rows, columns=question_ids, dtype=object) if rows else pd.DataFrame(columns=question_ids)
-    return frame, pd.Series(demo, dtype=bool)
+        for answers_json, scores_json, is_demo in records:
+            if scores_json:
+                score_rows.append(json.loads(scores_json))
+                score_demo.append(bool(is_demo))
+            else:
+                answer_rows.append(json.loads(answers_json))
+                answer_demo.append(bool(is_demo))
+    units = [d.id for d in questionnaire.dimensions()] + [c.id for c in questionnaire.competencies] + ["overall"]
+    frames = []
+    if answer_rows:
+        answers = pd.DataFrame(answer_rows, columns=[q.id for q in questionnaire.questions()], dtype=object)
+        frames.append(score_batch(questionnaire, encode_answers(answers.where(answers.notna(), np.nan)))["score"])
+    if score_rows:
+        frames.append(_from_dimension_scores(questionnaire, pd.DataFrame(score_rows, dtype=float)))
+    scores = pd.concat(frames, ignore_index=True)[units] if frames else pd.DataFrame(columns=units, dtype=float)
+    return scores, pd.Series(answer_demo + score_demo, dtype=bool)
+
+
+def _from_dimension_scores(questionnaire: Questionnaire, dimensions: pd.DataFrame) -> pd.DataFrame:
+    """Competency and overall scores from given dimension scores, by the same means as for answers."""
+    frame = dimensions.reindex(columns=[d.id for d in questionnaire.dimensions()]).copy()
+    for competency in questionnaire.competencies:
+        frame[competency.id] = frame[[d.id for d in competency.dimensions]].mean(axis=1, skipna=True)
+    frame["overall"] = frame[[c.id for c in questionnaire.competencies]].mean(axis=1, skipna=True)
+    return frame
 
 
 def compare_with_peers(db: Database, *, questionnaire: Questionnaire, own_scores: dict[str, float | None],
                        group: PeerGroup, exclude_organisation_id: int | None) -> PeerComparison:
     """Peer figures per dimension, competency and overall, for the page and the export."""
-    answers, demo = peer_answers(db, questionnaire=questionnaire, group=group,
-                                 exclude_organisation_id=exclude_organisation_id)
-    if len(answers):
-        scores = score_batch(questionnaire, encode_answers(answers.where(answers.notna(), np.nan)))["score"]
-    else:
-        units = [d.id for d in questionnaire.dimensions()] + [c.id for c in questionnaire.competencies] + ["overall"]
-        scores = pd.DataFrame(columns=units, dtype=float)
-    return PeerComparison(group, len(answers), int(demo.sum()), peer_figures(scores, own_scores, group.min_group))
+    scores, demo = peer_scores(db, questionnaire=questionnaire, group=group,
+                               exclude_organisation_id=exclude_organisation_id)
+    return PeerComparison(group, len(scores), int(demo.sum()), peer_figures(scores, own_scores, group.min_group))
+
+
+def import_benchmark_file(db: Database, *, filename: str, data: bytes, lookup) -> int:
+    """Check a benchmark file (CSV or XLSX) completely, then store it as one peer set; a file with any
+    problem raises `BenchmarkFileError` and stores nothing."""
+    from exports.benchmark_file import read_benchmark_file
+
+    benchmark = read_benchmark_file(filename, data, lookup)
+    return store_peer_set(db, name=filename[:200], source="import", questionnaire=benchmark.questionnaire,
+                          records=benchmark.records)

@@ -36,8 +36,8 @@ def test_only_organisations_that_opted_in_are_peers_and_never_the_own(db, mini):
     organisation_with_final(db, mini, "Zegt nee", 5, share=False)
     organisation_with_final(db, mini, "Andere grootte", 1, share=True, size="inw-gt-250k")
     group = peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,), min_group=3)
-    answers, demo = peers.peer_answers(db, questionnaire=mini, group=group, exclude_organisation_id=own.id)
-    assert len(answers) == 4 and not demo.any()  # not the own one, not the one that said no, not another size
+    scores, demo = peers.peer_scores(db, questionnaire=mini, group=group, exclude_organisation_id=own.id)
+    assert len(scores) == 4 and not demo.any()  # not the own one, not the one that said no, not another size
     assert peers.is_sharing(db, organisation_id=own.id) is True
     own_scores = {"d1": 3.0}
     comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores=own_scores, group=group,
@@ -68,3 +68,17 @@ def test_demo_set_is_stored_labelled_and_removable(db, zelfscan):
     assert peers.list_peer_sets(db) == []
     with pytest.raises(service.NotFound):
         peers.delete_peer_set(db, peer_set_id=again)
+
+
+def test_peers_given_as_dimension_scores_count_like_the_others(db, mini):
+    records = [{"org_type": "provincie", "size_class": "fte-lt-250", "year": 2026,
+                "scores": {"d1": 1.0 + i, "d2": 2.0, "d3": 3.0}} for i in range(5)]
+    peers.store_peer_set(db, name="bestand.csv", source="import", questionnaire=mini, records=records)
+    group = peers.PeerGroup("provincie", ("fte-lt-250",), (2026,))
+    comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores={"d1": 2.5}, group=group,
+                                          exclude_organisation_id=None)
+    assert comparison.n_peers == 5 and comparison.n_demo == 0
+    assert comparison.figures["d1"].median == 3.0 and comparison.figures["d1"].share_below == pytest.approx(2 / 5)
+    # competency c1 = mean of d1 and d2 per peer: 1.5, 2, 2.5, 3, 3.5
+    assert comparison.figures["c1"].median == pytest.approx(2.5)
+    assert comparison.figures["overall"].median == pytest.approx((2.5 + 3.0) / 2)

@@ -8,7 +8,9 @@ from assessment import peers, service
 from i18n import format_number
 from scoring.engine import score_assessment
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
-from ui.common import assessment_header, database, lang, require_assessment, tr
+from exports.benchmark_file import MAX_BYTES as BENCHMARK_MAX_BYTES
+from exports.benchmark_file import BenchmarkFileError
+from ui.common import assessment_header, catalog, database, lang, require_assessment, tr
 
 assessment, questionnaire = require_assessment()
 db = database()
@@ -38,6 +40,17 @@ with st.expander(tr("bench.sources_title"), icon=":material/database:"):
         left.markdown(tr("bench.set_line", name=label, records=peer_set.records))
         if right.button(tr("bench.remove_set"), key=f"remove_set_{peer_set.id}", icon=":material/delete:"):
             peers.delete_peer_set(db, peer_set_id=peer_set.id)
+            st.rerun()
+    uploaded = st.file_uploader(tr("peerfile.upload"), type=["csv", "xlsx"], help=tr("peerfile.help"),
+                                key="peer_file", max_upload_size=BENCHMARK_MAX_BYTES // (1024 * 1024))
+    if uploaded is not None and st.button(tr("peerfile.import"), icon=":material/upload:"):
+        try:
+            peers.import_benchmark_file(db, filename=uploaded.name, data=uploaded.getvalue(), lookup=catalog().get)
+        except BenchmarkFileError as error:
+            st.error(tr("peerfile.failed") + "\n\n" + "\n".join(
+                "- " + (tr("peerfile.where", row=p.row, column=p.column) if p.row else "")
+                + tr(f"peerfile.{p.code}", **p.params) for p in error.problems[:50]))
+        else:
             st.rerun()
     if not any(s.is_demo for s in peer_sets):
         if st.button(tr("bench.load_demo"), icon=":material/science:", help=tr("bench.load_demo_help")):

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("size_class", sa.String(40), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("answers", sa.Text(), nullable=False),
+        sa.Column("scores", sa.Text(), nullable=True),
     )
     op.create_index("ix_peer_records_peer_set_id", "peer_records", ["peer_set_id"])
 

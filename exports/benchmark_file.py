@@ -1,0 +1,173 @@
+"""Read a benchmark file (CSV or XLSX): one row per organisation-year of other organisations.
+
+Columns: `organisation` (any label, to recognise duplicates; never shown), `org_type`, `size_class`, `year`,
+`questionnaire_id`, `questionnaire_version`, and then either one column per question id (a level 1-5,
+`nvt`, `weetniet` or empty) or one column per dimension id (a score from 1 to 5, or empty). Dutch column
+names are accepted too: organisatie, type, grootte, jaar, vragenlijst, versie.
+
+Everything is checked first; every problem names its row and column, and a file with any problem
+imports nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable
+
+from openpyxl import load_workbook
+
+from assessment.service import ORGANISATION_TYPES, size_classes_for
+from questionnaires.model import Questionnaire
+
+MAX_BYTES = 5 * 1024 * 1024
+META = ("organisation", "org_type", "size_class", "year", "questionnaire_id", "questionnaire_version")
+ALIASES = {"organisatie": "organisation", "type": "org_type", "soort": "org_type", "grootte": "size_class",
+           "jaar": "year", "vragenlijst": "questionnaire_id", "versie": "questionnaire_version"}
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    code: str  # a translation key under "peerfile."
+    row: int | None = None  # the row number as the user sees it (the header is row 1)
+    column: str = ""
+    params: dict = field(default_factory=dict)
+
+
+class BenchmarkFileError(ValueError):
+    def __init__(self, problems: list[FileProblem]):
+        super().__init__("; ".join(f"{p.column}{p.row or ''}: {p.code}" for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class BenchmarkFile:
+    questionnaire: Questionnaire
+    records: list[dict]  # org_type, size_class, year, and answers or scores
+    kind: str  # "answers" or "scores"
+
+
+def _rows(filename: str, data: bytes) -> list[list]:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except Exception:  # noqa: BLE001 - whatever openpyxl cannot read is not a usable workbook
+            raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    if name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise BenchmarkFileError([FileProblem("not_utf8")])
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        return [row for row in csv.reader(io.StringIO(text), dialect)]
+    raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
+
+
+def read_benchmark_file(filename: str, data: bytes,
+                        lookup: Callable[[str, str], Questionnaire | None]) -> BenchmarkFile:
+    if len(data) > MAX_BYTES:
+        raise BenchmarkFileError([FileProblem("too_large", params={"max": MAX_BYTES // (1024 * 1024)})])
+    rows = [row for row in _rows(filename, data) if any(cell not in (None, "") for cell in row)]
+    if len(rows) < 2:
+        raise BenchmarkFileError([FileProblem("empty")])
+    header = [ALIASES.get(str(h).strip().lower(), str(h).strip()) if h is not None else "" for h in rows[0]]
+    missing = [m for m in META if m not in header]
+    if missing:
+        raise BenchmarkFileError([FileProblem("missing_column", 1, m) for m in missing])
+    problems: list[FileProblem] = []
+    first = rows[1]
+    questionnaire_id = str(first[header.index("questionnaire_id")] or "").strip()
+    version = str(first[header.index("questionnaire_version")] or "").strip()
+    questionnaire = lookup(questionnaire_id, version)
+    if questionnaire is None:
+        raise BenchmarkFileError([FileProblem("unknown_questionnaire", 2, "questionnaire_version",
+                                              {"key": f"{questionnaire_id}@{version}"})])
+    question_ids = {q.id for q in questionnaire.questions()}
+    dimension_ids = {d.id for d in questionnaire.dimensions()}
+    data_columns = [h for h in header if h not in META]
+    for column in data_columns:
+        if column not in question_ids and column not in dimension_ids:
+            problems.append(FileProblem("unknown_column", 1, column))
+    kinds = {"answers" if c in question_ids else "scores" for c in data_columns if c in question_ids | dimension_ids}
+    if len(kinds) > 1:
+        problems.append(FileProblem("mixed_columns", 1))
+    if not kinds:
+        problems.append(FileProblem("no_data_columns", 1))
+    kind = kinds.pop() if len(kinds) == 1 else "answers"
+
+    records, seen = [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = dict(zip(header, list(row) + [None] * (len(header) - len(row))))
+
+        def text(name):
+            value = cells.get(name)
+            return "" if value is None else str(value).strip()
+
+        if (text("questionnaire_id"), text("questionnaire_version")) != (questionnaire.id, questionnaire.version):
+            problems.append(FileProblem("wrong_version", number, "questionnaire_version",
+                                        {"found": f"{text('questionnaire_id')}@{text('questionnaire_version')}",
+                                         "expected": questionnaire.key}))
+        org_type, size_class = text("org_type"), text("size_class")
+        if org_type not in ORGANISATION_TYPES:
+            problems.append(FileProblem("unknown_type", number, "org_type", {"value": org_type}))
+        elif size_class not in size_classes_for(org_type):
+            problems.append(FileProblem("unknown_size", number, "size_class", {"value": size_class}))
+        try:
+            year = int(float(text("year")))
+            if not 2000 <= year <= 2100 or float(text("year")) != year:
+                raise ValueError
+        except ValueError:
+            problems.append(FileProblem("invalid_year", number, "year", {"value": text("year")}))
+            year = None
+        organisation = text("organisation")
+        if not organisation:
+            problems.append(FileProblem("missing_organisation", number, "organisation"))
+        elif year is not None:
+            key = (organisation.casefold(), year)
+            if key in seen:
+                problems.append(FileProblem("duplicate", number, "organisation",
+                                            {"organisation": organisation, "year": year, "first": seen[key]}))
+            else:
+                seen[key] = number
+        values = {}
+        for column in data_columns:
+            raw = cells.get(column)
+            if raw in (None, "") or column not in question_ids | dimension_ids:
+                continue
+            if kind == "answers":
+                code = str(raw).strip().lower().replace(".", "").replace(" ", "")
+                if code in ("nvt", "weetniet"):
+                    values[column] = code
+                    continue
+                try:
+                    level = float(str(raw).replace(",", "."))
+                except ValueError:
+                    problems.append(FileProblem("not_a_level", number, column, {"value": str(raw)}))
+                    continue
+                if level not in (1, 2, 3, 4, 5):
+                    problems.append(FileProblem("level_out_of_range", number, column, {"value": str(raw)}))
+                    continue
+                values[column] = int(level)
+            else:
+                try:
+                    score = float(str(raw).replace(",", "."))
+                except ValueError:
+                    problems.append(FileProblem("not_a_number", number, column, {"value": str(raw)}))
+                    continue
+                if not 1 <= score <= 5:
+                    problems.append(FileProblem("score_out_of_range", number, column, {"value": str(raw)}))
+                    continue
+                values[column] = score
+        records.append({"org_type": org_type, "size_class": size_class, "year": year, kind: values})
+    if problems:
+        raise BenchmarkFileError(problems)
+    return BenchmarkFile(questionnaire, records, kind)

@@ -1,0 +1,103 @@
+"""Benchmark file import: good files load; every kind of bad file gives its message and stores nothing."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from assessment import peers
+from exports.benchmark_file import BenchmarkFileError, read_benchmark_file
+
+
+@pytest.fixture
+def lookup(mini):
+    return lambda qid, version: mini if (qid, version) == (mini.id, mini.version) else None
+
+
+HEADER = "organisatie;type;grootte;jaar;vragenlijst;versie;d1-1;d1-2;d1-3;d1-4;d2-1;d2-2;d3-1;d3-2;d3-3"
+GOOD = [f"Gemeente {i};gemeente;inw-20-50k;2025;mini;0.1;{1 + i % 5};3;nvt;weetniet;4;;2;2;3" for i in range(6)]
+
+
+def csv_bytes(*lines):
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def problems_of(filename, data, lookup):
+    with pytest.raises(BenchmarkFileError) as caught:
+        read_benchmark_file(filename, data, lookup)
+    return [(p.code, p.row, p.column) for p in caught.value.problems]
+
+
+def test_a_good_csv_with_dutch_headers(lookup):
+    result = read_benchmark_file("peers.csv", csv_bytes(HEADER, *GOOD), lookup)
+    assert result.kind == "answers" and len(result.records) == 6
+    assert result.records[0] == {"org_type": "gemeente", "size_class": "inw-20-50k", "year": 2025, "answers": {
+        "d1-1": 1, "d1-2": 3, "d1-3": "nvt", "d1-4": "weetniet", "d2-1": 4, "d3-1": 2, "d3-2": 2, "d3-3": 3}}
+
+
+def test_a_good_xlsx_with_dimension_scores(lookup):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["organisation", "org_type", "size_class", "year", "questionnaire_id", "questionnaire_version",
+                  "d1", "d2", "d3"])
+    for i in range(5):
+        sheet.append([f"W{i}", "waterschap", "fte-lt-250", 2026, "mini", "0.1", 2.5, 3, None])
+    data = io.BytesIO()
+    book.save(data)
+    result = read_benchmark_file("peers.xlsx", data.getvalue(), lookup)
+    assert result.kind == "scores" and result.records[0]["scores"] == {"d1": 2.5, "d2": 3.0}
+
+
+@pytest.mark.parametrize("lines, expected", [
+    ([HEADER.replace("d3-3", "d9-9"), GOOD[0]], [("unknown_column", 1, "d9-9")]),
+    ([HEADER, GOOD[0].replace(";4;;", ";7;;")], [("level_out_of_range", 2, "d2-1")]),
+    ([HEADER, GOOD[0].replace(";4;;", ";veel;;")], [("not_a_level", 2, "d2-1")]),
+    ([HEADER, GOOD[0], GOOD[0]], [("duplicate", 3, "organisation")]),
+    ([HEADER, GOOD[0], GOOD[1].replace(";0.1;", ";0.2;")], [("wrong_version", 3, "questionnaire_version")]),
+    ([HEADER, GOOD[0].replace(";gemeente;", ";dorp;")], [("unknown_type", 2, "org_type")]),
+    ([HEADER, GOOD[0].replace(";inw-20-50k;", ";fte-lt-250;")], [("unknown_size", 2, "size_class")]),
+    ([HEADER, GOOD[0].replace(";2025;", ";vorig jaar;")], [("invalid_year", 2, "year")]),
+    ([HEADER], [("empty", None, "")]),
+    (["organisatie;jaar", "x;2025"], [("missing_column", 1, m) for m in
+                                      ("org_type", "size_class", "questionnaire_id", "questionnaire_version")]),
+    ([HEADER.replace("d3-3", "d3"), GOOD[0]], [("mixed_columns", 1, "")]),
+])
+def test_every_kind_of_bad_csv(lookup, lines, expected):
+    assert problems_of("peers.csv", csv_bytes(*lines), lookup) == expected
+
+
+def test_text_in_a_score_column_and_unknown_questionnaire(lookup):
+    header = "organisation,org_type,size_class,year,questionnaire_id,questionnaire_version,d1,d2"
+    assert problems_of("s.csv", csv_bytes(header, "A,gemeente,inw-lt-20k,2025,mini,0.1,hoog,3"), lookup) == [
+        ("not_a_number", 2, "d1")]
+    assert problems_of("s.csv", csv_bytes(header, "A,gemeente,inw-lt-20k,2025,mini,0.1,6,3"), lookup) == [
+        ("score_out_of_range", 2, "d1")]
+    assert problems_of("s.csv", csv_bytes(header, "A,gemeente,inw-lt-20k,2025,andere,1.0,3,3"), lookup) == [
+        ("unknown_questionnaire", 2, "questionnaire_version")]
+
+
+def test_files_that_are_not_csv_or_xlsx_or_too_large(lookup):
+    assert problems_of("peers.pdf", b"%PDF-1.4", lookup) == [("not_csv_or_xlsx", None, "")]
+    assert problems_of("peers.xlsx", b"not a zip", lookup) == [("not_csv_or_xlsx", None, "")]
+    assert problems_of("peers.csv", b"\xff\xfe\x00bad", lookup) == [("not_utf8", None, "")]
+    assert problems_of("peers.csv", b"x" * (6 * 1024 * 1024), lookup) == [("too_large", None, "")]
+
+
+def test_a_bad_file_stores_nothing_and_a_good_one_can_be_listed_and_removed(db, lookup):
+    with pytest.raises(BenchmarkFileError):
+        peers.import_benchmark_file(db, filename="peers.csv", data=csv_bytes(HEADER, GOOD[0], GOOD[0]), lookup=lookup)
+    assert peers.list_peer_sets(db) == []
+    set_id = peers.import_benchmark_file(db, filename="peers.csv", data=csv_bytes(HEADER, *GOOD), lookup=lookup)
+    [stored] = peers.list_peer_sets(db)
+    assert (stored.id, stored.source, stored.is_demo, stored.records) == (set_id, "import", False, 6)
+    peers.delete_peer_set(db, peer_set_id=set_id)
+    assert peers.list_peer_sets(db) == []
+
+
+def test_every_problem_has_a_message():
+    from i18n import has
+    codes = ["not_csv_or_xlsx", "not_utf8", "too_large", "empty", "missing_column", "unknown_questionnaire",
+             "unknown_column", "mixed_columns", "no_data_columns", "wrong_version", "unknown_type", "unknown_size",
+             "invalid_year", "missing_organisation", "duplicate", "not_a_level", "level_out_of_range",
+             "not_a_number", "score_out_of_range", "where"]
+    assert [c for c in codes if not has(f"peerfile.{c}")] == []
