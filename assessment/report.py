@@ -9,7 +9,7 @@ from questionnaires.model import Questionnaire
 from scoring.comparison import Comparison
 from scoring.engine import AssessmentResult, score_assessment
 
-from . import plan, service
+from . import peers, plan, service
 from .db import Database
 from .history import Lookup, compare_entries, organisation_history
 
@@ -25,9 +25,12 @@ class Report:
     comparison: Comparison | None  # with the assessment before this one, when there is one
     earlier_period: str | None
     exported_on: date
+    peers: peers.PeerComparison | None = None  # None when the peer group is too small
 
 
-def gather_report(db: Database, *, assessment_id: str, lookup: Lookup, today: date | None = None) -> Report:
+def gather_report(db: Database, *, assessment_id: str, lookup: Lookup, today: date | None = None,
+                  peer_group: peers.PeerGroup | None = None) -> Report:
+    """`peer_group` defaults to organisations of the same type and size class in the same year."""
     assessment = service.get_assessment(db, assessment_id)
     if assessment is None:
         raise service.NotFound(assessment_id)
@@ -44,6 +47,14 @@ def gather_report(db: Database, *, assessment_id: str, lookup: Lookup, today: da
     if earlier:
         comparison = compare_entries(earlier[-1], entries[position])
         earlier_period = earlier[-1].assessment.period
-    return Report(service.get_organisation(db, assessment.organisation_id), assessment, questionnaire, answers,
-                  result, plan.list_actions(db, assessment_id=assessment.id), comparison, earlier_period,
-                  today or date.today())
+    organisation = service.get_organisation(db, assessment.organisation_id)
+    own_scores = {d: s.score for d, s in result.dimensions.items()}
+    own_scores.update({c: s.score for c, s in result.competencies.items()}, overall=result.score)
+    group = peer_group or peers.PeerGroup(organisation.org_type, (organisation.size_class,), (assessment.year,))
+    peer_comparison = peers.compare_with_peers(db, questionnaire=questionnaire, own_scores=own_scores, group=group,
+                                               exclude_organisation_id=organisation.id)
+    if peer_comparison.figures["overall"].suppressed:
+        peer_comparison = None
+    return Report(organisation, assessment, questionnaire, answers, result,
+                  plan.list_actions(db, assessment_id=assessment.id), comparison, earlier_period,
+                  today or date.today(), peer_comparison)

@@ -100,6 +100,18 @@ def print_ready(ws, report: Report, lang: str, title_rows: str | None) -> None:
     ws.oddFooter.right.text = t("export.footer_page", lang)
 
 
+def peer_group_text(report: Report, lang: str) -> str:
+    peer = report.peers
+    group = peer.group
+    years = f"{group.years[0]}–{group.years[-1]}" if len(group.years) > 1 else str(group.years[0])
+    sizes = ", ".join(t(f"size.{c}", lang) for c in group.size_classes).lower()
+    text = t("export.peer_group_text", lang, n=peer.n_peers, type=t(f"orgtype.{group.org_type}", lang).lower(),
+             sizes=sizes, years=years, min=group.min_group)
+    if peer.n_demo:
+        text += " " + t("bench.demo_warning", lang, n=peer.n_demo)
+    return text
+
+
 def number(value: float | None):
     return None if value is None else round(value, 2)
 
@@ -118,7 +130,23 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     labels = [t(k, lang) for k in ("results.col_competency", "results.col_dimension", "results.col_score",
                                    "results.col_stage", "results.col_coverage", "results.col_target",
                                    "results.col_gap")]
-    header_row(scores, 1, labels, [20, 36, 10, 8, 30, 10, 14])
+    widths = [20, 36, 10, 8, 30, 10, 14]
+    peer = report.peers
+    if peer:
+        labels += [t(k, lang) for k in ("bench.col_median", "export.col_p25", "export.col_p75", "export.col_below")]
+        widths += [10, 8, 8, 14]
+    header_row(scores, 1, labels, widths)
+
+    def peer_cells(row: int, unit_id: str) -> None:
+        if not peer:
+            return
+        figure = peer.figures[unit_id]
+        if figure.suppressed:
+            return
+        write(scores, row, 8, number(figure.median), number_format="0.0")
+        write(scores, row, 9, number(figure.p25), number_format="0.0")
+        write(scores, row, 10, number(figure.p75), number_format="0.0")
+        write(scores, row, 11, figure.share_below, number_format="0%")
     row = 2
     radar_first = None
     for competency in questionnaire.competencies:
@@ -127,6 +155,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         write(scores, row, 3, number(comp.score), font=BOLD, number_format="0.0")
         write(scores, row, 4, comp.stage, font=BOLD)
         write(scores, row, 5, t("results.coverage", lang, scored=comp.scored, applicable=comp.applicable))
+        peer_cells(row, competency.id)
         row += 1
     dimension_rows = {}
     for dimension in questionnaire.dimensions():
@@ -140,6 +169,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         write(scores, row, 5, t("results.coverage", lang, scored=scored.scored, applicable=scored.applicable))
         write(scores, row, 6, scored.target)
         write(scores, row, 7, number(scored.gap), number_format="0.0")
+        peer_cells(row, dimension.id)
         row += 1
     radar_last = row - 1
     gap_range = f"G{radar_first}:G{radar_last}"
@@ -207,6 +237,10 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     chart.add_data(targets, titles_from_data=False)
     chart.series[0].tx = SeriesLabel(v=t("results.legend_score", lang))
     chart.series[1].tx = SeriesLabel(v=t("results.legend_target", lang))
+    if peer:
+        chart.add_data(Reference(scores, min_col=8, max_col=8, min_row=radar_first, max_row=radar_last),
+                       titles_from_data=False)
+        chart.series[2].tx = SeriesLabel(v=t("bench.legend_median", lang))
     chart.set_categories(Reference(scores, min_col=2, max_col=2, min_row=radar_first, max_row=radar_last))
     chart.height, chart.width = 12, 18
     summary.add_chart(chart, "E3")
@@ -300,6 +334,37 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         yoy.freeze_panes = "A2"
         print_ready(yoy, report, lang, "1:1")
 
+    # --- Benchmark -------------------------------------------------------------------------------------------
+    if peer:
+        bench = wb.create_sheet(t("export.sheet_benchmark", lang))
+        header_row(bench, 1, [t(k, lang) for k in ("bench.col_unit", "bench.col_own", "bench.col_median",
+                                                   "export.col_p25", "export.col_p75", "bench.col_n",
+                                                   "bench.col_position")], [36, 10, 10, 8, 8, 8, 70])
+        units = [("overall", t("results.overall", lang))] + [(c.id, title[c.id]) for c in questionnaire.competencies] \
+            + [(d.id, title[d.id]) for d in questionnaire.dimensions()]
+        for row, (unit_id, name) in enumerate(units, start=2):
+            figure = peer.figures[unit_id]
+            write(bench, row, 1, name, font=BOLD if row <= 2 + len(questionnaire.competencies) else None)
+            write(bench, row, 2, number(figure.own), number_format="0.0")
+            write(bench, row, 6, figure.n)
+            if figure.suppressed:
+                write(bench, row, 7, t("bench.unit_too_small", lang, n=figure.n))
+                continue
+            write(bench, row, 3, number(figure.median), number_format="0.0")
+            write(bench, row, 4, number(figure.p25), number_format="0.0")
+            write(bench, row, 5, number(figure.p75), number_format="0.0")
+            if figure.own is not None:
+                write(bench, row, 7, t("bench.position", lang, percent=round(figure.share_below * 100), unit=name,
+                                       types=t(f"orgtype_plural.{peer.group.org_type}", lang)))
+        row = len(units) + 3
+        write(bench, row, 1, peer_group_text(report, lang), alignment=WRAP)
+        bench.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+        bench.row_dimensions[row].height = 32
+        if peer.n_demo:
+            write(bench, row + 1, 1, t("bench.demo_warning", lang, n=peer.n_demo), font=Font(bold=True, color="B45309"))
+        bench.freeze_panes = "A2"
+        print_ready(bench, report, lang, "1:1")
+
     # --- Verantwoording -------------------------------------------------------------------------------------
     method = wb.create_sheet(t("export.sheet_method", lang))
     method.column_dimensions["A"].width = 34
@@ -311,7 +376,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         (t("export.rule", lang), t(f"rule.{result.stage_rule}", lang)),
         (t("export.threshold", lang), format_percent(result.min_coverage, lang)),
         (t("export.scoring", lang), t("export.scoring_text", lang)),
-        (t("export.peer_group", lang), t("export.peer_none", lang)),
+        (t("export.peer_group", lang), peer_group_text(report, lang) if peer else t("export.peer_none", lang)),
         (t("export.exported_on", lang), report.exported_on.strftime("%d-%m-%Y")),
         (t("export.basis", lang), questionnaire.basis.get(lang)),
     ]

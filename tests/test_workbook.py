@@ -221,3 +221,28 @@ def test_every_import_problem_has_a_message(report, zelfscan):
              "invalid_date", "invalid_gain", "missing_title", "invalid_action", "organisation_incomplete",
              "period_taken", "assessment_final", "questionnaire_mismatch", "where"]
     assert [c for c in codes if not has(f"import.{c}")] == []
+
+
+def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfscan):
+    from assessment import peers
+    peers.load_demo_set(db, questionnaire=zelfscan, seed=7)
+    group = peers.PeerGroup("gemeente", tuple(service.SIZE_CLASSES["gemeente"]), (2022, 2023, 2024, 2025, 2026))
+    with_peers = gather_report(db, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
+                               today=date(2026, 11, 22), peer_group=group)
+    assert with_peers.peers is not None and with_peers.peers.n_demo == with_peers.peers.n_peers
+    book = open_book(build_workbook(with_peers, "nl"))
+    assert "Benchmark" in book.sheetnames
+    bench = book["Benchmark"]
+    assert bench["A2"].value == "Totaalscore" and bench["C2"].value == pytest.approx(
+        round(with_peers.peers.figures["overall"].median, 2))
+    assert bench["G2"].value.startswith("U scoort hoger dan ") and "gemeenten" in bench["G2"].value
+    texts = [c.value for row in bench.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("fictieve demo-gegevens" in v for v in texts)
+    assert len(book["Samenvatting"]._charts[0].series) == 3  # own, target, peer median
+    assert book["Scores"]["H1"].value == "Mediaan"
+    method = [c.value for row in book["Verantwoording"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("Cijfers alleen bij minstens 5 organisatie-jaren" in v for v in method)
+    # without peer data in the group: no Benchmark sheet, and the method says so
+    alone = gather_report(db, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
+                          peer_group=peers.PeerGroup("provincie", ("fte-lt-250",), (2026,)))
+    assert alone.peers is None and "Benchmark" not in open_book(build_workbook(alone, "nl")).sheetnames
