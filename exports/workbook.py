@@ -200,14 +200,15 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     header_row(summary, row, [t("export.unit", lang), t("results.col_score", lang),
                               t("results.col_coverage", lang)], [34, 16, 40])
     row += 1
+    centre = Alignment(horizontal="center")
     write(summary, row, 1, t("results.overall", lang), font=BOLD)
-    write(summary, row, 2, number(result.score), font=BOLD, number_format="0.0")
+    write(summary, row, 2, number(result.score), font=BOLD, number_format="0.0", alignment=centre)
     write(summary, row, 3, t("results.coverage", lang, scored=result.scored, applicable=result.applicable))
     row += 1
     for competency in questionnaire.competencies:
         comp = result.competencies[competency.id]
         write(summary, row, 1, title[competency.id])
-        write(summary, row, 2, number(comp.score), number_format="0.0")
+        write(summary, row, 2, number(comp.score), number_format="0.0", alignment=centre)
         write(summary, row, 3, t("results.coverage", lang, scored=comp.scored, applicable=comp.applicable))
         row += 1
     row += 1
@@ -220,7 +221,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         row += 1
         for item in items:
             write(summary, row, 1, title[item.dimension_id])
-            write(summary, row, 2, number(item.score), number_format="0.0")
+            write(summary, row, 2, number(item.score), number_format="0.0", alignment=centre)
             row += 1
         row += 1
 
@@ -242,9 +243,17 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
                        titles_from_data=False)
         chart.series[2].tx = SeriesLabel(v=t("bench.legend_median", lang))
     chart.set_categories(Reference(scores, min_col=2, max_col=2, min_row=radar_first, max_row=radar_last))
-    chart.height, chart.width = 12, 18
-    summary.add_chart(chart, "E3")
+    # blue, orange and grey with dashes: told apart without relying on red and green
+    for series, (colour, dash) in zip(chart.series, [("1D4ED8", None), ("B45309", "dash"), ("64748B", "sysDot")]):
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        if dash:
+            series.graphicalProperties.line.prstDash = dash
+    chart.height, chart.width = 13, 24  # cm: below the figures, across the page, readable when printed
+    chart.legend.position = "b"
+    summary.add_chart(chart, f"A{row + 1}")
     print_ready(summary, report, lang, None)
+    summary.page_setup.fitToHeight = 1  # the summary with its radar on one page
 
     # --- Verbeterplan -------------------------------------------------------------------------------------
     plan_ws = wb.create_sheet(t("export.sheet_plan", lang), 1)
