@@ -73,17 +73,12 @@ def group_statistics(scores: pd.DataFrame, by: list[str], min_group: int = DEFAU
     check_min_group(min_group)
     units = [c for c in scores.columns if c not in by]
     grouped = scores.groupby(by, sort=True, observed=True)[units]
-    quantiles = grouped.quantile([0.25, 0.5, 0.75]).unstack(level=-1)  # columns (unit, q)
-    result = pd.concat({
-        "n": grouped.count(),
-        "median": quantiles.xs(0.5, axis=1, level=1),
-        "p25": quantiles.xs(0.25, axis=1, level=1),
-        "p75": quantiles.xs(0.75, axis=1, level=1),
-        "min": grouped.min(),
-        "max": grouped.max(),
-    }, axis=1)
-    too_small = result["n"] < min_group
-    for statistic in STATISTICS[1:]:
-        block = result[statistic]
-        result[statistic] = block.mask(too_small.to_numpy())
-    return result
+    # one pass for every order statistic: the 0 and 1 quantiles are the minimum and the maximum
+    quantiles = grouped.quantile([0.0, 0.25, 0.5, 0.75, 1.0])  # index (group..., q)
+    counts = grouped.count()
+    too_small = (counts < min_group).to_numpy()
+    blocks = {"n": counts}
+    for name, q in (("median", 0.5), ("p25", 0.25), ("p75", 0.75), ("min", 0.0), ("max", 1.0)):
+        block = quantiles.xs(q, level=-1)
+        blocks[name] = block.mask(too_small)  # too small a group: no figures
+    return pd.concat(blocks, axis=1)
