@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from openpyxl import load_workbook
@@ -22,24 +22,15 @@ from openpyxl import load_workbook
 from assessment.service import ORGANISATION_TYPES, size_classes_for
 from questionnaires.model import Questionnaire
 
+from .problems import FileImportError, FileProblem
+
 MAX_BYTES = 5 * 1024 * 1024
 META = ("organisation", "org_type", "size_class", "year", "questionnaire_id", "questionnaire_version")
 ALIASES = {"organisatie": "organisation", "type": "org_type", "soort": "org_type", "grootte": "size_class",
            "jaar": "year", "vragenlijst": "questionnaire_id", "versie": "questionnaire_version"}
 
 
-@dataclass(frozen=True)
-class FileProblem:
-    code: str  # a translation key under "peerfile."
-    row: int | None = None  # the row number as the user sees it (the header is row 1)
-    column: str = ""
-    params: dict = field(default_factory=dict)
-
-
-class BenchmarkFileError(ValueError):
-    def __init__(self, problems: list[FileProblem]):
-        super().__init__("; ".join(f"{p.column}{p.row or ''}: {p.code}" for p in problems))
-        self.problems = problems
+BenchmarkFileError = FileImportError
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ A file that is not a workbook of this tool (or was changed in a way that breaks 
 from __future__ import annotations
 
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
 from typing import Callable
@@ -20,24 +20,13 @@ from i18n import LANGUAGES, t
 from questionnaires.model import Questionnaire
 from scoring.engine import score_assessment
 
+from .problems import FileImportError, FileProblem
 from .workbook import FORMAT, META_SHEET
 
 MAX_BYTES = 10 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    code: str  # a translation key under "import."
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-    params: dict = field(default_factory=dict)
-
-
-class WorkbookImportError(ValueError):
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__("; ".join(f"{p.sheet}!{p.column}{p.row or ''}: {p.code}" for p in problems))
-        self.problems = problems
+WorkbookImportError = FileImportError
 
 
 @dataclass(frozen=True)
@@ -55,29 +44,29 @@ class WorkbookData:
 
 def read_workbook(data: bytes, lookup: Callable[[str, str], Questionnaire | None]) -> WorkbookData:
     if len(data) > MAX_BYTES:
-        raise WorkbookImportError([ImportProblem("too_large", params={"max": MAX_BYTES // (1024 * 1024)})])
+        raise WorkbookImportError([FileProblem("too_large", params={"max": MAX_BYTES // (1024 * 1024)})])
     if not zipfile.is_zipfile(BytesIO(data)):
-        raise WorkbookImportError([ImportProblem("not_xlsx")])
+        raise WorkbookImportError([FileProblem("not_xlsx")])
     try:
         book = load_workbook(BytesIO(data), data_only=True)
     except Exception:  # noqa: BLE001 - any reason openpyxl cannot read it means: not a workbook we can use
-        raise WorkbookImportError([ImportProblem("not_xlsx")])
+        raise WorkbookImportError([FileProblem("not_xlsx")])
     if META_SHEET not in book.sheetnames:
-        raise WorkbookImportError([ImportProblem("foreign_file")])
+        raise WorkbookImportError([FileProblem("foreign_file")])
     meta = {str(r[0]): str(r[1]) for r in book[META_SHEET].iter_rows(values_only=True) if r and r[0] and r[1]}
     if meta.get("format") != FORMAT or meta.get("language") not in LANGUAGES:
-        raise WorkbookImportError([ImportProblem("foreign_file")])
+        raise WorkbookImportError([FileProblem("foreign_file")])
     questionnaire = lookup(meta.get("questionnaire_id", ""), meta.get("questionnaire_version", ""))
     if questionnaire is None:
-        raise WorkbookImportError([ImportProblem("unknown_questionnaire", params={
+        raise WorkbookImportError([FileProblem("unknown_questionnaire", params={
             "key": f"{meta.get('questionnaire_id')}@{meta.get('questionnaire_version')}"})])
     lang = meta["language"]
-    problems: list[ImportProblem] = []
+    problems: list[FileProblem] = []
 
     def sheet(key: str):
         name = t(key, lang)
         if name not in book.sheetnames:
-            problems.append(ImportProblem("missing_sheet", name))
+            problems.append(FileProblem("missing_sheet", sheet=name))
             return None, name
         return book[name], name
 
@@ -93,15 +82,17 @@ def read_workbook(data: bytes, lookup: Callable[[str, str], Questionnaire | None
                 continue
             qid, _, _, level, answer_text, _, comment = row
             if qid not in known:
-                problems.append(ImportProblem("unknown_question", name, row_number, "A", {"value": str(qid)}))
+                problems.append(FileProblem("unknown_question", row_number, "A", {"value": str(qid)},
+                                            sheet=name))
                 continue
             if qid in answers:
-                problems.append(ImportProblem("duplicate_question", name, row_number, "A", {"value": qid}))
+                problems.append(FileProblem("duplicate_question", row_number, "A", {"value": qid}, sheet=name))
                 continue
             value: object = None
             if level not in (None, ""):
                 if isinstance(level, bool) or not isinstance(level, (int, float)) or level not in (1, 2, 3, 4, 5):
-                    problems.append(ImportProblem("invalid_level", name, row_number, "D", {"value": str(level)}))
+                    problems.append(FileProblem("invalid_level", row_number, "D", {"value": str(level)},
+                                                sheet=name))
                     continue
                 value = int(level)
             elif answer_text in non_scores:
@@ -121,13 +112,14 @@ def read_workbook(data: bytes, lookup: Callable[[str, str], Questionnaire | None
             if not dimension_title:
                 continue  # a competency row
             if dimension_title not in dimension_by_title:
-                problems.append(ImportProblem("unknown_dimension", name, row_number, "B",
-                                              {"value": str(dimension_title)}))
+                problems.append(FileProblem("unknown_dimension", row_number, "B", {"value": str(dimension_title)},
+                                            sheet=name))
                 continue
             if target in (None, ""):
                 continue
             if isinstance(target, bool) or target not in (1, 2, 3, 4, 5):
-                problems.append(ImportProblem("invalid_target", name, row_number, "F", {"value": str(target)}))
+                problems.append(FileProblem("invalid_target", row_number, "F", {"value": str(target)},
+                                            sheet=name))
                 continue
             dimension_id = dimension_by_title[dimension_title]
             if dimension_id in explicit or int(target) != defaults[dimension_id]:
@@ -145,12 +137,13 @@ def read_workbook(data: bytes, lookup: Callable[[str, str], Questionnaire | None
             action = dict(title="" if title is None else str(title), owner=owner or "", kpi=kpi or "",
                           kpi_target="" if kpi_target is None else str(kpi_target), description=description or "")
             if dimension_title not in dimension_by_title:
-                problems.append(ImportProblem("unknown_dimension", name, row_number, "B",
-                                              {"value": str(dimension_title)}))
+                problems.append(FileProblem("unknown_dimension", row_number, "B", {"value": str(dimension_title)},
+                                            sheet=name))
             else:
                 action["dimension_id"] = dimension_by_title[dimension_title]
             if status not in status_by_label:
-                problems.append(ImportProblem("unknown_status", name, row_number, "F", {"value": str(status)}))
+                problems.append(FileProblem("unknown_status", row_number, "F", {"value": str(status)},
+                                            sheet=name))
             else:
                 action["status"] = status_by_label[status]
             for column, key, value in (("D", "start_date", start), ("E", "due_date", due)):
@@ -161,15 +154,16 @@ def read_workbook(data: bytes, lookup: Callable[[str, str], Questionnaire | None
                 elif isinstance(value, date):
                     action[key] = value
                 else:
-                    problems.append(ImportProblem("invalid_date", name, row_number, column, {"value": str(value)}))
+                    problems.append(FileProblem("invalid_date", row_number, column, {"value": str(value)},
+                                                sheet=name))
             if gain in (None, ""):
                 action["expected_gain"] = 1.0
             elif isinstance(gain, (int, float)) and not isinstance(gain, bool) and 0 <= gain <= 4:
                 action["expected_gain"] = float(gain)
             else:
-                problems.append(ImportProblem("invalid_gain", name, row_number, "G", {"value": str(gain)}))
+                problems.append(FileProblem("invalid_gain", row_number, "G", {"value": str(gain)}, sheet=name))
             if not action["title"].strip():
-                problems.append(ImportProblem("missing_title", name, row_number, "A"))
+                problems.append(FileProblem("missing_title", row_number, "A", sheet=name))
             action["_row"] = row_number
             actions.append(action)
 

@@ -17,7 +17,6 @@ import pandas as pd
 
 DEFAULT_MIN_GROUP = 5
 LOWEST_MIN_GROUP = 3
-STATISTICS = ["n", "median", "p25", "p75", "min", "max"]
 
 
 def check_min_group(min_group: int) -> int:
