@@ -162,3 +162,59 @@ class PeerRecordRow(Base):
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     answers: Mapped[str] = mapped_column(Text, nullable=False)
     scores: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class WorkshopRow(Base):
+    """A group session that answers (part of) an assessment together (migration 0005)."""
+
+    __tablename__ = "workshops"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False,
+                                               index=True)
+    join_code: Mapped[str] = mapped_column(String(12), nullable=False, unique=True)
+    facilitator_token: Mapped[str] = mapped_column(String(64), nullable=False)
+    question_ids: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list, in order
+    current_question_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    closed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class WorkshopQuestionRow(Base):
+    __tablename__ = "workshop_questions"
+    __table_args__ = (CheckConstraint("state IN ('waiting', 'voting', 'closed', 'revealed')",
+                                      name="ck_workshop_question_state"),)
+
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    round: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    state: Mapped[str] = mapped_column(String(10), nullable=False, default="waiting")
+    parked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    agreed_value: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    rationale: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    aggregates: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON, kept when raw votes are deleted
+
+
+class ParticipantRow(Base):
+    __tablename__ = "workshop_participants"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the participant's secret token
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False,
+                                             index=True)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class VoteRow(Base):
+    __tablename__ = "workshop_votes"
+    __table_args__ = (UniqueConstraint("workshop_id", "question_id", "round", "participant_id", name="uq_vote"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False)
+    question_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    round: Mapped[int] = mapped_column(Integer, nullable=False)
+    participant_id: Mapped[str] = mapped_column(ForeignKey("workshop_participants.id", ondelete="CASCADE"),
+                                                nullable=False)
+    value: Mapped[str] = mapped_column(String(10), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -1,0 +1,318 @@
+"""Workshop mode, service layer: a group votes on questions, the facilitator leads and records the answer.
+
+Rights come from secrets, not from names: the facilitator holds the facilitator token (in the
+facilitator's link), each participant holds a participant token (their seat, in their link or cookie).
+A participant token never opens facilitator actions, and a token only works for its own workshop.
+Votes are anonymous: a vote row knows the seat and its role, never a name.
+
+Per question: waiting -> voting -> closed -> revealed; a second round starts voting again (round 2) and
+the results then also say how many people changed their vote.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+
+from questionnaires.model import Questionnaire
+from scoring.agreement import VoteSummary, summarise
+
+from . import service
+from .db import Database
+from .models import AssessmentRow, ParticipantRow, VoteRow, WorkshopQuestionRow, WorkshopRow, utcnow
+
+ROLES = ("frontoffice", "backoffice", "management", "other")
+VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read aloud and type
+CODE_LENGTH = 6
+LIFETIME = timedelta(days=2)
+
+
+class WorkshopError(ValueError):
+    """`code` is a translation key under "workshop.": unknown_code, expired, not_facilitator, ..."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: str
+    assessment_id: str
+    join_code: str
+    question_ids: tuple[str, ...]
+    current_question_id: str | None
+    closed: bool
+
+
+@dataclass(frozen=True)
+class QuestionState:
+    question_id: str
+    round: int
+    state: str
+    parked: bool
+    agreed_value: str | None
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Results:
+    question_id: str
+    round: int
+    participants: int
+    summary: VoteSummary
+    by_role: dict[str, VoteSummary]
+    changed: int | None  # round 2: how many people voted differently from round 1
+
+
+def _value(value: object) -> object:
+    return int(value) if value in ("1", "2", "3", "4", "5") else value
+
+
+def _view(row: WorkshopRow) -> Workshop:
+    return Workshop(row.id, row.assessment_id, row.join_code, tuple(json.loads(row.question_ids)),
+                    row.current_question_id, row.closed)
+
+
+def start_workshop(db: Database, *, assessment_id: str, questionnaire: Questionnaire,
+                   question_ids: list[str]) -> tuple[Workshop, str]:
+    """Start a workshop on some questions of a draft assessment. Returns it with the facilitator token."""
+    known = [q.id for q in questionnaire.questions()]
+    chosen = [qid for qid in known if qid in set(question_ids)]
+    if not chosen or len(chosen) != len(set(question_ids)):
+        raise WorkshopError("no_questions")
+    token = secrets.token_urlsafe(24)
+    with db.write() as session:
+        assessment = session.get(AssessmentRow, assessment_id)
+        if assessment is None:
+            raise service.NotFound(f"assessment {assessment_id}")
+        if assessment.status == "final":
+            raise service.AssessmentIsFinal(assessment_id)
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            if session.scalar(select(WorkshopRow.id).where(WorkshopRow.join_code == code)) is None:
+                break
+        now = utcnow()
+        row = WorkshopRow(id=uuid.uuid4().hex, assessment_id=assessment_id, join_code=code, facilitator_token=token,
+                          question_ids=json.dumps(chosen), closed=False, created_at=now, expires_at=now + LIFETIME)
+        session.add(row)
+        session.flush()  # the workshop row first: its questions refer to it
+        session.add_all(WorkshopQuestionRow(workshop_id=row.id, question_id=qid, round=1, state="waiting",
+                                            parked=False, rationale="") for qid in chosen)
+        session.flush()
+        return _view(row), token
+
+
+def _open_workshop(session, code_or_id: str, *, by_code: bool) -> WorkshopRow:
+    column = WorkshopRow.join_code if by_code else WorkshopRow.id
+    key = code_or_id.strip().upper() if by_code else code_or_id
+    row = session.scalar(select(WorkshopRow).where(column == key))
+    if row is None:
+        raise WorkshopError("unknown_code")
+    if row.closed or row.expires_at < utcnow():
+        raise WorkshopError("expired")
+    return row
+
+
+def _as_facilitator(session, workshop_id: str, token: str) -> WorkshopRow:
+    row = _open_workshop(session, workshop_id, by_code=False)
+    if not token or not secrets.compare_digest(row.facilitator_token, token):
+        raise WorkshopError("not_facilitator")
+    return row
+
+
+def _question(session, workshop_id: str, question_id: str) -> WorkshopQuestionRow:
+    row = session.get(WorkshopQuestionRow, (workshop_id, question_id))
+    if row is None:
+        raise WorkshopError("unknown_question")
+    return row
+
+
+def join(db: Database, *, code: str, role: str) -> tuple[Workshop, str]:
+    """Take a seat with a role; returns the workshop and the participant's token."""
+    if role not in ROLES:
+        raise WorkshopError("unknown_role")
+    with db.write() as session:
+        workshop = _open_workshop(session, code, by_code=True)
+        token = secrets.token_urlsafe(24)
+        session.add(ParticipantRow(id=token, workshop_id=workshop.id, role=role))
+        return _view(workshop), token
+
+
+def seat(db: Database, *, participant_token: str) -> tuple[Workshop, str]:
+    """Rejoin the same seat after a refresh: the workshop and the participant's role."""
+    with db.read() as session:
+        participant = session.get(ParticipantRow, participant_token or "")
+        if participant is None:
+            raise WorkshopError("unknown_seat")
+        workshop = _open_workshop(session, participant.workshop_id, by_code=False)
+        return _view(workshop), participant.role
+
+
+def get_workshop(db: Database, *, workshop_id: str) -> Workshop:
+    with db.read() as session:
+        row = session.get(WorkshopRow, workshop_id)
+        if row is None:
+            raise WorkshopError("unknown_code")
+        return _view(row)
+
+
+def question_states(db: Database, *, workshop_id: str) -> dict[str, QuestionState]:
+    with db.read() as session:
+        rows = session.scalars(select(WorkshopQuestionRow).where(WorkshopQuestionRow.workshop_id == workshop_id))
+        return {r.question_id: QuestionState(r.question_id, r.round, r.state, r.parked, r.agreed_value, r.rationale)
+                for r in rows}
+
+
+def open_voting(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+    with db.write() as session:
+        workshop = _as_facilitator(session, workshop_id, token)
+        question = _question(session, workshop_id, question_id)
+        question.state = "voting"
+        workshop.current_question_id = question_id
+
+
+def close_voting(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+    with db.write() as session:
+        _as_facilitator(session, workshop_id, token)
+        question = _question(session, workshop_id, question_id)
+        if question.state == "voting":
+            question.state = "closed"
+
+
+def reveal(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+    """Show the results; voting closes first, so nobody anchors on the others' votes."""
+    with db.write() as session:
+        _as_facilitator(session, workshop_id, token)
+        question = _question(session, workshop_id, question_id)
+        question.state = "revealed"
+
+
+def second_round(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+    with db.write() as session:
+        _as_facilitator(session, workshop_id, token)
+        question = _question(session, workshop_id, question_id)
+        if question.round >= 2:
+            raise WorkshopError("no_third_round")
+        question.round, question.state = 2, "voting"
+
+
+def cast_vote(db: Database, *, participant_token: str, question_id: str, value: str) -> None:
+    """Store or change a vote; only while voting on that question is open."""
+    if value not in VALUES:
+        raise WorkshopError("invalid_vote")
+    with db.write() as session:
+        participant = session.get(ParticipantRow, participant_token or "")
+        if participant is None:
+            raise WorkshopError("unknown_seat")
+        _open_workshop(session, participant.workshop_id, by_code=False)
+        question = _question(session, participant.workshop_id, question_id)
+        if question.state != "voting":
+            raise WorkshopError("voting_closed")
+        existing = session.scalar(select(VoteRow).where(
+            VoteRow.workshop_id == participant.workshop_id, VoteRow.question_id == question_id,
+            VoteRow.round == question.round, VoteRow.participant_id == participant.id))
+        if existing is None:
+            session.add(VoteRow(workshop_id=participant.workshop_id, question_id=question_id, round=question.round,
+                                participant_id=participant.id, value=value))
+        else:
+            existing.value, existing.updated_at = value, utcnow()
+
+
+def my_vote(db: Database, *, participant_token: str, question_id: str) -> str | None:
+    with db.read() as session:
+        participant = session.get(ParticipantRow, participant_token or "")
+        if participant is None:
+            return None
+        question = session.get(WorkshopQuestionRow, (participant.workshop_id, question_id))
+        if question is None:
+            return None
+        return session.scalar(select(VoteRow.value).where(
+            VoteRow.workshop_id == participant.workshop_id, VoteRow.question_id == question_id,
+            VoteRow.round == question.round, VoteRow.participant_id == participant.id))
+
+
+def vote_count(db: Database, *, workshop_id: str, question_id: str) -> tuple[int, int]:
+    """(votes in the current round, participants): safe to show before the reveal."""
+    with db.read() as session:
+        question = _question(session, workshop_id, question_id)
+        votes = session.scalar(select(func.count()).select_from(VoteRow).where(
+            VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id,
+            VoteRow.round == question.round)) or 0
+        participants = session.scalar(select(func.count()).select_from(ParticipantRow).where(
+            ParticipantRow.workshop_id == workshop_id)) or 0
+        return votes, participants
+
+
+def results(db: Database, *, workshop_id: str, question_id: str, token: str | None = None) -> Results:
+    """The distribution of the current round. Before the reveal only the facilitator may see it."""
+    with db.read() as session:
+        workshop = session.get(WorkshopRow, workshop_id)
+        if workshop is None:
+            raise WorkshopError("unknown_code")
+        question = _question(session, workshop_id, question_id)
+        is_facilitator = bool(token) and secrets.compare_digest(workshop.facilitator_token, token)
+        if question.state != "revealed" and not is_facilitator:
+            raise WorkshopError("not_revealed")
+        rows = session.execute(select(VoteRow.round, VoteRow.participant_id, VoteRow.value, ParticipantRow.role)
+                               .join(ParticipantRow, ParticipantRow.id == VoteRow.participant_id)
+                               .where(VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id)).all()
+        participants = session.scalar(select(func.count()).select_from(ParticipantRow).where(
+            ParticipantRow.workshop_id == workshop_id)) or 0
+    current = [r for r in rows if r.round == question.round]
+    by_role = {role: summarise([_value(r.value) for r in current if r.role == role]) for role in ROLES}
+    changed = None
+    if question.round == 2:
+        first = {r.participant_id: r.value for r in rows if r.round == 1}
+        changed = sum(1 for r in current if r.participant_id in first and first[r.participant_id] != r.value)
+    return Results(question_id, question.round, participants, summarise([_value(r.value) for r in current]),
+                   {role: summary for role, summary in by_role.items() if summary.voted}, changed)
+
+
+def record_agreed(db: Database, *, workshop_id: str, token: str, question_id: str, value: str,
+                  rationale: str = "") -> None:
+    """The level the group agreed on becomes the assessment's answer; the rationale becomes its comment."""
+    if value not in VALUES:
+        raise WorkshopError("invalid_vote")
+    rationale = service._clean_text(rationale, "comment", service.MAX_COMMENT)
+    with db.write() as session:
+        workshop = _as_facilitator(session, workshop_id, token)
+        question = _question(session, workshop_id, question_id)
+        question.agreed_value, question.rationale, question.parked = value, rationale, False
+        assessment_id = workshop.assessment_id
+    service.save_answer(db, assessment_id=assessment_id, question_id=question_id, value=_value(value),
+                        answered_by="workshop")
+    if rationale:
+        service.save_comment(db, assessment_id=assessment_id, question_id=question_id, comment=rationale,
+                             answered_by="workshop")
+
+
+def park(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+    with db.write() as session:
+        _as_facilitator(session, workshop_id, token)
+        _question(session, workshop_id, question_id).parked = True
+
+
+def delete_raw_votes(db: Database, *, workshop_id: str, token: str) -> None:
+    """Privacy: keep only the aggregates per question (counts per value and per role), drop every vote."""
+    with db.write() as session:
+        _as_facilitator(session, workshop_id, token)
+        questions = session.scalars(select(WorkshopQuestionRow).where(WorkshopQuestionRow.workshop_id == workshop_id))
+        rows = session.execute(select(VoteRow.question_id, VoteRow.round, VoteRow.value, ParticipantRow.role)
+                               .join(ParticipantRow, ParticipantRow.id == VoteRow.participant_id)
+                               .where(VoteRow.workshop_id == workshop_id)).all()
+        for question in questions:
+            counts: dict = {}
+            for r in rows:
+                if r.question_id == question.question_id:
+                    key = f"round{r.round}"
+                    counts.setdefault(key, {}).setdefault(r.role, {}).setdefault(r.value, 0)
+                    counts[key][r.role][r.value] += 1
+            question.aggregates = json.dumps(counts, sort_keys=True)
+        session.execute(delete(VoteRow).where(VoteRow.workshop_id == workshop_id))

@@ -1,0 +1,144 @@
+"""Workshop mode through the service layer: the whole flow, the rules, and 100 people voting at once."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from assessment import service, workshop
+from assessment.models import WorkshopRow, utcnow
+from scoring.agreement import agreement
+
+
+@pytest.fixture
+def session(db, mini):
+    org = service.create_organisation(db, name="Gemeente Workshop", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
+    started, token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=mini,
+                                             question_ids=["d1-1", "d1-2", "d2-1"])
+    return assessment, started, token
+
+
+def test_join_code_is_short_unambiguous_and_unknown_codes_are_refused(db, session):
+    _, started, _ = session
+    assert len(started.join_code) == 6 and set(started.join_code) <= set(workshop.CODE_ALPHABET)
+    assert not set(started.join_code) & set("0O1IL2Z5S8B")
+    joined, seat_token = workshop.join(db, code=started.join_code.lower(), role="frontoffice")
+    assert joined.id == started.id and workshop.seat(db, participant_token=seat_token) == (joined, "frontoffice")
+    for code, expected in (("XXXXXX", "unknown_code"),):
+        with pytest.raises(workshop.WorkshopError) as error:
+            workshop.join(db, code=code, role="frontoffice")
+        assert error.value.code == expected
+    with pytest.raises(workshop.WorkshopError) as error:
+        workshop.join(db, code=started.join_code, role="wethouder")
+    assert error.value.code == "unknown_role"
+    with db.write() as s:
+        s.execute(update(WorkshopRow).values(expires_at=utcnow() - timedelta(minutes=1)))
+    with pytest.raises(workshop.WorkshopError) as error:
+        workshop.join(db, code=started.join_code, role="frontoffice")
+    assert error.value.code == "expired"
+
+
+def test_the_whole_flow_with_reveal_rules_second_round_and_agreed_answer(db, session):
+    assessment, started, token = session
+    seats = [workshop.join(db, code=started.join_code, role=role)[1]
+             for role in ("frontoffice", "frontoffice", "backoffice", "management")]
+    with pytest.raises(workshop.WorkshopError) as closed:
+        workshop.cast_vote(db, participant_token=seats[0], question_id="d1-1", value="3")
+    assert closed.value.code == "voting_closed"  # not opened yet
+    workshop.open_voting(db, workshop_id=started.id, token=token, question_id="d1-1")
+    for seat_token, value in zip(seats, ["2", "2", "4", "5"]):
+        workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value=value)
+    workshop.cast_vote(db, participant_token=seats[3], question_id="d1-1", value="4")  # changed before closing
+    assert workshop.my_vote(db, participant_token=seats[3], question_id="d1-1") == "4"
+    assert workshop.vote_count(db, workshop_id=started.id, question_id="d1-1") == (4, 4)
+    # hidden until revealed: participants and the projector may not see results yet
+    with pytest.raises(workshop.WorkshopError) as hidden:
+        workshop.results(db, workshop_id=started.id, question_id="d1-1")
+    assert hidden.value.code == "not_revealed"
+    assert workshop.results(db, workshop_id=started.id, question_id="d1-1", token=token).summary.voted == 4
+    workshop.close_voting(db, workshop_id=started.id, token=token, question_id="d1-1")
+    with pytest.raises(workshop.WorkshopError):
+        workshop.cast_vote(db, participant_token=seats[0], question_id="d1-1", value="3")
+    workshop.reveal(db, workshop_id=started.id, token=token, question_id="d1-1")
+    first = workshop.results(db, workshop_id=started.id, question_id="d1-1")
+    assert first.summary.counts[2] == 2 and first.summary.counts[4] == 2 and first.summary.median == 3.0
+    assert first.summary.agreement == pytest.approx(agreement([0, 2, 0, 2, 0]))
+    assert first.by_role["frontoffice"].median == 2 and first.by_role["management"].counts[4] == 1
+    assert first.round == 1 and first.changed is None
+    # second round: two people move to 3
+    workshop.second_round(db, workshop_id=started.id, token=token, question_id="d1-1")
+    for seat_token, value in zip(seats, ["3", "2", "3", "4"]):
+        workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value=value)
+    workshop.reveal(db, workshop_id=started.id, token=token, question_id="d1-1")
+    second = workshop.results(db, workshop_id=started.id, question_id="d1-1")
+    assert second.round == 2 and second.changed == 2 and second.summary.median == 3.0
+    with pytest.raises(workshop.WorkshopError):
+        workshop.second_round(db, workshop_id=started.id, token=token, question_id="d1-1")
+    # the agreed level becomes the assessment's answer, the rationale its comment
+    workshop.record_agreed(db, workshop_id=started.id, token=token, question_id="d1-1", value="3",
+                           rationale="Balie en backoffice zien het verschillend; we kiezen 3.")
+    answer = service.get_answers(db, assessment_id=assessment.id)["d1-1"]
+    assert answer.value == 3 and answer.comment.startswith("Balie en backoffice")
+    workshop.park(db, workshop_id=started.id, token=token, question_id="d1-2")
+    states = workshop.question_states(db, workshop_id=started.id)
+    assert states["d1-1"].agreed_value == "3" and states["d1-2"].parked and states["d2-1"].state == "waiting"
+
+
+def test_participants_cannot_use_facilitator_controls_or_other_workshops(db, session, mini):
+    assessment, started, token = session
+    _, seat_token = workshop.join(db, code=started.join_code, role="other")
+    for action in (workshop.open_voting, workshop.reveal, workshop.close_voting, workshop.park):
+        with pytest.raises(workshop.WorkshopError) as error:
+            action(db, workshop_id=started.id, token=seat_token, question_id="d1-1")
+        assert error.value.code == "not_facilitator"
+    other, other_token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=mini,
+                                                 question_ids=["d3-1"])
+    with pytest.raises(workshop.WorkshopError):
+        workshop.open_voting(db, workshop_id=other.id, token=token, question_id="d3-1")  # a token of another one
+    workshop.open_voting(db, workshop_id=other.id, token=other_token, question_id="d3-1")
+    with pytest.raises(workshop.WorkshopError) as error:
+        workshop.cast_vote(db, participant_token=seat_token, question_id="d3-1", value="3")
+    assert error.value.code == "unknown_question"  # a seat only votes in its own workshop
+    with pytest.raises(workshop.WorkshopError):
+        workshop.cast_vote(db, participant_token="geraden", question_id="d1-1", value="3")
+
+
+def test_raw_votes_can_be_deleted_keeping_the_aggregates(db, session):
+    _, started, token = session
+    seats = [workshop.join(db, code=started.join_code, role="backoffice")[1] for _ in range(3)]
+    workshop.open_voting(db, workshop_id=started.id, token=token, question_id="d2-1")
+    for seat_token in seats:
+        workshop.cast_vote(db, participant_token=seat_token, question_id="d2-1", value="4")
+    workshop.delete_raw_votes(db, workshop_id=started.id, token=token)
+    assert workshop.vote_count(db, workshop_id=started.id, question_id="d2-1")[0] == 0
+    with db.read() as s:
+        from assessment.models import WorkshopQuestionRow
+        kept = s.get(WorkshopQuestionRow, (started.id, "d2-1")).aggregates
+    assert kept == '{"round1": {"backoffice": {"4": 3}}}'
+
+
+def test_a_hundred_participants_voting_at_the_same_moment_lose_nothing(db, session):
+    _, started, token = session
+    seats = [workshop.join(db, code=started.join_code, role=workshop.ROLES[i % 4])[1] for i in range(100)]
+    workshop.open_voting(db, workshop_id=started.id, token=token, question_id="d1-2")
+    barrier = threading.Barrier(100)
+    errors = []
+
+    def vote(index, seat_token):
+        try:
+            barrier.wait()
+            workshop.cast_vote(db, participant_token=seat_token, question_id="d1-2", value=str(1 + index % 5))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=vote, args=(i, s)) for i, s in enumerate(seats)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert workshop.vote_count(db, workshop_id=started.id, question_id="d1-2") == (100, 100)
+    summary = workshop.results(db, workshop_id=started.id, question_id="d1-2", token=token).summary
+    assert [summary.counts[level] for level in (1, 2, 3, 4, 5)] == [20] * 5
