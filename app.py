@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui.common import (PAGE_BENCHMARK, PAGE_HISTORY, PAGE_PLAN, PAGE_QUESTIONNAIRE, PAGE_RESULTS, PAGE_START,
-                       language_switch, person_field, tr)
+from ui.common import (PAGE_BENCHMARK, PAGE_HISTORY, PAGE_PLAN, PAGE_QUESTIONNAIRE, PAGE_RESULTS, PAGE_SCREEN,
+                       PAGE_START, PAGE_VOTE, PAGE_WORKSHOP, language_switch, person_field, tr)
 
 st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", layout="wide")
 language_switch()
@@ -15,5 +15,8 @@ navigation = st.navigation([
     st.Page(PAGE_BENCHMARK, title=tr("nav.benchmark"), icon=":material/groups:", url_path="benchmark"),
     st.Page(PAGE_PLAN, title=tr("nav.plan"), icon=":material/flag:", url_path="verbeterplan"),
     st.Page(PAGE_HISTORY, title=tr("nav.history"), icon=":material/timeline:", url_path="geschiedenis"),
+    st.Page(PAGE_WORKSHOP, title=tr("nav.workshop"), icon=":material/groups_3:", url_path="workshop"),
+    st.Page(PAGE_VOTE, title=tr("nav.vote"), icon=":material/how_to_vote:", url_path="stemmen"),
+    st.Page(PAGE_SCREEN, title=tr("nav.screen"), icon=":material/tv:", url_path="scherm"),
 ])
 navigation.run()

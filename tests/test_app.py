@@ -332,3 +332,46 @@ def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
     assert at.toggle(key="share_anonymously").value is False
     at.toggle(key="share_anonymously").set_value(True).run()
     assert peers.is_sharing(db, organisation_id=org.id)
+
+
+def test_workshop_facilitator_participant_and_projector_pages(app_env):
+    from assessment import workshop
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(app_env, name="Gemeente Samen", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+    # the facilitator starts a workshop on all questions
+    facilitator = new_session("views/workshop.py", a=assessment.id, lang="nl")
+    button(facilitator, "Workshop starten").click().run()
+    assert not facilitator.exception
+    workshop_id, token = facilitator.query_params["w"], facilitator.query_params["ft"]
+    code = workshop.get_workshop(app_env, workshop_id=workshop_id).join_code
+    assert f"**:blue[{code}]**" in texts(facilitator)
+    assert len(facilitator.get("image")) == 1  # the QR code
+    button(facilitator, "Stemmen openen").click().run()
+    # a participant joins on the vote page with the code and a role, and votes
+    phone = new_session("views/vote.py", code=code, lang="nl")
+    phone.radio(key="join_role").set_value("backoffice")
+    button(phone, "Meedoen").click().run()
+    assert not phone.exception and "seat" in phone.query_params
+    phone.radio(key="vote_d1-1_1").set_value("4").run()
+    assert "Uw stem is bewaard." in texts(phone)
+    # the projector shows who voted, but not the outcome before the reveal
+    screen = new_session("views/projector.py", w=workshop_id, lang="nl")
+    assert "1 van 1 gestemd" in texts(screen) and "De uitkomst is nog verborgen." in texts(screen)
+    assert "Mediaan" not in texts(screen)
+    facilitator.run()
+    button(facilitator, "Stemmen sluiten").click().run()
+    button(facilitator, "Uitkomst tonen").click().run()
+    screen.run()
+    assert "Mediaan 4,0" in texts(screen)
+    # the participant page never shows facilitator controls, and a refresh keeps the seat and the vote
+    again = new_session("views/vote.py", seat=phone.query_params["seat"], lang="nl")
+    assert again.radio(key="vote_d1-1_1").value == "4"
+    assert not [b for b in again.button if b.label in ("Stemmen openen", "Uitkomst tonen")]
+    # the agreed level is recorded as the assessment's answer
+    facilitator.selectbox(key="agreed_d1-1").select("4").run()
+    facilitator.text_input(key="rationale_d1-1").input("Iedereen ziet 4").run()
+    button(facilitator, "Vastleggen als antwoord").click().run()
+    answer = service.get_answers(app_env, assessment_id=assessment.id)["d1-1"]
+    assert (answer.value, answer.comment) == (4, "Iedereen ziet 4")
+    assert token  # the facilitator link carries the token

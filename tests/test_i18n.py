@@ -8,7 +8,7 @@ from conftest import ROOT
 from i18n import LANGUAGES, has, t, texts
 
 CODE_DIRS = ["app.py", "views", "ui"]
-LITERAL_KEY = re.compile(r"""\btr?\(\s*["']([a-z_]+\.[a-z0-9_.\-]+)["']""")
+LITERAL_KEY = re.compile(r"""\btr?\(\s*["']([a-z_]+\.[a-z0-9_.\-]+)["']\s*[,)]""")
 
 
 def placeholders(text):
@@ -38,6 +38,8 @@ def test_keys_built_from_domain_values_exist():
     keys += [f"size.{v}" for classes in service.SIZE_CLASSES.values() for v in classes]
     keys += [f"status.{v}" for v in ("draft", "final")] + [f"rule.{v}" for v in ("average", "gating")]
     keys += [f"explain.stage_{v}" for v in ("average", "gating")]
+    keys += [f"workshop.state_{v}" for v in ("waiting", "voting", "closed", "revealed")]
+    keys += [f"workshop.role_{v}" for v in ("frontoffice", "backoffice", "management", "other")]
     keys += [f"counts.{v}" for v in ("scored", "not_applicable", "dont_know", "unanswered")]
     keys += [f"error.{code}" for code in ("required", "too_long", "control_characters", "unknown_choice",
                                           "organisation_exists", "invalid_period", "assessment_exists",

@@ -142,3 +142,13 @@ def test_a_hundred_participants_voting_at_the_same_moment_lose_nothing(db, sessi
     assert workshop.vote_count(db, workshop_id=started.id, question_id="d1-2") == (100, 100)
     summary = workshop.results(db, workshop_id=started.id, question_id="d1-2", token=token).summary
     assert [summary.counts[level] for level in (1, 2, 3, 4, 5)] == [20] * 5
+
+
+def test_every_workshop_error_has_a_message():
+    import re
+    from pathlib import Path
+
+    from i18n import has
+    source = Path(workshop.__file__).read_text(encoding="utf-8")
+    codes = set(re.findall(r'WorkshopError\("(\w+)"', source))
+    assert len(codes) >= 10 and [c for c in codes if not has(f"workshop.{c}")] == []

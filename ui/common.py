@@ -26,6 +26,9 @@ PAGE_RESULTS = "views/results.py"
 PAGE_HISTORY = "views/history.py"
 PAGE_PLAN = "views/plan.py"
 PAGE_BENCHMARK = "views/benchmark.py"
+PAGE_WORKSHOP = "views/workshop.py"
+PAGE_VOTE = "views/vote.py"
+PAGE_SCREEN = "views/projector.py"
 
 
 # --- language --------------------------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Stemmen (participant, made for a phone): join with the code and a role, then vote per question."""
+
+import streamlit as st
+
+from assessment import workshop
+from ui.common import catalog, database, lang, tr
+from ui.workshop_view import VALUE_ORDER, value_label
+
+PARAM_SEAT, PARAM_CODE = "seat", "code"
+db = database()
+language = lang()
+
+seat_token = st.query_params.get(PARAM_SEAT)
+if not seat_token:
+    st.title(tr("nav.vote"))
+    st.caption(tr("workshop.anonymous"))
+    code = st.text_input(tr("workshop.enter_code"), value=st.query_params.get(PARAM_CODE, ""), max_chars=12,
+                         key="join_code")
+    roles = {r: tr(f"workshop.role_{r}") for r in workshop.ROLES}
+    role = st.radio(tr("workshop.your_role"), list(roles), format_func=roles.__getitem__, key="join_role")
+    if st.button(tr("workshop.join"), type="primary", width="stretch"):
+        try:
+            _, seat_token = workshop.join(db, code=code, role=role)
+        except workshop.WorkshopError as error:
+            st.error(tr(f"workshop.{error.code}"))
+        else:
+            st.query_params.clear()
+            st.query_params.update({PARAM_SEAT: seat_token, "lang": language})  # the seat survives a refresh
+            st.rerun()
+    st.stop()
+
+try:
+    current, role = workshop.seat(db, participant_token=seat_token)
+except workshop.WorkshopError as error:
+    st.error(tr(f"workshop.{error.code}"))
+    st.stop()
+questionnaire = next(iter(q for q in catalog().questionnaires.values()
+                          if all(qid in {x.id for x in q.questions()} for qid in current.question_ids)), None)
+
+
+def _on_vote(question_id: str, key: str) -> None:
+    try:
+        workshop.cast_vote(db, participant_token=seat_token, question_id=question_id, value=st.session_state[key])
+    except workshop.WorkshopError as error:
+        st.session_state["vote_error"] = tr(f"workshop.{error.code}")
+
+
+@st.fragment(run_every=2)
+def ballot() -> None:
+    """Follows the facilitator: when another question opens, it appears here by itself."""
+    latest = workshop.get_workshop(db, workshop_id=current.id)
+    question_id = latest.current_question_id
+    if question_id is None or questionnaire is None:
+        st.info(tr("workshop.wait"))
+        return
+    state = workshop.question_states(db, workshop_id=current.id)[question_id]
+    question = questionnaire.question(question_id)
+    st.markdown(f"### {question.text.get(language)}")
+    st.caption(question.help.get(language))
+    key = f"vote_{question_id}_{state.round}"
+    st.session_state[key] = workshop.my_vote(db, participant_token=seat_token, question_id=question_id)
+    st.radio(tr("workshop.your_vote"), VALUE_ORDER, key=key, on_change=_on_vote, args=(question_id, key),
+             disabled=state.state != "voting", label_visibility="collapsed",
+             format_func=lambda v: value_label(questionnaire, v) + (
+                 f" — {question.descriptor(int(v), language)}" if v.isdigit() else ""))
+    if "vote_error" in st.session_state:
+        st.error(st.session_state.pop("vote_error"))
+    elif state.state != "voting":
+        st.info(tr("workshop.voting_closed_now"))
+    elif st.session_state[key]:
+        st.success(tr("workshop.vote_saved"), icon=":material/how_to_vote:")
+
+
+ballot()

@@ -1,0 +1,118 @@
+"""Workshop (facilitator): start a session, show the join code and QR code, lead question by question."""
+
+from io import BytesIO
+
+import segno
+import streamlit as st
+
+from assessment import workshop
+from ui.common import assessment_header, database, escape_md, lang, require_assessment, tr
+from ui.workshop_view import VALUE_ORDER, show_results, value_label
+
+PARAM_WORKSHOP, PARAM_TOKEN = "w", "ft"
+
+assessment, questionnaire = require_assessment()
+db = database()
+language = lang()
+st.title(tr("workshop.title"))
+assessment_header(assessment, questionnaire)
+
+workshop_id, token = st.query_params.get(PARAM_WORKSHOP), st.query_params.get(PARAM_TOKEN)
+if not (workshop_id and token):
+    st.markdown(tr("workshop.intro"))
+    scope = st.radio(tr("workshop.scope"), ["all", "dimensions"], horizontal=True, key="workshop_scope",
+                     format_func=lambda v: tr("workshop.scope_all") if v == "all" else tr("workshop.scope_dimensions"))
+    titles = {d.id: d.title.get(language) for d in questionnaire.dimensions()}
+    chosen = list(titles) if scope == "all" else st.multiselect(
+        tr("workshop.choose_dimensions"), list(titles), format_func=titles.__getitem__, key="workshop_dimensions")
+    if st.button(tr("workshop.start"), type="primary", icon=":material/groups:"):
+        questions = [q.id for d in questionnaire.dimensions() if d.id in chosen for q in d.questions]
+        try:
+            started, token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=questionnaire,
+                                                     question_ids=questions)
+        except workshop.WorkshopError as error:
+            st.error(tr(f"workshop.{error.code}"))
+        else:
+            st.query_params.update({PARAM_WORKSHOP: started.id, PARAM_TOKEN: token})
+            st.rerun()
+    st.stop()
+
+try:
+    current = workshop.get_workshop(db, workshop_id=workshop_id)
+except workshop.WorkshopError as error:
+    st.error(tr(f"workshop.{error.code}"))
+    st.stop()
+st.caption(tr("workshop.keep_link"))
+
+# --- how to join -----------------------------------------------------------------------------------------
+base = st.context.url.split("/workshop")[0] if st.context.url else ""
+join_url = f"{base}/stemmen?code={current.join_code}&lang={language}"
+left, right = st.columns([3, 1])
+with left:
+    st.markdown(f"{tr('workshop.join_code')}: **:blue[{current.join_code}]**")
+    st.markdown(tr("workshop.join_at", url=f"`{base}/stemmen`"))
+    st.page_link("views/projector.py", label=tr("workshop.screen_link"), icon=":material/tv:",
+                 query_params={PARAM_WORKSHOP: current.id, "lang": language})
+with right:
+    qr = BytesIO()
+    segno.make(join_url, error="m").save(qr, kind="png", scale=6, border=2)
+    st.image(qr.getvalue(), width=180)
+
+# --- the questions -----------------------------------------------------------------------------------------
+states = workshop.question_states(db, workshop_id=current.id)
+ids = list(current.question_ids)
+labels = {qid: f"{i}. {questionnaire.question(qid).text.get(language)}" for i, qid in enumerate(ids, start=1)}
+chosen = st.selectbox(tr("workshop.question_of", number=ids.index(current.current_question_id or ids[0]) + 1,
+                         count=len(ids)), ids, index=ids.index(current.current_question_id or ids[0]),
+                      format_func=lambda qid: labels[qid] + f" · {tr('workshop.state_' + states[qid].state)}"
+                      + (f" · {tr('workshop.parked')}" if states[qid].parked else ""), key="workshop_question")
+state = states[chosen]
+
+
+def act(action, **extra) -> None:
+    try:
+        action(db, workshop_id=current.id, token=token, question_id=chosen, **extra)
+    except workshop.WorkshopError as error:
+        st.session_state["workshop_error"] = tr(f"workshop.{error.code}")
+
+
+buttons = st.columns(5)
+buttons[0].button(tr("workshop.open"), on_click=act, args=(workshop.open_voting,), type="primary",
+                  disabled=state.state == "voting", width="stretch")
+buttons[1].button(tr("workshop.close"), on_click=act, args=(workshop.close_voting,),
+                  disabled=state.state != "voting", width="stretch")
+buttons[2].button(tr("workshop.reveal"), on_click=act, args=(workshop.reveal,),
+                  disabled=state.state in ("waiting", "revealed"), width="stretch")
+buttons[3].button(tr("workshop.second_round"), on_click=act, args=(workshop.second_round,),
+                  disabled=state.round > 1 or state.state != "revealed", width="stretch")
+buttons[4].button(tr("workshop.park"), on_click=act, args=(workshop.park,), width="stretch")
+if "workshop_error" in st.session_state:
+    st.error(st.session_state.pop("workshop_error"))
+
+
+@st.fragment(run_every=2)
+def live() -> None:
+    """Refreshes by itself every 2 seconds: new votes appear without anyone pressing refresh."""
+    voted, participants = workshop.vote_count(db, workshop_id=current.id, question_id=chosen)
+    st.subheader(tr("workshop.voted", voted=voted, participants=participants) + " · "
+                 + tr("workshop.round", round=workshop.question_states(db, workshop_id=current.id)[chosen].round))
+    show_results(questionnaire, workshop.results(db, workshop_id=current.id, question_id=chosen, token=token))
+
+
+live()
+
+with st.container(border=True):
+    agreed_value = st.selectbox(tr("workshop.agreed"), VALUE_ORDER, key=f"agreed_{chosen}",
+                                format_func=lambda v: value_label(questionnaire, v),
+                                index=VALUE_ORDER.index(state.agreed_value) if state.agreed_value else 2)
+    rationale = st.text_input(tr("workshop.rationale"), value=state.rationale, key=f"rationale_{chosen}",
+                              max_chars=500)
+    if st.button(tr("workshop.record"), icon=":material/check:"):
+        act(workshop.record_agreed, value=agreed_value, rationale=rationale)
+        st.rerun()
+    if state.agreed_value:
+        st.success(tr("workshop.recorded", value=escape_md(value_label(questionnaire, state.agreed_value))))
+
+if st.button(tr("workshop.delete_votes"), icon=":material/delete_sweep:"):
+    workshop.delete_raw_votes(db, workshop_id=current.id, token=token)
+    st.success(tr("workshop.votes_deleted"))
