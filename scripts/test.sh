@@ -30,3 +30,4 @@ echo
 .venv/bin/python tests/benchmarks/bench_batch_scoring.py
 .venv/bin/python tests/benchmarks/bench_workbook.py
 .venv/bin/python tests/benchmarks/bench_peers.py
+.venv/bin/python tests/benchmarks/bench_votes.py
