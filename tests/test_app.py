@@ -345,7 +345,7 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     assert not facilitator.exception
     workshop_id, token = facilitator.query_params["w"], facilitator.query_params["ft"]
     code = workshop.get_workshop(app_env, workshop_id=workshop_id).join_code
-    assert f"**:blue[{code}]**" in texts(facilitator)
+    assert f"## Code om mee te doen: :blue[{code}]" in texts(facilitator)
     assert len(facilitator.get("image")) == 1  # the QR code
     button(facilitator, "Stemmen openen").click().run()
     # a participant joins on the vote page with the code and a role, and votes

@@ -32,7 +32,7 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
         textposition="outside"))
     size = 26 if big else 16
     figure.update_layout(font=dict(size=size), height=460 if big else 320, margin=dict(l=20, r=20, t=30, b=20),
-                         yaxis=dict(visible=False), showlegend=False)
+                         yaxis=dict(visible=False), showlegend=False, xaxis=dict(tickfont=dict(size=size - 4)))
     st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
 
     def number(value):

@@ -9,6 +9,9 @@ from ui.workshop_view import VALUE_ORDER, value_label
 PARAM_SEAT, PARAM_CODE = "seat", "code"
 db = database()
 language = lang()
+# made for a phone: large touch targets (our own fixed CSS, no user text in it)
+st.html("<style>[data-testid='stRadio'] label{padding:0.45rem 0}[data-testid='stRadio'] label p{font-size:1.1rem}"
+        "</style>")
 
 seat_token = st.query_params.get(PARAM_SEAT)
 if not seat_token:

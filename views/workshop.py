@@ -49,7 +49,7 @@ base = st.context.url.split("/workshop")[0] if st.context.url else ""
 join_url = f"{base}/stemmen?code={current.join_code}&lang={language}"
 left, right = st.columns([3, 1])
 with left:
-    st.markdown(f"{tr('workshop.join_code')}: **:blue[{current.join_code}]**")
+    st.markdown(f"## {tr('workshop.join_code')}: :blue[{current.join_code}]")
     st.markdown(tr("workshop.join_at", url=f"`{base}/stemmen`"))
     st.page_link("views/projector.py", label=tr("workshop.screen_link"), icon=":material/tv:",
                  query_params={PARAM_WORKSHOP: current.id, "lang": language})
