@@ -316,3 +316,41 @@ def delete_raw_votes(db: Database, *, workshop_id: str, token: str) -> None:
                     counts[key][r.role][r.value] += 1
             question.aggregates = json.dumps(counts, sort_keys=True)
         session.execute(delete(VoteRow).where(VoteRow.workshop_id == workshop_id))
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    question_id: str
+    state: QuestionState
+    results: Results | None  # None when nobody voted
+
+
+def workshop_summary(db: Database, *, workshop_id: str, token: str) -> list[QuestionSummary]:
+    """For the end of the session (facilitator only): per question the agreed answer and the votes."""
+    with db.read() as session:
+        _as_facilitator(session, workshop_id, token)
+    states = question_states(db, workshop_id=workshop_id)
+    summaries = []
+    for question_id in get_workshop(db, workshop_id=workshop_id).question_ids:
+        outcome = results(db, workshop_id=workshop_id, question_id=question_id, token=token)
+        summaries.append(QuestionSummary(question_id, states[question_id], outcome if outcome.summary.voted else None))
+    return summaries
+
+
+def most_disagreement(summaries: list[QuestionSummary], n: int = 3) -> list[QuestionSummary]:
+    with_agreement = [s for s in summaries if s.results and s.results.summary.agreement is not None]
+    return sorted(with_agreement, key=lambda s: s.results.summary.agreement)[:n]
+
+
+def per_dimension(summaries: list[QuestionSummary], questionnaire: Questionnaire) -> dict[str, dict[str, float]]:
+    """Mean per dimension of the agreed levels ("agreed") and of each role's median vote (perception gaps)."""
+    lines: dict[str, dict[str, list[float]]] = {}
+    dimension_of = {q.id: d.id for d in questionnaire.dimensions() for q in d.questions}
+    for item in summaries:
+        dimension = dimension_of[item.question_id]
+        if item.state.agreed_value and item.state.agreed_value.isdigit():
+            lines.setdefault("agreed", {}).setdefault(dimension, []).append(int(item.state.agreed_value))
+        for role, summary in (item.results.by_role.items() if item.results else []):
+            if summary.median is not None:
+                lines.setdefault(role, {}).setdefault(dimension, []).append(summary.median)
+    return {line: {d: sum(v) / len(v) for d, v in values.items()} for line, values in lines.items()}

@@ -341,10 +341,14 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
     # the facilitator starts a workshop on all questions
     facilitator = new_session("views/workshop.py", a=assessment.id, lang="nl")
+    facilitator.radio(key="workshop_scope").set_value("competency").run()
+    facilitator.selectbox(key="workshop_competency").select("c1").run()
     button(facilitator, "Workshop starten").click().run()
     assert not facilitator.exception
     workshop_id, token = facilitator.query_params["w"], facilitator.query_params["ft"]
-    code = workshop.get_workshop(app_env, workshop_id=workshop_id).join_code
+    started = workshop.get_workshop(app_env, workshop_id=workshop_id)
+    assert started.question_ids == ("d1-1", "d1-2", "d1-3", "d1-4", "d2-1", "d2-2")  # competency c1 only
+    code = started.join_code
     assert f"## Code om mee te doen: :blue[{code}]" in texts(facilitator)
     assert len(facilitator.get("image")) == 1  # the QR code
     button(facilitator, "Stemmen openen").click().run()

@@ -152,3 +152,24 @@ def test_every_workshop_error_has_a_message():
     source = Path(workshop.__file__).read_text(encoding="utf-8")
     codes = set(re.findall(r'WorkshopError\("(\w+)"', source))
     assert len(codes) >= 10 and [c for c in codes if not has(f"workshop.{c}")] == []
+
+
+def test_summary_lists_agreed_answers_disagreement_and_perception_gaps(db, session, mini):
+    _, started, token = session
+    front = [workshop.join(db, code=started.join_code, role="frontoffice")[1] for _ in range(2)]
+    manager = workshop.join(db, code=started.join_code, role="management")[1]
+    for question_id, votes in (("d1-1", ["2", "2", "5"]), ("d1-2", ["3", "3", "3"])):
+        workshop.open_voting(db, workshop_id=started.id, token=token, question_id=question_id)
+        for seat_token, value in zip(front + [manager], votes):
+            workshop.cast_vote(db, participant_token=seat_token, question_id=question_id, value=value)
+        workshop.reveal(db, workshop_id=started.id, token=token, question_id=question_id)
+    workshop.record_agreed(db, workshop_id=started.id, token=token, question_id="d1-1", value="3")
+    workshop.record_agreed(db, workshop_id=started.id, token=token, question_id="d1-2", value="4")
+    summaries = workshop.workshop_summary(db, workshop_id=started.id, token=token)
+    assert [s.question_id for s in summaries] == ["d1-1", "d1-2", "d2-1"] and summaries[2].results is None
+    assert [s.question_id for s in workshop.most_disagreement(summaries)] == ["d1-1", "d1-2"]
+    lines = workshop.per_dimension(summaries, mini)
+    # agreed: d1 = (3 + 4) / 2; front office medians 2 and 3 -> 2.5; management 5 and 3 -> 4
+    assert lines == {"agreed": {"d1": 3.5}, "frontoffice": {"d1": 2.5}, "management": {"d1": 4.0}}
+    with pytest.raises(workshop.WorkshopError):
+        workshop.workshop_summary(db, workshop_id=started.id, token=front[0])

@@ -2,10 +2,13 @@
 
 from io import BytesIO
 
+import pandas as pd
+import plotly.graph_objects as go
 import segno
 import streamlit as st
 
 from assessment import workshop
+from i18n import format_number
 from ui.common import assessment_header, database, escape_md, lang, require_assessment, tr
 from ui.workshop_view import VALUE_ORDER, show_results, value_label
 
@@ -20,11 +23,19 @@ assessment_header(assessment, questionnaire)
 workshop_id, token = st.query_params.get(PARAM_WORKSHOP), st.query_params.get(PARAM_TOKEN)
 if not (workshop_id and token):
     st.markdown(tr("workshop.intro"))
-    scope = st.radio(tr("workshop.scope"), ["all", "dimensions"], horizontal=True, key="workshop_scope",
-                     format_func=lambda v: tr("workshop.scope_all") if v == "all" else tr("workshop.scope_dimensions"))
+    scope = st.radio(tr("workshop.scope"), ["all", "competency", "dimensions"], horizontal=True,
+                     key="workshop_scope", format_func=lambda v: tr(f"workshop.scope_{v}"))
     titles = {d.id: d.title.get(language) for d in questionnaire.dimensions()}
-    chosen = list(titles) if scope == "all" else st.multiselect(
-        tr("workshop.choose_dimensions"), list(titles), format_func=titles.__getitem__, key="workshop_dimensions")
+    if scope == "all":
+        chosen = list(titles)
+    elif scope == "competency":
+        competencies = {c.id: c for c in questionnaire.competencies}
+        picked = st.selectbox(tr("workshop.choose_competency"), list(competencies), key="workshop_competency",
+                              format_func=lambda cid: competencies[cid].title.get(language))
+        chosen = [d.id for d in competencies[picked].dimensions]
+    else:
+        chosen = st.multiselect(tr("workshop.choose_dimensions"), list(titles), format_func=titles.__getitem__,
+                                key="workshop_dimensions")
     if st.button(tr("workshop.start"), type="primary", icon=":material/groups:"):
         questions = [q.id for d in questionnaire.dimensions() if d.id in chosen for q in d.questions]
         try:
@@ -112,6 +123,38 @@ with st.container(border=True):
         st.rerun()
     if state.agreed_value:
         st.success(tr("workshop.recorded", value=escape_md(value_label(questionnaire, state.agreed_value))))
+
+with st.expander(tr("workshop.summary_title"), icon=":material/summarize:"):
+    summaries = workshop.workshop_summary(db, workshop_id=current.id, token=token)
+    st.dataframe(pd.DataFrame([{
+        tr("workshop.col_question"): labels[item.question_id],
+        tr("workshop.agreed"): value_label(questionnaire, item.state.agreed_value) if item.state.agreed_value
+        else (tr("workshop.parked") if item.state.parked else "–"),
+        tr("workshop.col_votes"): item.results.summary.voted if item.results else 0,
+        tr("workshop.col_agreement"): "–" if not item.results or item.results.summary.agreement is None
+        else format_number(item.results.summary.agreement, language),
+    } for item in summaries]), hide_index=True, width="stretch")
+    disagreement = workshop.most_disagreement(summaries)
+    if disagreement:
+        st.markdown(f"**{tr('workshop.most_disagreement')}**")
+        for item in disagreement:
+            st.markdown(f"- {labels[item.question_id]} ({format_number(item.results.summary.agreement, language)})")
+    lines = workshop.per_dimension(summaries, questionnaire)
+    dimensions = [d for d in questionnaire.dimensions() if any(d.id in v for v in lines.values())]
+    if len(dimensions) >= 3:
+        names = [d.title.get(language) for d in dimensions]
+        figure = go.Figure()
+        for line, values in lines.items():
+            name = tr("workshop.agreed") if line == "agreed" else tr(f"workshop.role_{line}")
+            r = [values.get(d.id) for d in dimensions]
+            figure.add_trace(go.Scatterpolar(r=r + r[:1], theta=names + names[:1], name=name, mode="lines+markers",
+                                             line=dict(width=4 if line == "agreed" else 2,
+                                                       dash=None if line == "agreed" else "dot")))
+        figure.update_layout(polar=dict(radialaxis=dict(range=[0, 5])), font=dict(size=15), height=480,
+                             legend=dict(orientation="h"))
+        st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+    elif lines:
+        st.caption(tr("workshop.radar_needs_three"))
 
 if st.button(tr("workshop.delete_votes"), icon=":material/delete_sweep:"):
     workshop.delete_raw_votes(db, workshop_id=current.id, token=token)
