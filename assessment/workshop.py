@@ -178,6 +178,15 @@ def open_voting(db: Database, *, workshop_id: str, token: str, question_id: str)
         workshop.current_question_id = question_id
 
 
+def open_voting_many(db: Database, *, workshop_id: str, token: str, question_ids: list[str]) -> None:
+    """Open several questions at once (for example a whole dimension); participants see them all."""
+    with db.write() as session:
+        workshop = _as_facilitator(session, workshop_id, token)
+        for question_id in question_ids:
+            _question(session, workshop_id, question_id).state = "voting"
+        workshop.current_question_id = question_ids[0] if question_ids else workshop.current_question_id
+
+
 def close_voting(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
     with db.write() as session:
         _as_facilitator(session, workshop_id, token)

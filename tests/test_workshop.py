@@ -173,3 +173,15 @@ def test_summary_lists_agreed_answers_disagreement_and_perception_gaps(db, sessi
     assert lines == {"agreed": {"d1": 3.5}, "frontoffice": {"d1": 2.5}, "management": {"d1": 4.0}}
     with pytest.raises(workshop.WorkshopError):
         workshop.workshop_summary(db, workshop_id=started.id, token=front[0])
+
+
+def test_a_whole_dimension_can_be_opened_at_once(db, session):
+    _, started, token = session
+    seat_token = workshop.join(db, code=started.join_code, role="other")[1]
+    workshop.open_voting_many(db, workshop_id=started.id, token=token, question_ids=["d1-1", "d1-2"])
+    for question_id in ("d1-1", "d1-2"):
+        workshop.cast_vote(db, participant_token=seat_token, question_id=question_id, value="3")
+    states = workshop.question_states(db, workshop_id=started.id)
+    assert states["d1-1"].state == states["d1-2"].state == "voting" and states["d2-1"].state == "waiting"
+    with pytest.raises(workshop.WorkshopError):
+        workshop.open_voting_many(db, workshop_id=started.id, token=seat_token, question_ids=["d2-1"])

@@ -50,28 +50,32 @@ def _on_vote(question_id: str, key: str) -> None:
 
 @st.fragment(run_every=2)
 def ballot() -> None:
-    """Follows the facilitator: when another question opens, it appears here by itself."""
+    """Follows the facilitator: the open question(s) appear here by themselves, every 2 seconds."""
     latest = workshop.get_workshop(db, workshop_id=current.id)
-    question_id = latest.current_question_id
-    if question_id is None or questionnaire is None:
+    states = workshop.question_states(db, workshop_id=current.id)
+    open_now = [qid for qid in latest.question_ids if states[qid].state == "voting"]
+    shown = open_now or ([latest.current_question_id] if latest.current_question_id else [])
+    if not shown or questionnaire is None:
         st.info(tr("workshop.wait"))
         return
-    state = workshop.question_states(db, workshop_id=current.id)[question_id]
-    question = questionnaire.question(question_id)
-    st.markdown(f"### {question.text.get(language)}")
-    st.caption(question.help.get(language))
-    key = f"vote_{question_id}_{state.round}"
-    st.session_state[key] = workshop.my_vote(db, participant_token=seat_token, question_id=question_id)
-    st.radio(tr("workshop.your_vote"), VALUE_ORDER, key=key, on_change=_on_vote, args=(question_id, key),
-             disabled=state.state != "voting", label_visibility="collapsed",
-             format_func=lambda v: value_label(questionnaire, v) + (
-                 f" — {question.descriptor(int(v), language)}" if v.isdigit() else ""))
     if "vote_error" in st.session_state:
         st.error(st.session_state.pop("vote_error"))
-    elif state.state != "voting":
-        st.info(tr("workshop.voting_closed_now"))
-    elif st.session_state[key]:
-        st.success(tr("workshop.vote_saved"), icon=":material/how_to_vote:")
+    for question_id in shown:
+        state = states[question_id]
+        question = questionnaire.question(question_id)
+        with st.container(border=len(shown) > 1):
+            st.markdown(f"### {question.text.get(language)}")
+            st.caption(question.help.get(language))
+            key = f"vote_{question_id}_{state.round}"
+            st.session_state[key] = workshop.my_vote(db, participant_token=seat_token, question_id=question_id)
+            st.radio(tr("workshop.your_vote"), VALUE_ORDER, key=key, on_change=_on_vote, args=(question_id, key),
+                     disabled=state.state != "voting", label_visibility="collapsed",
+                     format_func=lambda v, q=question: value_label(questionnaire, v) + (
+                         f" — {q.descriptor(int(v), language)}" if v.isdigit() else ""))
+            if state.state != "voting":
+                st.info(tr("workshop.voting_closed_now"))
+            elif st.session_state[key]:
+                st.success(tr("workshop.vote_saved"), icon=":material/how_to_vote:")
 
 
 ballot()

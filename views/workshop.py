@@ -87,7 +87,16 @@ def act(action, **extra) -> None:
         st.session_state["workshop_error"] = tr(f"workshop.{error.code}")
 
 
-buttons = st.columns(5)
+def open_dimension() -> None:
+    dimension = next(d for d in questionnaire.dimensions() if chosen in {q.id for q in d.questions})
+    try:
+        workshop.open_voting_many(db, workshop_id=current.id, token=token,
+                                  question_ids=[q.id for q in dimension.questions if q.id in ids])
+    except workshop.WorkshopError as error:
+        st.session_state["workshop_error"] = tr(f"workshop.{error.code}")
+
+
+buttons = st.columns(6)
 buttons[0].button(tr("workshop.open"), on_click=act, args=(workshop.open_voting,), type="primary",
                   disabled=state.state == "voting", width="stretch")
 buttons[1].button(tr("workshop.close"), on_click=act, args=(workshop.close_voting,),
@@ -97,6 +106,8 @@ buttons[2].button(tr("workshop.reveal"), on_click=act, args=(workshop.reveal,),
 buttons[3].button(tr("workshop.second_round"), on_click=act, args=(workshop.second_round,),
                   disabled=state.round > 1 or state.state != "revealed", width="stretch")
 buttons[4].button(tr("workshop.park"), on_click=act, args=(workshop.park,), width="stretch")
+buttons[5].button(tr("workshop.open_dimension"), on_click=open_dimension, width="stretch",
+                  help=tr("workshop.open_dimension_help"))
 if "workshop_error" in st.session_state:
     st.error(st.session_state.pop("workshop_error"))
 
