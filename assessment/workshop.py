@@ -292,6 +292,8 @@ def record_agreed(db: Database, *, workshop_id: str, token: str, question_id: st
     rationale = service._clean_text(rationale, "comment", service.MAX_COMMENT)
     with db.write() as session:
         workshop = _as_facilitator(session, workshop_id, token)
+        if session.get(AssessmentRow, workshop.assessment_id).status == "final":
+            raise service.AssessmentIsFinal(workshop.assessment_id)  # before anything is written
         question = _question(session, workshop_id, question_id)
         question.agreed_value, question.rationale, question.parked = value, rationale, False
         assessment_id = workshop.assessment_id

@@ -185,3 +185,11 @@ def test_a_whole_dimension_can_be_opened_at_once(db, session):
     assert states["d1-1"].state == states["d1-2"].state == "voting" and states["d2-1"].state == "waiting"
     with pytest.raises(workshop.WorkshopError):
         workshop.open_voting_many(db, workshop_id=started.id, token=seat_token, question_ids=["d2-1"])
+
+
+def test_an_agreed_answer_cannot_change_a_final_assessment(db, session):
+    assessment, started, token = session
+    service.finalise_assessment(db, assessment_id=assessment.id)
+    with pytest.raises(service.AssessmentIsFinal):
+        workshop.record_agreed(db, workshop_id=started.id, token=token, question_id="d1-1", value="3")
+    assert workshop.question_states(db, workshop_id=started.id)["d1-1"].agreed_value is None

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import segno
 import streamlit as st
 
-from assessment import workshop
+from assessment import service, workshop
 from i18n import format_number
 from ui.common import assessment_header, database, escape_md, lang, require_assessment, tr
 from ui.workshop_view import VALUE_ORDER, show_results, value_label
@@ -85,6 +85,8 @@ def act(action, **extra) -> None:
         action(db, workshop_id=current.id, token=token, question_id=chosen, **extra)
     except workshop.WorkshopError as error:
         st.session_state["workshop_error"] = tr(f"workshop.{error.code}")
+    except service.AssessmentIsFinal:
+        st.session_state["workshop_error"] = tr("questionnaire.read_only")
 
 
 def open_dimension() -> None:
