@@ -5,12 +5,18 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from assessment import workshop
+from assessment import service, workshop
 from i18n import format_number
 from questionnaires.model import Questionnaire
-from ui.common import lang, tr
+from ui.common import lang, questionnaire_for, tr
 
 VALUE_ORDER = ("1", "2", "3", "4", "5", "nvt", "weetniet")
+
+
+def workshop_questionnaire(db, current: workshop.Workshop) -> Questionnaire | None:
+    """The questionnaire of the workshop's assessment (used server-side only; nothing of the assessment is shown)."""
+    assessment = service.get_assessment(db, current.assessment_id)
+    return questionnaire_for(assessment) if assessment else None
 
 
 def value_label(questionnaire: Questionnaire, value: str) -> str:

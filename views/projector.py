@@ -3,8 +3,8 @@
 import streamlit as st
 
 from assessment import workshop
-from ui.common import catalog, database, lang, tr
-from ui.workshop_view import show_results
+from ui.common import database, lang, tr
+from ui.workshop_view import show_results, workshop_questionnaire
 
 db = database()
 language = lang()
@@ -21,8 +21,7 @@ try:
 except workshop.WorkshopError as error:
     st.error(tr(f"workshop.{error.code}"))
     st.stop()
-questionnaire = next(iter(q for q in catalog().questionnaires.values()
-                          if all(qid in {x.id for x in q.questions()} for qid in current.question_ids)), None)
+questionnaire = workshop_questionnaire(db, current)
 
 
 @st.fragment(run_every=2)
