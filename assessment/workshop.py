@@ -120,8 +120,13 @@ def _open_workshop(session, code_or_id: str, *, by_code: bool) -> WorkshopRow:
     return row
 
 
-def _as_facilitator(session, workshop_id: str, token: str) -> WorkshopRow:
-    row = _open_workshop(session, workshop_id, by_code=False)
+def _as_facilitator(session, workshop_id: str, token: str, *, also_ended: bool = False) -> WorkshopRow:
+    if also_ended:
+        row = session.get(WorkshopRow, workshop_id)
+        if row is None:
+            raise WorkshopError("unknown_code")
+    else:
+        row = _open_workshop(session, workshop_id, by_code=False)
     if not token or not secrets.compare_digest(row.facilitator_token, token):
         raise WorkshopError("not_facilitator")
     return row
@@ -311,9 +316,10 @@ def park(db: Database, *, workshop_id: str, token: str, question_id: str) -> Non
 
 
 def delete_raw_votes(db: Database, *, workshop_id: str, token: str) -> None:
-    """Privacy: keep only the aggregates per question (counts per value and per role), drop every vote."""
+    """Privacy: keep only the aggregates per question (counts per value and per role), drop every vote.
+    Also possible after the workshop has ended."""
     with db.write() as session:
-        _as_facilitator(session, workshop_id, token)
+        _as_facilitator(session, workshop_id, token, also_ended=True)
         questions = session.scalars(select(WorkshopQuestionRow).where(WorkshopQuestionRow.workshop_id == workshop_id))
         rows = session.execute(select(VoteRow.question_id, VoteRow.round, VoteRow.value, ParticipantRow.role)
                                .join(ParticipantRow, ParticipantRow.id == VoteRow.participant_id)
@@ -339,7 +345,7 @@ class QuestionSummary:
 def workshop_summary(db: Database, *, workshop_id: str, token: str) -> list[QuestionSummary]:
     """For the end of the session (facilitator only): per question the agreed answer and the votes."""
     with db.read() as session:
-        _as_facilitator(session, workshop_id, token)
+        _as_facilitator(session, workshop_id, token, also_ended=True)
     states = question_states(db, workshop_id=workshop_id)
     summaries = []
     for question_id in get_workshop(db, workshop_id=workshop_id).question_ids:

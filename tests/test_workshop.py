@@ -111,6 +111,10 @@ def test_raw_votes_can_be_deleted_keeping_the_aggregates(db, session):
     workshop.open_voting(db, workshop_id=started.id, token=token, question_id="d2-1")
     for seat_token in seats:
         workshop.cast_vote(db, participant_token=seat_token, question_id="d2-1", value="4")
+    with db.write() as s:  # after the workshop has ended, the votes can still be deleted
+        s.execute(update(WorkshopRow).values(expires_at=utcnow() - timedelta(minutes=1)))
+    with pytest.raises(workshop.WorkshopError):
+        workshop.delete_raw_votes(db, workshop_id=started.id, token=seats[0])
     workshop.delete_raw_votes(db, workshop_id=started.id, token=token)
     assert workshop.vote_count(db, workshop_id=started.id, question_id="d2-1")[0] == 0
     with db.read() as s:
