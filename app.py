@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from ui.common import (PAGE_BENCHMARK, PAGE_HISTORY, PAGE_PLAN, PAGE_QUESTIONNAIRE, PAGE_RESULTS, PAGE_SCREEN,
-                       PAGE_START, PAGE_VOTE, PAGE_WORKSHOP, language_switch, person_field, tr)
+from ui.common import (PAGE_ABOUT, PAGE_BENCHMARK, PAGE_HISTORY, PAGE_PLAN, PAGE_QUESTIONNAIRE, PAGE_RESULTS,
+                       PAGE_SCREEN, PAGE_START, PAGE_VOTE, PAGE_WORKSHOP, language_switch, person_field, tr)
 
 st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", layout="wide")
 language_switch()
@@ -18,5 +18,6 @@ navigation = st.navigation([
     st.Page(PAGE_WORKSHOP, title=tr("nav.workshop"), icon=":material/groups_3:", url_path="workshop"),
     st.Page(PAGE_VOTE, title=tr("nav.vote"), icon=":material/how_to_vote:", url_path="stemmen"),
     st.Page(PAGE_SCREEN, title=tr("nav.screen"), icon=":material/tv:", url_path="scherm"),
+    st.Page(PAGE_ABOUT, title=tr("nav.about"), icon=":material/menu_book:", url_path="over"),
 ])
 navigation.run()

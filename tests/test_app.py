@@ -379,3 +379,14 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     answer = service.get_answers(app_env, assessment_id=assessment.id)["d1-1"]
     assert (answer.value, answer.comment) == (4, "Iedereen ziet 4")
     assert token  # the facilitator link carries the token
+
+
+def test_about_page_says_what_the_scan_is_based_on_and_that_it_certifies_nothing(app_env, monkeypatch):
+    monkeypatch.delenv(ENV_DIR, raising=False)
+    at = new_session("views/about.py", lang="nl")
+    assert not at.exception
+    page = texts(at)
+    assert "Gouden Oor Standaard (editie 2022)" in page and "geen certificering" in page
+    assert "1 · Incidenteel" in page and "vanaf 5 organisatie-jaren" in page
+    english = new_session("views/about.py", lang="en")
+    assert "gives no certification" in texts(english)

@@ -29,6 +29,7 @@ PAGE_BENCHMARK = "views/benchmark.py"
 PAGE_WORKSHOP = "views/workshop.py"
 PAGE_VOTE = "views/vote.py"
 PAGE_SCREEN = "views/projector.py"
+PAGE_ABOUT = "views/about.py"
 
 
 # --- language --------------------------------------------------------------------------------------

@@ -1,0 +1,31 @@
+"""Over de methode: what the scan is based on, how scores are made, and what it is not."""
+
+import streamlit as st
+
+from scoring.agreement import HIGH_DISAGREEMENT
+from scoring.peers import DEFAULT_MIN_GROUP
+from ui.common import catalog, lang, tr
+
+language = lang()
+st.title(tr("about.title"))
+for questionnaire in catalog().questionnaires.values():
+    st.subheader(tr("start.questionnaire_option", title=questionnaire.title.get(language),
+                    version=questionnaire.version))
+    st.markdown(questionnaire.description.get(language))
+    st.info(questionnaire.basis.get(language), icon=":material/info:")
+    st.markdown(f"**{tr('about.levels')}**")
+    for level in questionnaire.scale.levels:
+        st.markdown(f"- **{level.level} · {level.label.get(language)}**: {level.description.get(language)}")
+    st.markdown(f"**{tr('about.frameworks')}**")
+    for framework in questionnaire.frameworks:
+        items = ", ".join(item.title.get(language) for item in framework.items)
+        st.markdown(f"- {framework.title.get(language)}: {items}")
+st.subheader(tr("about.scores_title"))
+st.markdown(tr("export.scoring_text"))
+st.markdown(tr("about.coverage"))
+st.markdown(tr("about.stages"))
+st.subheader(tr("about.peers_title"))
+st.markdown(tr("about.peers", min=DEFAULT_MIN_GROUP))
+st.subheader(tr("about.workshop_title"))
+st.markdown(tr("about.workshop", threshold=str(HIGH_DISAGREEMENT).replace(".", ",") if language == "nl"
+               else str(HIGH_DISAGREEMENT)))
