@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from questionnaires.model import Questionnaire
 from scoring.batch import encode_answers, score_batch
@@ -82,13 +82,12 @@ def store_peer_set(db: Database, *, name: str, source: str, questionnaire: Quest
 
 def list_peer_sets(db: Database) -> list[PeerSet]:
     with db.read() as session:
-        sets = session.scalars(select(PeerSetRow).order_by(PeerSetRow.id)).all()
-        counts = {}
-        for set_id in [s.id for s in sets]:
-            counts[set_id] = len(session.scalars(select(PeerRecordRow.id)
-                                                 .where(PeerRecordRow.peer_set_id == set_id)).all())
-        return [PeerSet(s.id, s.name, s.source, s.is_demo, f"{s.questionnaire_id}@{s.questionnaire_version}",
-                        counts[s.id]) for s in sets]
+        rows = session.execute(
+            select(PeerSetRow, func.count(PeerRecordRow.id))
+            .outerjoin(PeerRecordRow, PeerRecordRow.peer_set_id == PeerSetRow.id)
+            .group_by(PeerSetRow.id).order_by(PeerSetRow.id)).all()
+        return [PeerSet(s.id, s.name, s.source, s.is_demo, f"{s.questionnaire_id}@{s.questionnaire_version}", count)
+                for s, count in rows]
 
 
 def delete_peer_set(db: Database, *, peer_set_id: int) -> None:

@@ -31,6 +31,12 @@ def zelfscan():
     return load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.0.yaml")
 
 
+def lookup_for(*questionnaires):
+    """A questionnaire lookup like `Catalog.get`, knowing only the given questionnaires."""
+    known = {(q.id, q.version): q for q in questionnaires}
+    return lambda questionnaire_id, version: known.get((questionnaire_id, version))
+
+
 def _backends():
     yield pytest.param("sqlite", id="sqlite")
     yield pytest.param("postgresql", id="postgresql", marks=pytest.mark.skipif(

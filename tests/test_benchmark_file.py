@@ -6,12 +6,13 @@ import pytest
 from openpyxl import Workbook
 
 from assessment import peers
+from conftest import lookup_for
 from exports.benchmark_file import BenchmarkFileError, read_benchmark_file
 
 
 @pytest.fixture
 def lookup(mini):
-    return lambda qid, version: mini if (qid, version) == (mini.id, mini.version) else None
+    return lookup_for(mini)
 
 
 HEADER = "organisatie;type;grootte;jaar;vragenlijst;versie;d1-1;d1-2;d1-3;d1-4;d2-1;d2-2;d3-1;d3-2;d3-3"

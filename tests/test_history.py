@@ -4,15 +4,10 @@ import pytest
 
 from assessment import service
 from assessment.history import compare_assessments, default_pair, organisation_history
-from conftest import FIXTURES
+from conftest import FIXTURES, lookup_for
 from questionnaires.loader import load_questionnaire
 
 V11 = FIXTURES / "versions" / "klantbewustzijn-zelfscan-1.1.yaml"
-
-
-def lookup_for(*questionnaires):
-    known = {(q.id, q.version): q for q in questionnaires}
-    return lambda qid, version: known.get((qid, version))
 
 
 def test_history_across_a_version_change(db, zelfscan):

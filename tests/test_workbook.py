@@ -11,6 +11,7 @@ from openpyxl.chart import RadarChart
 
 from assessment import plan, service
 from assessment.report import gather_report
+from conftest import lookup_for
 from exports.workbook import META_SHEET, build_workbook
 
 INJECTIONS = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 6 123", "-2+3", "@SUM(A1:A2)"]
@@ -33,8 +34,7 @@ def report(db, zelfscan):
         dict(dimension_id="kg-terugkoppeling", title=title, owner="Team", start_date=date(2026, 1, 1),
              due_date=date(2026, 3, 1), kpi="Klagers voelen zich gehoord", kpi_target="80%")
         for title in INJECTIONS[1:]] + [dict(dimension_id="le-analyse", title="Klaar", status="done")])
-    lookup = lambda qid, version: zelfscan if (qid, version) == (zelfscan.id, zelfscan.version) else None  # noqa: E731
-    return gather_report(db, assessment_id=later.id, lookup=lookup, today=date(2026, 11, 22))
+    return gather_report(db, assessment_id=later.id, lookup=lookup_for(zelfscan), today=date(2026, 11, 22))
 
 
 def open_book(data: bytes):
@@ -129,10 +129,6 @@ def test_libreoffice_opens_and_prints_the_workbook(report, tmp_path):
 
 
 # --- round trip ---------------------------------------------------------------------------------------
-
-def lookup_for(questionnaire):
-    return lambda qid, version: questionnaire if (qid, version) == (questionnaire.id, questionnaire.version) else None
-
 
 def snapshot(db, assessment_id):
     answers = {q: (a.value, a.comment) for q, a in service.get_answers(db, assessment_id=assessment_id).items()}

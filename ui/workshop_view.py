@@ -13,6 +13,18 @@ from ui.common import lang, questionnaire_for, tr
 VALUE_ORDER = ("1", "2", "3", "4", "5", "nvt", "weetniet")
 
 
+def workshop_or_stop(db, workshop_id: str | None) -> workshop.Workshop:
+    """The workshop named in the URL, or a clear message and stop."""
+    if not workshop_id:
+        st.info(tr("workshop.no_workshop"))
+        st.stop()
+    try:
+        return workshop.get_workshop(db, workshop_id=workshop_id)
+    except workshop.WorkshopError as error:
+        st.error(tr(f"workshop.{error.code}"))
+        st.stop()
+
+
 def workshop_questionnaire(db, current: workshop.Workshop) -> Questionnaire | None:
     """The questionnaire of the workshop's assessment (used server-side only; nothing of the assessment is shown)."""
     assessment = service.get_assessment(db, current.assessment_id)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from assessment import workshop
 from ui.common import database, lang, tr
-from ui.workshop_view import show_results, workshop_questionnaire
+from ui.workshop_view import show_results, workshop_or_stop, workshop_questionnaire
 
 db = database()
 language = lang()
@@ -12,15 +12,7 @@ language = lang()
 st.html("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}"
         "[data-testid='stMarkdownContainer'] p{font-size:1.6rem}</style>")
 
-workshop_id = st.query_params.get("w")
-if not workshop_id:
-    st.info(tr("workshop.no_workshop"))
-    st.stop()
-try:
-    current = workshop.get_workshop(db, workshop_id=workshop_id)
-except workshop.WorkshopError as error:
-    st.error(tr(f"workshop.{error.code}"))
-    st.stop()
+current = workshop_or_stop(db, st.query_params.get("w"))
 questionnaire = workshop_questionnaire(db, current)
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from assessment import service, workshop
 from i18n import format_number
 from ui.common import assessment_header, database, escape_md, lang, require_assessment, tr
-from ui.workshop_view import VALUE_ORDER, show_results, value_label
+from ui.workshop_view import VALUE_ORDER, show_results, value_label, workshop_or_stop
 
 PARAM_WORKSHOP, PARAM_TOKEN = "w", "ft"
 
@@ -48,11 +48,7 @@ if not (workshop_id and token):
             st.rerun()
     st.stop()
 
-try:
-    current = workshop.get_workshop(db, workshop_id=workshop_id)
-except workshop.WorkshopError as error:
-    st.error(tr(f"workshop.{error.code}"))
-    st.stop()
+current = workshop_or_stop(db, workshop_id)
 st.caption(tr("workshop.keep_link"))
 
 # --- how to join -----------------------------------------------------------------------------------------
