@@ -9,11 +9,12 @@ gap to its target, weighted by the total question weight of the dimension.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy import select
 
+from i18n import LANGUAGES
 from questionnaires.model import ImprovementAction, Questionnaire
 from scoring.engine import AssessmentResult
 
@@ -81,6 +82,20 @@ def from_suggestion(suggestion: Suggestion, lang: str) -> dict:
     return dict(dimension_id=suggestion.dimension_id, title=action.title.get(lang),
                 description=action.description.get(lang), kpi=action.kpi.get(lang), expected_gain=1.0,
                 library_action_id=action.id)
+
+
+LIBRARY_TEXTS = ("title", "description", "kpi")
+
+
+def in_language(action: PlanAction, questionnaire: Questionnaire | None, lang: str) -> PlanAction:
+    """The action as a reader in `lang` sees it: a text that still is the library's own text (in any
+    language) is shown in `lang`; a text someone changed is shown as it was typed."""
+    library = questionnaire.action(action.library_action_id) if questionnaire and action.library_action_id else None
+    if library is None:
+        return action
+    untouched = {name: getattr(library, name).get(lang) for name in LIBRARY_TEXTS
+                 if getattr(action, name) in {getattr(library, name).get(other) for other in LANGUAGES}}
+    return replace(action, **untouched)
 
 
 def _validated(values: dict, questionnaire: Questionnaire) -> dict:

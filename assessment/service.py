@@ -118,10 +118,7 @@ def _clean_text(value: str | None, field: str, max_length: int, *, required: boo
 
 def create_organisation(db: Database, *, name: str, org_type: str, size_class: str) -> Organisation:
     name = _clean_text(name, "name", MAX_NAME, required=True)
-    if org_type not in ORGANISATION_TYPES:
-        raise InputError("unknown_choice", "org_type", value=org_type)
-    if size_class not in size_classes_for(org_type):
-        raise InputError("unknown_choice", "size_class", value=size_class)
+    _check_kind(org_type, size_class)
     name_key = name.casefold()
     try:
         with db.write() as session:
@@ -133,6 +130,34 @@ def create_organisation(db: Database, *, name: str, org_type: str, size_class: s
             return Organisation(row.id, row.name, row.org_type, row.size_class)
     except IntegrityError:  # a concurrent create of the same name
         raise InputError("organisation_exists", "name", name=name)
+
+
+def update_organisation(db: Database, *, organisation_id: int, name: str, org_type: str,
+                        size_class: str) -> Organisation:
+    """Change the name, type or size class of an organisation (the name stays unique, ignoring case)."""
+    name = _clean_text(name, "name", MAX_NAME, required=True)
+    _check_kind(org_type, size_class)
+    name_key = name.casefold()
+    try:
+        with db.write() as session:
+            row = session.get(OrganisationRow, organisation_id)
+            if row is None:
+                raise NotFound(f"organisation {organisation_id}")
+            if session.scalar(select(OrganisationRow.id).where(OrganisationRow.name_key == name_key,
+                                                               OrganisationRow.id != organisation_id)) is not None:
+                raise InputError("organisation_exists", "name", name=name)
+            row.name, row.name_key, row.org_type, row.size_class = name, name_key, org_type, size_class
+            session.flush()
+            return Organisation(row.id, row.name, row.org_type, row.size_class)
+    except IntegrityError:  # a concurrent change to the same name
+        raise InputError("organisation_exists", "name", name=name)
+
+
+def _check_kind(org_type: str, size_class: str) -> None:
+    if org_type not in ORGANISATION_TYPES:
+        raise InputError("unknown_choice", "org_type", value=org_type)
+    if size_class not in size_classes_for(org_type):
+        raise InputError("unknown_choice", "size_class", value=size_class)
 
 
 def list_organisations(db: Database) -> list[Organisation]:
@@ -211,6 +236,8 @@ def start_from_previous(db: Database, *, previous_id: str, period: str, question
 def _creating(period: str):
     """Check the period, and turn a concurrent duplicate into the same clear error."""
     period = (period or "").strip().upper()
+    if not period:
+        raise InputError("required", "period")
     if not PERIOD_PATTERN.match(period):
         raise InputError("invalid_period", "period", value=period)
     try:
@@ -281,6 +308,13 @@ def finalise_assessment(db: Database, *, assessment_id: str, finalised_by: str =
         return _assessment(row, name)
 
 
+def delete_assessment(db: Database, *, assessment_id: str) -> None:
+    """Delete a draft assessment with its answers, targets, plan and workshops. A final one stays."""
+    with db.write() as session:
+        row = _lock_draft(session, assessment_id)
+        session.delete(row)
+
+
 # --- answers -------------------------------------------------------------------------------------
 
 def _upsert(session, table, values: dict, index_elements: list[str], update: dict):
@@ -340,13 +374,22 @@ def _write_answer(db: Database, assessment_id: str, question_id: str, answered_b
 
 def confirm_answer(db: Database, *, assessment_id: str, question_id: str, answered_by: str = "") -> None:
     """The carried-over answer still holds: keep it and remove the 'check this' mark."""
+    confirm_answers(db, assessment_id=assessment_id, question_ids=[question_id], answered_by=answered_by)
+
+
+def confirm_answers(db: Database, *, assessment_id: str, question_ids: list[str], answered_by: str = "") -> int:
+    """Confirm the carried-over answers of these questions in one transaction; returns how many there were."""
+    answered_by = _clean_text(answered_by, "answered_by", MAX_PERSON)
     with db.write() as session:
         _lock_draft(session, assessment_id)
-        row = session.scalar(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
-                                                     AnswerRow.question_id == question_id))
-        if row is not None:
-            row.carried_from, row.updated_at = None, utcnow()
-            row.answered_by = _clean_text(answered_by, "answered_by", MAX_PERSON) or row.answered_by
+        rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
+                                                       AnswerRow.question_id.in_(list(question_ids)),
+                                                       AnswerRow.carried_from.is_not(None))).all()
+        now = utcnow()
+        for row in rows:
+            row.carried_from, row.updated_at = None, now
+            row.answered_by = answered_by or row.answered_by
+        return len(rows)
 
 
 def get_answers(db: Database, *, assessment_id: str) -> dict[str, Answer]:
@@ -365,10 +408,31 @@ def answer_values(answers: dict[str, Answer]) -> dict[str, AnswerValue]:
 
 
 def count_answers(db: Database, *, assessment_id: str) -> int:
+    return progress(db, assessment_ids=[assessment_id])[assessment_id].answered
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int  # questions with a level, n.v.t. or weet niet
+    unchecked: int  # of those, copied from an earlier assessment and not yet checked
+
+
+def progress(db: Database, *, assessment_ids: list[str]) -> dict[str, Progress]:
+    """How far each assessment is, counted in one query."""
+    has_value = (AnswerRow.level.is_not(None)) | (AnswerRow.non_score.is_not(None))
     with db.read() as session:
-        return session.scalar(select(func.count()).select_from(AnswerRow).where(
-            AnswerRow.assessment_id == assessment_id,
-            (AnswerRow.level.is_not(None)) | (AnswerRow.non_score.is_not(None)))) or 0
+        rows = session.execute(
+            select(AnswerRow.assessment_id, func.count(),
+                   func.count(AnswerRow.carried_from))
+            .where(AnswerRow.assessment_id.in_(list(assessment_ids)), has_value)
+            .group_by(AnswerRow.assessment_id)).all()
+    found = {assessment_id: Progress(answered, unchecked) for assessment_id, answered, unchecked in rows}
+    return {assessment_id: found.get(assessment_id, Progress(0, 0)) for assessment_id in assessment_ids}
+
+
+def default_source(assessments: list[Assessment]) -> Assessment | None:
+    """The assessment a new one starts from by default: the latest final one (newest first in the list)."""
+    return next((a for a in assessments if a.is_final), None)
 
 
 # --- targets -------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from assessment.plan import STATUSES
+from assessment.plan import STATUSES, in_language
 from assessment.report import Report
 from i18n import format_percent, t
 
@@ -262,6 +262,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
                                         "plan.col_kpi_target", "plan.col_description")]
     header_row(plan_ws, 1, plan_labels, [30, 24, 16, 11, 11, 12, 10, 30, 12, 40])
     for row, action in enumerate(report.actions, start=2):
+        action = in_language(action, report.questionnaire, lang)
         values = [action.title, title.get(action.dimension_id, action.dimension_id), action.owner, action.start_date,
                   action.due_date, status_label[action.status], action.expected_gain, action.kpi, action.kpi_target,
                   action.description]

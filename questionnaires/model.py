@@ -241,6 +241,10 @@ class Questionnaire(_Strict):
                 return q
         raise KeyError(question_id)
 
+    def action(self, action_id: str) -> ImprovementAction | None:
+        """The library action with this id, or None (a plan may keep an action the library dropped)."""
+        return next((a for dim in self.dimensions() for a in dim.actions if a.id == action_id), None)
+
     def mapping_from(self, version: str) -> VersionMapping | None:
         return next((m for m in self.mappings if m.from_version == version), None)
 

@@ -52,10 +52,13 @@ def test_create_answer_refresh_resume_and_results(app_env):
     at.text_input(key="new_org_name").input("Gemeente Lerend Dorp")
     at.selectbox(key="new_org_type").select("gemeente")
     at.run()
-    at.selectbox(key="new_org_size").select("inw-20-50k")
+    at.selectbox(key="new_org_size_gemeente").select("inw-20-50k")
     button(at, "Organisatie toevoegen").click().run()
     assert not at.exception
     assert "2. Scans van Gemeente Lerend Dorp" in texts(at)
+    assert "Organisatie Gemeente Lerend Dorp is toegevoegd." in texts(at)
+    organisation_id = at.query_params["org"]  # the organisation is in the URL
+    assert service.get_organisation(app_env, int(organisation_id)).size_class == "inw-20-50k"
     # 2. start an assessment; the app moves to the questionnaire with the id in the URL
     at.text_input(key="new_period").input("2026")
     button(at, "Scan starten").click().run()
@@ -122,6 +125,8 @@ def test_targets_and_finalising_lock_the_assessment(app_env):
 
 
 def test_language_switch_changes_the_labels(app_env):
+    service.create_organisation(app_env, name="Gemeente Taal", org_type="gemeente", size_class="inw-lt-20k")
+    service.create_organisation(app_env, name="Provincie Taal", org_type="provincie", size_class="fte-lt-250")
     at = new_session()
     assert at.title[0].value == "Klantbewust"
     assert at.selectbox(key="organisation_choice").label == "Kies uw organisatie"
@@ -132,6 +137,7 @@ def test_language_switch_changes_the_labels(app_env):
     # a refresh keeps the language, because it is in the URL
     english = new_session(lang="en")
     assert english.selectbox(key="organisation_choice").label == "Choose your organisation"
+    assert english.text_input(key="new_org_name").label == "Name of the organisation"
 
 
 def test_unknown_assessment_in_the_url_gets_a_clear_message(app_env):
@@ -259,9 +265,14 @@ def test_start_a_new_assessment_from_the_previous_one(app_env):
     org, ids = three_years(app_env)
     at = new_session()
     at.selectbox(key="organisation_choice").select(org.id).run()
-    assert at.checkbox(key="copy_forward").label == "Begin met de antwoorden van 2026"
-    assert at.checkbox(key="copy_forward").value is True
-    at.text_input(key="new_period").input("2027")
+    source = at.radio(key="copy_source")
+    assert source.label == "Waarmee begint de nieuwe scan?"
+    assert source.value == ids["2025"]  # by default the latest final scan, not the newer draft of 2026
+    assert source.options == ["Een lege scan", "De antwoorden van 2026 (concept, 9 antwoorden)",
+                              "De antwoorden van 2025 (definitief, 9 antwoorden)",
+                              "De antwoorden van 2024 (definitief, 9 antwoorden)"]
+    assert at.text_input(key="new_period").value == "2027"  # the first year without a scan
+    source.set_value(ids["2026"]).run()
     button(at, "Scan starten").click().run()
     assert not at.exception
     new_id = at.query_params["a"]
@@ -390,3 +401,46 @@ def test_about_page_says_what_the_scan_is_based_on_and_that_it_certifies_nothing
     assert "1 · Incidenteel" in page and "vanaf 5 organisatie-jaren" in page
     english = new_session("views/about.py", lang="en")
     assert "gives no certification" in texts(english)
+
+
+def test_start_page_renames_the_organisation_and_deletes_a_draft_after_confirmation(app_env):
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(app_env, name="Gemeente Oud", org_type="gemeente", size_class="inw-lt-20k")
+    final = service.create_assessment(app_env, organisation_id=org.id, period="2025", questionnaire=mini)
+    service.save_answer(app_env, assessment_id=final.id, question_id="d1-1", value=3)
+    service.finalise_assessment(app_env, assessment_id=final.id)
+    draft = service.create_assessment(app_env, organisation_id=org.id, period="2026-Q3", questionnaire=mini)
+    at = new_session(org=str(org.id), lang="nl")
+    assert not at.exception
+    # the final scan opens its results; only the draft can be deleted
+    assert [b.label for b in at.button if b.key and b.key.startswith("open_")] == ["Verder invullen",
+                                                                               "Resultaten bekijken"]
+    assert [b.key for b in at.button if b.key and b.key.startswith("delete_")] == [f"delete_{draft.id}"]
+    at.button(key=f"delete_{draft.id}").click().run()
+    assert "Scan 2026-Q3 verwijderen? De 0 antwoorden" in texts(at)
+    at.button(key=f"delete_no_{draft.id}").click().run()
+    assert service.get_assessment(app_env, draft.id) is not None  # "no" keeps it
+    at.button(key=f"delete_{draft.id}").click().run()
+    at.button(key=f"delete_yes_{draft.id}").click().run()
+    assert not at.exception
+    assert service.get_assessment(app_env, draft.id) is None and "De scan is verwijderd." in texts(at)
+    # rename
+    at.text_input(key=f"edit_org_{org.id}_name").input("Gemeente Nieuw").run()
+    button(at, "Wijzigingen bewaren").click().run()
+    assert service.get_organisation(app_env, org.id).name == "Gemeente Nieuw"
+    assert "2. Scans van Gemeente Nieuw" in texts(at)
+    # an empty period says what is missing
+    at.text_input(key="new_period").input("").run()
+    button(at, "Scan starten").click().run()
+    assert "Vul 'Jaar of periode' in." in [e.value for e in at.error]
+
+
+def test_a_final_scan_opens_its_results(app_env):
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(app_env, name="Gemeente Klaar", org_type="gemeente", size_class="inw-lt-20k")
+    final = service.create_assessment(app_env, organisation_id=org.id, period="2025", questionnaire=mini)
+    service.save_answer(app_env, assessment_id=final.id, question_id="d1-1", value=3)
+    service.finalise_assessment(app_env, assessment_id=final.id)
+    at = new_session(org=str(org.id), lang="nl")
+    at.button(key=f"open_{final.id}").click().run()
+    assert not at.exception and at.title[0].value == "Resultaten"

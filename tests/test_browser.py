@@ -3,59 +3,19 @@
 What only a browser shows: an answer clicked on the page survives a reload of the page.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from assessment import service
-from assessment.db import ENV_URL, Database
-from conftest import FIXTURES, ROOT
+from browser_support import CHROMIUM, CHROMIUM_ARGS, running_app, wait_idle
+from conftest import FIXTURES
 from questionnaires.loader import ENV_DIR, load_questionnaire
-
-CHROMIUM = os.environ.get("KLANTBEWUST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{folder / 'browser.sqlite'}"
-    port = free_port()
-    env = dict(os.environ, **{ENV_URL: url, ENV_DIR: str(FIXTURES)})
-    log = open(folder / "streamlit.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("streamlit did not start: " + Path(folder / "streamlit.log").read_text())
-    yield base, Database(url)
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with running_app(tmp_path_factory.mktemp("browser"), **{ENV_DIR: str(FIXTURES)}) as (base, db):
+        yield base, db
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +112,43 @@ def test_workshop_votes_appear_on_the_projector_without_a_reload(server, browser
     finally:
         for context in contexts:
             context.close()
+
+
+FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+  return {tag: e.tagName, type: e.type || '', text: (e.innerText || e.textContent || '').trim().slice(0, 60),
+          id: e.id, outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+          shadow: s.boxShadow !== 'none'}; }"""
+
+
+def tab_to(page, wanted, limit: int = 80) -> dict:
+    """Press Tab until the focused element is what `wanted(focused)` says; returns that element's facts."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if wanted(focused):
+            return focused
+    raise AssertionError(f"not reachable with the keyboard; last focus: {focused}")
+
+
+def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
+    base, db = server
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(db, name="Gemeente Toetsenbord", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{base}/vragenlijst?a={assessment.id}&lang=nl")
+    expect(page.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    tab_to(page, lambda f: f["type"] == "radio")  # into the first question's choices
+    page.keyboard.press("ArrowDown")  # arrow keys choose within the group: level 2
+    wait_idle(page)
+    assert service.get_answers(db, assessment_id=assessment.id)["d1-1"].value == 2
+    button = tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"].endswith("Volgende"))
+    assert button["outline"] or button["shadow"], "the focused button shows no focus ring"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Dimensie twee")).to_be_visible(timeout=15_000)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'onderdeel'", timeout=5000)
+    page.screenshot(path=str(FIXTURES.parent.parent / "test-artifacts" / "keyboard-next-part.png"))
+    # from the heading of the new part, the next Tab reaches its first question
+    assert tab_to(page, lambda f: f["type"] == "radio", limit=10)
+    page.close()

@@ -5,9 +5,11 @@ import string
 
 from assessment import service
 from conftest import ROOT
-from i18n import LANGUAGES, has, t, texts
+import pytest
 
-CODE_DIRS = ["app.py", "views", "ui"]
+from i18n import LANGUAGES, has, is_plural, t, texts
+
+CODE_DIRS = ["app.py", "views", "ui", "exports"]
 LITERAL_KEY = re.compile(r"""\btr?\(\s*["']([a-z_]+\.[a-z0-9_.\-]+)["']\s*[,)]""")
 
 
@@ -15,10 +17,33 @@ def placeholders(text):
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def forms(value) -> list[str]:
+    return list(value.values()) if isinstance(value, dict) else [value]
+
+
 def test_every_text_has_both_languages_with_the_same_placeholders():
     for key, value in texts().items():
         assert set(value) == set(LANGUAGES), key
-        assert placeholders(value["nl"]) == placeholders(value["en"]), key
+        found = {lang: set().union(*(placeholders(form) for form in forms(value[lang]))) for lang in LANGUAGES}
+        assert found["nl"] == found["en"], key
+
+
+def test_texts_that_depend_on_a_number_pick_the_right_form():
+    assert is_plural("plan.late")
+    assert t("plan.late", "nl", count=1, titles="A") == "1 actie is over de deadline: A"
+    assert t("plan.late", "nl", count=2, titles="A, B") == "2 acties zijn over hun deadline: A, B"
+    assert t("plan.late", "en", count=1, titles="A") == "1 action is past its due date: A"
+    assert t("plan.late", "en", count=0, titles="") .startswith("0 actions are")
+    with pytest.raises(KeyError):
+        t("plan.late", "nl", titles="A")  # a form cannot be chosen without the number
+
+
+def test_texts_with_a_count_have_a_form_for_one():
+    """Every text whose number is filled in as {count} says "1 actie", never "1 acties"."""
+    single = [key for key, value in texts().items() if not isinstance(value["nl"], dict)
+              and "count" in placeholders(value["nl"]) and not key.startswith(("qproblem.", "history.not_comparable",
+                                                                                  "plan.suggestions_title"))]
+    assert single == []
 
 
 def test_every_key_used_in_the_pages_exists():
@@ -54,3 +79,20 @@ def test_input_errors_read_well_in_both_languages():
     assert t("error.too_long", "nl", field=t("field.comment", "nl"), **error.params) == (
         "'Toelichting' is te lang: 5200 tekens. Het mogen er hoogstens 5000 zijn.")
     assert t("error.too_long", "en", field=t("field.comment", "en"), **error.params).startswith("'Comment' is too long")
+
+
+def test_a_score_is_never_shown_as_the_next_stage():
+    """1.96 is stage 1: shown as "2,0" it would contradict "Fase 1" next to it."""
+    from i18n import format_score
+    assert format_score(1.96, "nl") == "1,96"
+    assert format_score(1.996, "en") == "1.996"
+    assert format_score(1.9999, "nl") == "1,999"
+    assert format_score(1.94, "nl") == "1,9" and format_score(2.0, "nl") == "2,0"
+    assert format_score(3.45, "en") == "3.5"  # rounding up inside a stage is fine
+    assert format_score(2.9999999999, "nl") == "3,0"  # a rounding error below 3 is stage 3 in the scoring too
+    import math
+    for tenth in range(10, 50):
+        for delta in (-0.04, -0.004, 0.0, 0.03):
+            score = tenth / 10 + delta
+            shown = float(format_score(score, "en"))
+            assert math.floor(shown + 1e-9) == math.floor(score + 1e-9), score

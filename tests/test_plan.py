@@ -112,3 +112,41 @@ def test_editor_record_becomes_plan_changes_in_one_transaction(db, zelfscan, ass
                            updates={second: {"status": "planned"}}, additions=[dict(dimension_id="x", title="y")],
                            deletions=[second])
     assert plan.list_actions(db, assessment_id=assessment.id) == before
+
+
+def test_a_library_action_nobody_changed_is_shown_in_the_readers_language(mini):
+    from assessment.plan import PlanAction, in_language
+    library = mini.action("d1-a12")
+    added_in_dutch = PlanAction(1, "d1", library.title.get("nl"), library.description.get("nl"), kpi=library.kpi.get("nl"),
+                                library_action_id="d1-a12")
+    english = in_language(added_in_dutch, mini, "en")
+    assert (english.title, english.description, english.kpi) == (
+        library.title.get("en"), library.description.get("en"), library.kpi.get("en"))
+    # a text someone changed stays as typed; the others still follow the language
+    edited = in_language(PlanAction(1, "d1", "Onze eigen titel", library.description.get("en"),
+                                    library_action_id="d1-a12"), mini, "nl")
+    assert (edited.title, edited.description) == ("Onze eigen titel", library.description.get("nl"))
+    own = PlanAction(2, "d1", "Eigen actie")
+    assert in_language(own, mini, "en") == own
+
+
+def test_the_timeline_speaks_the_users_language_and_shows_titles_as_text():
+    from datetime import date
+
+    from assessment.plan import PlanAction
+    from ui.plan_table import _month_ticks, plan_timeline
+    assert _month_ticks(date(2026, 10, 15), date(2027, 2, 1)) == [
+        date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)]
+    assert _month_ticks(date(2026, 1, 1), date(2029, 6, 1))[:3] == [date(2026, 1, 1), date(2027, 1, 1),
+                                                                   date(2028, 1, 1)]
+    months = "jan feb mrt apr mei jun jul aug sep okt nov dec".split()
+    actions = [PlanAction(1, "d1", "<b>Vet</b> <a href='x'>link</a>", start_date=date(2026, 10, 1),
+                          due_date=date(2026, 12, 31), status="in_progress"),
+               PlanAction(2, "d1", "Zelfde", start_date=date(2026, 11, 1), due_date=date(2027, 1, 31)),
+               PlanAction(3, "d1", "Zelfde", start_date=date(2026, 11, 1), due_date=date(2027, 1, 31))]
+    figure = plan_timeline(actions, {"planned": "gepland", "in_progress": "lopend", "done": "afgerond",
+                                     "dropped": "vervallen"}, lambda d: d.isoformat(), months)
+    assert list(figure.layout.xaxis.ticktext[:3]) == ["okt 2026", "nov 2026", "dec 2026"]
+    labels = [label for trace in figure.data for label in trace.y]
+    assert "&lt;b&gt;Vet&lt;/b&gt; &lt;a href=&#x27;x&#x27;&gt;link&lt;/a&gt;" in labels  # text, not markup
+    assert sorted(label for label in labels if "Zelfde" in label) == ["Zelfde", "Zelfde (2)"]  # two rows

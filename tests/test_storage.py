@@ -240,3 +240,71 @@ def test_start_from_previous_follows_the_version_mapping(db, organisation, zelfs
     for not_copied in ("kg-afhandeling-eerlijk", "le-sturing-3-tijd", "le-analyse-4", "ont-toegang-2"):
         assert not_copied not in copied
     assert len(copied) == 32
+
+
+# --- the first hour: organisations change, drafts go, copied answers are checked ---------------------------
+
+def test_an_organisation_can_be_renamed_but_never_to_another_ones_name(db, organisation):
+    other = service.create_organisation(db, name="Gemeente Ander", org_type="gemeente", size_class="inw-lt-20k")
+    changed = service.update_organisation(db, organisation_id=organisation.id, name="Gemeente Nieuw",
+                                          org_type="gemeente", size_class="inw-100-250k")
+    assert (changed.name, changed.size_class) == ("Gemeente Nieuw", "inw-100-250k")
+    with pytest.raises(service.InputError) as taken:
+        service.update_organisation(db, organisation_id=organisation.id, name="gemeente ANDER", org_type="gemeente",
+                                    size_class="inw-lt-20k")
+    assert taken.value.code == "organisation_exists"
+    with pytest.raises(service.InputError) as wrong_size:
+        service.update_organisation(db, organisation_id=other.id, name="Gemeente Ander", org_type="provincie",
+                                    size_class="inw-lt-20k")  # a size of a gemeente for a provincie
+    assert wrong_size.value.field == "size_class"
+    # nothing of the refused changes was written
+    assert service.get_organisation(db, organisation.id).name == "Gemeente Nieuw"
+    assert service.get_organisation(db, other.id).org_type == "gemeente"
+    # the own name in another case is fine
+    assert service.update_organisation(db, organisation_id=other.id, name="GEMEENTE ANDER", org_type="gemeente",
+                                       size_class="inw-lt-20k").name == "GEMEENTE ANDER"
+
+
+def test_a_draft_can_be_deleted_with_everything_in_it_and_a_final_one_cannot(db, organisation, assessment, mini):
+    from assessment import plan
+    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=3)
+    service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=4)
+    plan.add_actions(db, assessment_id=assessment.id, questionnaire=mini, actions=[dict(dimension_id="d1", title="A")])
+    service.delete_assessment(db, assessment_id=assessment.id)
+    assert service.get_assessment(db, assessment.id) is None
+    assert service.get_answers(db, assessment_id=assessment.id) == {}
+    assert plan.list_actions(db, assessment_id=assessment.id) == []
+    final = service.create_assessment(db, organisation_id=organisation.id, period="2025", questionnaire=mini)
+    service.finalise_assessment(db, assessment_id=final.id)
+    with pytest.raises(service.AssessmentIsFinal):
+        service.delete_assessment(db, assessment_id=final.id)
+    assert service.get_assessment(db, final.id) is not None
+
+
+def test_an_empty_period_asks_for_one(db, organisation, mini):
+    with pytest.raises(service.InputError) as empty:
+        service.create_assessment(db, organisation_id=organisation.id, period="  ", questionnaire=mini)
+    assert (empty.value.code, empty.value.field) == ("required", "period")
+
+
+def test_copied_answers_are_checked_per_part_and_counted_apart(db, organisation, mini):
+    previous = service.create_assessment(db, organisation_id=organisation.id, period="2025", questionnaire=mini)
+    for question in mini.questions():
+        service.save_answer(db, assessment_id=previous.id, question_id=question.id, value=2, answered_by="Ans")
+    service.finalise_assessment(db, assessment_id=previous.id)
+    draft = service.create_assessment(db, organisation_id=organisation.id, period="2026-Q1", questionnaire=mini)
+    listed = service.list_assessments(db, organisation_id=organisation.id)
+    assert service.default_source(listed).id == previous.id  # the final one, not the newer empty draft
+    later = service.start_from_previous(db, previous_id=previous.id, period="2026", questionnaire=mini,
+                                        previous_questionnaire=mini)
+    counts = service.progress(db, assessment_ids=[later.id, draft.id, previous.id])
+    assert counts[later.id] == service.Progress(answered=9, unchecked=9)
+    assert counts[draft.id] == service.Progress(0, 0) and counts[previous.id] == service.Progress(9, 0)
+    d1 = [q.id for q in mini.dimension("d1").questions]
+    assert service.confirm_answers(db, assessment_id=later.id, question_ids=d1, answered_by="Bo") == 4
+    assert service.progress(db, assessment_ids=[later.id])[later.id] == service.Progress(9, 5)
+    answers = service.get_answers(db, assessment_id=later.id)
+    assert {answers[q].answered_by for q in d1} == {"Bo"} and answers["d2-1"].carried_from == "2025"
+    assert service.confirm_answers(db, assessment_id=later.id, question_ids=d1) == 0  # nothing left to check there
+    with pytest.raises(service.AssessmentIsFinal):
+        service.confirm_answers(db, assessment_id=previous.id, question_ids=d1)

@@ -20,6 +20,7 @@ from questionnaires.model import Questionnaire
 PARAM_ASSESSMENT = "a"
 PARAM_DIMENSION = "dim"
 PARAM_LANGUAGE = "lang"
+PARAM_ORGANISATION = "org"
 PAGE_START = "views/start.py"
 PAGE_QUESTIONNAIRE = "views/questionnaire.py"
 PAGE_RESULTS = "views/results.py"
@@ -64,12 +65,22 @@ def language_switch() -> None:
 
 def person_field() -> None:
     """Who is working: stored with answers and targets. In the sidebar of every page, so it stays set."""
-    st.sidebar.text_input(t("questionnaire.your_name", lang()), key="person", max_chars=service.MAX_PERSON,
-                          help=t("questionnaire.your_name_help", lang()))
+    st.sidebar.markdown(t("questionnaire.your_name_help", lang()))
+    st.sidebar.text_input(t("questionnaire.your_name", lang()), key="person", max_chars=service.MAX_PERSON)
 
 
 def person() -> str:
     return st.session_state.get("person", "")
+
+
+def flash(message: str) -> None:
+    """A message for the next run of the page (set in a callback, shown by `show_flash`)."""
+    st.session_state["flash"] = message
+
+
+def show_flash() -> None:
+    if "flash" in st.session_state:
+        st.success(st.session_state.pop("flash"), icon=":material/check_circle:")
 
 
 # --- shared resources ------------------------------------------------------------------------------
@@ -147,6 +158,11 @@ def go_to(page: str, assessment_id: str | None = None, **extra: str) -> None:
     st.switch_page(page, query_params=params)
 
 
+def start_alias() -> None:
+    """The page at /start: the start page is the default page, which Streamlit serves at the root only."""
+    go_to(PAGE_START, **{k: v for k, v in st.query_params.to_dict().items() if k != PARAM_LANGUAGE})
+
+
 def require_assessment() -> tuple[service.Assessment, Questionnaire]:
     """The current assessment and its questionnaire; otherwise a message, a way back to Start, and stop."""
     assessment = current_assessment()
@@ -168,6 +184,26 @@ def assessment_header(assessment: service.Assessment, questionnaire: Questionnai
     st.caption(tr("assessment.header", organisation=escape_md(assessment.organisation_name),
                   period=assessment.period, questionnaire=questionnaire.title.get(lang()),
                   version=questionnaire.version, status=status))
+
+
+# --- moving focus -----------------------------------------------------------------------------------
+
+def open_at_top(anchor: str) -> None:
+    """After moving to another part of a page: scroll its heading (`anchor`) to the top of the window and
+    put the keyboard focus there, so the part is read from its start. Fixed script; no user text in it."""
+    if not re.fullmatch(r"[a-z0-9-]+", anchor):
+        raise ValueError(anchor)
+    st.session_state["open_at_top_runs"] = st.session_state.get("open_at_top_runs", 0) + 1
+    # the run number makes the element new, so the browser runs the script once per move
+    st.html(f"""<script data-run="{st.session_state['open_at_top_runs']}">
+setTimeout(function () {{
+  var heading = document.getElementById("{anchor}");
+  if (!heading) return;
+  heading.setAttribute("tabindex", "-1");
+  heading.scrollIntoView({{block: "start"}});
+  heading.focus({{preventScroll: true}});
+}}, 60);
+</script>""", unsafe_allow_javascript=True, width="content")
 
 
 # --- time ----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import streamlit as st
 from assessment import service, workshop
 from i18n import format_number
 from questionnaires.model import Questionnaire
+from ui.charts import show_chart
 from ui.common import lang, questionnaire_for, tr
 
 VALUE_ORDER = ("1", "2", "3", "4", "5", "nvt", "weetniet")
@@ -51,7 +52,7 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
     size = 26 if big else 16
     figure.update_layout(font=dict(size=size), height=460 if big else 320, margin=dict(l=20, r=20, t=30, b=20),
                          yaxis=dict(visible=False), showlegend=False, xaxis=dict(tickfont=dict(size=size - 4)))
-    st.plotly_chart(figure, width="stretch", config={"displayModeBar": False})
+    show_chart(figure, language, toolbar=False)
 
     def number(value):
         return "–" if value is None else format_number(value, language)
@@ -66,5 +67,5 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
         st.markdown(f"**{tr('workshop.by_role')}**")
         columns = st.columns(len(results.by_role))
         for column, (role, role_summary) in zip(columns, results.by_role.items()):
-            column.metric(tr(f"workshop.role_{role}"), number(role_summary.median),
-                          help=tr("workshop.voted", voted=role_summary.voted, participants=role_summary.voted))
+            column.metric(tr(f"workshop.role_{role}"), number(role_summary.median))
+            column.caption(tr("workshop.role_votes", count=role_summary.voted))

@@ -10,6 +10,7 @@ from scoring.engine import score_assessment
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from exports.benchmark_file import MAX_BYTES as BENCHMARK_MAX_BYTES
 from exports.benchmark_file import BenchmarkFileError
+from ui.charts import show_chart
 from ui.common import assessment_header, catalog, database, lang, require_assessment, tr
 
 assessment, questionnaire = require_assessment()
@@ -65,7 +66,8 @@ def peer_view() -> None:
     """Filters and figures: changing a filter reruns only this part of the page."""
     left, middle, right = st.columns([2, 3, 2])
     org_type = left.selectbox(tr("bench.filter_type"), list(type_label), format_func=type_label.__getitem__,
-                              index=list(type_label).index(organisation.org_type), key="bench_type")
+                              index=list(type_label).index(organisation.org_type), key="bench_type",
+                                  placeholder=tr("common.choose"))
     classes = service.size_classes_for(org_type)
     size_label = {c: tr(f"size.{c}") for c in classes}
     default_sizes = [organisation.size_class] if organisation.size_class in classes else list(classes)
@@ -125,8 +127,8 @@ def peer_view() -> None:
         polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
                    angularaxis=dict(tickfont=dict(size=15))),
         font=dict(size=16), legend=dict(orientation="h", yanchor="bottom", y=-0.25, font=dict(size=16)),
-        margin=dict(l=90, r=90, t=30, b=40), height=600, separators=",." if language == "nl" else ".,")
-    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+        margin=dict(l=90, r=90, t=30, b=40), height=600)
+    show_chart(figure, language)
 
     def number(value):
         return "–" if value is None else format_number(value, language)

@@ -8,6 +8,7 @@ from assessment import plan, service
 from assessment.history import compare_entries, default_pair, organisation_history
 from i18n import format_number, format_percent
 from scoring.comparison import headline_facts
+from ui.charts import show_chart
 from ui.common import catalog, current_assessment, database, escape_md, lang, tr
 
 db = database()
@@ -23,7 +24,8 @@ if not organisations:
 organisation_id = assessment.organisation_id if assessment else st.session_state.get("organisation_id")
 if organisation_id not in organisations:
     labels = {oid: o.name for oid, o in organisations.items()}
-    organisation_id = st.selectbox(tr("start.choose_organisation"), list(labels), format_func=labels.__getitem__)
+    organisation_id = st.selectbox(tr("start.choose_organisation"), list(labels), format_func=labels.__getitem__,
+        placeholder=tr("common.choose"))
 organisation = organisations[organisation_id]
 st.caption(escape_md(organisation.name))
 
@@ -49,6 +51,15 @@ def number(value) -> str:
     return "–" if value is None else format_number(value, language)
 
 
+def draft_note(entry) -> None:
+    """A comparison with a draft may rest on answers copied from last year that nobody checked yet."""
+    if entry.assessment.is_final:
+        return
+    unchecked = service.progress(db, assessment_ids=[entry.assessment.id])[entry.assessment.id].unchecked
+    key = "history.draft_unchecked" if unchecked else "history.draft"
+    st.warning(tr(key, period=entry.assessment.period, count=unchecked), icon=":material/edit_note:")
+
+
 # --- summary a director can read in a minute -----------------------------------------------------------
 pair = default_pair(entries)
 if pair:
@@ -64,6 +75,7 @@ if pair:
             if "percent" in params:
                 values["percent"] = format_percent(params["percent"], language)
             st.markdown("- " + tr(f"history.fact_{key}", since=earlier_default.assessment.period, **values))
+        draft_note(later_default)
 
 # --- all assessments -----------------------------------------------------------------------------------
 st.subheader(tr("history.all_title"))
@@ -104,9 +116,8 @@ for i, dimension_id in enumerate(chosen_dimensions):
                                 line=dict(width=2, color=color, dash="dash"), marker=dict(size=9, symbol="diamond")))
 figure.update_layout(yaxis=dict(range=[0.8, 5.2], tickvals=[1, 2, 3, 4, 5], title=tr("results.col_score")),
                      xaxis=dict(type="category", title=tr("history.col_period")), font=dict(size=16), height=460,
-                     legend=dict(orientation="h", yanchor="bottom", y=-0.35), margin=dict(l=60, r=30, t=20, b=40),
-                     separators=",." if language == "nl" else ".,")
-st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+                     legend=dict(orientation="h", yanchor="bottom", y=-0.35), margin=dict(l=60, r=30, t=20, b=40))
+show_chart(figure, language)
 
 # --- compare two assessments ---------------------------------------------------------------------------
 st.subheader(tr("history.compare_title"))
@@ -117,9 +128,11 @@ by_id = {e.assessment.id: e for e in scored}
 ids = list(by_id)
 left, right = st.columns(2)
 earlier_id = left.selectbox(tr("history.earlier"), ids, index=ids.index(pair[0].assessment.id),
-                            format_func=lambda i: by_id[i].assessment.period, key="compare_earlier")
+                            format_func=lambda i: by_id[i].assessment.period, key="compare_earlier",
+                                placeholder=tr("common.choose"))
 later_id = right.selectbox(tr("history.later"), ids, index=ids.index(pair[1].assessment.id),
-                           format_func=lambda i: by_id[i].assessment.period, key="compare_later")
+                           format_func=lambda i: by_id[i].assessment.period, key="compare_later",
+                               placeholder=tr("common.choose"))
 earlier, later = by_id[earlier_id], by_id[later_id]
 if earlier_id == later_id:
     st.warning(tr("history.same_twice"))
@@ -143,17 +156,20 @@ def change_text(delta) -> str:
     return ("▲ +" if delta > 0 else "▼ −") + format_number(abs(delta), language)
 
 
-rows = []
-for unit in list(comparison.competencies) + list(comparison.dimensions):
-    is_competency = unit in comparison.competencies
-    rows.append({
-        tr("history.col_unit"): ("■ " if is_competency else "    ") + title_of(later, unit.unit_id),
+def competency_title(unit_id: str) -> str:
+    try:
+        return later.questionnaire.competency_of(unit_id).title.get(language)
+    except KeyError:
+        return "–"
+
+
+def change_row(unit, first: dict) -> dict:
+    return first | {
         earlier.assessment.period: number(unit.earlier),
         later.assessment.period: number(unit.later),
         tr("history.col_change"): change_text(unit.delta),
         tr("history.col_comparable"): format_percent(unit.comparability, language),
-    })
-table = pd.DataFrame(rows)
+    }
 
 
 def colour(value: str) -> str:
@@ -165,8 +181,17 @@ def colour(value: str) -> str:
     return ""
 
 
-st.dataframe(table.style.map(colour, subset=[tr("history.col_change")]), hide_index=True, width="stretch",
-             height=35 * (len(table) + 1) + 3)
+draft_note(later)
+for title_key, rows in (
+        ("history.per_competency", [change_row(u, {tr("history.col_competency"): title_of(later, u.unit_id)})
+                                    for u in comparison.competencies]),
+        ("history.per_dimension", [change_row(u, {tr("history.col_competency"): competency_title(u.unit_id),
+                                                  tr("history.col_dimension"): title_of(later, u.unit_id)})
+                                   for u in comparison.dimensions])):
+    st.markdown(f"**{tr(title_key)}**")
+    table = pd.DataFrame(rows)
+    st.dataframe(table.style.map(colour, subset=[tr("history.col_change")]), hide_index=True, width="stretch",
+                 height=35 * (len(table) + 1) + 3)
 
 question_text = {q.id: q.text.get(language) for q in later.questionnaire.questions()}
 for column, key, mark, deltas in zip(st.columns(2), ("history.most_improved", "history.most_declined"), "▲▼",
@@ -186,11 +211,13 @@ for outcome in comparison.targets:
         "history.target_line", target=outcome.target, score=number(outcome.later_score)))
 
 # --- what became of the earlier plan -----------------------------------------------------------------
-earlier_actions = plan.list_actions(db, assessment_id=earlier.assessment.id)
+earlier_actions = [plan.in_language(a, earlier.questionnaire, language)
+                   for a in plan.list_actions(db, assessment_id=earlier.assessment.id)]
 done = [a for a in earlier_actions if a.status == "done"]
 st.subheader(tr("history.plan_title", period=earlier.assessment.period))
 if earlier_actions:
-    st.markdown(tr("history.plan_done", done=len(done), total=len(earlier_actions), period=earlier.assessment.period))
+    st.markdown(tr("history.plan_done", done=len(done), total=len(earlier_actions), count=len(earlier_actions),
+                   period=earlier.assessment.period))
 else:
     st.caption(tr("history.plan_none", period=earlier.assessment.period))
 status_mark = {"done": "✓", "in_progress": "…", "planned": "○", "dropped": "✗"}

@@ -3,11 +3,11 @@
 from datetime import date
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from assessment import plan, service
 from scoring.engine import score_assessment
+from ui.charts import show_chart
 from ui.common import (
     assessment_header,
     database,
@@ -17,7 +17,7 @@ from ui.common import (
     require_assessment,
     tr,
 )
-from ui.plan_table import FIELDS, cell_to_field, editor_changes
+from ui.plan_table import FIELDS, cell_to_field, editor_changes, plan_timeline
 
 assessment, questionnaire = require_assessment()
 db = database()
@@ -30,7 +30,7 @@ if assessment.is_final:
 
 answers = service.answer_values(service.get_answers(db, assessment_id=assessment.id))
 result = score_assessment(questionnaire, answers, service.get_targets(db, assessment_id=assessment.id))
-actions = plan.list_actions(db, assessment_id=assessment.id)
+actions = [plan.in_language(a, questionnaire, language) for a in plan.list_actions(db, assessment_id=assessment.id)]
 
 dimension_title = {d.id: d.title.get(language) for d in questionnaire.dimensions()}
 competency_of = {d.id: questionnaire.competency_of(d.id).id for d in questionnaire.dimensions()}
@@ -53,8 +53,9 @@ with st.expander(tr("plan.suggestions_title", count=len(suggestions)), expanded=
             tr("plan.suggestion_label", dimension=dimension_title[suggestion.dimension_id],
                step_from=suggestion.from_level, step_to=suggestion.from_level + 1,
                title=suggestion.action.title.get(language)),
-            key=f"suggest_{suggestion.action.id}",
-            help=f"{suggestion.action.description.get(language)}\n\nKPI: {suggestion.action.kpi.get(language)}")
+            key=f"suggest_{suggestion.action.id}")
+        st.caption(tr("plan.suggestion_detail", description=suggestion.action.description.get(language),
+                      kpi=suggestion.action.kpi.get(language)))
     if suggestions and st.button(tr("plan.add_selected"), type="primary", icon=":material/playlist_add:"):
         chosen = [plan.from_suggestion(s, language) for s in suggestions
                   if st.session_state.get(f"suggest_{s.action.id}")]
@@ -67,10 +68,11 @@ with st.expander(tr("plan.suggestions_title", count=len(suggestions)), expanded=
 st.subheader(tr("plan.table_title"))
 left, right = st.columns(2)
 statuses = left.multiselect(tr("plan.filter_status"), list(plan.STATUSES), default=list(plan.STATUSES),
-                            format_func=status_label.__getitem__, key="plan_filter_status")
+                            format_func=status_label.__getitem__, key="plan_filter_status",
+                                placeholder=tr("common.choose_many"))
 competencies = right.multiselect(tr("plan.filter_competency"), list(competency_title),
                                  default=list(competency_title), format_func=competency_title.__getitem__,
-                                 key="plan_filter_competency")
+                                 key="plan_filter_competency", placeholder=tr("common.choose_many"))
 shown = [a for a in actions if a.status in statuses and competency_of.get(a.dimension_id) in competencies]
 
 # --- the plan as an editable table -------------------------------------------------------------------
@@ -97,29 +99,50 @@ def apply_edits(shown_ids: list[int]) -> None:
         st.toast(tr("questionnaire.saved"), icon=":material/check_circle:")
 
 
-table = pd.DataFrame([{
-    COLUMNS["title"]: a.title, COLUMNS["dimension_id"]: dimension_title.get(a.dimension_id, a.dimension_id),
-    COLUMNS["owner"]: a.owner, COLUMNS["start_date"]: a.start_date, COLUMNS["due_date"]: a.due_date,
-    COLUMNS["status"]: status_label[a.status], COLUMNS["expected_gain"]: a.expected_gain,
-    COLUMNS["kpi"]: a.kpi, COLUMNS["kpi_target"]: a.kpi_target, COLUMNS["description"]: a.description,
-} for a in shown], columns=list(COLUMNS.values()))
+def as_date_column(values) -> pd.Series:
+    """Dates with empty cells as NaT, so an empty date shows as an empty cell (not as "None")."""
+    return pd.to_datetime(pd.Series(values, dtype="object"), errors="coerce")
+
+
+def text_column(values) -> pd.Series:
+    return pd.Series(values, dtype=object)
+
+
+table = pd.DataFrame({
+    COLUMNS["title"]: text_column([a.title for a in shown]),
+    COLUMNS["dimension_id"]: text_column([dimension_title.get(a.dimension_id, a.dimension_id) for a in shown]),
+    COLUMNS["owner"]: text_column([a.owner for a in shown]),
+    COLUMNS["start_date"]: as_date_column([a.start_date for a in shown]),
+    COLUMNS["due_date"]: as_date_column([a.due_date for a in shown]),
+    COLUMNS["status"]: text_column([status_label[a.status] for a in shown]),
+    COLUMNS["expected_gain"]: pd.Series([a.expected_gain for a in shown], dtype=float),
+    COLUMNS["kpi"]: text_column([a.kpi for a in shown]),
+    COLUMNS["kpi_target"]: text_column([a.kpi_target for a in shown]),
+    COLUMNS["description"]: text_column([a.description for a in shown]),
+}, columns=list(COLUMNS.values()))
+# A laptop shows about six columns; the user chooses which (the action itself always stays in view).
+MAIN_COLUMNS = ["title", "status", "due_date", "owner", "dimension_id", "kpi"]
+visible = st.multiselect(tr("plan.columns"), [f for f in FIELDS if f != "title"],
+                         default=[f for f in MAIN_COLUMNS if f != "title"], format_func=COLUMNS.__getitem__,
+                         key="plan_columns", placeholder=tr("common.choose_many"))
 st.data_editor(
     table, key="plan_editor", on_change=apply_edits, args=([a.id for a in shown],), num_rows="dynamic",
-    hide_index=True, width="stretch",
+    hide_index=True, width="stretch", column_order=[COLUMNS["title"]] + [COLUMNS[f] for f in visible],
     column_config={
-        COLUMNS["title"]: st.column_config.TextColumn(required=True, max_chars=plan.MAX_TITLE, width="large"),
+        COLUMNS["title"]: st.column_config.TextColumn(required=True, max_chars=plan.MAX_TITLE, width=300,
+                                                      pinned=True),
         COLUMNS["dimension_id"]: st.column_config.SelectboxColumn(options=list(dimension_title.values()),
-                                                                  required=True, width="medium"),
-        COLUMNS["owner"]: st.column_config.TextColumn(max_chars=plan.MAX_OWNER),
-        COLUMNS["start_date"]: st.column_config.DateColumn(format="DD-MM-YYYY"),
-        COLUMNS["due_date"]: st.column_config.DateColumn(format="DD-MM-YYYY"),
+                                                                  required=True, width=190),
+        COLUMNS["owner"]: st.column_config.TextColumn(max_chars=plan.MAX_OWNER, width=130),
+        COLUMNS["start_date"]: st.column_config.DateColumn(format="DD-MM-YYYY", width=110),
+        COLUMNS["due_date"]: st.column_config.DateColumn(format="DD-MM-YYYY", width=110),
         COLUMNS["status"]: st.column_config.SelectboxColumn(options=list(status_label.values()), required=True,
-                                                            default=status_label["planned"]),
+                                                            default=status_label["planned"], width=120),
         COLUMNS["expected_gain"]: st.column_config.NumberColumn(min_value=0, max_value=4, step=0.5, default=1.0,
-                                                                help=tr("plan.gain_help")),
-        COLUMNS["kpi"]: st.column_config.TextColumn(max_chars=plan.MAX_KPI, width="large"),
-        COLUMNS["kpi_target"]: st.column_config.TextColumn(max_chars=plan.MAX_KPI_TARGET),
-        COLUMNS["description"]: st.column_config.TextColumn(max_chars=plan.MAX_DESCRIPTION, width="large"),
+                                                                width=110),
+        COLUMNS["kpi"]: st.column_config.TextColumn(max_chars=plan.MAX_KPI, width=260),
+        COLUMNS["kpi_target"]: st.column_config.TextColumn(max_chars=plan.MAX_KPI_TARGET, width=130),
+        COLUMNS["description"]: st.column_config.TextColumn(max_chars=plan.MAX_DESCRIPTION, width=320),
     },
 )
 st.caption(tr("plan.table_help"))
@@ -130,22 +153,16 @@ dated = [a for a in shown if a.start_date and a.due_date]
 if not dated:
     st.info(tr("plan.timeline_empty"))
 else:
-    frame = pd.DataFrame([{
-        "action": a.title, "start": a.start_date, "due": a.due_date, "status": status_label[a.status],
-        "dimension": dimension_title.get(a.dimension_id, a.dimension_id),
-    } for a in dated])
-    colours = {status_label["planned"]: "#64748B", status_label["in_progress"]: "#1D4ED8",
-               status_label["done"]: "#047857", status_label["dropped"]: "#B45309"}
-    figure = px.timeline(frame, x_start="start", x_end="due", y="action", color="status",
-                         color_discrete_map=colours, hover_data=["dimension"],
-                         labels={"action": tr("plan.col_title"), "status": tr("plan.col_status"),
-                                 "dimension": tr("plan.col_dimension"), "start": tr("plan.col_start"),
-                                 "due": tr("plan.col_due")})
-    figure.update_yaxes(autorange="reversed", title=None)
-    figure.add_vline(x=date.today().isoformat(), line_dash="dot", line_color="#0F172A")
-    figure.update_layout(font=dict(size=15), height=120 + 42 * len(dated), margin=dict(l=20, r=20, t=20, b=20),
-                         legend=dict(orientation="h", yanchor="bottom", y=1.02, title=None))
-    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+    months = tr("plan.months").split()
+    figure = plan_timeline(dated, status_label, lambda d: f"{d.day} {months[d.month - 1]} {d.year}", months)
+    show_chart(figure, language)
+    # the same facts as text, for screen readers and for reading without the chart
+    with st.expander(tr("plan.timeline_as_table")):
+        st.table(pd.DataFrame({
+            tr("plan.col_title"): [a.title for a in dated],
+            tr("plan.col_start"): [a.start_date.strftime("%d-%m-%Y") for a in dated],
+            tr("plan.col_due"): [a.due_date.strftime("%d-%m-%Y") for a in dated],
+            tr("plan.col_status"): [status_label[a.status] for a in dated]}))
 late = [a for a in shown if a.due_date and a.due_date < date.today() and a.status in ("planned", "in_progress")]
 if late:
     st.warning(tr("plan.late", count=len(late), titles=", ".join(escape_md(a.title) for a in late)),

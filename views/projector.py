@@ -26,7 +26,7 @@ def screen() -> None:
         return
     state = workshop.question_states(db, workshop_id=current.id)[question_id]
     number = latest.question_ids.index(question_id) + 1
-    st.markdown(f"## {tr('workshop.question_of', number=number, count=len(latest.question_ids))}")
+    st.markdown(f"## {tr('workshop.question_of', number=number, total=len(latest.question_ids))}")
     st.markdown(f"# {questionnaire.question(question_id).text.get(language)}")
     voted, participants = workshop.vote_count(db, workshop_id=current.id, question_id=question_id)
     st.markdown(f"## {tr('workshop.voted', voted=voted, participants=participants)} · "

@@ -8,8 +8,9 @@ from assessment import service
 from i18n import format_percent
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE
 from ui.common import (PAGE_RESULTS, PARAM_DIMENSION, assessment_header, database, go_to, input_error_text, lang,
-                       local_time,
-                       person, require_assessment, tr)
+                       local_time, open_at_top, person, require_assessment, tr)
+
+PART_ANCHOR = "onderdeel"
 
 assessment, questionnaire = require_assessment()
 db = database()
@@ -30,49 +31,65 @@ if requested != current_id:
 
 answers = service.get_answers(db, assessment_id=assessment.id)
 answered = {qid for qid, a in answers.items() if a.value is not None}
+unchecked = {qid for qid, a in answers.items() if a.carried_from and a.value is not None}
+checked = answered - unchecked  # a copied answer nobody has looked at yet is not the same as a fresh one
 
-carried = [a for a in answers.values() if a.carried_from]
-if carried and not read_only:
-    st.info(tr("questionnaire.carried_count", count=len(carried), period=carried[0].carried_from),
-            icon=":material/history:")
+if unchecked and not read_only:
+    st.info(tr("questionnaire.carried_count", count=len(unchecked),
+               period=next(a.carried_from for a in answers.values() if a.carried_from)), icon=":material/history:")
 
 # --- progress --------------------------------------------------------------------------------------
 total = len(questionnaire.questions())
-st.progress(len(answered) / total, text=tr("questionnaire.progress_overall", answered=len(answered), total=total))
+
+
+def progress_text(prefix: str, done: int, count: int, to_check: int) -> str:
+    text = tr("questionnaire.progress", prefix=prefix, done=done, total=count)
+    return text + (" · " + tr("questionnaire.to_check", count=to_check) if to_check else "")
+
+
+st.progress(len(checked) / total, text=progress_text(tr("questionnaire.total"), len(checked), total, len(unchecked)))
 columns = st.columns(len(questionnaire.competencies))
 for column, competency in zip(columns, questionnaire.competencies):
     ids = [q.id for d in competency.dimensions for q in d.questions]
-    done = sum(1 for qid in ids if qid in answered)
-    column.progress(done / len(ids), text=f"{competency.title.get(language)}: {done}/{len(ids)}")
+    done = sum(1 for qid in ids if qid in checked)
+    column.progress(done / len(ids), text=progress_text(competency.title.get(language), done, len(ids),
+                                                        sum(1 for qid in ids if qid in unchecked)))
 
 
 # --- choosing a dimension --------------------------------------------------------------------------
 def _dimension_label(dimension_id: str) -> str:
     dimension = questionnaire.dimension(dimension_id)
     competency = questionnaire.competency_of(dimension_id)
-    done = sum(1 for q in dimension.questions if q.id in answered)
-    return f"{competency.title.get(language)} › {dimension.title.get(language)} ({done}/{len(dimension.questions)})"
+    ids = [q.id for q in dimension.questions]
+    done = sum(1 for qid in ids if qid in checked)
+    to_check = sum(1 for qid in ids if qid in unchecked)
+    counts = f"{done}/{len(ids)}" + (", " + tr("questionnaire.to_check", count=to_check) if to_check else "")
+    return f"{competency.title.get(language)} › {dimension.title.get(language)} ({counts})"
 
 
 def _go_to_dimension(dimension_id: str) -> None:
     st.query_params[PARAM_DIMENSION] = dimension_id
     st.session_state["dimension_choice"] = dimension_id
+    st.session_state["part_changed"] = True
 
 
 def _on_dimension_choice() -> None:
     st.query_params[PARAM_DIMENSION] = st.session_state["dimension_choice"]
+    st.session_state["part_changed"] = True
 
 
 st.session_state["dimension_choice"] = current_id
 st.selectbox(tr("questionnaire.choose_dimension"), dimension_ids, format_func=_dimension_label,
-             key="dimension_choice", on_change=_on_dimension_choice)
+             key="dimension_choice", on_change=_on_dimension_choice, placeholder=tr("common.choose"))
 
 index = dimension_ids.index(current_id)
 dimension = dimensions[index]
 competency = questionnaire.competency_of(dimension.id)
-st.header(dimension.title.get(language), divider="gray")
+st.header(dimension.title.get(language), divider="gray", anchor=PART_ANCHOR)
+if st.session_state.pop("part_changed", False):
+    open_at_top(PART_ANCHOR)
 st.caption(tr("questionnaire.dimension_position", competency=competency.title.get(language), number=index + 1,
-              count=len(dimensions)))
+              total=len(dimensions)))
 st.markdown(dimension.description.get(language))
 
 
@@ -110,6 +127,15 @@ def _save_level(question_id: str) -> None:
 def _confirm(question_id: str) -> None:
     try:
         service.confirm_answer(db, assessment_id=assessment.id, question_id=question_id, answered_by=person())
+    except service.AssessmentIsFinal:
+        st.session_state["save_error"] = tr("questionnaire.read_only")
+    else:
+        _saved()
+
+
+def _confirm_part(question_ids: list[str]) -> None:
+    try:
+        service.confirm_answers(db, assessment_id=assessment.id, question_ids=question_ids, answered_by=person())
     except service.AssessmentIsFinal:
         st.session_state["save_error"] = tr("questionnaire.read_only")
     else:
@@ -154,6 +180,12 @@ def _option_label(question, value) -> str:
 
 
 unsaved = st.session_state.get("unsaved_comments", set())
+part_unchecked = [q.id for q in dimension.questions if q.id in unchecked]
+if part_unchecked and not read_only:
+    note, confirm_all = st.columns([3, 1], vertical_alignment="center")
+    note.markdown(tr("questionnaire.part_to_check", count=len(part_unchecked)))
+    confirm_all.button(tr("questionnaire.confirm_part"), icon=":material/done_all:", on_click=_confirm_part,
+                       args=(part_unchecked,), width="stretch", key="confirm_part")
 for number, question in enumerate(dimension.questions, start=1):
     stored = answers.get(question.id)
     level_key, comment_key = _level_key(question.id), _comment_key(question.id)
@@ -200,6 +232,10 @@ if index > 0:
 if index < len(dimensions) - 1:
     right.button(tr("questionnaire.next"), icon=":material/arrow_forward:", on_click=_go_to_dimension,
                  args=(dimension_ids[index + 1],), type="primary", width="stretch")
-if middle.button(tr("questionnaire.to_results"), icon=":material/radar:", width="stretch"):
+    if middle.button(tr("questionnaire.to_results"), icon=":material/radar:", width="stretch"):
+        go_to(PAGE_RESULTS, assessment.id)
+elif right.button(tr("questionnaire.done"), icon=":material/radar:", type="primary", width="stretch"):
     go_to(PAGE_RESULTS, assessment.id)
+if index == len(dimensions) - 1 and len(answered) < total:
+    st.caption(tr("questionnaire.open_left", count=total - len(answered)))
 st.caption(tr("questionnaire.coverage_note", threshold=format_percent(questionnaire.scoring.min_coverage, language)))

@@ -9,12 +9,12 @@ from assessment.report import gather_report
 from assessment.importing import ImportRefused, apply_workbook
 from exports.workbook import build_workbook
 from exports.workbook_import import MAX_BYTES, WorkbookImportError, read_workbook
-from i18n import format_number, format_percent
+from i18n import format_number, format_percent, format_score
 from scoring.engine import DimensionScore, score_assessment
-from ui.common import (PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, catalog, database, escape_md, go_to,
-                       import_problem_text, input_error_text,
-                       local_time,
-                       lang, person, require_assessment, tr)
+from ui.charts import show_chart
+from ui.common import (PAGE_PLAN, PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, catalog, database,
+                       escape_md, go_to, import_problem_text, input_error_text, lang, local_time, person,
+                       require_assessment, tr)
 
 assessment, questionnaire = require_assessment()
 db = database()
@@ -34,7 +34,12 @@ if result.answered == 0:
 
 
 def score_text(score: float | None) -> str:
-    return "–" if score is None else format_number(score, language)
+    return "–" if score is None else format_score(score, language)
+
+
+def gap_text(gap: float | None) -> str:
+    """A small gap is not shown as 0,0: the target is then not reached yet."""
+    return "–" if gap is None else format_number(gap, language, 2 if 0 < abs(gap) < 0.05 else 1)
 
 
 def coverage_text(scored: int, applicable: int) -> str:
@@ -93,10 +98,10 @@ figure.update_layout(
     polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
                angularaxis=dict(tickfont=dict(size=15))),
     font=dict(size=16), legend=dict(orientation="h", yanchor="bottom", y=-0.2, font=dict(size=16)),
-    margin=dict(l=90, r=90, t=40, b=40), height=560, separators=",." if language == "nl" else ".,",
+    margin=dict(l=90, r=90, t=40, b=40), height=560,
 )
 st.subheader(tr("results.radar_title"))
-st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+show_chart(figure, language)
 missing = [title_of(d.dimension_id) for d in dimension_scores if d.score is None]
 if missing:
     st.caption(tr("results.radar_missing", dimensions=", ".join(missing)))
@@ -121,7 +126,7 @@ table = pd.DataFrame([{
     tr("results.col_stage"): d.stage,
     tr("results.col_coverage"): coverage_text(d.scored, d.applicable),
     tr("results.col_target"): d.target,
-    tr("results.col_gap"): "–" if d.gap is None else format_number(d.gap, language),
+    tr("results.col_gap"): gap_text(d.gap),
 } for d in dimension_scores])
 # tall enough for every row: no scrolling inside the table
 st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
@@ -151,7 +156,7 @@ def explanation(item: DimensionScore) -> list[str]:
     for key, count in (("explain.not_applicable", item.not_applicable), ("explain.dont_know", item.dont_know),
                        ("explain.unanswered", item.unanswered)):
         if count:
-            lines.append(tr(f"{key}_{'one' if count == 1 else 'many'}", count=count))
+            lines.append(tr(key, count=count))
     if item.coverage is not None:
         lines.append(tr("explain.coverage", scored=item.scored, applicable=item.applicable,
                         percent=format_percent(item.coverage, language),
@@ -162,7 +167,7 @@ def explanation(item: DimensionScore) -> list[str]:
         key = "explain.target_default" if item.target_is_default else "explain.target_set"
         lines.append(tr(key, target=item.target))
     if item.gap is not None:
-        lines.append(tr("explain.gap", gap=format_number(item.gap, language)))
+        lines.append(tr("explain.gap", gap=gap_text(item.gap)))
     return lines
 
 
@@ -204,10 +209,18 @@ for item in dimension_scores:
         st.selectbox(tr("results.target_label"), [0, 1, 2, 3, 4, 5], key=key,
                      format_func=lambda v, d=default_label: d if v == 0 else f"{v} · "
                      f"{questionnaire.scale.levels[v - 1].label.get(language)}",
-                     on_change=_on_target_change, args=(item.dimension_id,), disabled=assessment.is_final)
+                     on_change=_on_target_change, args=(item.dimension_id,), disabled=assessment.is_final,
+                         placeholder=tr("common.choose"))
         if st.button(tr("results.edit_answers"), key=f"edit_{item.dimension_id}", icon=":material/edit:"):
             go_to(PAGE_QUESTIONNAIRE, assessment.id, **{PARAM_DIMENSION: item.dimension_id})
 
+
+# --- next step -------------------------------------------------------------------------------------
+with st.container(border=True):
+    st.subheader(tr("results.next_title"))
+    st.markdown(tr("results.next_plan"))
+    if st.button(tr("results.to_plan"), type="primary", icon=":material/flag:"):
+        go_to(PAGE_PLAN, assessment.id)
 
 # --- export ----------------------------------------------------------------------------------------
 st.divider()
@@ -218,7 +231,8 @@ def workbook_bytes() -> bytes:
     return build_workbook(report, language)
 
 
-st.download_button(tr("export.download"), data=workbook_bytes, help=tr("export.download_help"),
+st.caption(tr("export.download_help"))
+st.download_button(tr("export.download"), data=workbook_bytes,
                    file_name=f"klantbewust-{assessment.period}.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 

@@ -1,12 +1,18 @@
-"""Start: choose or create an organisation, then open or start an assessment."""
+"""Start: choose or add an organisation, then open, start or delete an assessment.
+
+The chosen organisation is in the URL (`?org=`), so a refresh or a shared link opens the same one. Every
+change (add, rename, start, delete) happens in a button's callback, before the page is drawn again, so
+what the browser sends back for a widget can never undo it.
+"""
 
 from datetime import date
 
 import streamlit as st
 
 from assessment import service
-from ui.common import (PAGE_QUESTIONNAIRE, catalog, database, escape_md, go_to, input_error_text, lang, local_time,
-                       show_catalog_problems, tr)
+from ui.common import (PAGE_QUESTIONNAIRE, PAGE_RESULTS, PARAM_DIMENSION, PARAM_ORGANISATION, catalog, database,
+                       escape_md, go_to, input_error_text, lang, local_time, show_catalog_problems, show_flash,
+                       flash, tr)
 
 db = database()
 language = lang()
@@ -17,96 +23,227 @@ questionnaires = catalog().questionnaires
 if questionnaires:
     first = next(iter(questionnaires.values()))
     st.caption(first.basis.get(language))
+show_flash()
+
+organisations = service.list_organisations(db)
+by_id = {o.id: o for o in organisations}
+
+
+def _organisation_in_url() -> service.Organisation | None:
+    """The organisation of the URL; else the one chosen earlier in this tab; else the only one there is."""
+    wanted = st.query_params.get(PARAM_ORGANISATION) or st.session_state.get("organisation_id")
+    try:
+        organisation = by_id.get(int(wanted)) if wanted is not None else None
+    except ValueError:
+        organisation = None
+    if organisation is None and len(organisations) == 1:
+        organisation = organisations[0]
+    return organisation
+
+
+def _show(organisation_id: int) -> None:
+    st.query_params[PARAM_ORGANISATION] = str(organisation_id)
+    st.session_state["organisation_id"] = organisation_id
+
+
+def _choose(organisation_id: int | None) -> None:
+    """Another organisation was chosen: show it, and forget what was half-done for the previous one."""
+    if organisation_id is None:
+        return
+    _show(organisation_id)
+    for key in ("confirm_delete", "new_period", "copy_source"):
+        st.session_state.pop(key, None)
+
 
 # --- organisation ----------------------------------------------------------------------------------
 st.header(tr("start.organisation"), divider="gray")
-organisations = service.list_organisations(db)
-by_id = {o.id: o for o in organisations}
-NEW = -1
-options = [o.id for o in organisations] + [NEW]
-preselect = st.session_state.get("organisation_id")
-# labels are computed here, so that format_func does not depend on the running page
-organisation_labels = {o.id: f"{o.name} ({tr('orgtype.' + o.org_type)})" for o in organisations}
-organisation_labels[NEW] = tr("start.new_organisation")
-chosen = st.selectbox(
-    tr("start.choose_organisation"), options,
-    index=options.index(preselect) if preselect in options else (0 if organisations else len(options) - 1),
-    format_func=organisation_labels.__getitem__, key="organisation_choice",
-)
+organisation = _organisation_in_url()
+if organisation is not None:
+    _show(organisation.id)
 
-if chosen == NEW:
-    with st.container(border=True):
-        st.subheader(tr("start.new_organisation"))
-        name = st.text_input(tr("field.name"), max_chars=service.MAX_NAME, key="new_org_name")
-        type_labels = {v: tr("orgtype." + v) for v in service.ORGANISATION_TYPES}
-        org_type = st.selectbox(tr("field.org_type"), service.ORGANISATION_TYPES,
-                                format_func=type_labels.__getitem__, key="new_org_type")
-        size_labels = {v: tr("size." + v) for v in service.size_classes_for(org_type)}
-        size_class = st.selectbox(tr("field.size_class"), service.size_classes_for(org_type),
-                                  format_func=size_labels.__getitem__, key="new_org_size")
-        if st.button(tr("start.create_organisation"), type="primary", icon=":material/add:"):
-            try:
-                organisation = service.create_organisation(db, name=name, org_type=org_type, size_class=size_class)
-            except service.InputError as error:
-                st.error(input_error_text(error))
-            else:
-                st.session_state["organisation_id"] = organisation.id
-                st.session_state.pop("organisation_choice", None)
-                st.rerun()
+if organisations:
+    ids = [o.id for o in organisations]
+    labels = {o.id: f"{o.name} ({tr('orgtype.' + o.org_type)})" for o in organisations}
+    # The URL decides which organisation is shown; the picker only follows it (see the module docstring).
+    st.session_state["organisation_choice"] = organisation.id if organisation else None
+    st.selectbox(tr("start.choose_organisation"), ids, format_func=labels.__getitem__, key="organisation_choice",
+                 index=None, placeholder=tr("start.choose_placeholder"),
+                 on_change=lambda: _choose(st.session_state["organisation_choice"]))
+
+
+def _organisation_form(prefix: str, current: service.Organisation | None) -> None:
+    """Name, type and size class; the keys start with `prefix`."""
+    if current is not None and f"{prefix}_name" not in st.session_state:
+        st.session_state[f"{prefix}_name"] = current.name
+        st.session_state[f"{prefix}_type"] = current.org_type
+    st.text_input(tr("field.name"), max_chars=service.MAX_NAME, key=f"{prefix}_name")
+    type_labels = {v: tr("orgtype." + v) for v in service.ORGANISATION_TYPES}
+    org_type = st.selectbox(tr("field.org_type"), service.ORGANISATION_TYPES, format_func=type_labels.__getitem__,
+                            key=f"{prefix}_type", placeholder=tr("common.choose"))
+    classes = service.size_classes_for(org_type)
+    size_key = f"{prefix}_size_{org_type}"
+    if current is not None and size_key not in st.session_state and current.size_class in classes:
+        st.session_state[size_key] = current.size_class
+    size_labels = {v: tr("size." + v) for v in classes}  # computed now: format_func runs later in tests
+    st.selectbox(tr("field.size_class"), classes, format_func=size_labels.__getitem__, key=size_key,
+        placeholder=tr("common.choose"))
+
+
+def _form_values(prefix: str) -> dict:
+    org_type = st.session_state[f"{prefix}_type"]
+    return dict(name=st.session_state[f"{prefix}_name"], org_type=org_type,
+                size_class=st.session_state[f"{prefix}_size_{org_type}"])
+
+
+def _create_organisation() -> None:
+    try:
+        created = service.create_organisation(db, **_form_values("new_org"))
+    except service.InputError as error:
+        st.session_state["start_error"] = input_error_text(error)
+        return
+    st.session_state["new_org_name"] = ""
+    _choose(created.id)
+    flash(tr("start.organisation_added", name=escape_md(created.name)))
+
+
+def _update_organisation(organisation_id: int) -> None:
+    try:
+        changed = service.update_organisation(db, organisation_id=organisation_id,
+                                              **_form_values(f"edit_org_{organisation_id}"))
+    except service.InputError as error:
+        st.session_state["start_error"] = input_error_text(error)
+        return
+    flash(tr("start.organisation_changed", name=escape_md(changed.name)))
+
+
+if "start_error" in st.session_state:
+    st.error(st.session_state.pop("start_error"), icon=":material/error:")
+
+with st.expander(tr("start.new_organisation"), expanded=not organisations, icon=":material/add_business:"):
+    _organisation_form("new_org", None)
+    st.button(tr("start.create_organisation"), type="primary", icon=":material/add:", on_click=_create_organisation)
+
+if organisation is None:
+    if organisations:
+        st.info(tr("start.choose_first"), icon=":material/arrow_upward:")
     st.stop()
 
-organisation = by_id[chosen]
-st.session_state["organisation_id"] = organisation.id
+with st.expander(tr("start.edit_organisation"), icon=":material/edit:"):
+    _organisation_form(f"edit_org_{organisation.id}", organisation)
+    st.button(tr("start.save_organisation"), icon=":material/save:", on_click=_update_organisation,
+              args=(organisation.id,))
 
 # --- assessments -----------------------------------------------------------------------------------
 st.header(tr("start.assessments", organisation=escape_md(organisation.name)), divider="gray")
 assessments = service.list_assessments(db, organisation_id=organisation.id)
+progress = service.progress(db, assessment_ids=[a.id for a in assessments])
 if not assessments:
     st.info(tr("start.no_assessments"))
+
+
+def _delete(assessment_id: str) -> None:
+    st.session_state.pop("confirm_delete", None)
+    try:
+        service.delete_assessment(db, assessment_id=assessment_id)
+    except service.AssessmentIsFinal:
+        st.session_state["start_error"] = tr("start.final_not_deleted")
+    else:
+        flash(tr("start.deleted"))
+
+
+def _first_open_part(assessment: service.Assessment) -> str | None:
+    """The first part with an open or an unchecked copied answer: where the work goes on."""
+    questionnaire = questionnaires.get(assessment.questionnaire_key)
+    if questionnaire is None:
+        return None
+    answers = service.get_answers(db, assessment_id=assessment.id)
+    for dimension in questionnaire.dimensions():
+        for question in dimension.questions:
+            answer = answers.get(question.id)
+            if answer is None or answer.value is None or answer.carried_from:
+                return dimension.id
+    return None
+
+
 for assessment in assessments:
     questionnaire = questionnaires.get(assessment.questionnaire_key)
     total = len(questionnaire.questions()) if questionnaire else 0
-    answered = service.count_answers(db, assessment_id=assessment.id)
+    done = progress[assessment.id]
     with st.container(border=True):
         left, middle, right = st.columns([3, 3, 2], vertical_alignment="center")
         title = questionnaire.title.get(language) if questionnaire else assessment.questionnaire_key
-        left.markdown(f"**{assessment.period}** · {title}")
+        left.markdown(f"**{assessment.period}** · {escape_md(title)}")
         status = tr("status.final") if assessment.is_final else tr("status.draft")
         left.caption(tr("start.assessment_status", status=status,
                         date=local_time(assessment.updated_at, "%d-%m-%Y")))
         if total:
-            middle.progress(answered / total, text=tr("start.progress", answered=answered, total=total))
-        if right.button(tr("start.open"), key=f"open_{assessment.id}", icon=":material/arrow_forward:",
-                        width="stretch"):
-            go_to(PAGE_QUESTIONNAIRE, assessment.id)
+            middle.progress(done.answered / total, text=tr("start.progress", answered=done.answered, total=total))
+            if done.unchecked and not assessment.is_final:
+                middle.caption(tr("start.unchecked", count=done.unchecked))
+        open_label = tr("start.open_results") if assessment.is_final else tr("start.open")
+        if right.button(open_label, key=f"open_{assessment.id}", icon=":material/arrow_forward:", width="stretch",
+                        type="primary" if assessment is assessments[0] else "secondary"):
+            if assessment.is_final:
+                go_to(PAGE_RESULTS, assessment.id)
+            part = _first_open_part(assessment)
+            go_to(PAGE_QUESTIONNAIRE, assessment.id, **({PARAM_DIMENSION: part} if part else {}))
+        if not assessment.is_final:
+            if st.session_state.get("confirm_delete") == assessment.id:
+                st.warning(tr("start.delete_confirm", period=assessment.period, answered=done.answered,
+                              count=done.answered), icon=":material/warning:")
+                yes, no, _ = st.columns([2, 2, 4])
+                yes.button(tr("start.delete_yes", period=assessment.period), key=f"delete_yes_{assessment.id}",
+                           type="primary", on_click=_delete, args=(assessment.id,), width="stretch")
+                no.button(tr("start.delete_no"), key=f"delete_no_{assessment.id}", width="stretch",
+                          on_click=st.session_state.pop, args=("confirm_delete", None))
+            else:
+                right.button(tr("start.delete"), key=f"delete_{assessment.id}", icon=":material/delete:",
+                             width="stretch", on_click=st.session_state.__setitem__,
+                             args=("confirm_delete", assessment.id))
 
+# --- a new assessment --------------------------------------------------------------------------------
 with st.expander(tr("start.new_assessment"), expanded=not assessments, icon=":material/add_circle:"):
     if not questionnaires:
         st.error(tr("start.no_questionnaires"))
         st.stop()
-    period = st.text_input(tr("field.period"), value=str(date.today().year), help=tr("start.period_help"),
-                           max_chars=7, key="new_period")
+    taken = {a.period for a in assessments}
+    year = date.today().year
+    suggestion = next(str(y) for y in range(year, year + 20) if str(y) not in taken)
+    st.session_state.setdefault("new_period", suggestion)
+    period = st.text_input(tr("field.period"), max_chars=7, key="new_period")
+    st.caption(tr("start.period_help"))
     questionnaire_labels = {key: tr("start.questionnaire_option", title=q.title.get(language), version=q.version)
                             for key, q in questionnaires.items()}
     questionnaire_key = st.selectbox(tr("field.questionnaire"), list(questionnaires), key="new_questionnaire",
-                                     format_func=questionnaire_labels.__getitem__, disabled=len(questionnaires) == 1)
-    latest = assessments[0] if assessments else None  # newest first
-    latest_questionnaire = questionnaires.get(latest.questionnaire_key) if latest else None
-    copy_forward = False
-    if latest is not None:
-        copy_forward = st.checkbox(tr("start.copy_forward", period=latest.period),
-                                   value=latest_questionnaire is not None, disabled=latest_questionnaire is None,
-                                   help=tr("start.copy_forward_help"), key="copy_forward")
+                                     format_func=questionnaire_labels.__getitem__, disabled=len(questionnaires) == 1,
+                                         placeholder=tr("common.choose"))
+    # which earlier assessment to start from: only those whose questionnaire is still known
+    sources = [a for a in assessments if a.questionnaire_key in questionnaires]
+    source_id = None
+    if sources:
+        EMPTY = ""
+        default = service.default_source(sources)
+        source_labels = {EMPTY: tr("start.source_empty")} | {
+            a.id: tr("start.source_option", period=a.period,
+                     status=tr("status.final") if a.is_final else tr("status.draft"),
+                     answered=progress[a.id].answered, count=progress[a.id].answered) for a in sources}
+        if st.session_state.get("copy_source") not in source_labels:
+            st.session_state["copy_source"] = default.id if default else EMPTY
+        source_id = st.radio(tr("start.source"), list(source_labels), format_func=source_labels.__getitem__,
+                             key="copy_source") or None
+        st.caption(tr("start.copy_forward_help"))
     if st.button(tr("start.create_assessment"), type="primary", icon=":material/play_arrow:"):
         try:
-            if copy_forward:
+            if source_id:
+                source = next(a for a in sources if a.id == source_id)
                 assessment = service.start_from_previous(
-                    db, previous_id=latest.id, period=period, questionnaire=questionnaires[questionnaire_key],
-                    previous_questionnaire=latest_questionnaire)
+                    db, previous_id=source.id, period=period, questionnaire=questionnaires[questionnaire_key],
+                    previous_questionnaire=questionnaires[source.questionnaire_key])
             else:
                 assessment = service.create_assessment(db, organisation_id=organisation.id, period=period,
                                                        questionnaire=questionnaires[questionnaire_key])
         except service.InputError as error:
-            st.error(input_error_text(error))
+            st.error(input_error_text(error), icon=":material/error:")
         else:
+            st.session_state.pop("new_period", None)
             go_to(PAGE_QUESTIONNAIRE, assessment.id)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from assessment import service, workshop
 from i18n import format_number
+from ui.charts import show_chart
 from ui.common import assessment_header, database, escape_md, lang, require_assessment, tr
 from ui.workshop_view import VALUE_ORDER, show_results, value_label, workshop_or_stop
 
@@ -31,11 +32,12 @@ if not (workshop_id and token):
     elif scope == "competency":
         competencies = {c.id: c for c in questionnaire.competencies}
         picked = st.selectbox(tr("workshop.choose_competency"), list(competencies), key="workshop_competency",
-                              format_func=lambda cid: competencies[cid].title.get(language))
+                              format_func=lambda cid: competencies[cid].title.get(language),
+                                  placeholder=tr("common.choose"))
         chosen = [d.id for d in competencies[picked].dimensions]
     else:
         chosen = st.multiselect(tr("workshop.choose_dimensions"), list(titles), format_func=titles.__getitem__,
-                                key="workshop_dimensions")
+                                key="workshop_dimensions", placeholder=tr("common.choose_many"))
     if st.button(tr("workshop.start"), type="primary", icon=":material/groups:"):
         questions = [q.id for d in questionnaire.dimensions() if d.id in chosen for q in d.questions]
         try:
@@ -70,9 +72,10 @@ states = workshop.question_states(db, workshop_id=current.id)
 ids = list(current.question_ids)
 labels = {qid: f"{i}. {questionnaire.question(qid).text.get(language)}" for i, qid in enumerate(ids, start=1)}
 chosen = st.selectbox(tr("workshop.question_of", number=ids.index(current.current_question_id or ids[0]) + 1,
-                         count=len(ids)), ids, index=ids.index(current.current_question_id or ids[0]),
+                         total=len(ids)), ids, index=ids.index(current.current_question_id or ids[0]),
                       format_func=lambda qid: labels[qid] + f" · {tr('workshop.state_' + states[qid].state)}"
-                      + (f" · {tr('workshop.parked')}" if states[qid].parked else ""), key="workshop_question")
+                      + (f" · {tr('workshop.parked')}" if states[qid].parked else ""), key="workshop_question",
+                          placeholder=tr("common.choose"))
 state = states[chosen]
 
 
@@ -104,8 +107,8 @@ buttons[2].button(tr("workshop.reveal"), on_click=act, args=(workshop.reveal,),
 buttons[3].button(tr("workshop.second_round"), on_click=act, args=(workshop.second_round,),
                   disabled=state.round > 1 or state.state != "revealed", width="stretch")
 buttons[4].button(tr("workshop.park"), on_click=act, args=(workshop.park,), width="stretch")
-buttons[5].button(tr("workshop.open_dimension"), on_click=open_dimension, width="stretch",
-                  help=tr("workshop.open_dimension_help"))
+buttons[5].button(tr("workshop.open_dimension"), on_click=open_dimension, width="stretch")
+st.caption(tr("workshop.open_dimension_help"))
 if "workshop_error" in st.session_state:
     st.error(st.session_state.pop("workshop_error"))
 
@@ -124,7 +127,8 @@ live()
 with st.container(border=True):
     agreed_value = st.selectbox(tr("workshop.agreed"), VALUE_ORDER, key=f"agreed_{chosen}",
                                 format_func=lambda v: value_label(questionnaire, v),
-                                index=VALUE_ORDER.index(state.agreed_value) if state.agreed_value else 2)
+                                index=VALUE_ORDER.index(state.agreed_value) if state.agreed_value else 2,
+                                    placeholder=tr("common.choose"))
     rationale = st.text_input(tr("workshop.rationale"), value=state.rationale, key=f"rationale_{chosen}",
                               max_chars=500)
     if st.button(tr("workshop.record"), icon=":material/check:"):
@@ -161,7 +165,7 @@ with st.expander(tr("workshop.summary_title"), icon=":material/summarize:"):
                                                        dash=None if line == "agreed" else "dot")))
         figure.update_layout(polar=dict(radialaxis=dict(range=[0, 5])), font=dict(size=15), height=480,
                              legend=dict(orientation="h"))
-        st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
+        show_chart(figure, language)
     elif lines:
         st.caption(tr("workshop.radar_needs_three"))
 

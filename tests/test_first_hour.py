@@ -1,0 +1,220 @@
+"""The first hour of a new user, in a real browser, from an empty database, by clicking and typing only.
+
+A feedback manager adds the organisation, starts a scan, answers every part with "Volgende" (each part
+opens at its first question), reloads half way, reads the results, sets a target, builds the plan,
+downloads the workbook, finalises, starts next year's scan from this one and reads the history.
+On every page axe-core checks WCAG 2.0/2.1 A and AA.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect, sync_playwright
+
+from assessment import plan, service
+from browser_support import CHROMIUM, CHROMIUM_ARGS, axe_violations, unresolved_contrast, running_app, wait_idle
+from conftest import ROOT
+from questionnaires.loader import load_questionnaire
+
+ZELFSCAN = load_questionnaire(ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml")
+LEVEL_CHOICES = [3, 4, 2, 3, 5, "weetniet", 3, "nvt"]  # cycled over the questions: a realistic mix
+OPTION_INDEX = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, "nvt": 5, "weetniet": 6}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("first_hour")) as (base, db):  # the shipped questionnaire
+        yield base, db
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def no_violations(page, where: str) -> None:
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    found = axe_violations(page)
+    assert found == [], f"{where}: " + "\n".join(found)
+
+
+def open_page(page, name: str) -> None:
+    """Go to another page with the sidebar, as a user does."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    wait_idle(page)
+
+
+PART_AT_TOP = ("() => { const h = document.getElementById('onderdeel');"
+               " const top = h && h.getBoundingClientRect().top; return top >= -5 && top <= 120; }")
+
+
+def part_heading_top(page) -> float:
+    return page.evaluate("document.getElementById('onderdeel').getBoundingClientRect().top")
+
+
+def choose(page, label: str, option) -> None:
+    """Choose an option of a select box, as a mouse user does: open the list, click the option.
+    (The first click on a select box that does not have the focus yet may only give it the focus.)"""
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_role("combobox", name=label)).first
+    field = box.locator("[role=group]")
+    field.click()
+    if box.get_by_role("combobox").get_attribute("aria-expanded") != "true":
+        field.click()
+    page.get_by_role("option", name=option).click()
+
+
+def questions(page):
+    """The answer choices of the questions on screen, one radio group per question."""
+    return page.get_by_test_id("stRadioGroup")
+
+
+def answer_part(page, first_number: int) -> int:
+    """Answer every question of the part on screen; returns the number of the next question."""
+    groups = questions(page)
+    count = groups.count()
+    assert count >= 1
+    for i in range(count):
+        choice = LEVEL_CHOICES[(first_number + i) % len(LEVEL_CHOICES)]
+        option = groups.nth(i).get_by_test_id("stRadioOption").nth(OPTION_INDEX[choice])
+        option.click()
+        wait_idle(page)
+        expect(groups.nth(i).locator("input[type=radio]").nth(OPTION_INDEX[choice])).to_be_checked()
+    return first_number + count
+
+
+def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
+    base, db = app
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+
+    # 1. an empty database: add the organisation, then start the first scan at once
+    page.goto(f"{base}/start")  # /start answers as well as /
+    expect(page.get_by_role("heading", name="1. Uw organisatie")).to_be_visible(timeout=30_000)
+    no_violations(page, "start, empty")
+    page.get_by_label("Naam van de organisatie").fill("Gemeente Eerste Uur")
+    page.get_by_role("button", name="Organisatie toevoegen").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="2. Scans van Gemeente Eerste Uur")).to_be_visible()
+    page.get_by_role("button", name="Scan starten").click()
+    expect(page.get_by_role("heading", name="Vragenlijst", exact=True)).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    assessments = service.list_assessments(db, organisation_id=service.list_organisations(db)[0].id)
+    assert [a.period for a in assessments] == ["2026"]
+    assessment_id = assessments[0].id
+    assert f"a={assessment_id}" in page.url
+    no_violations(page, "vragenlijst")
+
+    # 2. every part with "Volgende"; each part opens at its top; a reload half way loses nothing
+    dimensions = ZELFSCAN.dimensions()
+    number = 0
+    for index, dimension in enumerate(dimensions):
+        expect(page.get_by_role("heading", name=dimension.title.get("nl"), exact=True)).to_be_visible()
+        assert f"dim={dimension.id}" in page.url
+        if index > 0:
+            # the part's heading is at the top of the window and its first question can be seen
+            try:
+                page.wait_for_function(PART_AT_TOP, timeout=3000)
+            except Exception:
+                pytest.fail(f"{dimension.id} did not open at its top: heading at {part_heading_top(page)} px")
+            assert page.evaluate("document.activeElement.id") == "onderdeel"  # the focus moved there too
+            expect(questions(page).first).to_be_in_viewport()
+        number = answer_part(page, number)
+        if index == len(dimensions) // 2:
+            page.reload()
+            expect(page.get_by_role("heading", name=dimension.title.get("nl"), exact=True)).to_be_visible(
+                timeout=30_000)
+            wait_idle(page)
+            groups = questions(page)
+            for i in range(groups.count()):
+                expect(groups.nth(i).locator("input[type=radio]:checked")).to_have_count(1)
+        if index < len(dimensions) - 1:
+            page.get_by_role("button", name="Volgende").click()
+            wait_idle(page)
+    stored = service.get_answers(db, assessment_id=assessment_id)
+    assert len(stored) == len(ZELFSCAN.questions()) == 36
+    assert all(a.value is not None for a in stored.values())
+
+    # 3. the last part ends with a clear way to the results
+    page.get_by_role("button", name="Klaar — naar de resultaten").click()
+    expect(page.get_by_role("heading", name="Resultaten", exact=True)).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    expect(page.get_by_text("Totaalscore").first).to_be_visible()
+    no_violations(page, "resultaten")
+    assert unresolved_contrast(page) == []
+
+    # 4. a target for the first part, in its drill-down
+    first = dimensions[0]
+    page.get_by_text(re.compile(r"^Ontvankelijk › " + re.escape(first.title.get("nl")))).click()
+    choose(page, "Ambitie (gewenst niveau)", re.compile(r"^5 · "))
+    wait_idle(page)
+    expect(page.get_by_text("Ambitie opgeslagen")).to_be_visible()
+    assert service.get_targets(db, assessment_id=assessment_id) == {first.id: 5}
+
+    # 5. the plan: from the results page on, take the suggestions
+    page.get_by_role("button", name="Naar het verbeterplan").click()
+    expect(page.get_by_role("heading", name="Verbeterplan", exact=True)).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    suggestions = page.get_by_test_id("stCheckbox")
+    expect(suggestions.nth(1)).to_be_visible()
+    suggestions.nth(0).locator("label").click()
+    suggestions.nth(1).locator("label").click()
+    page.get_by_role("button", name="Gekozen acties toevoegen aan het plan").click()
+    wait_idle(page)
+    actions = plan.list_actions(db, assessment_id=assessment_id)
+    assert len(actions) == 2 and all(a.library_action_id for a in actions)
+    no_violations(page, "verbeterplan")
+
+    # 6. the workbook from the results page
+    open_page(page, "Resultaten")
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name="Excel-werkboek downloaden").click()
+    path = tmp_path / "werkboek.xlsx"
+    download.value.save_as(path)
+    book = load_workbook(path)
+    assert book["Samenvatting"]["B3"].value == "Gemeente Eerste Uur"
+    assert book["Verbeterplan"]["A2"].value == actions[0].title
+
+    # 7. finalise
+    page.get_by_role("button", name="Scan definitief maken").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Ja, maak definitief").click()
+    wait_idle(page)
+    expect(page.get_by_text("Deze scan is definitief sinds")).to_be_visible()
+    assert service.get_assessment(db, assessment_id).is_final
+
+    # 8. next year's scan from this one: the final scan is the default source
+    open_page(page, "Start")
+    expect(page.get_by_role("button", name="Resultaten bekijken")).to_be_visible()
+    page.get_by_text("Nieuwe scan starten").click()
+    expect(page.get_by_label("Jaar of periode")).to_have_value("2027")
+    source = page.get_by_role("radiogroup", name="Waarmee begint de nieuwe scan?")
+    expect(source.get_by_role("radio", name="De antwoorden van 2026 (definitief, 36 antwoorden)")).to_be_checked()
+    no_violations(page, "start, with scans")
+    page.get_by_role("button", name="Scan starten").click()
+    expect(page.get_by_role("heading", name="Vragenlijst", exact=True)).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    expect(page.get_by_text("36 antwoorden zijn overgenomen van 2026")).to_be_visible()
+    expect(page.get_by_text("0 van 36 vragen klaar · 36 overgenomen om te controleren")).to_be_visible()
+    page.get_by_role("button", name="Alles in dit onderdeel klopt nog").click()
+    wait_idle(page)
+    checked = len(first.questions)
+    expect(page.get_by_text(f"{checked} van 36 vragen klaar · {36 - checked} overgenomen om te controleren")
+           ).to_be_visible()
+    later = [a for a in service.list_assessments(db, organisation_id=assessments[0].organisation_id)
+             if a.period == "2027"][0]
+    answers = service.get_answers(db, assessment_id=later.id)
+    assert sum(1 for a in answers.values() if a.carried_from) == 36 - checked
+
+    # 9. the history: the summary says the later scan is a draft with copied answers nobody checked
+    open_page(page, "Geschiedenis")
+    expect(page.get_by_text("In het kort: 2026 en 2027")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(f"Let op: 2027 is nog een concept, en {36 - checked} antwoorden zijn overgenomen")
+           .first).to_be_visible()
+    no_violations(page, "geschiedenis")
+    context.close()
