@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from assessment import service
-from browser_support import CHROMIUM, CHROMIUM_ARGS, running_app, wait_idle
+from browser_support import CHROMIUM, CHROMIUM_ARGS, axe_violations, running_app, wait_idle
 from conftest import FIXTURES
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -152,3 +152,36 @@ def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
     # from the heading of the new part, the next Tab reaches its first question
     assert tab_to(page, lambda f: f["type"] == "radio", limit=10)
     page.close()
+
+
+def test_the_other_pages_have_no_wcag_violations(server, browser):
+    """axe-core (WCAG 2.0/2.1 A and AA) on the pages the first-hour walk does not reach, with real data."""
+    from assessment import peers, workshop
+    base, db = server
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(db, name="Gemeente Toegankelijk", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
+    for number, question in enumerate(mini.questions()):
+        service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=number % 5 + 1)
+    peers.load_demo_set(db, questionnaire=mini)
+    started, token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=mini,
+                                             question_ids=["d1-1", "d1-2"])
+    workshop.open_voting(db, workshop_id=started.id, token=token, question_id="d1-1")
+    _, seat = workshop.join(db, code=started.join_code, role="frontoffice")
+    workshop.cast_vote(db, participant_token=seat, question_id="d1-1", value="3")
+    workshop.close_voting(db, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.reveal(db, workshop_id=started.id, token=token, question_id="d1-1")
+    pages = {
+        "benchmark": f"benchmark?a={assessment.id}",
+        "workshop": f"workshop?a={assessment.id}&w={started.id}&ft={token}",
+        "stemmen": f"stemmen?seat={seat}", "scherm": f"scherm?w={started.id}", "over": "over",
+    }
+    for language in ("nl", "en"):
+        for name, path in pages.items():
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(f"{base}/{path}&lang={language}" if "?" in path else f"{base}/{path}?lang={language}")
+            page.wait_for_selector("[data-testid='stMainBlockContainer'] :is(h1, h2, h3)", timeout=30_000)
+            wait_idle(page)
+            page.wait_for_timeout(500)
+            assert axe_violations(page) == [], f"{name} ({language})"
+            page.close()

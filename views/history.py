@@ -118,6 +118,9 @@ figure.update_layout(yaxis=dict(range=[0.8, 5.2], tickvals=[1, 2, 3, 4, 5], titl
                      xaxis=dict(type="category", title=tr("history.col_period")), font=dict(size=16), height=460,
                      legend=dict(orientation="h", yanchor="bottom", y=-0.35), margin=dict(l=60, r=30, t=20, b=40))
 show_chart(figure, language)
+with st.expander(tr("history.trend_as_table")):  # the chart's numbers, for screen readers and for reading
+    st.table(pd.DataFrame({trace.name: [number(v) for v in trace.y] for trace in figure.data},
+                          index=pd.Index(periods, name=tr("history.col_period"))))
 
 # --- compare two assessments ---------------------------------------------------------------------------
 st.subheader(tr("history.compare_title"))

@@ -120,8 +120,8 @@ table = pd.DataFrame({
     COLUMNS["kpi_target"]: text_column([a.kpi_target for a in shown]),
     COLUMNS["description"]: text_column([a.description for a in shown]),
 }, columns=list(COLUMNS.values()))
-# A laptop shows about six columns; the user chooses which (the action itself always stays in view).
-MAIN_COLUMNS = ["title", "status", "due_date", "owner", "dimension_id", "kpi"]
+# A laptop shows about five columns; the user chooses which (the action itself always stays in view).
+MAIN_COLUMNS = ["title", "status", "due_date", "owner", "dimension_id"]
 visible = st.multiselect(tr("plan.columns"), [f for f in FIELDS if f != "title"],
                          default=[f for f in MAIN_COLUMNS if f != "title"], format_func=COLUMNS.__getitem__,
                          key="plan_columns", placeholder=tr("common.choose_many"))
@@ -129,15 +129,15 @@ st.data_editor(
     table, key="plan_editor", on_change=apply_edits, args=([a.id for a in shown],), num_rows="dynamic",
     hide_index=True, width="stretch", column_order=[COLUMNS["title"]] + [COLUMNS[f] for f in visible],
     column_config={
-        COLUMNS["title"]: st.column_config.TextColumn(required=True, max_chars=plan.MAX_TITLE, width=300,
+        COLUMNS["title"]: st.column_config.TextColumn(required=True, max_chars=plan.MAX_TITLE, width=280,
                                                       pinned=True),
         COLUMNS["dimension_id"]: st.column_config.SelectboxColumn(options=list(dimension_title.values()),
-                                                                  required=True, width=190),
+                                                                  required=True, width=180),
         COLUMNS["owner"]: st.column_config.TextColumn(max_chars=plan.MAX_OWNER, width=130),
-        COLUMNS["start_date"]: st.column_config.DateColumn(format="DD-MM-YYYY", width=110),
-        COLUMNS["due_date"]: st.column_config.DateColumn(format="DD-MM-YYYY", width=110),
+        COLUMNS["start_date"]: st.column_config.DateColumn(format="DD-MM-YYYY", width=105),
+        COLUMNS["due_date"]: st.column_config.DateColumn(format="DD-MM-YYYY", width=105),
         COLUMNS["status"]: st.column_config.SelectboxColumn(options=list(status_label.values()), required=True,
-                                                            default=status_label["planned"], width=120),
+                                                            default=status_label["planned"], width=110),
         COLUMNS["expected_gain"]: st.column_config.NumberColumn(min_value=0, max_value=4, step=0.5, default=1.0,
                                                                 width=110),
         COLUMNS["kpi"]: st.column_config.TextColumn(max_chars=plan.MAX_KPI, width=260),

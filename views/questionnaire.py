@@ -182,7 +182,7 @@ def _option_label(question, value) -> str:
 unsaved = st.session_state.get("unsaved_comments", set())
 part_unchecked = [q.id for q in dimension.questions if q.id in unchecked]
 if part_unchecked and not read_only:
-    note, confirm_all = st.columns([3, 1], vertical_alignment="center")
+    note, confirm_all = st.columns([3, 2], vertical_alignment="center")
     note.markdown(tr("questionnaire.part_to_check", count=len(part_unchecked)))
     confirm_all.button(tr("questionnaire.confirm_part"), icon=":material/done_all:", on_click=_confirm_part,
                        args=(part_unchecked,), width="stretch", key="confirm_part")

@@ -177,7 +177,8 @@ for assessment in assessments:
         left.caption(tr("start.assessment_status", status=status,
                         date=local_time(assessment.updated_at, "%d-%m-%Y")))
         if total:
-            middle.progress(done.answered / total, text=tr("start.progress", answered=done.answered, total=total))
+            checked = done.answered - done.unchecked  # a copied answer nobody checked yet is not done
+            middle.progress(checked / total, text=tr("start.progress", done=checked, total=total))
             if done.unchecked and not assessment.is_final:
                 middle.caption(tr("start.unchecked", count=done.unchecked))
         open_label = tr("start.open_results") if assessment.is_final else tr("start.open")
