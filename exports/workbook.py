@@ -25,7 +25,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from assessment.plan import STATUSES
 from assessment.report import Report
-from i18n import format_percent, t
+from i18n import format_percent, round_half_up, round_share, t
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="1D4ED8")
@@ -113,7 +113,14 @@ def peer_group_text(report: Report, lang: str) -> str:
 
 
 def number(value: float | None):
-    return None if value is None else round(value, 2)
+    """A score for a "0.0" cell: already rounded by the one rule, so every spreadsheet program shows the page's
+    figure (a program rounding a binary near-half itself could show another last digit)."""
+    return None if value is None else round_half_up(value, 1)
+
+
+def share(value: float | None):
+    """A share for a "0%" cell, rounded like the page's percentages."""
+    return None if value is None else round_share(value)
 
 
 def build_workbook(report: Report, lang: str = "nl") -> bytes:
@@ -146,7 +153,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         write(scores, row, 8, number(figure.median), number_format="0.0")
         write(scores, row, 9, number(figure.p25), number_format="0.0")
         write(scores, row, 10, number(figure.p75), number_format="0.0")
-        write(scores, row, 11, figure.share_below, number_format="0%")
+        write(scores, row, 11, share(figure.share_below), number_format="0%")
     row = 2
     radar_first = None
     for competency in questionnaire.competencies:
@@ -329,7 +336,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
             write(yoy, row, 2, number(unit.earlier), number_format="0.0")
             write(yoy, row, 3, number(unit.later), number_format="0.0")
             write(yoy, row, 4, number(unit.delta), number_format="+0.0;-0.0;0.0")
-            write(yoy, row, 5, unit.comparability, number_format="0%")
+            write(yoy, row, 5, share(unit.comparability), number_format="0%")
             row += 1
         yoy.conditional_formatting.add(f"D2:D{row - 1}", CellIsRule(operator="greaterThan", formula=["0"],
                                                                      font=Font(color="1D4ED8", bold=True)))
@@ -363,7 +370,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
             write(bench, row, 4, number(figure.p25), number_format="0.0")
             write(bench, row, 5, number(figure.p75), number_format="0.0")
             if figure.own is not None:
-                write(bench, row, 7, t("bench.position", lang, percent=round(figure.share_below * 100), unit=name,
+                write(bench, row, 7, t("bench.position", lang, percent=format_percent(figure.share_below, lang), unit=name,
                                        types=t(f"orgtype_plural.{peer.group.org_type}", lang)))
         row = len(units) + 3
         write(bench, row, 1, peer_group_text(report, lang), alignment=WRAP)

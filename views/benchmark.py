@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from assessment import peers, service
-from i18n import format_number
+from i18n import format_number, format_percent
 from scoring.engine import score_assessment
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from exports.benchmark_file import MAX_BYTES as BENCHMARK_MAX_BYTES
@@ -100,6 +100,9 @@ def peer_view() -> None:
     def ring(values):
         return list(values) + list(values[:1])
 
+    def number(value):
+        return "–" if value is None else format_number(value, language)
+
     figures = [comparison.figures[d.id] for d in dimensions]
     p75 = [f.p75 for f in figures]
     p25 = [f.p25 for f in figures]
@@ -111,7 +114,8 @@ def peer_view() -> None:
     median_name = tr("bench.legend_median")
     figure.add_trace(go.Scatterpolar(r=ring([f.median for f in figures]), theta=closed, mode="lines+markers",
                                      name=median_name, line=dict(color="#475569", width=3, dash="dot"),
-                                     hovertemplate="%{theta}: %{r:.1f}<extra>" + median_name + "</extra>"))
+                                     customdata=ring([number(f.median) for f in figures]),
+                                     hovertemplate="%{theta}: %{customdata}<extra>" + median_name + "</extra>"))
     figure.add_trace(go.Scatterpolar(r=ring([result.dimensions[d.id].target for d in dimensions]), theta=closed,
                                      mode="lines+markers", name=tr("results.legend_target"),
                                      line=dict(color="#B45309", width=3, dash="dash"),
@@ -119,7 +123,8 @@ def peer_view() -> None:
     figure.add_trace(go.Scatterpolar(r=ring([own_scores[d.id] for d in dimensions]), theta=closed,
                                      mode="lines+markers", name=tr("results.legend_score"),
                                      line=dict(color="#1D4ED8", width=4), marker=dict(size=10),
-                                     hovertemplate="%{theta}: %{r:.1f}<extra>" + tr("results.legend_score")
+                                     customdata=ring([number(own_scores[d.id]) for d in dimensions]),
+                                     hovertemplate="%{theta}: %{customdata}<extra>" + tr("results.legend_score")
                                      + "</extra>"))
     figure.update_layout(
         polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
@@ -127,9 +132,6 @@ def peer_view() -> None:
         font=dict(size=16), legend=dict(orientation="h", yanchor="bottom", y=-0.25, font=dict(size=16)),
         margin=dict(l=90, r=90, t=30, b=40), height=600, separators=",." if language == "nl" else ".,")
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
-
-    def number(value):
-        return "–" if value is None else format_number(value, language)
 
     rows = []
     units = [("overall", tr("results.overall"))] + [(c.id, c.title.get(language)) for c in questionnaire.competencies] \
@@ -141,7 +143,7 @@ def peer_view() -> None:
         elif peer.own is None:
             position = tr("bench.no_own_score")
         else:
-            position = tr("bench.position", percent=round(peer.share_below * 100), unit=name,
+            position = tr("bench.position", percent=format_percent(peer.share_below, language), unit=name,
                           types=tr(f"orgtype_plural.{org_type}"))
         rows.append({tr("bench.col_unit"): name, tr("bench.col_own"): number(own_scores.get(unit_id)),
                      tr("bench.col_median"): number(peer.median),

@@ -91,7 +91,8 @@ for i, competency in enumerate(latest.questionnaire.competencies):
     values = [e.result.competencies[competency.id].score if competency.id in e.result.competencies else None
               for e in scored]
     figure.add_trace(go.Scatter(x=periods, y=values, name=competency.title.get(language), mode="lines+markers",
-                                line=dict(width=4, color=palette[i % len(palette)]), marker=dict(size=11)))
+                                line=dict(width=4, color=palette[i % len(palette)]), marker=dict(size=11),
+                                customdata=[number(v) for v in values], hovertemplate="%{x}: %{customdata}"))
 for i, dimension_id in enumerate(chosen_dimensions):
     color = palette[(i + 3) % len(palette)]
     values = [e.result.dimensions[dimension_id].score if dimension_id in e.result.dimensions else None for e in scored]
@@ -99,7 +100,8 @@ for i, dimension_id in enumerate(chosen_dimensions):
                for e in scored]
     name = title_of(latest, dimension_id)
     figure.add_trace(go.Scatter(x=periods, y=values, name=name, mode="lines+markers",
-                                line=dict(width=3, color=color), marker=dict(size=9, symbol="square")))
+                                line=dict(width=3, color=color), marker=dict(size=9, symbol="square"),
+                                customdata=[number(v) for v in values], hovertemplate="%{x}: %{customdata}"))
     figure.add_trace(go.Scatter(x=periods, y=targets, name=tr("history.target_of", name=name), mode="lines+markers",
                                 line=dict(width=2, color=color, dash="dash"), marker=dict(size=9, symbol="diamond")))
 figure.update_layout(yaxis=dict(range=[0.8, 5.2], tickvals=[1, 2, 3, 4, 5], title=tr("results.col_score")),

@@ -86,8 +86,8 @@ figure.add_trace(go.Scatterpolar(
 figure.add_trace(go.Scatterpolar(
     r=scores + scores[:1], theta=closed, name=tr("results.legend_score"), fill="toself",
     line=dict(color="#1D4ED8", width=3), fillcolor="rgba(29, 78, 216, 0.25)", mode="lines+markers",
-    marker=dict(size=9), connectgaps=False,
-    hovertemplate="%{theta}: %{r:.1f}<extra>" + tr("results.legend_score") + "</extra>",
+    marker=dict(size=9), connectgaps=False, customdata=[score_text(v) for v in scores + scores[:1]],
+    hovertemplate="%{theta}: %{customdata}<extra>" + tr("results.legend_score") + "</extra>",
 ))
 figure.update_layout(
     polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
