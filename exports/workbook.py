@@ -26,6 +26,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from assessment.plan import STATUSES
 from assessment.report import Report
 from i18n import format_percent, round_half_up, round_share, t
+from scoring.engine import basis
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="1D4ED8")
@@ -112,6 +113,12 @@ def peer_group_text(report: Report, lang: str) -> str:
     return text
 
 
+def basis_text(unit, lang: str) -> str:
+    """What a score is based on, in the same words as on the page."""
+    key, params = basis(unit)
+    return t(key, lang, **params)
+
+
 def number(value: float | None):
     """A score for a "0.0" cell: already rounded by the one rule, so every spreadsheet program shows the page's
     figure (a program rounding a binary near-half itself could show another last digit)."""
@@ -161,7 +168,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         write(scores, row, 1, title[competency.id], font=BOLD)
         write(scores, row, 3, number(comp.score), font=BOLD, number_format="0.0")
         write(scores, row, 4, comp.stage, font=BOLD)
-        write(scores, row, 5, t("results.coverage", lang, scored=comp.scored, applicable=comp.applicable))
+        write(scores, row, 5, basis_text(comp, lang))
         peer_cells(row, competency.id)
         row += 1
     dimension_rows = {}
@@ -173,7 +180,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         write(scores, row, 2, title[dimension.id])
         write(scores, row, 3, number(scored.score), number_format="0.0")
         write(scores, row, 4, scored.stage)
-        write(scores, row, 5, t("results.coverage", lang, scored=scored.scored, applicable=scored.applicable))
+        write(scores, row, 5, basis_text(scored, lang))
         write(scores, row, 6, scored.target)
         write(scores, row, 7, number(scored.gap), number_format="0.0")
         peer_cells(row, dimension.id)
@@ -210,13 +217,13 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     centre = Alignment(horizontal="center")
     write(summary, row, 1, t("results.overall", lang), font=BOLD)
     write(summary, row, 2, number(result.score), font=BOLD, number_format="0.0", alignment=centre)
-    write(summary, row, 3, t("results.coverage", lang, scored=result.scored, applicable=result.applicable))
+    write(summary, row, 3, basis_text(result, lang))
     row += 1
     for competency in questionnaire.competencies:
         comp = result.competencies[competency.id]
         write(summary, row, 1, title[competency.id])
         write(summary, row, 2, number(comp.score), number_format="0.0", alignment=centre)
-        write(summary, row, 3, t("results.coverage", lang, scored=comp.scored, applicable=comp.applicable))
+        write(summary, row, 3, basis_text(comp, lang))
         row += 1
     row += 1
     write(summary, row, 1, t("export.how_to_read", lang), alignment=WRAP)

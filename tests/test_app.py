@@ -390,3 +390,36 @@ def test_about_page_says_what_the_scan_is_based_on_and_that_it_certifies_nothing
     assert "1 · Incidenteel" in page and "vanaf 5 organisatie-jaren" in page
     english = new_session("views/about.py", lang="en")
     assert "gives no certification" in texts(english)
+
+
+def shipped(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'shipped.sqlite'}"
+    monkeypatch.setenv(ENV_URL, url)
+    monkeypatch.delenv(ENV_DIR, raising=False)
+    return get_database(url), load_questionnaire(ROOT / "questionnaires" / "definitions"
+                                                 / "klantbewustzijn-zelfscan-1.0.yaml")
+
+
+def test_results_captions_count_only_the_answers_in_each_score(tmp_path, monkeypatch):
+    db, zelfscan = shipped(tmp_path, monkeypatch)
+    org = service.create_organisation(db, name="Gemeente Dekking", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=zelfscan)
+    answers = {q.id: 5 for q in zelfscan.questions()}
+    answers.update({"ont-toegang-1": 1, "ont-toegang-2": "weetniet", "ont-toegang-3": "weetniet"})
+    answers.update({q.id: "nvt" for q in zelfscan.questions() if q.id.startswith("le-")})
+    for question_id, value in answers.items():
+        service.save_answer(db, assessment_id=assessment.id, question_id=question_id, value=value)
+    at = new_session("views/results.py", a=assessment.id, lang="nl")
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    # Ontvankelijk 5,0: the 1 of 'Laagdrempelig en zichtbaar' (no score there) is not in it
+    assert any(m.label == "Ontvankelijk" and m.value == "5,0" for m in at.metric)
+    assert "gebaseerd op 9 van 12 vragen, uit 3 van de 4 onderdelen" in captions
+    assert "gebaseerd op 21 van 24 vragen, uit 2 van de 3 vaardigheden" in captions  # Lerend: all n.v.t.
+    assert "geen score: geen van de 4 onderdelen heeft een score" in captions
+    table = at.dataframe[0].value
+    assert list(table["Dekking"])[0] == "geen score: 1 van 3 vragen hebben een niveau, dat is te weinig"
+    english = new_session("views/results.py", a=assessment.id, lang="en")
+    captions = [c.value for c in english.caption]
+    assert "based on 9 of 12 questions, from 3 of the 4 sections" in captions
+    assert "based on 21 of 24 questions, from 2 of the 3 competencies" in captions

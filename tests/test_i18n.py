@@ -41,6 +41,8 @@ def test_keys_built_from_domain_values_exist():
     keys += [f"workshop.state_{v}" for v in ("waiting", "voting", "closed", "revealed")]
     keys += [f"workshop.role_{v}" for v in ("frontoffice", "backoffice", "management", "other")]
     keys += [f"counts.{v}" for v in ("scored", "not_applicable", "dont_know", "unanswered")]
+    keys += [f"results.coverage{v}" for v in ("", "_dimensions", "_competencies", "_too_few", "_all_not_applicable",
+                                              "_no_dimensions", "_no_competencies")]
     keys += [f"error.{code}" for code in ("required", "too_long", "control_characters", "unknown_choice",
                                           "organisation_exists", "invalid_period", "assessment_exists",
                                           "invalid_answer", "invalid_target")]

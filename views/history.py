@@ -8,6 +8,7 @@ from assessment import plan, service
 from assessment.history import compare_entries, default_pair, organisation_history
 from i18n import format_number, format_percent
 from scoring.comparison import headline_facts
+from scoring.engine import basis
 from ui.common import catalog, current_assessment, database, escape_md, lang, tr
 
 db = database()
@@ -49,6 +50,11 @@ def number(value) -> str:
     return "–" if value is None else format_number(value, language)
 
 
+def basis_text(result) -> str:
+    key, params = basis(result)
+    return tr(key, **params)
+
+
 # --- summary a director can read in a minute -----------------------------------------------------------
 pair = default_pair(entries)
 if pair:
@@ -73,8 +79,7 @@ st.dataframe(pd.DataFrame([{
     tr("history.col_questionnaire"): tr("start.questionnaire_option", title=e.questionnaire.title.get(language),
                                         version=e.questionnaire.version) if e.questionnaire else "–",
     tr("history.col_overall"): number(e.result.score) if e.result else "–",
-    tr("history.col_coverage"): tr("results.coverage", scored=e.result.scored, applicable=e.result.applicable)
-    if e.result else "–",
+    tr("history.col_coverage"): basis_text(e.result) if e.result else "–",
 } for e in reversed(entries)]), hide_index=True, width="stretch")
 
 # --- trend -----------------------------------------------------------------------------------------------
