@@ -423,3 +423,31 @@ def test_results_captions_count_only_the_answers_in_each_score(tmp_path, monkeyp
     captions = [c.value for c in english.caption]
     assert "based on 9 of 12 questions, from 3 of the 4 sections" in captions
     assert "based on 21 of 24 questions, from 2 of the 3 competencies" in captions
+
+
+def test_gating_and_the_coverage_threshold_are_explained_as_the_questionnaire_sets_them(app_env, tmp_path,
+                                                                                       monkeypatch):
+    folder = tmp_path / "strict"
+    folder.mkdir()
+    (folder / "mini.yaml").write_text((FIXTURES / "mini.yaml").read_text(encoding="utf-8")
+                                      .replace("stage_rule: average", "stage_rule: gating")
+                                      .replace("min_coverage: 0.5", "min_coverage: 0.75"), encoding="utf-8")
+    monkeypatch.setenv(ENV_DIR, str(folder))
+    strict = load_questionnaire(folder / "mini.yaml")
+    org = service.create_organisation(app_env, name="Gemeente Streng", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=strict)
+    for question_id, value in {"d1-1": 4, "d1-2": 3, "d1-3": 2, "d1-4": "weetniet", "d2-1": 5, "d2-2": 4}.items():
+        service.save_answer(app_env, assessment_id=assessment.id, question_id=question_id, value=value)
+    at = new_session("views/results.py", a=assessment.id, lang="nl")
+    assert not at.exception
+    page = texts(at)
+    # d1: levels 4, 3, 2 and weet niet -> coverage 3/4 = 75%, stage 2 (the lowest chosen level)
+    assert "Fase 2: het hoogste niveau dat elke vraag met een gekozen niveau haalt." in page
+    assert "minstens 75% van de vragen" in page
+    about = new_session("views/about.py", lang="nl")
+    page = texts(about)
+    assert "Een onderdeel krijgt een score als minstens 75% van de vragen die van toepassing zijn" in page
+    assert "minder dan 75% van de vragen" in page and "helft" not in page
+    assert "Fase: het hoogste niveau dat elke vraag met een gekozen niveau haalt" in page
+    english = texts(new_session("views/about.py", lang="en"))
+    assert "fewer than 75% of a section's applicable questions" in english and "half" not in english

@@ -56,3 +56,14 @@ def test_input_errors_read_well_in_both_languages():
     assert t("error.too_long", "nl", field=t("field.comment", "nl"), **error.params) == (
         "'Toelichting' is te lang: 5200 tekens. Het mogen er hoogstens 5000 zijn.")
     assert t("error.too_long", "en", field=t("field.comment", "en"), **error.params).startswith("'Comment' is too long")
+
+
+def test_the_gating_rule_is_worded_as_the_code_computes_it():
+    # the code takes the highest level that every question with a chosen level reaches (its lowest level);
+    # "weet niet" and "n.v.t." have no level and do not count
+    for key in ("rule.gating", "explain.stage_gating", "about.stages"):
+        assert "hoogste niveau dat elke vraag met een gekozen niveau haalt" in t(key, "nl"), key
+        assert "highest level that every question with a chosen level reaches" in t(key, "en"), key
+    for key, value in texts().items():
+        assert "laagste niveau dat alle" not in value["nl"] and "lowest level that every" not in value["en"], key
+        assert "lowest level that all answered" not in value["en"], key
