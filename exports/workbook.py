@@ -27,6 +27,7 @@ from assessment.plan import STATUSES
 from assessment.report import Report
 from i18n import format_percent, round_half_up, round_share, t
 from scoring.engine import basis
+from scoring.peers import position as peer_position
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="1D4ED8")
@@ -147,8 +148,9 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     widths = [20, 36, 10, 8, 30, 10, 14]
     peer = report.peers
     if peer:
-        labels += [t(k, lang) for k in ("bench.col_median", "export.col_p25", "export.col_p75", "export.col_below")]
-        widths += [10, 8, 8, 14]
+        labels += [t(k, lang) for k in ("bench.col_median", "export.col_p25", "export.col_p75", "export.col_below",
+                                        "export.col_equal")]
+        widths += [10, 8, 8, 14, 14]
     header_row(scores, 1, labels, widths)
 
     def peer_cells(row: int, unit_id: str) -> None:
@@ -161,6 +163,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         write(scores, row, 9, number(figure.p25), number_format="0.0")
         write(scores, row, 10, number(figure.p75), number_format="0.0")
         write(scores, row, 11, share(figure.share_below), number_format="0%")
+        write(scores, row, 12, share(figure.share_equal), number_format="0%")
     row = 2
     radar_first = None
     for competency in questionnaire.competencies:
@@ -377,8 +380,9 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
             write(bench, row, 4, number(figure.p25), number_format="0.0")
             write(bench, row, 5, number(figure.p75), number_format="0.0")
             if figure.own is not None:
-                write(bench, row, 7, t("bench.position", lang, percent=format_percent(figure.share_below, lang), unit=name,
-                                       types=t(f"orgtype_plural.{peer.group.org_type}", lang)))
+                key, shares = peer_position(figure)
+                write(bench, row, 7, t(key, lang, unit=name, types=t(f"orgtype_plural.{peer.group.org_type}", lang),
+                                       **{k: format_percent(v, lang) for k, v in shares.items()}))
         row = len(units) + 3
         write(bench, row, 1, peer_group_text(report, lang), alignment=WRAP)
         bench.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
@@ -399,10 +403,14 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         (t("export.rule", lang), t(f"rule.{result.stage_rule}", lang)),
         (t("export.threshold", lang), format_percent(result.min_coverage, lang)),
         (t("export.scoring", lang), t("export.scoring_text", lang)),
+        (t("export.rounding", lang), t("about.rounding", lang)),
         (t("export.peer_group", lang), peer_group_text(report, lang) if peer else t("export.peer_none", lang)),
         (t("export.exported_on", lang), report.exported_on.strftime("%d-%m-%Y")),
         (t("export.basis", lang), questionnaire.basis.get(lang)),
     ]
+    if peer:
+        lines[6:6] = [(t("export.quartiles", lang), t("about.quartiles", lang)),
+                      (t("export.position", lang), t("about.position", lang))]
     for row, (label, value) in enumerate(lines, start=3):
         write(method, row, 1, label, font=BOLD, alignment=WRAP)
         write(method, row, 2, value, alignment=WRAP)

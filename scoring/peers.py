@@ -2,8 +2,9 @@
 
 Peer scores come from `scoring.batch.score_batch`, so they follow the same rules and coverage threshold
 as the organisation's own scores. Per unit (dimension, competency, overall): n, median, P25, P75, min,
-max (quantiles interpolate linearly, as pandas and Excel's PERCENTILE.INC do), and the organisation's
-position: the share of peers it scores higher than, and the share with the same score.
+max (quantiles interpolate linearly between the two nearest scores, as numpy's default, pandas and Excel's
+PERCENTILE.INC do), and the organisation's position: the share of peers it scores higher than, and, named
+apart, the share with exactly the same score (ties never count as lower).
 
 Anonymity: no figure is given for a group smaller than the minimum group size (default 5, never below 3).
 """
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from i18n import round_share
 
 DEFAULT_MIN_GROUP = 5
 LOWEST_MIN_GROUP = 3
@@ -61,6 +64,16 @@ def peer_figures(peer_scores: pd.DataFrame, own_scores: dict[str, float | None],
         figures[unit] = PeerFigure(unit, n, False, float(median), float(p25), float(p75), float(values.min()),
                                    float(values.max()), own, below, equal)
     return figures
+
+
+def position(figure: PeerFigure) -> tuple[str, dict] | None:
+    """The organisation's position in words, as (text key, parameters): the share of peers below it, and the
+    share with the same score when there is one (a tie is neither higher nor lower). None without figures."""
+    if figure.suppressed or figure.own is None:
+        return None
+    if figure.share_equal and round_share(figure.share_equal) > 0:
+        return "bench.position_ties", {"below": figure.share_below, "equal": figure.share_equal}
+    return "bench.position", {"below": figure.share_below}
 
 
 def group_statistics(scores: pd.DataFrame, by: list[str], min_group: int = DEFAULT_MIN_GROUP) -> pd.DataFrame:

@@ -451,3 +451,33 @@ def test_gating_and_the_coverage_threshold_are_explained_as_the_questionnaire_se
     assert "Fase: het hoogste niveau dat elke vraag met een gekozen niveau haalt" in page
     english = texts(new_session("views/about.py", lang="en"))
     assert "fewer than 75% of a section's applicable questions" in english and "half" not in english
+
+
+def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
+    from assessment import peers
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+
+    def final(name, share):
+        org = service.create_organisation(app_env, name=name, org_type="gemeente", size_class="inw-lt-20k")
+        assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+        for question in mini.questions():
+            service.save_answer(app_env, assessment_id=assessment.id, question_id=question.id, value=3)
+        if share:
+            service.finalise_assessment(app_env, assessment_id=assessment.id)
+            peers.set_sharing(app_env, organisation_id=org.id, share=True)
+        return assessment
+
+    own = final("Gemeente Gelijk", share=False)
+    for number in range(10):
+        final(f"Gemeente {number}", share=True)  # all ten score 3,0, like the organisation itself
+    at = new_session("views/benchmark.py", a=own.id, lang="nl")
+    assert not at.exception
+    positions = list(at.dataframe[0].value["Uw positie"])
+    assert positions[0] == "U scoort hoger dan 0% en even hoog als 100% van de vergelijkbare gemeenten op Totaalscore"
+    english = new_session("views/benchmark.py", a=own.id, lang="en")
+    assert list(english.dataframe[0].value["Your position"])[0] == (
+        "You score higher than 0% and the same as 100% of the similar municipalities on Overall score")
+    about = texts(new_session("views/about.py", lang="nl"))
+    assert "Een gelijke score telt dus niet als lager." in about
+    assert "lineaire interpolatie" in about and "PERCENTIEL.INC" in about
+    assert "So an equal score does not count as lower." in texts(new_session("views/about.py", lang="en"))

@@ -58,3 +58,22 @@ def test_group_statistics_match_the_single_group_figures():
                 assert row[("median", unit)] == pytest.approx(figures[unit].median)
                 assert row[("p25", unit)] == pytest.approx(figures[unit].p25)
                 assert row[("max", unit)] == pytest.approx(figures[unit].maximum)
+
+
+def test_the_position_names_ties_apart():
+    from scoring.peers import position
+    all_alike = peer_figures(pd.DataFrame({"d1": [3.0] * 10}), {"d1": 3.0})["d1"]
+    assert position(all_alike) == ("bench.position_ties", {"below": 0.0, "equal": 1.0})
+    some_alike = peer_figures(pd.DataFrame({"d1": [2.0, 3.0, 3.0, 3.0, 4.0]}), {"d1": 3.0})["d1"]
+    key, shares = position(some_alike)
+    assert key == "bench.position_ties" and shares == pytest.approx({"below": 0.2, "equal": 0.6})
+    none_alike = peer_figures(pd.DataFrame({"d1": [1.0, 2.0, 3.0, 4.0, 5.0]}), {"d1": 3.5})["d1"]
+    assert position(none_alike) == ("bench.position", {"below": pytest.approx(0.6)})
+    assert position(peer_figures(pd.DataFrame({"d1": [1.0, 2.0]}), {"d1": 3.0})["d1"]) is None  # too small
+
+
+def test_quartiles_interpolate_linearly_like_percentile_inc():
+    figure = peer_figures(pd.DataFrame({"d1": [1.0, 2.0, 4.0, 8.0, 9.0, 10.0]}), {}, min_group=3)["d1"]
+    # as PERCENTILE.INC: at positions (n - 1) * q = 1.25, 2.5, 3.75 of the sorted values: 2 + 0.25 * (4 - 2),
+    # (4 + 8) / 2 and 8 + 0.75 * (9 - 8)
+    assert (figure.p25, figure.median, figure.p75) == (2.5, 6.0, 8.75)

@@ -239,6 +239,10 @@ def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfsc
     assert book["Scores"]["H1"].value == "Mediaan"
     method = [c.value for row in book["Verantwoording"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any("Cijfers alleen bij minstens 5 organisatie-jaren" in v for v in method)
+    assert "Mediaan en kwartielen" in method and any("PERCENTIEL.INC" in v and "lineaire interpolatie" in v
+                                                     for v in method)
+    assert "Positie" in method and any("Een gelijke score telt dus niet als lager." in v for v in method)
+    assert book["Scores"]["L1"].value == "Even hoog als (aandeel)"
     # without peer data in the group: no Benchmark sheet, and the method says so
     alone = gather_report(db, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
                           peer_group=peers.PeerGroup("provincie", ("fte-lt-250",), (2026,)))

@@ -29,8 +29,11 @@ thresholds = {q.scoring.min_coverage for q in catalog().questionnaires.values()}
 st.markdown(tr("about.coverage", threshold=format_percent(thresholds.pop(), language) if len(thresholds) == 1
                else tr("about.threshold_per_questionnaire")))
 st.markdown(tr("about.stages"))
+st.markdown(tr("about.rounding"))
 st.subheader(tr("about.peers_title"))
 st.markdown(tr("about.peers", min=DEFAULT_MIN_GROUP))
+st.markdown(tr("about.position"))
+st.markdown(tr("about.quartiles"))
 st.subheader(tr("about.workshop_title"))
 st.markdown(tr("about.workshop", threshold=str(HIGH_DISAGREEMENT).replace(".", ",") if language == "nl"
                else str(HIGH_DISAGREEMENT)))

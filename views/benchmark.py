@@ -8,6 +8,7 @@ from assessment import peers, service
 from i18n import format_number, format_percent
 from scoring.engine import score_assessment
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
+from scoring.peers import position as peer_position
 from exports.benchmark_file import MAX_BYTES as BENCHMARK_MAX_BYTES
 from exports.benchmark_file import BenchmarkFileError
 from ui.common import assessment_header, catalog, database, lang, require_assessment, tr
@@ -143,8 +144,9 @@ def peer_view() -> None:
         elif peer.own is None:
             position = tr("bench.no_own_score")
         else:
-            position = tr("bench.position", percent=format_percent(peer.share_below, language), unit=name,
-                          types=tr(f"orgtype_plural.{org_type}"))
+            key, shares = peer_position(peer)
+            position = tr(key, unit=name, types=tr(f"orgtype_plural.{org_type}"),
+                          **{k: format_percent(v, language) for k, v in shares.items()})
         rows.append({tr("bench.col_unit"): name, tr("bench.col_own"): number(own_scores.get(unit_id)),
                      tr("bench.col_median"): number(peer.median),
                      tr("bench.col_band"): "–" if peer.suppressed else f"{number(peer.p25)} – {number(peer.p75)}",
