@@ -107,8 +107,8 @@ def peer_group_text(report: Report, lang: str) -> str:
     group = peer.group
     years = f"{group.years[0]}–{group.years[-1]}" if len(group.years) > 1 else str(group.years[0])
     sizes = ", ".join(t(f"size.{c}", lang) for c in group.size_classes).lower()
-    text = t("export.peer_group_text", lang, n=peer.n_peers, type=t(f"orgtype.{group.org_type}", lang).lower(),
-             sizes=sizes, years=years, min=group.min_group)
+    text = t("export.peer_group_text", lang, n=peer.n_peers, organisations=peer.n_organisations,
+             type=t(f"orgtype.{group.org_type}", lang).lower(), sizes=sizes, years=years, min=group.min_group)
     if peer.n_demo:
         text += " " + t("bench.demo_warning", lang, n=peer.n_demo)
     return text
@@ -365,7 +365,8 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         bench = wb.create_sheet(t("export.sheet_benchmark", lang))
         header_row(bench, 1, [t(k, lang) for k in ("bench.col_unit", "bench.col_own", "bench.col_median",
                                                    "export.col_p25", "export.col_p75", "bench.col_n",
-                                                   "bench.col_position")], [36, 10, 10, 8, 8, 8, 70])
+                                                   "bench.col_organisations", "bench.col_position")],
+                   [36, 10, 10, 8, 8, 12, 12, 70])
         units = [("overall", t("results.overall", lang))] + [(c.id, title[c.id]) for c in questionnaire.competencies] \
             + [(d.id, title[d.id]) for d in questionnaire.dimensions()]
         for row, (unit_id, name) in enumerate(units, start=2):
@@ -373,19 +374,20 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
             write(bench, row, 1, name, font=BOLD if row <= 2 + len(questionnaire.competencies) else None)
             write(bench, row, 2, number(figure.own), number_format="0.0")
             write(bench, row, 6, figure.n)
+            write(bench, row, 7, figure.organisations)
             if figure.suppressed:
-                write(bench, row, 7, t("bench.unit_too_small", lang, n=figure.n))
+                write(bench, row, 8, t("bench.unit_too_small", lang, n=figure.organisations))
                 continue
             write(bench, row, 3, number(figure.median), number_format="0.0")
             write(bench, row, 4, number(figure.p25), number_format="0.0")
             write(bench, row, 5, number(figure.p75), number_format="0.0")
             if figure.own is not None:
                 key, shares = peer_position(figure)
-                write(bench, row, 7, t(key, lang, unit=name, types=t(f"orgtype_plural.{peer.group.org_type}", lang),
+                write(bench, row, 8, t(key, lang, unit=name, types=t(f"orgtype_plural.{peer.group.org_type}", lang),
                                        **{k: format_percent(v, lang) for k, v in shares.items()}))
         row = len(units) + 3
         write(bench, row, 1, peer_group_text(report, lang), alignment=WRAP)
-        bench.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+        bench.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
         bench.row_dimensions[row].height = 32
         if peer.n_demo:
             write(bench, row + 1, 1, t("bench.demo_warning", lang, n=peer.n_demo), font=Font(bold=True, color="B45309"))

@@ -313,8 +313,8 @@ def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
         service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=3)
     at = new_session("views/benchmark.py", a=assessment.id, lang="nl")
     assert not at.exception
-    assert "Vergeleken met 0 organisatie-jaren" in texts(at)
-    assert "Deze groep is te klein (0; minimaal 5)." in texts(at)
+    assert "Vergeleken met 0 organisatie-jaren van 0 organisaties" in texts(at)
+    assert "Deze groep is te klein: 0 organisaties, er zijn er minstens 5 nodig." in texts(at)
     button(at, "Fictieve demo-gegevens laden").click().run()
     assert not at.exception
     assert [s.is_demo for s in peers.list_peer_sets(db)] == [True]
@@ -387,7 +387,7 @@ def test_about_page_says_what_the_scan_is_based_on_and_that_it_certifies_nothing
     assert not at.exception
     page = texts(at)
     assert "Gouden Oor Standaard (editie 2022)" in page and "geen certificering" in page
-    assert "1 · Incidenteel" in page and "vanaf 5 organisatie-jaren" in page
+    assert "1 · Incidenteel" in page and "vanaf 5 verschillende organisaties" in page
     english = new_session("views/about.py", lang="en")
     assert "gives no certification" in texts(english)
 
@@ -447,10 +447,10 @@ def test_gating_and_the_coverage_threshold_are_explained_as_the_questionnaire_se
     about = new_session("views/about.py", lang="nl")
     page = texts(about)
     assert "Een onderdeel krijgt een score als minstens 75% van de vragen die van toepassing zijn" in page
-    assert "minder dan 75% van de vragen" in page and "helft" not in page
+    assert "minder dan 75% van de vragen" in page and "minder dan de helft" not in page
     assert "Fase: het hoogste niveau dat elke vraag met een gekozen niveau haalt" in page
     english = texts(new_session("views/about.py", lang="en"))
-    assert "fewer than 75% of a section's applicable questions" in english and "half" not in english
+    assert "fewer than 75% of a section's applicable questions" in english and "fewer than half" not in english
 
 
 def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
@@ -481,3 +481,28 @@ def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
     assert "Een gelijke score telt dus niet als lager." in about
     assert "lineaire interpolatie" in about and "PERCENTIEL.INC" in about
     assert "So an equal score does not count as lower." in texts(new_session("views/about.py", lang="en"))
+
+
+def test_benchmark_page_counts_organisations_for_the_minimum_group(app_env):
+    from assessment import peers
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    own_org = service.create_organisation(app_env, name="Gemeente Eigen", org_type="gemeente", size_class="inw-lt-20k")
+    own = service.create_assessment(app_env, organisation_id=own_org.id, period="2026", questionnaire=mini)
+    service.save_answer(app_env, assessment_id=own.id, question_id="d1-1", value=3)
+    for name in ("Gemeente A", "Gemeente B"):
+        org = service.create_organisation(app_env, name=name, org_type="gemeente", size_class="inw-lt-20k")
+        for period in ("2024", "2025", "2026"):
+            assessment = service.create_assessment(app_env, organisation_id=org.id, period=period,
+                                                   questionnaire=mini)
+            for question in mini.questions():
+                service.save_answer(app_env, assessment_id=assessment.id, question_id=question.id, value=3)
+            service.finalise_assessment(app_env, assessment_id=assessment.id)
+        peers.set_sharing(app_env, organisation_id=org.id, share=True)
+    at = new_session("views/benchmark.py", a=own.id, lang="nl")
+    at.number_input(key="bench_years").set_value(3).run()
+    assert not at.exception
+    page = texts(at)
+    assert "Vergeleken met 6 organisatie-jaren van 2 organisaties" in page
+    assert "Deze groep is te klein: 2 organisaties, er zijn er minstens 5 nodig." in page
+    assert "Meer jaren van dezelfde organisatie tellen als één." in page
+    assert not at.dataframe and not at.get("plotly_chart")  # no figure at all

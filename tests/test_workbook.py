@@ -232,13 +232,14 @@ def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfsc
     bench = book["Benchmark"]
     assert bench["A2"].value == "Totaalscore" and bench["C2"].value == round_half_up(
         with_peers.peers.figures["overall"].median, 1)
-    assert bench["G2"].value.startswith("U scoort hoger dan ") and "gemeenten" in bench["G2"].value
+    assert bench["H2"].value.startswith("U scoort hoger dan ") and "gemeenten" in bench["H2"].value
+    assert bench["F2"].value == with_peers.peers.n_peers and bench["G2"].value == with_peers.peers.n_organisations
     texts = [c.value for row in bench.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("fictieve demo-gegevens" in v for v in texts)
     assert len(book["Samenvatting"]._charts[0].series) == 3  # own, target, peer median
     assert book["Scores"]["H1"].value == "Mediaan"
     method = [c.value for row in book["Verantwoording"].iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("Cijfers alleen bij minstens 5 organisatie-jaren" in v for v in method)
+    assert any("Cijfers alleen bij minstens 5 verschillende organisaties" in v for v in method)
     assert "Mediaan en kwartielen" in method and any("PERCENTIEL.INC" in v and "lineaire interpolatie" in v
                                                      for v in method)
     assert "Positie" in method and any("Een gelijke score telt dus niet als lager." in v for v in method)

@@ -84,13 +84,14 @@ def peer_view() -> None:
     sizes_text = tr("bench.all_sizes") if set(group.size_classes) == set(classes) else \
         ", ".join(size_label[c] for c in group.size_classes).lower()
     years_text = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    st.markdown(tr("bench.group", n=comparison.n_peers, type=type_label[org_type].lower(), sizes=sizes_text,
-                   years=years_text))
+    st.markdown(tr("bench.group", n=comparison.n_peers, organisations=comparison.n_organisations,
+                   type=type_label[org_type].lower(), sizes=sizes_text, years=years_text))
     if comparison.n_demo:
         st.warning(tr("bench.demo_warning", n=comparison.n_demo), icon=":material/science:")
     overall = comparison.figures["overall"]
     if overall.suppressed:
-        st.info(tr("bench.too_small", n=overall.n, min=group.min_group), icon=":material/group_off:")
+        st.info(tr("bench.too_small", organisations=overall.organisations, min=group.min_group),
+                icon=":material/group_off:")
         return
 
     # radar: own, target, peer median, P25-P75 band
@@ -140,7 +141,7 @@ def peer_view() -> None:
     for unit_id, name in units:
         peer = comparison.figures[unit_id]
         if peer.suppressed:
-            position = tr("bench.unit_too_small", n=peer.n)
+            position = tr("bench.unit_too_small", n=peer.organisations)
         elif peer.own is None:
             position = tr("bench.no_own_score")
         else:
@@ -150,12 +151,14 @@ def peer_view() -> None:
         rows.append({tr("bench.col_unit"): name, tr("bench.col_own"): number(own_scores.get(unit_id)),
                      tr("bench.col_median"): number(peer.median),
                      tr("bench.col_band"): "–" if peer.suppressed else f"{number(peer.p25)} – {number(peer.p75)}",
-                     tr("bench.col_n"): peer.n, tr("bench.col_position"): position})
+                     tr("bench.col_n"): peer.n, tr("bench.col_organisations"): peer.organisations,
+                     tr("bench.col_position"): position})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
                  column_config={tr("bench.col_position"): st.column_config.TextColumn(width="large"),
                                 tr("bench.col_unit"): st.column_config.TextColumn(width="medium")},
                  column_order=[tr(k) for k in ("bench.col_unit", "bench.col_own", "bench.col_position",
-                                               "bench.col_median", "bench.col_band", "bench.col_n")])
+                                               "bench.col_median", "bench.col_band", "bench.col_organisations",
+                                               "bench.col_n")])
     st.caption(tr("bench.method", min=group.min_group))
 
 
