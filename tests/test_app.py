@@ -506,3 +506,25 @@ def test_benchmark_page_counts_organisations_for_the_minimum_group(app_env):
     assert "Deze groep is te klein: 2 organisaties, er zijn er minstens 5 nodig." in page
     assert "Meer jaren van dezelfde organisatie tellen als één." in page
     assert not at.dataframe and not at.get("plotly_chart")  # no figure at all
+
+
+def test_a_mapping_typo_is_reported_on_the_start_page_and_the_earlier_version_stays_usable(app_env, tmp_path,
+                                                                                          monkeypatch):
+    import yaml
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    (folder / "zelfscan-1.0.yaml").write_text(
+        (ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    data = yaml.safe_load((FIXTURES / "versions" / "klantbewustzijn-zelfscan-1.1.yaml").read_text(encoding="utf-8"))
+    data["mappings"][0]["changes"][0]["old"] = ["ont-toegang-9"]
+    (folder / "zelfscan-1.1.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv(ENV_DIR, str(folder))
+    org = service.create_organisation(app_env, name="Gemeente Versie", org_type="gemeente", size_class="inw-lt-20k")
+    at = new_session()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert ("Vragenlijst zelfscan-1.1.yaml is niet geladen (bij mappings[0].changes[0].old[0]): 'ont-toegang-9' "
+            "is geen vraag van versie 1.0 van deze vragenlijst. Controleer de id.") in warnings, warnings
+    at.selectbox(key="organisation_choice").select(org.id).run()
+    assert at.selectbox(key="new_questionnaire").options == ["Klantbewustzijn zelfscan (versie 1.0)"]
