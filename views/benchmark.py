@@ -151,14 +151,13 @@ def peer_view() -> None:
         rows.append({tr("bench.col_unit"): name, tr("bench.col_own"): number(own_scores.get(unit_id)),
                      tr("bench.col_median"): number(peer.median),
                      tr("bench.col_band"): "–" if peer.suppressed else f"{number(peer.p25)} – {number(peer.p75)}",
-                     tr("bench.col_n"): peer.n, tr("bench.col_organisations"): peer.organisations,
-                     tr("bench.col_position"): position})
+                     tr("bench.col_organisations"): peer.organisations, tr("bench.col_position"): position})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
                  column_config={tr("bench.col_position"): st.column_config.TextColumn(width="large"),
-                                tr("bench.col_unit"): st.column_config.TextColumn(width="medium")},
+                                tr("bench.col_unit"): st.column_config.TextColumn(width="medium"),
+                                tr("bench.col_organisations"): st.column_config.NumberColumn(width="small")},
                  column_order=[tr(k) for k in ("bench.col_unit", "bench.col_own", "bench.col_position",
-                                               "bench.col_median", "bench.col_band", "bench.col_organisations",
-                                               "bench.col_n")])
+                                               "bench.col_median", "bench.col_band", "bench.col_organisations")])
     st.caption(tr("bench.method", min=group.min_group))
 
 
