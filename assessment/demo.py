@@ -30,7 +30,7 @@ def generate_demo_records(questionnaire: Questionnaire, seed: int = 2026) -> lis
                      for q in d.questions}
     competencies = [c.id for c in questionnaire.competencies]
     records = []
-    for _ in range(ORGANISATIONS):
+    for number in range(ORGANISATIONS):
         org_type = types[rng.choice(len(types), p=shares / shares.sum())]
         classes = SIZE_CLASSES["gemeente"] if org_type == "gemeente" else SIZE_CLASSES["other"]
         size_index = int(rng.integers(len(classes)))
@@ -51,6 +51,6 @@ def generate_demo_records(questionnaire: Questionnaire, seed: int = 2026) -> lis
                     continue  # not answered
                 else:
                     answers[question.id] = int(np.clip(round(level), 1, 5))
-            records.append({"org_type": org_type, "size_class": classes[size_index], "year": year,
-                            "answers": answers})
+            records.append({"organisation_key": f"demo-{number}", "org_type": org_type,
+                            "size_class": classes[size_index], "year": year, "answers": answers})
     return records

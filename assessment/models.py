@@ -150,7 +150,10 @@ class PeerSetRow(Base):
 
 class PeerRecordRow(Base):
     """One peer organisation-year: type, size class, year, and either its answers (JSON: question id -> 1-5 /
-    "nvt" / "weetniet") or, when a benchmark file gave only those, its dimension scores (JSON)."""
+    "nvt" / "weetniet") or, when a benchmark file gave only those, its dimension scores (JSON).
+
+    `organisation_key` is an opaque key of the organisation (never its name), so that the anonymity minimum
+    counts organisations, not organisation-years (migration 0006)."""
 
     __tablename__ = "peer_records"
 
@@ -162,6 +165,7 @@ class PeerRecordRow(Base):
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     answers: Mapped[str] = mapped_column(Text, nullable=False)
     scores: Mapped[str | None] = mapped_column(Text, nullable=True)
+    organisation_key: Mapped[str] = mapped_column(String(80), nullable=False)
 
 
 class WorkshopRow(Base):

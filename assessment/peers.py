@@ -3,6 +3,10 @@
 Sources, combined: final assessments of organisations that opted in to share anonymously (never the
 organisation itself), and stored peer sets (an imported benchmark file, or the fictitious demo set).
 Peers are scored with `scoring.batch.score_batch`, so with the same rules as the own scores.
+
+Every peer row carries an opaque key of its organisation, so that the anonymity minimum counts distinct
+organisations, not organisation-years: "org-<id>" for an organisation in this database, the key a benchmark
+file's reader made from its `organisation` label (a hash, never the label), "demo-<n>" for the demo set.
 """
 
 from __future__ import annotations
@@ -46,9 +50,10 @@ class PeerSet:
 @dataclass(frozen=True)
 class PeerComparison:
     group: PeerGroup
-    n_peers: int
+    n_peers: int  # organisation-years
     n_demo: int  # how many of them are fictitious demo data
     figures: dict[str, PeerFigure]
+    n_organisations: int = 0  # distinct organisations among them
 
 
 def set_sharing(db: Database, *, organisation_id: int, share: bool) -> None:
@@ -67,14 +72,18 @@ def is_sharing(db: Database, *, organisation_id: int) -> bool:
 
 def store_peer_set(db: Database, *, name: str, source: str, questionnaire: Questionnaire,
                    records: list[dict], is_demo: bool = False) -> int:
-    """Store a checked set of peer records (org_type, size_class, year, answers) in one transaction."""
+    """Store a checked set of peer records (organisation_key, org_type, size_class, year, answers or scores) in
+    one transaction. Every record needs the key of its organisation: the anonymity minimum counts them."""
+    if any(not r.get("organisation_key") for r in records):
+        raise ValueError("every peer record needs an organisation_key")
     with db.write() as session:
         peer_set = PeerSetRow(name=name, source=source, is_demo=is_demo, questionnaire_id=questionnaire.id,
                               questionnaire_version=questionnaire.version)
         session.add(peer_set)
         session.flush()
         session.add_all(PeerRecordRow(peer_set_id=peer_set.id, org_type=r["org_type"], size_class=r["size_class"],
-                                      year=int(r["year"]), answers=json.dumps(r.get("answers") or {}, sort_keys=True),
+                                      year=int(r["year"]), organisation_key=str(r["organisation_key"])[:80],
+                                      answers=json.dumps(r.get("answers") or {}, sort_keys=True),
                                       scores=json.dumps(r["scores"], sort_keys=True) if r.get("scores") else None)
                         for r in records)
         return peer_set.id
@@ -110,10 +119,11 @@ def load_demo_set(db: Database, *, questionnaire: Questionnaire, seed: int = 202
 
 
 def peer_scores(db: Database, *, questionnaire: Questionnaire, group: PeerGroup,
-                exclude_organisation_id: int | None) -> tuple[pd.DataFrame, pd.Series]:
+                exclude_organisation_id: int | None) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Scores (dimensions, competencies, overall) of every peer in the group, one row per organisation-year,
-    and whether each is demo data. Peers with answers are scored by the same batch scoring as everyone."""
-    answer_rows, score_rows, answer_demo, score_demo = [], [], [], []
+    whether each is demo data, and the key of its organisation. Peers with answers are scored by the same
+    batch scoring as everyone."""
+    answer_rows, score_rows, answer_demo, score_demo, answer_orgs, score_orgs = [], [], [], [], [], []
     with db.read() as session:
         shared = session.execute(
             select(AssessmentRow.id, OrganisationRow.id)
@@ -130,20 +140,23 @@ def peer_scores(db: Database, *, questionnaire: Questionnaire, group: PeerGroup,
             answers = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id)).all()
             answer_rows.append({a.question_id: a.level if a.level is not None else a.non_score for a in answers})
             answer_demo.append(False)
+            answer_orgs.append(f"org-{organisation_id}")
         records = session.execute(
-            select(PeerRecordRow.answers, PeerRecordRow.scores, PeerSetRow.is_demo)
+            select(PeerRecordRow.answers, PeerRecordRow.scores, PeerSetRow.is_demo, PeerRecordRow.organisation_key)
             .join(PeerSetRow, PeerSetRow.id == PeerRecordRow.peer_set_id)
             .where(PeerSetRow.questionnaire_id == questionnaire.id,
                    PeerSetRow.questionnaire_version == questionnaire.version,
                    PeerRecordRow.org_type == group.org_type, PeerRecordRow.size_class.in_(group.size_classes),
                    PeerRecordRow.year.in_(group.years))).all()
-        for answers_json, scores_json, is_demo in records:
+        for answers_json, scores_json, is_demo, organisation_key in records:
             if scores_json:
                 score_rows.append(json.loads(scores_json))
                 score_demo.append(bool(is_demo))
+                score_orgs.append(organisation_key)
             else:
                 answer_rows.append(json.loads(answers_json))
                 answer_demo.append(bool(is_demo))
+                answer_orgs.append(organisation_key)
     units = [d.id for d in questionnaire.dimensions()] + [c.id for c in questionnaire.competencies] + ["overall"]
     frames = []
     if answer_rows:
@@ -152,7 +165,7 @@ def peer_scores(db: Database, *, questionnaire: Questionnaire, group: PeerGroup,
     if score_rows:
         frames.append(_from_dimension_scores(questionnaire, pd.DataFrame(score_rows, dtype=float)))
     scores = pd.concat(frames, ignore_index=True)[units] if frames else pd.DataFrame(columns=units, dtype=float)
-    return scores, pd.Series(answer_demo + score_demo, dtype=bool)
+    return scores, pd.Series(answer_demo + score_demo, dtype=bool), pd.Series(answer_orgs + score_orgs, dtype=object)
 
 
 def _from_dimension_scores(questionnaire: Questionnaire, dimensions: pd.DataFrame) -> pd.DataFrame:
@@ -167,9 +180,10 @@ def _from_dimension_scores(questionnaire: Questionnaire, dimensions: pd.DataFram
 def compare_with_peers(db: Database, *, questionnaire: Questionnaire, own_scores: dict[str, float | None],
                        group: PeerGroup, exclude_organisation_id: int | None) -> PeerComparison:
     """Peer figures per dimension, competency and overall, for the page and the export."""
-    scores, demo = peer_scores(db, questionnaire=questionnaire, group=group,
-                               exclude_organisation_id=exclude_organisation_id)
-    return PeerComparison(group, len(scores), int(demo.sum()), peer_figures(scores, own_scores, group.min_group))
+    scores, demo, organisations = peer_scores(db, questionnaire=questionnaire, group=group,
+                                              exclude_organisation_id=exclude_organisation_id)
+    figures = peer_figures(scores, own_scores, group.min_group, organisations=organisations.to_numpy())
+    return PeerComparison(group, len(scores), int(demo.sum()), figures, n_organisations=int(organisations.nunique()))
 
 
 def import_benchmark_file(db: Database, *, filename: str, data: bytes, lookup) -> int:

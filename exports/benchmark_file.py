@@ -1,6 +1,7 @@
 """Read a benchmark file (CSV or XLSX): one row per organisation-year of other organisations.
 
-Columns: `organisation` (any label, to recognise duplicates; never shown), `org_type`, `size_class`, `year`,
+Columns: `organisation` (any label, to recognise duplicates and to count organisations for the anonymity
+minimum; only an opaque key of it is stored, never the label), `org_type`, `size_class`, `year`,
 `questionnaire_id`, `questionnaire_version`, and then either one column per question id (a level 1-5,
 `nvt`, `weetniet` or empty) or one column per dimension id (a score from 1 to 5, or empty). Dutch column
 names are accepted too: organisatie, type, grootte, jaar, vragenlijst, versie.
@@ -12,6 +13,7 @@ imports nothing.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
@@ -36,8 +38,15 @@ BenchmarkFileError = FileImportError
 @dataclass(frozen=True)
 class BenchmarkFile:
     questionnaire: Questionnaire
-    records: list[dict]  # org_type, size_class, year, and answers or scores
+    records: list[dict]  # organisation_key, org_type, size_class, year, and answers or scores
     kind: str  # "answers" or "scores"
+
+
+def organisation_key(label: str) -> str:
+    """An opaque, stable key for an organisation's label: the same organisation (case and spaces aside) gets the
+    same key in every file, so the anonymity minimum counts it once; the label itself is never stored."""
+    normalised = " ".join(label.split()).casefold()
+    return "file-" + hashlib.sha256(f"klantbewust-peer-organisation\n{normalised}".encode()).hexdigest()[:40]
 
 
 def _rows(filename: str, data: bytes) -> list[list]:
@@ -123,7 +132,7 @@ def read_benchmark_file(filename: str, data: bytes,
         if not organisation:
             problems.append(FileProblem("missing_organisation", number, "organisation"))
         elif year is not None:
-            key = (organisation.casefold(), year)
+            key = (organisation_key(organisation), year)
             if key in seen:
                 problems.append(FileProblem("duplicate", number, "organisation",
                                             {"organisation": organisation, "year": year, "first": seen[key]}))
@@ -158,7 +167,8 @@ def read_benchmark_file(filename: str, data: bytes,
                     problems.append(FileProblem("score_out_of_range", number, column, {"value": str(raw)}))
                     continue
                 values[column] = score
-        records.append({"org_type": org_type, "size_class": size_class, "year": year, kind: values})
+        records.append({"organisation_key": organisation_key(organisation), "org_type": org_type,
+                        "size_class": size_class, "year": year, kind: values})
     if problems:
         raise BenchmarkFileError(problems)
     return BenchmarkFile(questionnaire, records, kind)

@@ -25,7 +25,9 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from assessment.plan import STATUSES, in_language
 from assessment.report import Report
-from i18n import format_percent, t
+from i18n import format_percent, round_half_up, round_share, rounded_score, t
+from scoring.engine import basis
+from scoring.peers import position as peer_position
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="1D4ED8")
@@ -105,15 +107,37 @@ def peer_group_text(report: Report, lang: str) -> str:
     group = peer.group
     years = f"{group.years[0]}–{group.years[-1]}" if len(group.years) > 1 else str(group.years[0])
     sizes = ", ".join(t(f"size.{c}", lang) for c in group.size_classes).lower()
-    text = t("export.peer_group_text", lang, n=peer.n_peers, type=t(f"orgtype.{group.org_type}", lang).lower(),
-             sizes=sizes, years=years, min=group.min_group)
+    text = t("export.peer_group_text", lang, n=peer.n_peers, organisations=peer.n_organisations,
+             type=t(f"orgtype.{group.org_type}", lang).lower(), sizes=sizes, years=years, min=group.min_group)
     if peer.n_demo:
         text += " " + t("bench.demo_warning", lang, n=peer.n_demo)
     return text
 
 
+def basis_text(unit, lang: str) -> str:
+    """What a score is based on, in the same words as on the page."""
+    key, params = basis(unit)
+    return t(key, lang, **params)
+
+
 def number(value: float | None):
-    return None if value is None else round(value, 2)
+    """A score for a "0.0" cell: already rounded by the one rule, so every spreadsheet program shows the page's
+    figure (a program rounding a binary near-half itself could show another last digit)."""
+    return None if value is None else round_half_up(value, 1)
+
+
+def write_score(ws, row: int, column: int, score: float | None, **style):
+    """An own score next to its stage: as many decimals as it needs never to read as the next stage
+    (1.96 is written as 1,96, not 2,0), exactly as the page shows it."""
+    if score is None:
+        return write(ws, row, column, None, **style)
+    shown, decimals = rounded_score(score)
+    return write(ws, row, column, shown, number_format="0." + "0" * decimals, **style)
+
+
+def share(value: float | None):
+    """A share for a "0%" cell, rounded like the page's percentages."""
+    return None if value is None else round_share(value)
 
 
 def build_workbook(report: Report, lang: str = "nl") -> bytes:
@@ -133,8 +157,9 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     widths = [20, 36, 10, 8, 30, 10, 14]
     peer = report.peers
     if peer:
-        labels += [t(k, lang) for k in ("bench.col_median", "export.col_p25", "export.col_p75", "export.col_below")]
-        widths += [10, 8, 8, 14]
+        labels += [t(k, lang) for k in ("bench.col_median", "export.col_p25", "export.col_p75", "export.col_below",
+                                        "export.col_equal")]
+        widths += [10, 8, 8, 14, 14]
     header_row(scores, 1, labels, widths)
 
     def peer_cells(row: int, unit_id: str) -> None:
@@ -146,15 +171,16 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         write(scores, row, 8, number(figure.median), number_format="0.0")
         write(scores, row, 9, number(figure.p25), number_format="0.0")
         write(scores, row, 10, number(figure.p75), number_format="0.0")
-        write(scores, row, 11, figure.share_below, number_format="0%")
+        write(scores, row, 11, share(figure.share_below), number_format="0%")
+        write(scores, row, 12, share(figure.share_equal), number_format="0%")
     row = 2
     radar_first = None
     for competency in questionnaire.competencies:
         comp = result.competencies[competency.id]
         write(scores, row, 1, title[competency.id], font=BOLD)
-        write(scores, row, 3, number(comp.score), font=BOLD, number_format="0.0")
+        write_score(scores, row, 3, comp.score, font=BOLD)
         write(scores, row, 4, comp.stage, font=BOLD)
-        write(scores, row, 5, t("results.coverage", lang, scored=comp.scored, applicable=comp.applicable))
+        write(scores, row, 5, basis_text(comp, lang))
         peer_cells(row, competency.id)
         row += 1
     dimension_rows = {}
@@ -164,9 +190,9 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         dimension_rows[dimension.id] = row
         write(scores, row, 1, title[scored.competency_id])
         write(scores, row, 2, title[dimension.id])
-        write(scores, row, 3, number(scored.score), number_format="0.0")
+        write_score(scores, row, 3, scored.score)
         write(scores, row, 4, scored.stage)
-        write(scores, row, 5, t("results.coverage", lang, scored=scored.scored, applicable=scored.applicable))
+        write(scores, row, 5, basis_text(scored, lang))
         write(scores, row, 6, scored.target)
         write(scores, row, 7, number(scored.gap), number_format="0.0")
         peer_cells(row, dimension.id)
@@ -202,14 +228,14 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     row += 1
     centre = Alignment(horizontal="center")
     write(summary, row, 1, t("results.overall", lang), font=BOLD)
-    write(summary, row, 2, number(result.score), font=BOLD, number_format="0.0", alignment=centre)
-    write(summary, row, 3, t("results.coverage", lang, scored=result.scored, applicable=result.applicable))
+    write_score(summary, row, 2, result.score, font=BOLD, alignment=centre)
+    write(summary, row, 3, basis_text(result, lang))
     row += 1
     for competency in questionnaire.competencies:
         comp = result.competencies[competency.id]
         write(summary, row, 1, title[competency.id])
-        write(summary, row, 2, number(comp.score), number_format="0.0", alignment=centre)
-        write(summary, row, 3, t("results.coverage", lang, scored=comp.scored, applicable=comp.applicable))
+        write_score(summary, row, 2, comp.score, alignment=centre)
+        write(summary, row, 3, basis_text(comp, lang))
         row += 1
     row += 1
     write(summary, row, 1, t("export.how_to_read", lang), alignment=WRAP)
@@ -221,7 +247,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         row += 1
         for item in items:
             write(summary, row, 1, title[item.dimension_id])
-            write(summary, row, 2, number(item.score), number_format="0.0", alignment=centre)
+            write_score(summary, row, 2, item.score, alignment=centre)
             row += 1
         row += 1
 
@@ -330,7 +356,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
             write(yoy, row, 2, number(unit.earlier), number_format="0.0")
             write(yoy, row, 3, number(unit.later), number_format="0.0")
             write(yoy, row, 4, number(unit.delta), number_format="+0.0;-0.0;0.0")
-            write(yoy, row, 5, unit.comparability, number_format="0%")
+            write(yoy, row, 5, share(unit.comparability), number_format="0%")
             row += 1
         yoy.conditional_formatting.add(f"D2:D{row - 1}", CellIsRule(operator="greaterThan", formula=["0"],
                                                                      font=Font(color="1D4ED8", bold=True)))
@@ -349,7 +375,8 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         bench = wb.create_sheet(t("export.sheet_benchmark", lang))
         header_row(bench, 1, [t(k, lang) for k in ("bench.col_unit", "bench.col_own", "bench.col_median",
                                                    "export.col_p25", "export.col_p75", "bench.col_n",
-                                                   "bench.col_position")], [36, 10, 10, 8, 8, 8, 70])
+                                                   "bench.col_organisations", "bench.col_position")],
+                   [36, 10, 10, 8, 8, 12, 12, 70])
         units = [("overall", t("results.overall", lang))] + [(c.id, title[c.id]) for c in questionnaire.competencies] \
             + [(d.id, title[d.id]) for d in questionnaire.dimensions()]
         for row, (unit_id, name) in enumerate(units, start=2):
@@ -357,18 +384,20 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
             write(bench, row, 1, name, font=BOLD if row <= 2 + len(questionnaire.competencies) else None)
             write(bench, row, 2, number(figure.own), number_format="0.0")
             write(bench, row, 6, figure.n)
+            write(bench, row, 7, figure.organisations)
             if figure.suppressed:
-                write(bench, row, 7, t("bench.unit_too_small", lang, n=figure.n))
+                write(bench, row, 8, t("bench.unit_too_small", lang, n=figure.organisations))
                 continue
             write(bench, row, 3, number(figure.median), number_format="0.0")
             write(bench, row, 4, number(figure.p25), number_format="0.0")
             write(bench, row, 5, number(figure.p75), number_format="0.0")
             if figure.own is not None:
-                write(bench, row, 7, t("bench.position", lang, percent=round(figure.share_below * 100), unit=name,
-                                       types=t(f"orgtype_plural.{peer.group.org_type}", lang)))
+                key, shares = peer_position(figure)
+                write(bench, row, 8, t(key, lang, unit=name, types=t(f"orgtype_plural.{peer.group.org_type}", lang),
+                                       **{k: format_percent(v, lang) for k, v in shares.items()}))
         row = len(units) + 3
         write(bench, row, 1, peer_group_text(report, lang), alignment=WRAP)
-        bench.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+        bench.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
         bench.row_dimensions[row].height = 32
         if peer.n_demo:
             write(bench, row + 1, 1, t("bench.demo_warning", lang, n=peer.n_demo), font=Font(bold=True, color="B45309"))
@@ -386,10 +415,14 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         (t("export.rule", lang), t(f"rule.{result.stage_rule}", lang)),
         (t("export.threshold", lang), format_percent(result.min_coverage, lang)),
         (t("export.scoring", lang), t("export.scoring_text", lang)),
+        (t("export.rounding", lang), t("about.rounding", lang)),
         (t("export.peer_group", lang), peer_group_text(report, lang) if peer else t("export.peer_none", lang)),
         (t("export.exported_on", lang), report.exported_on.strftime("%d-%m-%Y")),
         (t("export.basis", lang), questionnaire.basis.get(lang)),
     ]
+    if peer:
+        lines[6:6] = [(t("export.quartiles", lang), t("about.quartiles", lang)),
+                      (t("export.position", lang), t("about.position", lang))]
     for row, (label, value) in enumerate(lines, start=3):
         write(method, row, 1, label, font=BOLD, alignment=WRAP)
         write(method, row, 2, value, alignment=WRAP)

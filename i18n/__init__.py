@@ -9,6 +9,7 @@ A missing key or language is a programming error and raises, so tests catch it.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,14 +60,37 @@ def has(key: str) -> bool:
     return key in texts()
 
 
+def round_half_up(value: float, decimals: int = 0) -> float:
+    """The one rounding rule for every number users see, on the page and in the workbook.
+
+    Halves go away from zero (2,65 -> 2,7; 62,5% -> 63%), as spreadsheet number formats do, and the value is
+    read as the decimal number it stands for (15 significant digits, as Excel does), so that a share such as
+    29/200 = 14,5% becomes 15% although its binary value lies a hair below. The workbook stores values
+    already rounded by this function, so every spreadsheet program shows exactly what the page shows.
+    """
+    if not math.isfinite(value):
+        return value
+    exact = Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return float(exact) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def round_share(share: float) -> float:
+    """A share (0-1) rounded to a whole percent by the one rule: 5/8 -> 0.63."""
+    if not math.isfinite(share):
+        return share
+    exact = (Decimal(f"{share:.15g}") * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return float(exact / 100) + 0.0
+
+
 def format_number(value: float, lang: str, decimals: int = 1) -> str:
-    """1.5 -> '1,5' in Dutch, '1.5' in English."""
-    text = f"{value:.{decimals}f}"
+    """1.5 -> '1,5' in Dutch, '1.5' in English; rounded by `round_half_up`."""
+    text = f"{round_half_up(value, decimals):.{decimals}f}"
     return text.replace(".", ",") if lang == "nl" else text
 
 
 def format_percent(value: float, lang: str) -> str:
-    return f"{round(value * 100)}%"
+    """A share (0-1) as a whole percent, rounded by `round_share`: 5/8 -> '63%'."""
+    return f"{round(round_share(value) * 100)}%"
 
 
 def score_decimals(score: float) -> int:
@@ -77,14 +101,21 @@ def score_decimals(score: float) -> int:
     """
     whole = math.floor(score + _EPS)
     for decimals in (1, 2, 3):
-        if math.floor(round(score, decimals) + _EPS) == whole:
+        if math.floor(round_half_up(score, decimals) + _EPS) == whole:
             return decimals
     return 3
 
 
-def format_score(score: float, lang: str) -> str:
+def rounded_score(score: float) -> tuple[float, int]:
+    """A score as it is shown (by `round_half_up`, with `score_decimals` decimals) and that number of
+    decimals; 1.9996 becomes 1.999, so that even then the shown score stays below the next level."""
     decimals = score_decimals(score)
-    shown = format_number(score, lang, decimals)
-    if math.floor(float(shown.replace(",", ".")) + _EPS) != math.floor(score + _EPS):  # x.9995 and up
-        shown = format_number(math.floor(score * 1000) / 1000, lang, 3)
-    return shown
+    shown = round_half_up(score, decimals)
+    if math.floor(shown + _EPS) != math.floor(score + _EPS):  # x.9995 and up
+        shown = math.floor(score * 1000) / 1000
+    return shown, decimals
+
+
+def format_score(score: float, lang: str) -> str:
+    shown, decimals = rounded_score(score)
+    return format_number(shown, lang, decimals)

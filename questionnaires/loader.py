@@ -96,12 +96,33 @@ def questionnaire_dir() -> Path:
     return Path(os.environ.get(ENV_DIR) or DEFAULT_DIR)
 
 
+def mapping_problems(file: str, questionnaire: Questionnaire,
+                     known: dict[str, Questionnaire]) -> list[QuestionnaireProblem]:
+    """Old question ids in `mappings` that the earlier version does not have, when that version is known
+    (loaded from the same folder). A typo there would otherwise silently break comparisons and copying."""
+    problems = []
+    for mi, mapping in enumerate(questionnaire.mappings):
+        earlier = known.get(f"{questionnaire.id}@{mapping.from_version}")
+        if earlier is None:
+            continue
+        earlier_ids = {q.id for q in earlier.questions()}
+        for ci, change in enumerate(mapping.changes):
+            for oi, old_id in enumerate(change.old):
+                if old_id not in earlier_ids:
+                    problems.append(QuestionnaireProblem(
+                        file, f"mappings[{mi}].changes[{ci}].old[{oi}]", "unknown_old_question",
+                        {"id": old_id, "version": mapping.from_version},
+                        detail=f"'{old_id}' is not a question of version {mapping.from_version}"))
+    return problems
+
+
 def discover(folder: str | Path | None = None) -> Catalog:
     folder = Path(folder) if folder else questionnaire_dir()
     found: dict[str, Questionnaire] = {}
+    files: dict[str, str] = {}
     problems: list[QuestionnaireProblem] = []
-    files = sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and not p.name.startswith("_"))
-    for path in files:
+    paths = sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and not p.name.startswith("_"))
+    for path in paths:
         try:
             questionnaire = load_questionnaire(path)
         except QuestionnaireFileError as exc:
@@ -114,4 +135,16 @@ def discover(folder: str | Path | None = None) -> Catalog:
             )
             continue
         found[questionnaire.key] = questionnaire
+        files[questionnaire.key] = path.name
+    # a version whose mapping names old questions that its earlier version does not have is not loaded:
+    # checked against the versions as loaded, so the result does not depend on the order of the files
+    broken = {}
+    for key, questionnaire in found.items():
+        mistakes = mapping_problems(files[key], questionnaire, found)
+        if mistakes:
+            broken[key] = mistakes[0]
+    for key, problem in broken.items():
+        del found[key]
+    problems.extend(broken.values())
+    problems.sort(key=lambda p: p.file)
     return Catalog(found, problems)

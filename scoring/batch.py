@@ -158,10 +158,12 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
         dim_score[~has_score] = np.nan
         comp_n = has_score.astype(float) @ to_comp
         np.divide(np.where(has_score, dim_score, 0.0) @ to_comp, comp_n, out=comp_score)  # NaN: no dimension
-        np.divide(n_scored @ to_comp, n_applicable @ to_comp, out=comp_coverage)
+        # a competency or the whole is based only on the answers of dimensions that have a score
+        in_score = np.where(has_score, n_scored, 0.0) @ to_comp
+        np.divide(in_score, n_applicable @ to_comp, out=comp_coverage)
         comp_valid = comp_n > 0
         np.divide(np.where(comp_valid, comp_score, 0.0).sum(axis=1), comp_valid.sum(axis=1), out=overall)
-        np.divide(n_scored.sum(axis=1), n_applicable.sum(axis=1), out=coverage[:, -1])
+        np.divide(in_score.sum(axis=1), n_applicable.sum(axis=1), out=coverage[:, -1])
 
         if layout.rule == "gating":
             dim_stage = stage[:, :n_d]

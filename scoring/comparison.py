@@ -105,13 +105,20 @@ def match_questions(earlier: Questionnaire, later: Questionnaire) -> list[Questi
     matches: list[QuestionMatch] = []
     claimed_earlier: set[str] = set()
     claimed_later: set[str] = set()
+    earlier_set, later_set = set(earlier_ids), set(later_ids)
     mapping = later.mapping_from(earlier.version) if earlier.version != later.version else None
     for change in mapping.changes if mapping else []:
-        old = tuple(i for i in change.old if i in earlier_ids)
-        matches.append(QuestionMatch(old, tuple(change.new), change.type))
+        # a mapping may name ids that do not exist (a typo the loader reports when both versions are loaded
+        # together): those are left out, and a change left without old or new questions is no change at all;
+        # its questions are then matched by id like any other
+        old = tuple(i for i in change.old if i in earlier_set and i not in claimed_earlier)
+        new = tuple(i for i in change.new if i in later_set and i not in claimed_later)
+        needs_old, needs_new = change.type != "new", change.type not in ("removed",)
+        if (needs_old and not old) or (needs_new and not new):
+            continue
+        matches.append(QuestionMatch(old, new, change.type))
         claimed_earlier.update(old)
-        claimed_later.update(change.new)
-    earlier_set = set(earlier_ids)
+        claimed_later.update(new)
     for qid in later_ids:
         if qid in claimed_later:
             continue

@@ -6,7 +6,10 @@ Rules (the same in the vectorised batch scoring, `scoring.batch`):
 - weet niet (don't know) is no score, but it is counted: it lowers coverage;
 - coverage = scored questions / applicable questions; below the questionnaire's threshold a
   dimension gets no score;
-- competency score = mean of its dimension scores; overall = mean of the competency scores;
+- competency score = mean of its dimension scores; overall = mean of the competency scores; a competency
+  without any dimension score has no score and leaves the overall out (the overall of the others);
+- what a competency or the overall "is based on" (`scored`, `coverage`) counts only the answers that enter
+  its score: those of dimensions that have a score; `applicable` counts every applicable question;
 - stage (1-5) by the questionnaire's rule: "average" = floor of the score; "gating" = the highest
   level that every scored question of the dimension reaches (its lowest level), and for a competency
   or the whole the lowest stage of its parts;
@@ -94,9 +97,9 @@ class CompetencyScore:
     competency_id: str
     score: float | None
     stage: int | None
-    coverage: float | None
-    scored: int
-    applicable: int
+    coverage: float | None  # scored / applicable
+    scored: int  # answers in the score: the levels of its dimensions that have a score
+    applicable: int  # applicable questions of all its dimensions
     dimensions_scored: int
     dimensions_total: int
     no_score_reason: NoScoreReason | None
@@ -109,13 +112,21 @@ class AssessmentResult:
     min_coverage: float
     score: float | None
     stage: int | None
-    coverage: float | None
-    scored: int
+    coverage: float | None  # scored / applicable
+    scored: int  # answers in the overall score (those of dimensions that have a score)
     applicable: int
     total: int
     competencies: dict[str, CompetencyScore]
     dimensions: dict[str, DimensionScore]
     answered: int = field(default=0)
+
+    @property
+    def competencies_scored(self) -> int:
+        return sum(1 for c in self.competencies.values() if c.score is not None)
+
+    @property
+    def competencies_total(self) -> int:
+        return len(self.competencies)
 
     def ranked_dimensions(self) -> list[DimensionScore]:
         """Scored dimensions, highest score first (ties in questionnaire order)."""
@@ -194,7 +205,7 @@ def score_assessment(
         dims = [dimensions[d.id] for d in comp.dimensions]
         dim_scores = [d.score for d in dims if d.score is not None]
         comp_score = _mean(dim_scores)
-        scored = sum(d.scored for d in dims)
+        scored = sum(d.scored for d in dims if d.score is not None)  # only the answers that are in the score
         applicable = sum(d.applicable for d in dims)
         competencies[comp.id] = CompetencyScore(
             competency_id=comp.id, score=comp_score,
@@ -205,7 +216,7 @@ def score_assessment(
         )
     comp_scores = [c.score for c in competencies.values() if c.score is not None]
     overall = _mean(comp_scores)
-    scored = sum(c.scored for c in competencies.values())
+    scored = sum(c.scored for c in competencies.values() if c.score is not None)
     applicable = sum(c.applicable for c in competencies.values())
     total = len(questionnaire.questions())
     return AssessmentResult(
@@ -225,3 +236,25 @@ def _aggregate_stage(rule: str, score: float | None, part_stages: list[int]) -> 
     if rule == "gating":
         return min(part_stages) if part_stages else None
     return stage_from_score(score)
+
+
+def basis(unit: DimensionScore | CompetencyScore | AssessmentResult) -> tuple[str, dict]:
+    """What a score is based on, as (text key, parameters) for the page and the workbook to put into words:
+    the answers in the score out of the applicable questions, and for a competency or the overall how many
+    of its parts have a score when not all of them do; or why there is no score."""
+    if isinstance(unit, DimensionScore):
+        if unit.no_score_reason == "all_not_applicable":
+            return "results.coverage_all_not_applicable", {}
+        if unit.score is None:
+            return "results.coverage_too_few", {"scored": unit.scored, "applicable": unit.applicable}
+        return "results.coverage", {"scored": unit.scored, "applicable": unit.applicable}
+    if isinstance(unit, CompetencyScore):
+        parts, total, kind = unit.dimensions_scored, unit.dimensions_total, "dimensions"
+    else:
+        parts, total, kind = unit.competencies_scored, unit.competencies_total, "competencies"
+    if unit.score is None:
+        return f"results.coverage_no_{kind}", {"total": total}
+    if parts < total:
+        return f"results.coverage_{kind}", {"scored": unit.scored, "applicable": unit.applicable, "parts": parts,
+                                            "total": total}
+    return "results.coverage", {"scored": unit.scored, "applicable": unit.applicable}

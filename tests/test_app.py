@@ -324,8 +324,8 @@ def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
         service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=3)
     at = new_session("views/benchmark.py", a=assessment.id, lang="nl")
     assert not at.exception
-    assert "Vergeleken met 0 organisatie-jaren" in texts(at)
-    assert "Deze groep is te klein (0; minimaal 5)." in texts(at)
+    assert "Vergeleken met 0 organisatie-jaren van 0 organisaties" in texts(at)
+    assert "Deze groep is te klein: 0 organisaties, er zijn er minstens 5 nodig." in texts(at)
     button(at, "Fictieve demo-gegevens laden").click().run()
     assert not at.exception
     assert [s.is_demo for s in peers.list_peer_sets(db)] == [True]
@@ -398,7 +398,7 @@ def test_about_page_says_what_the_scan_is_based_on_and_that_it_certifies_nothing
     assert not at.exception
     page = texts(at)
     assert "Gouden Oor Standaard (editie 2022)" in page and "geen certificering" in page
-    assert "1 · Incidenteel" in page and "vanaf 5 organisatie-jaren" in page
+    assert "1 · Incidenteel" in page and "vanaf 5 verschillende organisaties" in page
     english = new_session("views/about.py", lang="en")
     assert "gives no certification" in texts(english)
 
@@ -444,3 +444,141 @@ def test_a_final_scan_opens_its_results(app_env):
     at = new_session(org=str(org.id), lang="nl")
     at.button(key=f"open_{final.id}").click().run()
     assert not at.exception and at.title[0].value == "Resultaten"
+
+
+def shipped(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'shipped.sqlite'}"
+    monkeypatch.setenv(ENV_URL, url)
+    monkeypatch.delenv(ENV_DIR, raising=False)
+    return get_database(url), load_questionnaire(ROOT / "questionnaires" / "definitions"
+                                                 / "klantbewustzijn-zelfscan-1.0.yaml")
+
+
+def test_results_captions_count_only_the_answers_in_each_score(tmp_path, monkeypatch):
+    db, zelfscan = shipped(tmp_path, monkeypatch)
+    org = service.create_organisation(db, name="Gemeente Dekking", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=zelfscan)
+    answers = {q.id: 5 for q in zelfscan.questions()}
+    answers.update({"ont-toegang-1": 1, "ont-toegang-2": "weetniet", "ont-toegang-3": "weetniet"})
+    answers.update({q.id: "nvt" for q in zelfscan.questions() if q.id.startswith("le-")})
+    for question_id, value in answers.items():
+        service.save_answer(db, assessment_id=assessment.id, question_id=question_id, value=value)
+    at = new_session("views/results.py", a=assessment.id, lang="nl")
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    # Ontvankelijk 5,0: the 1 of 'Laagdrempelig en zichtbaar' (no score there) is not in it
+    assert any(m.label == "Ontvankelijk" and m.value == "5,0" for m in at.metric)
+    assert "gebaseerd op 9 van 12 vragen, uit 3 van de 4 onderdelen" in captions
+    assert "gebaseerd op 21 van 24 vragen, uit 2 van de 3 vaardigheden" in captions  # Lerend: all n.v.t.
+    assert "geen score: geen van de 4 onderdelen heeft een score" in captions
+    table = at.dataframe[0].value
+    assert list(table["Dekking"])[0] == "geen score: 1 van 3 vragen hebben een niveau, dat is te weinig"
+    english = new_session("views/results.py", a=assessment.id, lang="en")
+    captions = [c.value for c in english.caption]
+    assert "based on 9 of 12 questions, from 3 of the 4 sections" in captions
+    assert "based on 21 of 24 questions, from 2 of the 3 competencies" in captions
+
+
+def test_gating_and_the_coverage_threshold_are_explained_as_the_questionnaire_sets_them(app_env, tmp_path,
+                                                                                       monkeypatch):
+    folder = tmp_path / "strict"
+    folder.mkdir()
+    (folder / "mini.yaml").write_text((FIXTURES / "mini.yaml").read_text(encoding="utf-8")
+                                      .replace("stage_rule: average", "stage_rule: gating")
+                                      .replace("min_coverage: 0.5", "min_coverage: 0.75"), encoding="utf-8")
+    monkeypatch.setenv(ENV_DIR, str(folder))
+    strict = load_questionnaire(folder / "mini.yaml")
+    org = service.create_organisation(app_env, name="Gemeente Streng", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=strict)
+    for question_id, value in {"d1-1": 4, "d1-2": 3, "d1-3": 2, "d1-4": "weetniet", "d2-1": 5, "d2-2": 4}.items():
+        service.save_answer(app_env, assessment_id=assessment.id, question_id=question_id, value=value)
+    at = new_session("views/results.py", a=assessment.id, lang="nl")
+    assert not at.exception
+    page = texts(at)
+    # d1: levels 4, 3, 2 and weet niet -> coverage 3/4 = 75%, stage 2 (the lowest chosen level)
+    assert "Fase 2: het hoogste niveau dat elke vraag met een gekozen niveau haalt." in page
+    assert "minstens 75% van de vragen" in page
+    about = new_session("views/about.py", lang="nl")
+    page = texts(about)
+    assert "Een onderdeel krijgt een score als minstens 75% van de vragen die van toepassing zijn" in page
+    assert "minder dan 75% van de vragen" in page and "minder dan de helft" not in page
+    assert "Fase: het hoogste niveau dat elke vraag met een gekozen niveau haalt" in page
+    english = texts(new_session("views/about.py", lang="en"))
+    assert "fewer than 75% of a section's applicable questions" in english and "fewer than half" not in english
+
+
+def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
+    from assessment import peers
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+
+    def final(name, share):
+        org = service.create_organisation(app_env, name=name, org_type="gemeente", size_class="inw-lt-20k")
+        assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+        for question in mini.questions():
+            service.save_answer(app_env, assessment_id=assessment.id, question_id=question.id, value=3)
+        if share:
+            service.finalise_assessment(app_env, assessment_id=assessment.id)
+            peers.set_sharing(app_env, organisation_id=org.id, share=True)
+        return assessment
+
+    own = final("Gemeente Gelijk", share=False)
+    for number in range(10):
+        final(f"Gemeente {number}", share=True)  # all ten score 3,0, like the organisation itself
+    at = new_session("views/benchmark.py", a=own.id, lang="nl")
+    assert not at.exception
+    positions = list(at.dataframe[0].value["Uw positie"])
+    assert positions[0] == "U scoort hoger dan 0% en even hoog als 100% van de vergelijkbare gemeenten op Totaalscore"
+    english = new_session("views/benchmark.py", a=own.id, lang="en")
+    assert list(english.dataframe[0].value["Your position"])[0] == (
+        "You score higher than 0% and the same as 100% of the similar municipalities on Overall score")
+    about = texts(new_session("views/about.py", lang="nl"))
+    assert "Een gelijke score telt dus niet als lager." in about
+    assert "lineaire interpolatie" in about and "PERCENTIEL.INC" in about
+    assert "So an equal score does not count as lower." in texts(new_session("views/about.py", lang="en"))
+
+
+def test_benchmark_page_counts_organisations_for_the_minimum_group(app_env):
+    from assessment import peers
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    own_org = service.create_organisation(app_env, name="Gemeente Eigen", org_type="gemeente", size_class="inw-lt-20k")
+    own = service.create_assessment(app_env, organisation_id=own_org.id, period="2026", questionnaire=mini)
+    service.save_answer(app_env, assessment_id=own.id, question_id="d1-1", value=3)
+    for name in ("Gemeente A", "Gemeente B"):
+        org = service.create_organisation(app_env, name=name, org_type="gemeente", size_class="inw-lt-20k")
+        for period in ("2024", "2025", "2026"):
+            assessment = service.create_assessment(app_env, organisation_id=org.id, period=period,
+                                                   questionnaire=mini)
+            for question in mini.questions():
+                service.save_answer(app_env, assessment_id=assessment.id, question_id=question.id, value=3)
+            service.finalise_assessment(app_env, assessment_id=assessment.id)
+        peers.set_sharing(app_env, organisation_id=org.id, share=True)
+    at = new_session("views/benchmark.py", a=own.id, lang="nl")
+    at.number_input(key="bench_years").set_value(3).run()
+    assert not at.exception
+    page = texts(at)
+    assert "Vergeleken met 6 organisatie-jaren van 2 organisaties" in page
+    assert "Deze groep is te klein: 2 organisaties, er zijn er minstens 5 nodig." in page
+    assert "Meer jaren van dezelfde organisatie tellen als één." in page
+    assert not at.dataframe and not at.get("plotly_chart")  # no figure at all
+
+
+def test_a_mapping_typo_is_reported_on_the_start_page_and_the_earlier_version_stays_usable(app_env, tmp_path,
+                                                                                          monkeypatch):
+    import yaml
+    folder = tmp_path / "versions"
+    folder.mkdir()
+    (folder / "zelfscan-1.0.yaml").write_text(
+        (ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    data = yaml.safe_load((FIXTURES / "versions" / "klantbewustzijn-zelfscan-1.1.yaml").read_text(encoding="utf-8"))
+    data["mappings"][0]["changes"][0]["old"] = ["ont-toegang-9"]
+    (folder / "zelfscan-1.1.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv(ENV_DIR, str(folder))
+    org = service.create_organisation(app_env, name="Gemeente Versie", org_type="gemeente", size_class="inw-lt-20k")
+    at = new_session()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert ("Vragenlijst zelfscan-1.1.yaml is niet geladen (bij mappings[0].changes[0].old[0]): 'ont-toegang-9' "
+            "is geen vraag van versie 1.0 van deze vragenlijst. Controleer de id.") in warnings, warnings
+    at.selectbox(key="organisation_choice").select(org.id).run()
+    assert at.selectbox(key="new_questionnaire").options == ["Klantbewustzijn zelfscan (versie 1.0)"]

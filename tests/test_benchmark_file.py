@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from assessment import peers
 from conftest import lookup_for
-from exports.benchmark_file import BenchmarkFileError, read_benchmark_file
+from exports.benchmark_file import BenchmarkFileError, organisation_key, read_benchmark_file
 
 
 @pytest.fixture
@@ -32,8 +32,13 @@ def problems_of(filename, data, lookup):
 def test_a_good_csv_with_dutch_headers(lookup):
     result = read_benchmark_file("peers.csv", csv_bytes(HEADER, *GOOD), lookup)
     assert result.kind == "answers" and len(result.records) == 6
-    assert result.records[0] == {"org_type": "gemeente", "size_class": "inw-20-50k", "year": 2025, "answers": {
+    first = dict(result.records[0])
+    key = first.pop("organisation_key")
+    assert first == {"org_type": "gemeente", "size_class": "inw-20-50k", "year": 2025, "answers": {
         "d1-1": 1, "d1-2": 3, "d1-3": "nvt", "d1-4": "weetniet", "d2-1": 4, "d3-1": 2, "d3-2": 2, "d3-3": 3}}
+    # an opaque key instead of the label: the same for the same organisation, another for the next one
+    assert "Gemeente" not in key and key == organisation_key("  gemeente   0 ")
+    assert len({r["organisation_key"] for r in result.records}) == 6
 
 
 def test_a_good_xlsx_with_dimension_scores(lookup):

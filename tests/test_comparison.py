@@ -85,3 +85,50 @@ def test_without_a_declared_mapping_questions_match_by_id_only(zelfscan):
     statuses = [m.status for m in match_questions(zelfscan, v11)]
     assert statuses.count("renamed") == 0
     assert statuses.count("new") == 5 and statuses.count("removed") == 5  # the renamed one counts as both
+
+
+def with_typos():
+    """Version 1.1 whose mapping names old questions that 1.0 does not have, in every kind of change, loaded
+    alone (so the loader cannot check it against 1.0)."""
+    import yaml
+    from questionnaires.model import Questionnaire
+    data = yaml.safe_load(V11.read_text(encoding="utf-8"))
+    changes = data["mappings"][0]["changes"]
+    changes[0]["old"] = ["ont-toegang-9"]  # renamed
+    changes[1]["old"] = ["kg-afhandeling-2", "kg-afhandeling-9"]  # merged: one of two exists
+    changes[2]["old"] = ["le-sturing-9"]  # split
+    changes[3]["old"] = ["ont-luisteren-9"]  # removed
+    return Questionnaire.model_validate(data)
+
+
+def test_a_mapping_with_unknown_old_ids_does_not_crash_the_comparison(zelfscan):
+    v11 = with_typos()
+    matches = match_questions(zelfscan, v11)
+    by_later = {later: m for m in matches for later in m.later_ids}
+    by_earlier = {earlier: m for m in matches for earlier in m.earlier_ids}
+    # a change without any existing old question is no change: its questions count as new and removed
+    assert by_later["ont-toegang-2-web"].status == "new" and by_earlier["ont-toegang-2"].status == "removed"
+    assert by_later["le-sturing-3-tijd"].status == "new" and by_earlier["le-sturing-3"].status == "removed"
+    assert by_earlier["ont-luisteren-3"].status == "removed"
+    assert by_later["kg-afhandeling-eerlijk"].earlier_ids == ("kg-afhandeling-2",)
+    assert all(m.earlier_ids and m.later_ids for m in matches if m.comparable)
+    answers = {q.id: 3 for q in zelfscan.questions()}
+    later = {q.id: 4 for q in v11.questions()}
+    comparison = run(zelfscan, answers, v11, later)
+    assert 0 < comparison.comparability < 1
+    assert comparison.overall.delta == pytest.approx(1.0)
+
+
+def test_starting_from_the_previous_scan_with_a_mapping_typo_copies_what_matches(db, zelfscan):
+    from assessment import service
+    v11 = with_typos()
+    org = service.create_organisation(db, name="Gemeente Typfout", org_type="gemeente", size_class="inw-lt-20k")
+    earlier = service.create_assessment(db, organisation_id=org.id, period="2025", questionnaire=zelfscan)
+    for question in zelfscan.questions():
+        service.save_answer(db, assessment_id=earlier.id, question_id=question.id, value=2)
+    later = service.start_from_previous(db, previous_id=earlier.id, period="2026", questionnaire=v11,
+                                        previous_questionnaire=zelfscan)
+    copied = service.get_answers(db, assessment_id=later.id)
+    assert copied["ont-toegang-1"].value == 2 and copied["ont-toegang-1"].carried_from == "2025"
+    assert "ont-toegang-2-web" not in copied  # its mapping names no existing question: starts empty
+    assert set(copied) == {q.id for q in v11.questions()} & {q.id for q in zelfscan.questions()}

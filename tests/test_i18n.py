@@ -66,6 +66,8 @@ def test_keys_built_from_domain_values_exist():
     keys += [f"workshop.state_{v}" for v in ("waiting", "voting", "closed", "revealed")]
     keys += [f"workshop.role_{v}" for v in ("frontoffice", "backoffice", "management", "other")]
     keys += [f"counts.{v}" for v in ("scored", "not_applicable", "dont_know", "unanswered")]
+    keys += [f"results.coverage{v}" for v in ("", "_dimensions", "_competencies", "_too_few", "_all_not_applicable",
+                                              "_no_dimensions", "_no_competencies")]
     keys += [f"error.{code}" for code in ("required", "too_long", "control_characters", "unknown_choice",
                                           "organisation_exists", "invalid_period", "assessment_exists",
                                           "invalid_answer", "invalid_target")]
@@ -96,3 +98,14 @@ def test_a_score_is_never_shown_as_the_next_stage():
             score = tenth / 10 + delta
             shown = float(format_score(score, "en"))
             assert math.floor(shown + 1e-9) == math.floor(score + 1e-9), score
+
+
+def test_the_gating_rule_is_worded_as_the_code_computes_it():
+    # the code takes the highest level that every question with a chosen level reaches (its lowest level);
+    # "weet niet" and "n.v.t." have no level and do not count
+    for key in ("rule.gating", "explain.stage_gating", "about.stages"):
+        assert "hoogste niveau dat elke vraag met een gekozen niveau haalt" in t(key, "nl"), key
+        assert "highest level that every question with a chosen level reaches" in t(key, "en"), key
+    for key, value in texts().items():
+        assert "laagste niveau dat alle" not in value["nl"] and "lowest level that every" not in value["en"], key
+        assert "lowest level that all answered" not in value["en"], key

@@ -36,8 +36,9 @@ def test_only_organisations_that_opted_in_are_peers_and_never_the_own(db, mini):
     organisation_with_final(db, mini, "Zegt nee", 5, share=False)
     organisation_with_final(db, mini, "Andere grootte", 1, share=True, size="inw-gt-250k")
     group = peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,), min_group=3)
-    scores, demo = peers.peer_scores(db, questionnaire=mini, group=group, exclude_organisation_id=own.id)
-    assert len(scores) == 4 and not demo.any()  # not the own one, not the one that said no, not another size
+    scores, demo, organisations = peers.peer_scores(db, questionnaire=mini, group=group,
+                                                    exclude_organisation_id=own.id)
+    assert len(scores) == 4 and not demo.any() and organisations.nunique() == 4  # not the own one, not the one that said no, not another size
     assert peers.is_sharing(db, organisation_id=own.id) is True
     own_scores = {"d1": 3.0}
     comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores=own_scores, group=group,
@@ -71,8 +72,8 @@ def test_demo_set_is_stored_labelled_and_removable(db, zelfscan):
 
 
 def test_peers_given_as_dimension_scores_count_like_the_others(db, mini):
-    records = [{"org_type": "provincie", "size_class": "fte-lt-250", "year": 2026,
-                "scores": {"d1": 1.0 + i, "d2": 2.0, "d3": 3.0}} for i in range(5)]
+    records = [{"organisation_key": f"provincie-{i}", "org_type": "provincie", "size_class": "fte-lt-250",
+                "year": 2026, "scores": {"d1": 1.0 + i, "d2": 2.0, "d3": 3.0}} for i in range(5)]
     peers.store_peer_set(db, name="bestand.csv", source="import", questionnaire=mini, records=records)
     group = peers.PeerGroup("provincie", ("fte-lt-250",), (2026,))
     comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores={"d1": 2.5}, group=group,
@@ -82,3 +83,46 @@ def test_peers_given_as_dimension_scores_count_like_the_others(db, mini):
     # competency c1 = mean of d1 and d2 per peer: 1.5, 2, 2.5, 3, 3.5
     assert comparison.figures["c1"].median == pytest.approx(2.5)
     assert comparison.figures["overall"].median == pytest.approx((2.5 + 3.0) / 2)
+
+
+def test_two_organisations_over_three_years_show_no_figures(db, mini):
+    own = service.create_organisation(db, name="Eigen", org_type="gemeente", size_class="inw-20-50k")
+    for name, level in (("Deelnemer A", 2), ("Deelnemer B", 4)):
+        org = service.create_organisation(db, name=name, org_type="gemeente", size_class="inw-20-50k")
+        for period in ("2024", "2025", "2026"):
+            assessment = service.create_assessment(db, organisation_id=org.id, period=period, questionnaire=mini)
+            for question in mini.questions():
+                service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=level)
+            service.finalise_assessment(db, assessment_id=assessment.id)
+        peers.set_sharing(db, organisation_id=org.id, share=True)
+    group = peers.PeerGroup("gemeente", ("inw-20-50k",), (2024, 2025, 2026))
+    comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores={"overall": 3.0}, group=group,
+                                          exclude_organisation_id=own.id)
+    assert (comparison.n_peers, comparison.n_organisations) == (6, 2)  # six organisation-years, two organisations
+    assert all(f.suppressed and f.median is None for f in comparison.figures.values())
+    assert comparison.figures["overall"].organisations == 2
+
+
+def test_an_imported_file_counts_each_organisation_once(db, mini):
+    from exports.benchmark_file import organisation_key
+    header = "organisation,org_type,size_class,year,questionnaire_id,questionnaire_version,d1,d2,d3"
+    rows = [f"{name},provincie,fte-lt-250,{year},mini,0.1,{score},3,3"
+            for name, score in (("Provincie Noord", 2), ("provincie  noord", 3), ("Provincie Zuid", 4))
+            for year in ((2024,) if name == "provincie  noord" else (2025, 2026))]
+    # 'provincie  noord' is the same organisation as 'Provincie Noord', in another year
+    peers.import_benchmark_file(db, filename="twee.csv", data=("\n".join([header] + rows) + "\n").encode(),
+                                lookup=lambda i, v: mini if (i, v) == (mini.id, mini.version) else None)
+    group = peers.PeerGroup("provincie", ("fte-lt-250",), (2024, 2025, 2026), min_group=3)
+    comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores={}, group=group,
+                                          exclude_organisation_id=None)
+    assert (comparison.n_peers, comparison.n_organisations) == (5, 2)
+    assert comparison.figures["d1"].suppressed
+    _, _, keys = peers.peer_scores(db, questionnaire=mini, group=group, exclude_organisation_id=None)
+    assert set(keys) == {organisation_key("Provincie Noord"), organisation_key("Provincie Zuid")}
+    assert not any("Noord" in key or "Zuid" in key for key in keys)  # never the name itself
+
+
+def test_the_demo_set_knows_its_organisations(zelfscan):
+    records = generate_demo_records(zelfscan, seed=7)
+    keys = {r["organisation_key"] for r in records}
+    assert len(keys) == 120 < len(records)  # organisations with several years each

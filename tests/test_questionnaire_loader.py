@@ -136,7 +136,47 @@ def test_every_problem_code_has_a_message_in_both_languages(tmp_path, mini_data)
     """Each problem the tests above produce can be shown to the user in Dutch and English."""
     codes = ["too_short", "missing", "blank_text", "duplicate_id", "greater_than", "unknown_reference",
              "extra_forbidden", "literal_error", "yaml_syntax", "not_a_mapping", "not_utf8",
-             "duplicate_questionnaire", "string_pattern_mismatch", "scale_levels", "string_type", "list_type"]
+             "duplicate_questionnaire", "string_pattern_mismatch", "scale_levels", "string_type", "list_type",
+             "unknown_old_question"]
     for code in codes:
         for lang in ("nl", "en"):
             assert t(f"qproblem.{code}", lang)  # raises KeyError when missing
+
+
+V10 = FIXTURES.parent.parent / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml"
+V11 = FIXTURES / "versions" / "klantbewustzijn-zelfscan-1.1.yaml"
+
+
+def with_mapping_typo(tmp_path, earlier_too=True):
+    """Version 1.1 whose renamed change names 'ont-toegang-9' (a typo: 1.0 has ont-toegang-2)."""
+    data = yaml.safe_load(V11.read_text(encoding="utf-8"))
+    assert data["mappings"][0]["changes"][0]["old"] == ["ont-toegang-2"]
+    data["mappings"][0]["changes"][0]["old"] = ["ont-toegang-9"]
+    if earlier_too:
+        shutil.copy(V10, tmp_path / "zelfscan-1.0.yaml")
+    return write(tmp_path, data, "zelfscan-1.1.yaml")
+
+
+def test_an_unknown_old_id_in_a_mapping_is_reported_with_file_place_and_id(tmp_path):
+    with_mapping_typo(tmp_path)
+    catalog = discover(tmp_path)
+    assert list(catalog.questionnaires) == ["klantbewustzijn-zelfscan@1.0"]  # 1.1 is not loaded, 1.0 is
+    [problem] = catalog.problems
+    assert (problem.file, problem.location, problem.code, problem.params) == (
+        "zelfscan-1.1.yaml", "mappings[0].changes[0].old[0]", "unknown_old_question",
+        {"id": "ont-toegang-9", "version": "1.0"})
+    assert t("qproblem.unknown_old_question", "nl", **problem.params) == (
+        "'ont-toegang-9' is geen vraag van versie 1.0 van deze vragenlijst. Controleer de id.")
+    assert t("qproblem.unknown_old_question", "en", **problem.params).startswith(
+        "'ont-toegang-9' is not a question of version 1.0")
+    # without the earlier version in the folder there is nothing to check it against
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    with_mapping_typo(alone, earlier_too=False)
+    assert list(discover(alone).questionnaires) == ["klantbewustzijn-zelfscan@1.1"]
+    # the correct mapping loads next to 1.0
+    correct = tmp_path / "correct"
+    correct.mkdir()
+    shutil.copy(V10, correct / "zelfscan-1.0.yaml")
+    shutil.copy(V11, correct / "zelfscan-1.1.yaml")
+    assert discover(correct).problems == []

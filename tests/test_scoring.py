@@ -136,3 +136,39 @@ def test_invalid_answers_are_refused(mini):
         score_assessment(mini, {"unknown": 3})
     with pytest.raises(ValueError):
         score_assessment(mini, {"d1-1": True})
+
+
+def issue_example(zelfscan):
+    """Every answer 5, except 'Laagdrempelig en zichtbaar': 1, weet niet, weet niet (coverage 1/3: no score)."""
+    answers = {q.id: 5 for q in zelfscan.questions()}
+    answers.update({"ont-toegang-1": 1, "ont-toegang-2": "weetniet", "ont-toegang-3": "weetniet"})
+    return answers
+
+
+def test_what_a_competency_is_based_on_counts_only_the_answers_in_its_score(zelfscan):
+    from scoring.engine import basis
+    result = score_assessment(zelfscan, issue_example(zelfscan))
+    assert result.dimensions["ont-toegang"].score is None
+    receptive = result.competencies["ontvankelijk"]
+    assert receptive.score == 5.0  # the level 1 of the section without a score is not in it
+    assert (receptive.scored, receptive.applicable) == (9, 12)  # not 10: that answer is not in the score
+    assert (receptive.dimensions_scored, receptive.dimensions_total) == (3, 4)
+    assert receptive.coverage == pytest.approx(9 / 12)
+    assert basis(receptive) == ("results.coverage_dimensions", {"scored": 9, "applicable": 12, "parts": 3,
+                                                                "total": 4})
+    assert (result.scored, result.applicable) == (33, 36)
+    assert basis(result) == ("results.coverage", {"scored": 33, "applicable": 36})
+    assert basis(result.dimensions["ont-toegang"]) == ("results.coverage_too_few", {"scored": 1, "applicable": 3})
+
+
+def test_an_overall_score_from_fewer_competencies_says_so(mini):
+    from scoring.engine import basis
+    result = score_assessment(mini, BASE)  # c2: every question n.v.t., so no score
+    assert (result.competencies_scored, result.competencies_total) == (1, 2)
+    assert basis(result) == ("results.coverage_competencies", {"scored": 3, "applicable": 5, "parts": 1,
+                                                               "total": 2})
+    assert basis(result.competencies["c2"]) == ("results.coverage_no_dimensions", {"total": 1})
+    assert basis(result.dimensions["d3"]) == ("results.coverage_all_not_applicable", {})
+    nothing = score_assessment(mini, {q.id: "weetniet" for q in mini.questions()})
+    assert basis(nothing) == ("results.coverage_no_competencies", {"total": 2})
+    assert (nothing.scored, nothing.coverage) == (0, 0)

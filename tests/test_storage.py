@@ -26,7 +26,7 @@ def test_migrations_build_exactly_the_model_schema(db):
     with db.write_engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert differences == []
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
@@ -69,6 +69,25 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
     answer = service.get_answers(upgraded, assessment_id="a" * 32)["d1-1"]
     assert (answer.value, answer.comment, answer.answered_by, answer.carried_from) == (4, "bewijs", "Anna", None)
     assert service.get_assessment(upgraded, "a" * 32).is_final
+    upgraded.dispose()
+
+
+def test_peer_records_from_before_0006_keep_counting_as_one_organisation_each(tmp_path):
+    url = f"sqlite:///{tmp_path / 'peers.sqlite'}"
+    old = Database(url, migrate=False)
+    old.migrate("0005")
+    with old.write() as session:
+        session.execute(text("INSERT INTO peer_sets (id, name, source, is_demo, questionnaire_id, "
+                             "questionnaire_version, created_at) VALUES (1, 'oud.csv', 'import', 0, 'mini', '0.1', "
+                             "'2025-01-01')"))
+        for record in (1, 2):
+            session.execute(text("INSERT INTO peer_records (id, peer_set_id, org_type, size_class, year, answers) "
+                                 f"VALUES ({record}, 1, 'gemeente', 'inw-lt-20k', 2025, '{{}}')"))
+    old.dispose()
+    upgraded = Database(url)
+    with upgraded.read() as session:
+        keys = session.execute(text("SELECT id, organisation_key FROM peer_records ORDER BY id")).all()
+    assert [tuple(k) for k in keys] == [(1, "record-1"), (2, "record-2")]
     upgraded.dispose()
 
 

@@ -13,6 +13,7 @@ from assessment import plan, service
 from assessment.report import gather_report
 from conftest import lookup_for
 from exports.workbook import META_SHEET, build_workbook
+from i18n import round_half_up
 
 INJECTIONS = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 6 123", "-2+3", "@SUM(A1:A2)"]
 
@@ -47,7 +48,7 @@ def test_sheets_values_and_chart(report):
                                "Verantwoording", META_SHEET]
     summary = book["Samenvatting"]
     assert summary["B3"].value == "Gemeente Excel & Co" and summary["B4"].value == "2026"
-    assert summary["A9"].value == "Totaalscore" and summary["B9"].value == pytest.approx(round(report.result.score, 2))
+    assert summary["A9"].value == "Totaalscore" and summary["B9"].value == round_half_up(report.result.score, 1)
     charts = summary._charts
     assert len(charts) == 1 and isinstance(charts[0], RadarChart) and len(charts[0].series) == 2
     scores = book["Scores"]
@@ -229,15 +230,20 @@ def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfsc
     book = open_book(build_workbook(with_peers, "nl"))
     assert "Benchmark" in book.sheetnames
     bench = book["Benchmark"]
-    assert bench["A2"].value == "Totaalscore" and bench["C2"].value == pytest.approx(
-        round(with_peers.peers.figures["overall"].median, 2))
-    assert bench["G2"].value.startswith("U scoort hoger dan ") and "gemeenten" in bench["G2"].value
+    assert bench["A2"].value == "Totaalscore" and bench["C2"].value == round_half_up(
+        with_peers.peers.figures["overall"].median, 1)
+    assert bench["H2"].value.startswith("U scoort hoger dan ") and "gemeenten" in bench["H2"].value
+    assert bench["F2"].value == with_peers.peers.n_peers and bench["G2"].value == with_peers.peers.n_organisations
     texts = [c.value for row in bench.iter_rows() for c in row if isinstance(c.value, str)]
     assert any("fictieve demo-gegevens" in v for v in texts)
     assert len(book["Samenvatting"]._charts[0].series) == 3  # own, target, peer median
     assert book["Scores"]["H1"].value == "Mediaan"
     method = [c.value for row in book["Verantwoording"].iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("Cijfers alleen bij minstens 5 organisatie-jaren" in v for v in method)
+    assert any("Cijfers alleen bij minstens 5 verschillende organisaties" in v for v in method)
+    assert "Mediaan en kwartielen" in method and any("PERCENTIEL.INC" in v and "lineaire interpolatie" in v
+                                                     for v in method)
+    assert "Positie" in method and any("Een gelijke score telt dus niet als lager." in v for v in method)
+    assert book["Scores"]["L1"].value == "Even hoog als (aandeel)"
     # without peer data in the group: no Benchmark sheet, and the method says so
     alone = gather_report(db, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
                           peer_group=peers.PeerGroup("provincie", ("fte-lt-250",), (2026,)))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from i18n import format_percent
 from scoring.agreement import HIGH_DISAGREEMENT
 from scoring.peers import DEFAULT_MIN_GROUP
 from ui.common import catalog, lang, tr
@@ -13,6 +14,8 @@ for questionnaire in catalog().questionnaires.values():
                     version=questionnaire.version))
     st.markdown(questionnaire.description.get(language))
     st.info(questionnaire.basis.get(language), icon=":material/info:")
+    st.markdown(tr("about.rules", threshold=format_percent(questionnaire.scoring.min_coverage, language),
+                   rule=tr(f"rule.{questionnaire.scoring.stage_rule}")))
     st.markdown(f"**{tr('about.levels')}**")
     for level in questionnaire.scale.levels:
         st.markdown(f"- **{level.level} · {level.label.get(language)}**: {level.description.get(language)}")
@@ -22,10 +25,15 @@ for questionnaire in catalog().questionnaires.values():
         st.markdown(f"- {framework.title.get(language)}: {items}")
 st.subheader(tr("about.scores_title"))
 st.markdown(tr("export.scoring_text"))
-st.markdown(tr("about.coverage"))
+thresholds = {q.scoring.min_coverage for q in catalog().questionnaires.values()}
+st.markdown(tr("about.coverage", threshold=format_percent(thresholds.pop(), language) if len(thresholds) == 1
+               else tr("about.threshold_per_questionnaire")))
 st.markdown(tr("about.stages"))
+st.markdown(tr("about.rounding"))
 st.subheader(tr("about.peers_title"))
 st.markdown(tr("about.peers", min=DEFAULT_MIN_GROUP))
+st.markdown(tr("about.position"))
+st.markdown(tr("about.quartiles"))
 st.subheader(tr("about.workshop_title"))
 st.markdown(tr("about.workshop", threshold=str(HIGH_DISAGREEMENT).replace(".", ",") if language == "nl"
                else str(HIGH_DISAGREEMENT)))

@@ -5,9 +5,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from assessment import peers, service
-from i18n import format_number
+from i18n import format_number, format_percent
 from scoring.engine import score_assessment
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
+from scoring.peers import position as peer_position
 from exports.benchmark_file import MAX_BYTES as BENCHMARK_MAX_BYTES
 from exports.benchmark_file import BenchmarkFileError
 from ui.charts import show_chart
@@ -85,13 +86,14 @@ def peer_view() -> None:
     sizes_text = tr("bench.all_sizes") if set(group.size_classes) == set(classes) else \
         ", ".join(size_label[c] for c in group.size_classes).lower()
     years_text = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
-    st.markdown(tr("bench.group", n=comparison.n_peers, type=type_label[org_type].lower(), sizes=sizes_text,
-                   years=years_text))
+    st.markdown(tr("bench.group", n=comparison.n_peers, organisations=comparison.n_organisations,
+                   type=type_label[org_type].lower(), sizes=sizes_text, years=years_text))
     if comparison.n_demo:
         st.warning(tr("bench.demo_warning", n=comparison.n_demo), icon=":material/science:")
     overall = comparison.figures["overall"]
     if overall.suppressed:
-        st.info(tr("bench.too_small", n=overall.n, min=group.min_group), icon=":material/group_off:")
+        st.info(tr("bench.too_small", organisations=overall.organisations, min=group.min_group),
+                icon=":material/group_off:")
         return
 
     # radar: own, target, peer median, P25-P75 band
@@ -101,6 +103,9 @@ def peer_view() -> None:
 
     def ring(values):
         return list(values) + list(values[:1])
+
+    def number(value):
+        return "–" if value is None else format_number(value, language)
 
     figures = [comparison.figures[d.id] for d in dimensions]
     p75 = [f.p75 for f in figures]
@@ -113,7 +118,8 @@ def peer_view() -> None:
     median_name = tr("bench.legend_median")
     figure.add_trace(go.Scatterpolar(r=ring([f.median for f in figures]), theta=closed, mode="lines+markers",
                                      name=median_name, line=dict(color="#475569", width=3, dash="dot"),
-                                     hovertemplate="%{theta}: %{r:.1f}<extra>" + median_name + "</extra>"))
+                                     customdata=ring([number(f.median) for f in figures]),
+                                     hovertemplate="%{theta}: %{customdata}<extra>" + median_name + "</extra>"))
     figure.add_trace(go.Scatterpolar(r=ring([result.dimensions[d.id].target for d in dimensions]), theta=closed,
                                      mode="lines+markers", name=tr("results.legend_target"),
                                      line=dict(color="#B45309", width=3, dash="dash"),
@@ -121,7 +127,8 @@ def peer_view() -> None:
     figure.add_trace(go.Scatterpolar(r=ring([own_scores[d.id] for d in dimensions]), theta=closed,
                                      mode="lines+markers", name=tr("results.legend_score"),
                                      line=dict(color="#1D4ED8", width=4), marker=dict(size=10),
-                                     hovertemplate="%{theta}: %{r:.1f}<extra>" + tr("results.legend_score")
+                                     customdata=ring([number(own_scores[d.id]) for d in dimensions]),
+                                     hovertemplate="%{theta}: %{customdata}<extra>" + tr("results.legend_score")
                                      + "</extra>"))
     figure.update_layout(
         polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
@@ -130,30 +137,29 @@ def peer_view() -> None:
         margin=dict(l=90, r=90, t=30, b=40), height=600)
     show_chart(figure, language)
 
-    def number(value):
-        return "–" if value is None else format_number(value, language)
-
     rows = []
     units = [("overall", tr("results.overall"))] + [(c.id, c.title.get(language)) for c in questionnaire.competencies] \
         + [(d.id, d.title.get(language)) for d in dimensions]
     for unit_id, name in units:
         peer = comparison.figures[unit_id]
         if peer.suppressed:
-            position = tr("bench.unit_too_small", n=peer.n)
+            position = tr("bench.unit_too_small", n=peer.organisations)
         elif peer.own is None:
             position = tr("bench.no_own_score")
         else:
-            position = tr("bench.position", percent=round(peer.share_below * 100), unit=name,
-                          types=tr(f"orgtype_plural.{org_type}"))
+            key, shares = peer_position(peer)
+            position = tr(key, unit=name, types=tr(f"orgtype_plural.{org_type}"),
+                          **{k: format_percent(v, language) for k, v in shares.items()})
         rows.append({tr("bench.col_unit"): name, tr("bench.col_own"): number(own_scores.get(unit_id)),
                      tr("bench.col_median"): number(peer.median),
                      tr("bench.col_band"): "–" if peer.suppressed else f"{number(peer.p25)} – {number(peer.p75)}",
-                     tr("bench.col_n"): peer.n, tr("bench.col_position"): position})
+                     tr("bench.col_organisations"): peer.organisations, tr("bench.col_position"): position})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
                  column_config={tr("bench.col_position"): st.column_config.TextColumn(width="large"),
-                                tr("bench.col_unit"): st.column_config.TextColumn(width="medium")},
+                                tr("bench.col_unit"): st.column_config.TextColumn(width="medium"),
+                                tr("bench.col_organisations"): st.column_config.NumberColumn(width="small")},
                  column_order=[tr(k) for k in ("bench.col_unit", "bench.col_own", "bench.col_position",
-                                               "bench.col_median", "bench.col_band", "bench.col_n")])
+                                               "bench.col_median", "bench.col_band", "bench.col_organisations")])
     st.caption(tr("bench.method", min=group.min_group))
 
 

@@ -8,6 +8,7 @@ from assessment import plan, service
 from assessment.history import compare_entries, default_pair, organisation_history
 from i18n import format_number, format_percent
 from scoring.comparison import headline_facts
+from scoring.engine import basis
 from ui.charts import show_chart
 from ui.common import catalog, current_assessment, database, escape_md, lang, tr
 
@@ -60,6 +61,11 @@ def draft_note(entry) -> None:
     st.warning(tr(key, period=entry.assessment.period, count=unchecked), icon=":material/edit_note:")
 
 
+def basis_text(result) -> str:
+    key, params = basis(result)
+    return tr(key, **params)
+
+
 # --- summary a director can read in a minute -----------------------------------------------------------
 pair = default_pair(entries)
 if pair:
@@ -85,8 +91,7 @@ st.dataframe(pd.DataFrame([{
     tr("history.col_questionnaire"): tr("start.questionnaire_option", title=e.questionnaire.title.get(language),
                                         version=e.questionnaire.version) if e.questionnaire else "–",
     tr("history.col_overall"): number(e.result.score) if e.result else "–",
-    tr("history.col_coverage"): tr("results.coverage", scored=e.result.scored, applicable=e.result.applicable)
-    if e.result else "–",
+    tr("history.col_coverage"): basis_text(e.result) if e.result else "–",
 } for e in reversed(entries)]), hide_index=True, width="stretch")
 
 # --- trend -----------------------------------------------------------------------------------------------
@@ -103,7 +108,8 @@ for i, competency in enumerate(latest.questionnaire.competencies):
     values = [e.result.competencies[competency.id].score if competency.id in e.result.competencies else None
               for e in scored]
     figure.add_trace(go.Scatter(x=periods, y=values, name=competency.title.get(language), mode="lines+markers",
-                                line=dict(width=4, color=palette[i % len(palette)]), marker=dict(size=11)))
+                                line=dict(width=4, color=palette[i % len(palette)]), marker=dict(size=11),
+                                customdata=[number(v) for v in values], hovertemplate="%{x}: %{customdata}"))
 for i, dimension_id in enumerate(chosen_dimensions):
     color = palette[(i + 3) % len(palette)]
     values = [e.result.dimensions[dimension_id].score if dimension_id in e.result.dimensions else None for e in scored]
@@ -111,7 +117,8 @@ for i, dimension_id in enumerate(chosen_dimensions):
                for e in scored]
     name = title_of(latest, dimension_id)
     figure.add_trace(go.Scatter(x=periods, y=values, name=name, mode="lines+markers",
-                                line=dict(width=3, color=color), marker=dict(size=9, symbol="square")))
+                                line=dict(width=3, color=color), marker=dict(size=9, symbol="square"),
+                                customdata=[number(v) for v in values], hovertemplate="%{x}: %{customdata}"))
     figure.add_trace(go.Scatter(x=periods, y=targets, name=tr("history.target_of", name=name), mode="lines+markers",
                                 line=dict(width=2, color=color, dash="dash"), marker=dict(size=9, symbol="diamond")))
 figure.update_layout(yaxis=dict(range=[0.8, 5.2], tickvals=[1, 2, 3, 4, 5], title=tr("results.col_score")),

@@ -10,7 +10,7 @@ from assessment.importing import ImportRefused, apply_workbook
 from exports.workbook import build_workbook
 from exports.workbook_import import MAX_BYTES, WorkbookImportError, read_workbook
 from i18n import format_number, format_percent, format_score
-from scoring.engine import DimensionScore, score_assessment
+from scoring.engine import DimensionScore, basis, score_assessment
 from ui.charts import show_chart
 from ui.common import (PAGE_PLAN, PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, catalog, database,
                        escape_md, go_to, import_problem_text, input_error_text, lang, local_time, person,
@@ -42,8 +42,10 @@ def gap_text(gap: float | None) -> str:
     return "–" if gap is None else format_number(gap, language, 2 if 0 < abs(gap) < 0.05 else 1)
 
 
-def coverage_text(scored: int, applicable: int) -> str:
-    return tr("results.coverage", scored=scored, applicable=applicable)
+def coverage_text(unit) -> str:
+    """What the score is based on: only the answers that are in it, and from how many parts."""
+    key, params = basis(unit)
+    return tr(key, **params)
 
 
 def stage_text(stage: int | None) -> str:
@@ -64,13 +66,13 @@ columns = st.columns(1 + len(questionnaire.competencies))
 with columns[0].container(border=True):
     st.metric(tr("results.overall"), score_text(result.score))
     st.markdown(tr("results.stage", stage=stage_text(result.stage)))
-    st.caption(coverage_text(result.scored, result.applicable))
+    st.caption(coverage_text(result))
 for column, competency in zip(columns[1:], questionnaire.competencies):
     comp = result.competencies[competency.id]
     with column.container(border=True):
         st.metric(competency.title.get(language), score_text(comp.score))
         st.markdown(tr("results.stage", stage=stage_text(comp.stage)))
-        st.caption(coverage_text(comp.scored, comp.applicable))
+        st.caption(coverage_text(comp))
 rule_text = tr(f"rule.{result.stage_rule}")
 st.caption(tr("results.method", rule=rule_text, threshold=format_percent(result.min_coverage, language)))
 if result.answered < result.total:
@@ -91,8 +93,8 @@ figure.add_trace(go.Scatterpolar(
 figure.add_trace(go.Scatterpolar(
     r=scores + scores[:1], theta=closed, name=tr("results.legend_score"), fill="toself",
     line=dict(color="#1D4ED8", width=3), fillcolor="rgba(29, 78, 216, 0.25)", mode="lines+markers",
-    marker=dict(size=9), connectgaps=False,
-    hovertemplate="%{theta}: %{r:.1f}<extra>" + tr("results.legend_score") + "</extra>",
+    marker=dict(size=9), connectgaps=False, customdata=[score_text(v) for v in scores + scores[:1]],
+    hovertemplate="%{theta}: %{customdata}<extra>" + tr("results.legend_score") + "</extra>",
 ))
 figure.update_layout(
     polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
@@ -124,7 +126,7 @@ table = pd.DataFrame([{
     tr("results.col_dimension"): title_of(d.dimension_id),
     tr("results.col_score"): score_text(d.score),
     tr("results.col_stage"): d.stage,
-    tr("results.col_coverage"): coverage_text(d.scored, d.applicable),
+    tr("results.col_coverage"): coverage_text(d),
     tr("results.col_target"): d.target,
     tr("results.col_gap"): gap_text(d.gap),
 } for d in dimension_scores])
