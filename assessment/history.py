@@ -13,6 +13,8 @@ from questionnaires.model import Questionnaire
 from scoring.comparison import Comparison, compare
 from scoring.engine import AnswerValue, AssessmentResult, score_assessment
 
+from access.service import Actor
+
 from . import service
 from .db import Database
 
@@ -27,19 +29,20 @@ class HistoryEntry:
     result: AssessmentResult | None
 
 
-def _entry(db: Database, assessment: service.Assessment, lookup: Lookup) -> HistoryEntry:
+def _entry(db: Database, actor: Actor, assessment: service.Assessment, lookup: Lookup) -> HistoryEntry:
     questionnaire = lookup(assessment.questionnaire_id, assessment.questionnaire_version)
-    answers = service.answer_values(service.get_answers(db, assessment_id=assessment.id))
+    answers = service.answer_values(service.get_answers(db, actor=actor, assessment_id=assessment.id))
     result = None
     if questionnaire is not None:
-        result = score_assessment(questionnaire, answers, service.get_targets(db, assessment_id=assessment.id))
+        result = score_assessment(questionnaire, answers,
+                                  service.get_targets(db, actor=actor, assessment_id=assessment.id))
     return HistoryEntry(assessment, questionnaire, answers, result)
 
 
-def organisation_history(db: Database, *, organisation_id: int, lookup: Lookup) -> list[HistoryEntry]:
+def organisation_history(db: Database, *, actor: Actor, organisation_id: int, lookup: Lookup) -> list[HistoryEntry]:
     """Every assessment of the organisation with its scores, oldest first."""
-    assessments = service.list_assessments(db, organisation_id=organisation_id)
-    return [_entry(db, a, lookup) for a in sorted(assessments, key=lambda a: (a.year, a.period, a.created_at))]
+    assessments = service.list_assessments(db, actor=actor, organisation_id=organisation_id)
+    return [_entry(db, actor, a, lookup) for a in sorted(assessments, key=lambda a: (a.year, a.period, a.created_at))]
 
 
 def default_pair(entries: list[HistoryEntry]) -> tuple[HistoryEntry, HistoryEntry] | None:
@@ -59,9 +62,9 @@ def compare_entries(earlier: HistoryEntry, later: HistoryEntry) -> Comparison:
                    later.questionnaire, later.answers, later.result)
 
 
-def compare_assessments(db: Database, *, earlier_id: str, later_id: str, lookup: Lookup) -> Comparison:
+def compare_assessments(db: Database, *, actor: Actor, earlier_id: str, later_id: str,
+                        lookup: Lookup) -> Comparison:
     """The year-over-year comparison of two assessments (for the history page and the Excel export)."""
-    earlier, later = service.get_assessment(db, earlier_id), service.get_assessment(db, later_id)
-    if earlier is None or later is None:
-        raise service.NotFound(earlier_id if earlier is None else later_id)
-    return compare_entries(_entry(db, earlier, lookup), _entry(db, later, lookup))
+    earlier = service.get_assessment(db, earlier_id, actor=actor)
+    later = service.get_assessment(db, later_id, actor=actor)
+    return compare_entries(_entry(db, actor, earlier, lookup), _entry(db, actor, later, lookup))

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
+from access.service import ANSWER, Actor, log, require, require_admin
+
 from . import plan, service
 from .db import Database
 from .models import AnswerRow, AssessmentRow, OrganisationRow, PlanActionRow, TargetRow, utcnow
@@ -27,7 +29,9 @@ class ImportRefused(ValueError):
         self.code, self.row, self.params = code, row, params
 
 
-def apply_workbook(db: Database, data: "WorkbookData") -> service.Assessment:
+def apply_workbook(db: Database, data: "WorkbookData", *, actor: Actor) -> service.Assessment:
+    """Write the workbook. The actor needs the right to answer in the assessment's organisation; a
+    workbook of an organisation that is not in this database yet needs an application administrator."""
     questionnaire = data.questionnaire
     actions = []
     for values in data.actions:
@@ -41,13 +45,18 @@ def apply_workbook(db: Database, data: "WorkbookData") -> service.Assessment:
     now = utcnow()
     with db.write() as session:
         row = session.get(AssessmentRow, data.assessment_id)
-        if row is None:
+        if row is not None:
+            require(session, actor, row.organisation_id, ANSWER)
+        else:
             name = (data.organisation or "").strip()
             if not name or data.org_type not in service.ORGANISATION_TYPES or \
                     data.size_class not in service.size_classes_for(data.org_type):
                 raise ImportRefused("organisation_incomplete")
             organisation = session.scalar(select(OrganisationRow).where(OrganisationRow.name_key == name.casefold()))
-            if organisation is None:
+            if organisation is not None:
+                require(session, actor, organisation.id, ANSWER)
+            else:
+                require_admin(actor)
                 organisation = OrganisationRow(name=name, name_key=name.casefold(), org_type=data.org_type,
                                                size_class=data.size_class)
                 session.add(organisation)
@@ -64,7 +73,7 @@ def apply_workbook(db: Database, data: "WorkbookData") -> service.Assessment:
                                 questionnaire_version=questionnaire.version, status="draft")
             session.add(row)
             session.flush()
-        elif row.status == "final":
+        if row.status == "final":
             raise ImportRefused("assessment_final")
         elif (row.questionnaire_id, row.questionnaire_version) != (questionnaire.id, questionnaire.version):
             raise ImportRefused("questionnaire_mismatch")
@@ -77,12 +86,14 @@ def apply_workbook(db: Database, data: "WorkbookData") -> service.Assessment:
             level = value if isinstance(value, int) else None
             non_score = value if isinstance(value, str) else None
             session.add(AnswerRow(assessment_id=row.id, question_id=question_id, level=level, non_score=non_score,
-                                  comment=comment, answered_by="", updated_at=now))
+                                  comment=comment, answered_by=actor.label, updated_at=now))
         for dimension_id, level in data.targets.items():
-            session.add(TargetRow(assessment_id=row.id, dimension_id=dimension_id, level=level, set_by="",
+            session.add(TargetRow(assessment_id=row.id, dimension_id=dimension_id, level=level, set_by=actor.label,
                                   updated_at=now))
         for clean in actions:
             session.add(PlanActionRow(assessment_id=row.id, **clean))
         session.flush()
+        log(session, actor, "workbook_imported", row.organisation_id, row.id, answers=len(data.answers),
+            actions=len(actions))
         organisation_name = session.get(OrganisationRow, row.organisation_id).name
         return service._assessment(row, organisation_name)

@@ -67,7 +67,7 @@ class AssessmentRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     finalised_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    finalised_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    finalised_by: Mapped[str | None] = mapped_column(String(254), nullable=True)
     # the assessment whose answers were copied as a starting point (migration 0002)
     previous_assessment_id: Mapped[str | None] = mapped_column(
         ForeignKey("assessments.id", ondelete="SET NULL", name="fk_assessments_previous"), nullable=True)
@@ -89,7 +89,7 @@ class AnswerRow(Base):
     level: Mapped[int | None] = mapped_column(Integer, nullable=True)
     non_score: Mapped[str | None] = mapped_column(String(10), nullable=True)
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
-    answered_by: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    answered_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     # period of the assessment this answer was copied from, until someone reviews it (migration 0002)
     carried_from: Mapped[str | None] = mapped_column(String(40), nullable=True)
@@ -102,7 +102,7 @@ class TargetRow(Base):
     assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
     dimension_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     level: Mapped[int] = mapped_column(Integer, nullable=False)
-    set_by: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    set_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
 
@@ -146,6 +146,11 @@ class PeerSetRow(Base):
     questionnaire_id: Mapped[str] = mapped_column(String(100), nullable=False)
     questionnaire_version: Mapped[str] = mapped_column(String(20), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # whose peer data this is: only that organisation compares with it; None = for everyone, managed by an
+    # application administrator (sets stored before migration 0007)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE", name="fk_peer_sets_organisation"), nullable=True,
+        index=True)
 
 
 class PeerRecordRow(Base):
@@ -172,12 +177,15 @@ class WorkshopRow(Base):
     """A group session that answers (part of) an assessment together (migration 0005)."""
 
     __tablename__ = "workshops"
+    __table_args__ = (UniqueConstraint("projector_token", name="uq_workshops_projector_token"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False,
                                                index=True)
     join_code: Mapped[str] = mapped_column(String(12), nullable=False, unique=True)
     facilitator_token: Mapped[str] = mapped_column(String(64), nullable=False)
+    # the projector's link: shows the workshop's screen and nothing else (migration 0007)
+    projector_token: Mapped[str] = mapped_column(String(64), nullable=False)
     question_ids: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list, in order
     current_question_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     closed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
@@ -222,3 +230,47 @@ class VoteRow(Base):
                                                 nullable=False)
     value: Mapped[str] = mapped_column(String(10), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class PersonRow(Base):
+    """Someone who signed in (or was added as a member before signing in), known by the e-mail address of
+    their identity (migration 0007)."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)  # lower case
+    name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class MembershipRow(Base):
+    """A person's role in an organisation: beheerder, invuller, facilitator or lezer (migration 0007)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (CheckConstraint("role IN ('beheerder', 'invuller', 'facilitator', 'lezer')",
+                                      name="ck_membership_role"),)
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+
+
+class ActivityRow(Base):
+    """Who did what, when: one row per change (migration 0007). The assessment id is kept as text, so the
+    record of a deleted draft stays."""
+
+    __tablename__ = "activity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False,
+                                                 index=True)
+    assessment_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    actor: Mapped[str] = mapped_column(String(254), nullable=False)  # e-mail address, or "local"
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    detail: Mapped[str] = mapped_column(Text, nullable=False, default="{}")  # JSON
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -18,9 +18,11 @@ from i18n import LANGUAGES
 from questionnaires.model import ImprovementAction, Questionnaire
 from scoring.engine import AssessmentResult
 
+from access.service import ANSWER, READ, AccessDenied, Actor, log, organisation_of, require
+
 from .db import Database
-from .models import AssessmentRow, PlanActionRow, utcnow
-from .service import InputError, NotFound, _clean_text
+from .models import PlanActionRow, utcnow
+from .service import InputError, _clean_text
 
 STATUSES = ("planned", "in_progress", "done", "dropped")
 MAX_TITLE = 200
@@ -145,9 +147,10 @@ def _view(row: PlanActionRow) -> PlanAction:
                       row.status, row.expected_gain, row.kpi, row.kpi_target, row.library_action_id)
 
 
-def _assessment_exists(session, assessment_id: str) -> None:
-    if session.get(AssessmentRow, assessment_id) is None:
-        raise NotFound(f"assessment {assessment_id}")
+def _checked(session, actor: Actor, assessment_id: str, permission: str) -> int:
+    organisation_id = organisation_of(session, assessment_id=assessment_id)
+    require(session, actor, organisation_id, permission)
+    return organisation_id
 
 
 def _clean_addition(values: dict, questionnaire: Questionnaire) -> dict:
@@ -159,57 +162,74 @@ def _clean_addition(values: dict, questionnaire: Questionnaire) -> dict:
     return clean
 
 
-def add_actions(db: Database, *, assessment_id: str, questionnaire: Questionnaire, actions: list[dict]) -> list[int]:
+def add_actions(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Questionnaire,
+                actions: list[dict]) -> list[int]:
     """Add actions (all or nothing); each needs at least a dimension and a title."""
     cleaned = [_clean_addition(values, questionnaire) for values in actions]
     with db.write() as session:
-        _assessment_exists(session, assessment_id)
+        organisation_id = _checked(session, actor, assessment_id, ANSWER)
         rows = [PlanActionRow(assessment_id=assessment_id, **clean) for clean in cleaned]
         session.add_all(rows)
         session.flush()
+        for row in rows:
+            log(session, actor, "action_added", organisation_id, assessment_id, action_id=row.id, title=row.title)
         return [row.id for row in rows]
 
 
-def update_action(db: Database, *, assessment_id: str, action_id: int, questionnaire: Questionnaire,
+def update_action(db: Database, *, actor: Actor, assessment_id: str, action_id: int, questionnaire: Questionnaire,
                   **changes) -> PlanAction:
-    apply_changes(db, assessment_id=assessment_id, questionnaire=questionnaire, updates={action_id: changes})
-    return next(a for a in list_actions(db, assessment_id=assessment_id) if a.id == action_id)
+    apply_changes(db, actor=actor, assessment_id=assessment_id, questionnaire=questionnaire,
+                  updates={action_id: changes})
+    return next(a for a in list_actions(db, actor=actor, assessment_id=assessment_id) if a.id == action_id)
 
 
-def delete_action(db: Database, *, assessment_id: str, action_id: int) -> None:
-    apply_changes(db, assessment_id=assessment_id, questionnaire=None, deletions=[action_id])
+def delete_action(db: Database, *, actor: Actor, assessment_id: str, action_id: int) -> None:
+    apply_changes(db, actor=actor, assessment_id=assessment_id, questionnaire=None, deletions=[action_id])
 
 
-def list_actions(db: Database, *, assessment_id: str) -> list[PlanAction]:
+def list_actions(db: Database, *, actor: Actor, assessment_id: str) -> list[PlanAction]:
     with db.read() as session:
+        _checked(session, actor, assessment_id, READ)
         rows = session.scalars(select(PlanActionRow).where(PlanActionRow.assessment_id == assessment_id)
                                .order_by(PlanActionRow.id)).all()
         return [_view(row) for row in rows]
 
 
-def apply_changes(db: Database, *, assessment_id: str, questionnaire: Questionnaire | None,
+def apply_changes(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Questionnaire | None,
                   updates: dict[int, dict] | None = None, additions: list[dict] | None = None,
-                  deletions: list[int] | None = None) -> None:
+                  deletions: list[int] | None = None, source: str = "app") -> None:
     """Change, add and remove actions in one transaction: every change is checked, and one wrong value
-    means nothing at all is written."""
+    means nothing at all is written. The plan stays editable when the assessment is final."""
     updates, additions, deletions = updates or {}, additions or [], deletions or []
     cleaned_updates = {action_id: _validated(changes, questionnaire) for action_id, changes in updates.items()}
     cleaned_additions = [_clean_addition(values, questionnaire) for values in additions]
     with db.write() as session:
-        _assessment_exists(session, assessment_id)
+        organisation_id = _checked(session, actor, assessment_id, ANSWER)
         for action_id, clean in cleaned_updates.items():
             row = _own_action(session, assessment_id, action_id)
             _check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))
-            for name, value in clean.items():
+            changed = {name: value for name, value in clean.items() if getattr(row, name) != value}
+            for name, value in changed.items():
                 setattr(row, name, value)
-            row.updated_at = utcnow()
-        session.add_all(PlanActionRow(assessment_id=assessment_id, **clean) for clean in cleaned_additions)
+            if changed:
+                row.updated_at = utcnow()
+                log(session, actor, "action_changed", organisation_id, assessment_id, action_id=action_id,
+                    fields=sorted(changed), source=source)
+        added = [PlanActionRow(assessment_id=assessment_id, **clean) for clean in cleaned_additions]
+        session.add_all(added)
+        session.flush()
+        for row in added:
+            log(session, actor, "action_added", organisation_id, assessment_id, action_id=row.id, title=row.title,
+                source=source)
         for action_id in deletions:
-            session.delete(_own_action(session, assessment_id, action_id))
+            row = _own_action(session, assessment_id, action_id)
+            log(session, actor, "action_removed", organisation_id, assessment_id, action_id=action_id, title=row.title,
+                source=source)
+            session.delete(row)
 
 
 def _own_action(session, assessment_id: str, action_id: int) -> PlanActionRow:
     row = session.get(PlanActionRow, action_id)
     if row is None or row.assessment_id != assessment_id:
-        raise NotFound(f"plan action {action_id}")
+        raise AccessDenied(ANSWER)  # an action of another assessment is as unknown as one that does not exist
     return row

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from access.service import Actor
 from questionnaires.model import Questionnaire
 from scoring.comparison import Comparison
 from scoring.engine import AssessmentResult, score_assessment
@@ -28,33 +29,31 @@ class Report:
     peers: peers.PeerComparison | None = None  # None when the peer group is too small
 
 
-def gather_report(db: Database, *, assessment_id: str, lookup: Lookup, today: date | None = None,
+def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Lookup, today: date | None = None,
                   peer_group: peers.PeerGroup | None = None) -> Report:
     """`peer_group` defaults to organisations of the same type and size class in the same year."""
-    assessment = service.get_assessment(db, assessment_id)
-    if assessment is None:
-        raise service.NotFound(assessment_id)
+    assessment = service.get_assessment(db, assessment_id, actor=actor)
     questionnaire = lookup(assessment.questionnaire_id, assessment.questionnaire_version)
     if questionnaire is None:
         raise service.NotFound(assessment.questionnaire_key)
-    answers = service.get_answers(db, assessment_id=assessment.id)
+    answers = service.get_answers(db, actor=actor, assessment_id=assessment.id)
     result = score_assessment(questionnaire, service.answer_values(answers),
-                              service.get_targets(db, assessment_id=assessment.id))
+                              service.get_targets(db, actor=actor, assessment_id=assessment.id))
     comparison, earlier_period = None, None
-    entries = organisation_history(db, organisation_id=assessment.organisation_id, lookup=lookup)
+    entries = organisation_history(db, actor=actor, organisation_id=assessment.organisation_id, lookup=lookup)
     position = next(i for i, e in enumerate(entries) if e.assessment.id == assessment.id)
     earlier = [e for e in entries[:position] if e.result is not None]
     if earlier:
         comparison = compare_entries(earlier[-1], entries[position])
         earlier_period = earlier[-1].assessment.period
-    organisation = service.get_organisation(db, assessment.organisation_id)
+    organisation = service.get_organisation(db, assessment.organisation_id, actor=actor)
     own_scores = {d: s.score for d, s in result.dimensions.items()}
     own_scores.update({c: s.score for c, s in result.competencies.items()}, overall=result.score)
     group = peer_group or peers.PeerGroup(organisation.org_type, (organisation.size_class,), (assessment.year,))
-    peer_comparison = peers.compare_with_peers(db, questionnaire=questionnaire, own_scores=own_scores, group=group,
-                                               exclude_organisation_id=organisation.id)
+    peer_comparison = peers.compare_with_peers(db, actor=actor, organisation_id=organisation.id,
+                                               questionnaire=questionnaire, own_scores=own_scores, group=group)
     if peer_comparison.figures["overall"].suppressed:
         peer_comparison = None
     return Report(organisation, assessment, questionnaire, answers, result,
-                  plan.list_actions(db, assessment_id=assessment.id), comparison, earlier_period,
+                  plan.list_actions(db, actor=actor, assessment_id=assessment.id), comparison, earlier_period,
                   today or date.today(), peer_comparison)

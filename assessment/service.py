@@ -1,8 +1,11 @@
 """What the pages (and scripts, and tests) can do with organisations, assessments, answers and targets.
 
-Functions take a `Database` and plain values, and return plain dataclasses; no ORM object leaves this
-module. Wrong input raises `InputError` with a code, the field and parameters, so the UI can say what is
-wrong in the user's language. Writes to a final assessment raise `AssessmentIsFinal`.
+Functions take a `Database`, the acting person (`access.Actor`) and plain values, and return plain
+dataclasses; no ORM object leaves this module. Every function checks in its own transaction that the
+actor may do this in the organisation concerned (`access.require`), and every change is written to the
+activity log with the actor. Wrong input raises `InputError` with a code, the field and parameters, so
+the UI can say what is wrong in the user's language. Writes to a final assessment raise
+`AssessmentIsFinal`; no access (or no such thing) raises `access.AccessDenied`.
 """
 
 from __future__ import annotations
@@ -18,11 +21,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from access.service import ANSWER, MANAGE, READ, Actor, AccessDenied, log, organisation_of, require, require_admin
+from access.service import visible_organisations
 from questionnaires.model import Questionnaire
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE, AnswerValue
 
 from .db import Database
-from .models import AnswerRow, AssessmentRow, OrganisationRow, TargetRow, utcnow
+from .models import AnswerRow, AssessmentRow, MembershipRow, OrganisationRow, PersonRow, TargetRow, utcnow
 
 ORGANISATION_TYPES = ("gemeente", "provincie", "waterschap", "uitvoeringsorganisatie", "anders")
 # gemeenten by inhabitants, the others by staff (fte)
@@ -32,7 +37,6 @@ SIZE_CLASSES = {
 }
 MAX_NAME = 200
 MAX_COMMENT = 5000
-MAX_PERSON = 100
 PERIOD_PATTERN = re.compile(r"^(20\d\d)(?:-(H[12]|Q[1-4]))?$")
 
 
@@ -116,9 +120,15 @@ def _clean_text(value: str | None, field: str, max_length: int, *, required: boo
 
 # --- organisations ---------------------------------------------------------------------------------
 
-def create_organisation(db: Database, *, name: str, org_type: str, size_class: str) -> Organisation:
+def create_organisation(db: Database, *, actor: Actor, name: str, org_type: str, size_class: str,
+                        manager_email: str | None = None) -> Organisation:
+    """A new organisation (application administrators only), optionally with its first beheerder."""
+    from access.service import _clean_email
+
+    require_admin(actor)
     name = _clean_text(name, "name", MAX_NAME, required=True)
     _check_kind(org_type, size_class)
+    manager_email = _clean_email(manager_email) if manager_email else None
     name_key = name.casefold()
     try:
         with db.write() as session:
@@ -127,12 +137,27 @@ def create_organisation(db: Database, *, name: str, org_type: str, size_class: s
             row = OrganisationRow(name=name, name_key=name_key, org_type=org_type, size_class=size_class)
             session.add(row)
             session.flush()
+            log(session, actor, "organisation_created", row.id, name=name)
+            if manager_email:
+                person = session.scalar(select(PersonRow).where(PersonRow.email == manager_email))
+                if person is None:
+                    person = PersonRow(email=manager_email, name="")
+                    session.add(person)
+                    session.flush()
+                session.add(MembershipRow(organisation_id=row.id, person_id=person.id, role="beheerder",
+                                          created_by=actor.label))
+                log(session, actor, "member_added", row.id, email=manager_email, role="beheerder")
             return Organisation(row.id, row.name, row.org_type, row.size_class)
     except IntegrityError:  # a concurrent create of the same name
         raise InputError("organisation_exists", "name", name=name)
 
 
-def update_organisation(db: Database, *, organisation_id: int, name: str, org_type: str,
+def _require_manage_or_admin(session, actor: Actor, organisation_id: int) -> None:
+    if not (actor.is_admin and session.get(OrganisationRow, organisation_id) is not None):
+        require(session, actor, organisation_id, MANAGE)
+
+
+def update_organisation(db: Database, *, actor: Actor, organisation_id: int, name: str, org_type: str,
                         size_class: str) -> Organisation:
     """Change the name, type or size class of an organisation (the name stays unique, ignoring case)."""
     name = _clean_text(name, "name", MAX_NAME, required=True)
@@ -140,12 +165,13 @@ def update_organisation(db: Database, *, organisation_id: int, name: str, org_ty
     name_key = name.casefold()
     try:
         with db.write() as session:
+            _require_manage_or_admin(session, actor, organisation_id)
             row = session.get(OrganisationRow, organisation_id)
-            if row is None:
-                raise NotFound(f"organisation {organisation_id}")
             if session.scalar(select(OrganisationRow.id).where(OrganisationRow.name_key == name_key,
                                                                OrganisationRow.id != organisation_id)) is not None:
                 raise InputError("organisation_exists", "name", name=name)
+            log(session, actor, "organisation_changed", organisation_id, before=row.name, name=name,
+                org_type=org_type, size_class=size_class)
             row.name, row.name_key, row.org_type, row.size_class = name, name_key, org_type, size_class
             session.flush()
             return Organisation(row.id, row.name, row.org_type, row.size_class)
@@ -160,18 +186,26 @@ def _check_kind(org_type: str, size_class: str) -> None:
         raise InputError("unknown_choice", "size_class", value=size_class)
 
 
-def list_organisations(db: Database) -> list[Organisation]:
+def list_organisations(db: Database, *, actor: Actor) -> list[Organisation]:
+    """The organisations the actor sees: their own (an administrator: all), by name."""
     with db.read() as session:
-        rows = session.scalars(select(OrganisationRow).order_by(OrganisationRow.name_key)).all()
+        visible = visible_organisations(session, actor)
+        rows = session.scalars(select(OrganisationRow).where(OrganisationRow.id.in_(list(visible)))
+                               .order_by(OrganisationRow.name_key)).all()
         return [Organisation(r.id, r.name, r.org_type, r.size_class) for r in rows]
 
 
-def get_organisation(db: Database, organisation_id: int) -> Organisation:
+def get_organisation(db: Database, organisation_id: int, *, actor: Actor) -> Organisation:
     with db.read() as session:
+        _require_read_or_admin(session, actor, organisation_id)
         row = session.get(OrganisationRow, organisation_id)
-        if row is None:
-            raise NotFound(f"organisation {organisation_id}")
         return Organisation(row.id, row.name, row.org_type, row.size_class)
+
+
+def _require_read_or_admin(session, actor: Actor, organisation_id: int) -> None:
+    """Reading the organisation's own details (name, type, size): members, and administrators."""
+    if not (actor.is_admin and session.get(OrganisationRow, organisation_id) is not None):
+        require(session, actor, organisation_id, READ)
 
 
 # --- assessments -----------------------------------------------------------------------------------
@@ -185,17 +219,20 @@ def _assessment(row: AssessmentRow, organisation_name: str) -> Assessment:
     )
 
 
-def create_assessment(db: Database, *, organisation_id: int, period: str,
+def create_assessment(db: Database, *, actor: Actor, organisation_id: int, period: str,
                       questionnaire: Questionnaire) -> Assessment:
     """Start a draft assessment. `period` is a year ("2026") or a half/quarter ("2026-H1", "2026-Q3")."""
     with _creating(period) as period:
         with db.write() as session:
+            require(session, actor, organisation_id, ANSWER)
             row, name = _new_assessment(session, organisation_id, period, questionnaire)
+            log(session, actor, "assessment_created", organisation_id, row.id, period=period,
+                questionnaire=questionnaire.key)
             return _assessment(row, name)
 
 
-def start_from_previous(db: Database, *, previous_id: str, period: str, questionnaire: Questionnaire,
-                        previous_questionnaire: Questionnaire) -> Assessment:
+def start_from_previous(db: Database, *, actor: Actor, previous_id: str, period: str,
+                        questionnaire: Questionnaire, previous_questionnaire: Questionnaire) -> Assessment:
     """Start a draft from an earlier assessment: its answers, comments and targets are copied as a starting
     point, each answer marked as carried over until someone reviews it. The earlier assessment is only read.
 
@@ -209,9 +246,8 @@ def start_from_previous(db: Database, *, previous_id: str, period: str, question
     dimension_ids = {d.id for d in questionnaire.dimensions()}
     with _creating(period) as period:
         with db.write() as session:
+            require(session, actor, organisation_of(session, assessment_id=previous_id), ANSWER)
             previous = session.get(AssessmentRow, previous_id)
-            if previous is None:
-                raise NotFound(f"assessment {previous_id}")
             if (previous.questionnaire_id, previous.questionnaire_version) != (
                     previous_questionnaire.id, previous_questionnaire.version):
                 raise ValueError("previous_questionnaire is not the questionnaire of the previous assessment")
@@ -229,6 +265,8 @@ def start_from_previous(db: Database, *, previous_id: str, period: str, question
                     session.add(TargetRow(assessment_id=row.id, dimension_id=target.dimension_id, level=target.level,
                                           set_by=target.set_by, updated_at=now))
             session.flush()
+            log(session, actor, "assessment_created", previous.organisation_id, row.id, period=period,
+                questionnaire=questionnaire.key, copied_from=previous.period)
             return _assessment(row, name)
 
 
@@ -263,8 +301,10 @@ def _new_assessment(session, organisation_id: int, period: str, questionnaire: Q
     return row, organisation.name
 
 
-def list_assessments(db: Database, *, organisation_id: int) -> list[Assessment]:
+def list_assessments(db: Database, *, actor: Actor, organisation_id: int) -> list[Assessment]:
+    """The organisation's assessments, newest first."""
     with db.read() as session:
+        require(session, actor, organisation_id, READ)
         rows = session.execute(
             select(AssessmentRow, OrganisationRow.name)
             .join(OrganisationRow, OrganisationRow.id == AssessmentRow.organisation_id)
@@ -274,16 +314,25 @@ def list_assessments(db: Database, *, organisation_id: int) -> list[Assessment]:
         return [_assessment(row, name) for row, name in rows]
 
 
-def get_assessment(db: Database, assessment_id: str) -> Assessment | None:
-    if not assessment_id or not re.fullmatch(r"[0-9a-f]{32}", assessment_id):
-        return None
+def get_assessment(db: Database, assessment_id: str, *, actor: Actor) -> Assessment:
+    """The assessment; `AccessDenied` when it does not exist or the actor may not read it."""
+    if not isinstance(assessment_id, str) or not re.fullmatch(r"[0-9a-f]{32}", assessment_id):
+        raise AccessDenied(READ)
     with db.read() as session:
+        require(session, actor, organisation_of(session, assessment_id=assessment_id), READ)
         found = session.execute(
             select(AssessmentRow, OrganisationRow.name)
             .join(OrganisationRow, OrganisationRow.id == AssessmentRow.organisation_id)
             .where(AssessmentRow.id == assessment_id)
         ).first()
-        return _assessment(*found) if found else None
+        return _assessment(*found)
+
+
+def _checked(session, actor: Actor, assessment_id: str, permission: str) -> int:
+    """Check the actor's permission on the assessment's organisation; returns that organisation's id."""
+    organisation_id = organisation_of(session, assessment_id=assessment_id)
+    require(session, actor, organisation_id, permission)
+    return organisation_id
 
 
 def _lock_draft(session, assessment_id: str) -> AssessmentRow:
@@ -297,21 +346,24 @@ def _lock_draft(session, assessment_id: str) -> AssessmentRow:
     return row
 
 
-def finalise_assessment(db: Database, *, assessment_id: str, finalised_by: str = "") -> Assessment:
-    finalised_by = _clean_text(finalised_by, "finalised_by", MAX_PERSON)
+def finalise_assessment(db: Database, *, actor: Actor, assessment_id: str) -> Assessment:
     with db.write() as session:
+        organisation_id = _checked(session, actor, assessment_id, ANSWER)
         row = _lock_draft(session, assessment_id)
         row.status = "final"
         row.finalised_at = row.updated_at
-        row.finalised_by = finalised_by
+        row.finalised_by = actor.label
+        log(session, actor, "assessment_finalised", organisation_id, assessment_id, period=row.period)
         name = session.scalar(select(OrganisationRow.name).where(OrganisationRow.id == row.organisation_id))
         return _assessment(row, name)
 
 
-def delete_assessment(db: Database, *, assessment_id: str) -> None:
+def delete_assessment(db: Database, *, actor: Actor, assessment_id: str) -> None:
     """Delete a draft assessment with its answers, targets, plan and workshops. A final one stays."""
     with db.write() as session:
+        organisation_id = _checked(session, actor, assessment_id, MANAGE)
         row = _lock_draft(session, assessment_id)
+        log(session, actor, "assessment_deleted", organisation_id, assessment_id, period=row.period)
         session.delete(row)
 
 
@@ -323,11 +375,6 @@ def _upsert(session, table, values: dict, index_elements: list[str], update: dic
     session.execute(statement.on_conflict_do_update(index_elements=index_elements, set_=update))
 
 
-def _changed_by(update: dict, person: str) -> dict:
-    """Record who changed an answer; a change without a name keeps the name that was there."""
-    return dict(update, answered_by=person) if person else update
-
-
 def _split_value(value: AnswerValue) -> tuple[int | None, str | None]:
     if value in (NOT_APPLICABLE, DONT_KNOW):
         return None, value
@@ -336,64 +383,77 @@ def _split_value(value: AnswerValue) -> tuple[int | None, str | None]:
     raise InputError("invalid_answer", "value", value=str(value))
 
 
-def save_answer(db: Database, *, assessment_id: str, question_id: str, value: AnswerValue,
-                answered_by: str = "") -> None:
+def save_answer(db: Database, *, actor: Actor, assessment_id: str, question_id: str, value: AnswerValue) -> None:
     """Store the level (1-5), "nvt" or "weetniet" for one question; the comment stays as it is."""
     level, non_score = _split_value(value)
-    _write_answer(db, assessment_id, question_id, answered_by, level=level, non_score=non_score)
+    _write_answer(db, actor, assessment_id, question_id, level=level, non_score=non_score)
 
 
-def clear_answer(db: Database, *, assessment_id: str, question_id: str, answered_by: str = "") -> None:
+def clear_answer(db: Database, *, actor: Actor, assessment_id: str, question_id: str) -> None:
     """Remove the level / n.v.t. / weet niet of a question (its comment stays)."""
-    _write_answer(db, assessment_id, question_id, answered_by, level=None, non_score=None)
+    _write_answer(db, actor, assessment_id, question_id, level=None, non_score=None)
 
 
-def save_comment(db: Database, *, assessment_id: str, question_id: str, comment: str,
-                 answered_by: str = "") -> None:
+def save_comment(db: Database, *, actor: Actor, assessment_id: str, question_id: str, comment: str) -> None:
     """Store the comment (evidence) of one question; the chosen level stays as it is."""
     comment = _clean_text(comment, "comment", MAX_COMMENT)
-    _write_answer(db, assessment_id, question_id, answered_by, comment=comment)
+    _write_answer(db, actor, assessment_id, question_id, comment=comment)
 
 
-def _write_answer(db: Database, assessment_id: str, question_id: str, answered_by: str, **fields) -> None:
+def _write_answer(db: Database, actor: Actor, assessment_id: str, question_id: str, **fields) -> None:
     """Change only `fields` of one answer (insert it when new), in one write transaction on a draft.
 
     Changing only the given fields is what lets two people work on the same question at once: one
     choosing the level, the other typing the comment, without overwriting each other.
     """
-    answered_by = _clean_text(answered_by, "answered_by", MAX_PERSON)
+    with db.write() as session:
+        organisation_id = _checked(session, actor, assessment_id, ANSWER)
+        store_answer(session, actor, organisation_id, assessment_id, question_id, **fields)
+
+
+def store_answer(session, actor: Actor, organisation_id: int, assessment_id: str, question_id: str,
+                 source: str = "app", **fields) -> None:
+    """Inside a write transaction whose caller checked the actor's rights: change `fields` of an answer,
+    with who and when, and log it. `source` says where the change came from (app, workshop, workbook)."""
+    _lock_draft(session, assessment_id)
     now = utcnow()
     fields["carried_from"] = None  # a change is a review: the answer is no longer just carried over
     new_row = dict(assessment_id=assessment_id, question_id=question_id, level=None, non_score=None, comment="",
-                   answered_by=answered_by, updated_at=now) | fields
-    with db.write() as session:
-        _lock_draft(session, assessment_id)
-        _upsert(session, AnswerRow.__table__, new_row, ["assessment_id", "question_id"],
-                _changed_by(dict(fields, updated_at=now), answered_by))
+                   answered_by=actor.label, updated_at=now) | fields
+    _upsert(session, AnswerRow.__table__, new_row, ["assessment_id", "question_id"],
+            dict(fields, updated_at=now, answered_by=actor.label))
+    changed = {k: v for k, v in fields.items() if k != "carried_from"}
+    if "comment" in changed:
+        changed["comment"] = len(changed["comment"])  # the log says a comment changed, not what it says
+    log(session, actor, "answer_changed", organisation_id, assessment_id, question=question_id, source=source,
+        **changed)
 
 
-def confirm_answer(db: Database, *, assessment_id: str, question_id: str, answered_by: str = "") -> None:
+def confirm_answer(db: Database, *, actor: Actor, assessment_id: str, question_id: str) -> None:
     """The carried-over answer still holds: keep it and remove the 'check this' mark."""
-    confirm_answers(db, assessment_id=assessment_id, question_ids=[question_id], answered_by=answered_by)
+    confirm_answers(db, actor=actor, assessment_id=assessment_id, question_ids=[question_id])
 
 
-def confirm_answers(db: Database, *, assessment_id: str, question_ids: list[str], answered_by: str = "") -> int:
+def confirm_answers(db: Database, *, actor: Actor, assessment_id: str, question_ids: list[str]) -> int:
     """Confirm the carried-over answers of these questions in one transaction; returns how many there were."""
-    answered_by = _clean_text(answered_by, "answered_by", MAX_PERSON)
     with db.write() as session:
+        organisation_id = _checked(session, actor, assessment_id, ANSWER)
         _lock_draft(session, assessment_id)
         rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
                                                        AnswerRow.question_id.in_(list(question_ids)),
                                                        AnswerRow.carried_from.is_not(None))).all()
         now = utcnow()
         for row in rows:
-            row.carried_from, row.updated_at = None, now
-            row.answered_by = answered_by or row.answered_by
+            row.carried_from, row.updated_at, row.answered_by = None, now, actor.label
+        if rows:
+            log(session, actor, "answers_confirmed", organisation_id, assessment_id,
+                questions=[row.question_id for row in rows])
         return len(rows)
 
 
-def get_answers(db: Database, *, assessment_id: str) -> dict[str, Answer]:
+def get_answers(db: Database, *, actor: Actor, assessment_id: str) -> dict[str, Answer]:
     with db.read() as session:
+        _checked(session, actor, assessment_id, READ)
         rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id)).all()
         return {
             r.question_id: Answer(r.question_id, r.level if r.level is not None else r.non_score, r.comment,
@@ -407,8 +467,8 @@ def answer_values(answers: dict[str, Answer]) -> dict[str, AnswerValue]:
     return {qid: a.value for qid, a in answers.items() if a.value is not None}
 
 
-def count_answers(db: Database, *, assessment_id: str) -> int:
-    return progress(db, assessment_ids=[assessment_id])[assessment_id].answered
+def count_answers(db: Database, *, actor: Actor, assessment_id: str) -> int:
+    return progress(db, actor=actor, assessment_ids=[assessment_id])[assessment_id].answered
 
 
 @dataclass(frozen=True)
@@ -417,17 +477,23 @@ class Progress:
     unchecked: int  # of those, copied from an earlier assessment and not yet checked
 
 
-def progress(db: Database, *, assessment_ids: list[str]) -> dict[str, Progress]:
-    """How far each assessment is, counted in one query."""
+def progress(db: Database, *, actor: Actor, assessment_ids: list[str]) -> dict[str, Progress]:
+    """How far each assessment is, counted in one query (the actor reads each one's organisation)."""
+    wanted = list(dict.fromkeys(assessment_ids))
     has_value = (AnswerRow.level.is_not(None)) | (AnswerRow.non_score.is_not(None))
     with db.read() as session:
+        owners = dict(session.execute(select(AssessmentRow.id, AssessmentRow.organisation_id)
+                                      .where(AssessmentRow.id.in_(wanted))).all())
+        if len(owners) != len(wanted):
+            raise AccessDenied(READ)
+        for organisation_id in set(owners.values()):
+            require(session, actor, organisation_id, READ)
         rows = session.execute(
-            select(AnswerRow.assessment_id, func.count(),
-                   func.count(AnswerRow.carried_from))
-            .where(AnswerRow.assessment_id.in_(list(assessment_ids)), has_value)
+            select(AnswerRow.assessment_id, func.count(), func.count(AnswerRow.carried_from))
+            .where(AnswerRow.assessment_id.in_(wanted), has_value)
             .group_by(AnswerRow.assessment_id)).all()
     found = {assessment_id: Progress(answered, unchecked) for assessment_id, answered, unchecked in rows}
-    return {assessment_id: found.get(assessment_id, Progress(0, 0)) for assessment_id in assessment_ids}
+    return {assessment_id: found.get(assessment_id, Progress(0, 0)) for assessment_id in wanted}
 
 
 def default_source(assessments: list[Assessment]) -> Assessment | None:
@@ -437,14 +503,14 @@ def default_source(assessments: list[Assessment]) -> Assessment | None:
 
 # --- targets -------------------------------------------------------------------------------------
 
-def set_target(db: Database, *, assessment_id: str, dimension_id: str, level: int | None,
-               set_by: str = "") -> None:
+def set_target(db: Database, *, actor: Actor, assessment_id: str, dimension_id: str, level: int | None) -> None:
     """Set the target level (ambitie) of a dimension; None returns to the default (stage + 1)."""
     if level is not None and (not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5):
         raise InputError("invalid_target", "level", value=str(level))
-    set_by = _clean_text(set_by, "set_by", MAX_PERSON)
     with db.write() as session:
+        organisation_id = _checked(session, actor, assessment_id, ANSWER)
         _lock_draft(session, assessment_id)
+        log(session, actor, "target_set", organisation_id, assessment_id, dimension=dimension_id, level=level)
         if level is None:
             row = session.get(TargetRow, (assessment_id, dimension_id))
             if row is not None:
@@ -452,12 +518,13 @@ def set_target(db: Database, *, assessment_id: str, dimension_id: str, level: in
             return
         now = datetime.now(timezone.utc)
         _upsert(session, TargetRow.__table__,
-                dict(assessment_id=assessment_id, dimension_id=dimension_id, level=level, set_by=set_by,
+                dict(assessment_id=assessment_id, dimension_id=dimension_id, level=level, set_by=actor.label,
                      updated_at=now),
-                ["assessment_id", "dimension_id"], dict(level=level, set_by=set_by, updated_at=now))
+                ["assessment_id", "dimension_id"], dict(level=level, set_by=actor.label, updated_at=now))
 
 
-def get_targets(db: Database, *, assessment_id: str) -> dict[str, int]:
+def get_targets(db: Database, *, actor: Actor, assessment_id: str) -> dict[str, int]:
     with db.read() as session:
+        _checked(session, actor, assessment_id, READ)
         rows = session.scalars(select(TargetRow).where(TargetRow.assessment_id == assessment_id)).all()
         return {r.dimension_id: r.level for r in rows}

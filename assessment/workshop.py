@@ -1,8 +1,10 @@
 """Workshop mode, service layer: a group votes on questions, the facilitator leads and records the answer.
 
-Rights come from secrets, not from names: the facilitator holds the facilitator token (in the
-facilitator's link), each participant holds a participant token (their seat, in their link or cookie).
-A participant token never opens facilitator actions, and a token only works for its own workshop.
+Who may do what: the facilitator is a member with the workshop right in the assessment's organisation
+(access.WORKSHOP) who also holds the workshop's facilitator token (in the facilitator's link). Each
+participant holds a participant token (their seat, in their link); the projector holds the projector
+token (its link). These tokens are the only key for phones and the projector: a seat reaches only its
+own ballot, the projector only its own screen, and neither opens facilitator actions.
 Votes are anonymous: a vote row knows the seat and its role, never a name.
 
 Per question: waiting -> voting -> closed -> revealed; a second round starts voting again (round 2) and
@@ -21,6 +23,8 @@ from sqlalchemy import delete, func, select
 
 from questionnaires.model import Questionnaire
 from scoring.agreement import VoteSummary, summarise
+
+from access.service import WORKSHOP, Actor, log, organisation_of, require
 
 from . import service
 from .db import Database
@@ -49,6 +53,8 @@ class Workshop:
     question_ids: tuple[str, ...]
     current_question_id: str | None
     closed: bool
+    projector_token: str = ""
+    questionnaire: tuple[str, str] = ("", "")  # (id, version): which questions to draw
 
 
 @dataclass(frozen=True)
@@ -75,12 +81,17 @@ def _value(value: object) -> object:
     return int(value) if value in ("1", "2", "3", "4", "5") else value
 
 
-def _view(row: WorkshopRow) -> Workshop:
+def _view(session, row: WorkshopRow, *, for_facilitator: bool = False) -> Workshop:
+    """The workshop as a plain value, with the questionnaire to draw its questions from; only its facilitator
+    gets the projector's link token."""
+    questionnaire = session.execute(select(AssessmentRow.questionnaire_id, AssessmentRow.questionnaire_version)
+                                    .where(AssessmentRow.id == row.assessment_id)).first()
     return Workshop(row.id, row.assessment_id, row.join_code, tuple(json.loads(row.question_ids)),
-                    row.current_question_id, row.closed)
+                    row.current_question_id, row.closed, row.projector_token if for_facilitator else "",
+                    tuple(questionnaire))
 
 
-def start_workshop(db: Database, *, assessment_id: str, questionnaire: Questionnaire,
+def start_workshop(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Questionnaire,
                    question_ids: list[str]) -> tuple[Workshop, str]:
     """Start a workshop on some questions of a draft assessment. Returns it with the facilitator token."""
     known = [q.id for q in questionnaire.questions()]
@@ -89,9 +100,9 @@ def start_workshop(db: Database, *, assessment_id: str, questionnaire: Questionn
         raise WorkshopError("no_questions")
     token = secrets.token_urlsafe(24)
     with db.write() as session:
+        organisation_id = organisation_of(session, assessment_id=assessment_id)
+        require(session, actor, organisation_id, WORKSHOP)
         assessment = session.get(AssessmentRow, assessment_id)
-        if assessment is None:
-            raise service.NotFound(f"assessment {assessment_id}")
         if assessment.status == "final":
             raise service.AssessmentIsFinal(assessment_id)
         while True:
@@ -100,13 +111,16 @@ def start_workshop(db: Database, *, assessment_id: str, questionnaire: Questionn
                 break
         now = utcnow()
         row = WorkshopRow(id=uuid.uuid4().hex, assessment_id=assessment_id, join_code=code, facilitator_token=token,
-                          question_ids=json.dumps(chosen), closed=False, created_at=now, expires_at=now + LIFETIME)
+                          projector_token=secrets.token_urlsafe(24), question_ids=json.dumps(chosen), closed=False,
+                          created_at=now, expires_at=now + LIFETIME)
         session.add(row)
         session.flush()  # the workshop row first: its questions refer to it
         session.add_all(WorkshopQuestionRow(workshop_id=row.id, question_id=qid, round=1, state="waiting",
                                             parked=False, rationale="") for qid in chosen)
         session.flush()
-        return _view(row), token
+        log(session, actor, "workshop_started", organisation_id, assessment_id, workshop=row.id,
+            questions=len(chosen))
+        return _view(session, row, for_facilitator=True), token
 
 
 def _open_workshop(session, code_or_id: str, *, by_code: bool) -> WorkshopRow:
@@ -120,14 +134,14 @@ def _open_workshop(session, code_or_id: str, *, by_code: bool) -> WorkshopRow:
     return row
 
 
-def _as_facilitator(session, workshop_id: str, token: str, *, also_ended: bool = False) -> WorkshopRow:
+def _as_facilitator(session, actor: Actor, workshop_id: str, token: str, *, also_ended: bool = False) -> WorkshopRow:
+    """The workshop, when `actor` leads workshops in its organisation and holds its facilitator token."""
+    require(session, actor, organisation_of(session, workshop_id=workshop_id), WORKSHOP)
     if also_ended:
         row = session.get(WorkshopRow, workshop_id)
-        if row is None:
-            raise WorkshopError("unknown_code")
     else:
         row = _open_workshop(session, workshop_id, by_code=False)
-    if not token or not secrets.compare_digest(row.facilitator_token, token):
+    if not isinstance(token, str) or not token or not secrets.compare_digest(row.facilitator_token, token):
         raise WorkshopError("not_facilitator")
     return row
 
@@ -147,7 +161,7 @@ def join(db: Database, *, code: str, role: str) -> tuple[Workshop, str]:
         workshop = _open_workshop(session, code, by_code=True)
         token = secrets.token_urlsafe(24)
         session.add(ParticipantRow(id=token, workshop_id=workshop.id, role=role))
-        return _view(workshop), token
+        return _view(session, workshop), token
 
 
 def seat(db: Database, *, participant_token: str) -> tuple[Workshop, str]:
@@ -157,60 +171,107 @@ def seat(db: Database, *, participant_token: str) -> tuple[Workshop, str]:
         if participant is None:
             raise WorkshopError("unknown_seat")
         workshop = _open_workshop(session, participant.workshop_id, by_code=False)
-        return _view(workshop), participant.role
+        return _view(session, workshop), participant.role
 
 
-def get_workshop(db: Database, *, workshop_id: str) -> Workshop:
+def get_workshop(db: Database, *, actor: Actor, workshop_id: str, token: str) -> Workshop:
+    """The workshop for its facilitator (also after it ended, for the summary)."""
     with db.read() as session:
-        row = session.get(WorkshopRow, workshop_id)
+        row = _as_facilitator(session, actor, workshop_id, token, also_ended=True)
+        return _view(session, row, for_facilitator=True)
+
+
+def _states(session, workshop_id: str) -> dict[str, QuestionState]:
+    rows = session.scalars(select(WorkshopQuestionRow).where(WorkshopQuestionRow.workshop_id == workshop_id))
+    return {r.question_id: QuestionState(r.question_id, r.round, r.state, r.parked, r.agreed_value, r.rationale)
+            for r in rows}
+
+
+def question_states(db: Database, *, actor: Actor, workshop_id: str, token: str) -> dict[str, QuestionState]:
+    with db.read() as session:
+        _as_facilitator(session, actor, workshop_id, token, also_ended=True)
+        return _states(session, workshop_id)
+
+
+def ballot(db: Database, *, participant_token: str) -> tuple[Workshop, dict[str, QuestionState]]:
+    """What a participant's phone needs: the workshop and the state of its questions (no outcomes)."""
+    with db.read() as session:
+        participant = session.get(ParticipantRow, participant_token) if isinstance(participant_token, str) else None
+        if participant is None:
+            raise WorkshopError("unknown_seat")
+        row = _open_workshop(session, participant.workshop_id, by_code=False)
+        return _view(session, row), _states(session, row.id)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the projector shows: never more than the room may see."""
+
+    workshop: Workshop
+    question: QuestionState | None
+    voted: int
+    participants: int
+    results: Results | None  # only once revealed
+
+
+def screen(db: Database, *, projector_token: str) -> Screen:
+    """The projector's view of its workshop, by the projector token alone."""
+    with db.read() as session:
+        row = session.scalar(select(WorkshopRow).where(WorkshopRow.projector_token == projector_token)) \
+            if isinstance(projector_token, str) and projector_token else None
         if row is None:
-            raise WorkshopError("unknown_code")
-        return _view(row)
+            raise WorkshopError("unknown_screen")
+        if row.closed or row.expires_at < utcnow():
+            raise WorkshopError("expired")
+        states = _states(session, row.id)
+        question = states.get(row.current_question_id) if row.current_question_id else None
+        voted = participants = 0
+        outcome = None
+        if question is not None:
+            voted, participants = _vote_count(session, row.id, question.question_id)
+            if question.state == "revealed":
+                outcome = _results(session, row.id, question.question_id)
+        else:
+            participants = _participants(session, row.id)
+        return Screen(_view(session, row), question, voted, participants, outcome)
 
 
-def question_states(db: Database, *, workshop_id: str) -> dict[str, QuestionState]:
-    with db.read() as session:
-        rows = session.scalars(select(WorkshopQuestionRow).where(WorkshopQuestionRow.workshop_id == workshop_id))
-        return {r.question_id: QuestionState(r.question_id, r.round, r.state, r.parked, r.agreed_value, r.rationale)
-                for r in rows}
-
-
-def open_voting(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+def open_voting(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
     with db.write() as session:
-        workshop = _as_facilitator(session, workshop_id, token)
+        workshop = _as_facilitator(session, actor, workshop_id, token)
         question = _question(session, workshop_id, question_id)
         question.state = "voting"
         workshop.current_question_id = question_id
 
 
-def open_voting_many(db: Database, *, workshop_id: str, token: str, question_ids: list[str]) -> None:
+def open_voting_many(db: Database, *, actor: Actor, workshop_id: str, token: str, question_ids: list[str]) -> None:
     """Open several questions at once (for example a whole dimension); participants see them all."""
     with db.write() as session:
-        workshop = _as_facilitator(session, workshop_id, token)
+        workshop = _as_facilitator(session, actor, workshop_id, token)
         for question_id in question_ids:
             _question(session, workshop_id, question_id).state = "voting"
         workshop.current_question_id = question_ids[0] if question_ids else workshop.current_question_id
 
 
-def close_voting(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+def close_voting(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
     with db.write() as session:
-        _as_facilitator(session, workshop_id, token)
+        _as_facilitator(session, actor, workshop_id, token)
         question = _question(session, workshop_id, question_id)
         if question.state == "voting":
             question.state = "closed"
 
 
-def reveal(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+def reveal(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
     """Show the results; voting closes first, so nobody anchors on the others' votes."""
     with db.write() as session:
-        _as_facilitator(session, workshop_id, token)
+        _as_facilitator(session, actor, workshop_id, token)
         question = _question(session, workshop_id, question_id)
         question.state = "revealed"
 
 
-def second_round(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+def second_round(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
     with db.write() as session:
-        _as_facilitator(session, workshop_id, token)
+        _as_facilitator(session, actor, workshop_id, token)
         question = _question(session, workshop_id, question_id)
         if question.round >= 2:
             raise WorkshopError("no_third_round")
@@ -252,33 +313,32 @@ def my_vote(db: Database, *, participant_token: str, question_id: str) -> str | 
             VoteRow.round == question.round, VoteRow.participant_id == participant.id))
 
 
-def vote_count(db: Database, *, workshop_id: str, question_id: str) -> tuple[int, int]:
+def _participants(session, workshop_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(ParticipantRow).where(
+        ParticipantRow.workshop_id == workshop_id)) or 0
+
+
+def _vote_count(session, workshop_id: str, question_id: str) -> tuple[int, int]:
+    question = _question(session, workshop_id, question_id)
+    votes = session.scalar(select(func.count()).select_from(VoteRow).where(
+        VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id,
+        VoteRow.round == question.round)) or 0
+    return votes, _participants(session, workshop_id)
+
+
+def vote_count(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> tuple[int, int]:
     """(votes in the current round, participants): safe to show before the reveal."""
     with db.read() as session:
-        question = _question(session, workshop_id, question_id)
-        votes = session.scalar(select(func.count()).select_from(VoteRow).where(
-            VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id,
-            VoteRow.round == question.round)) or 0
-        participants = session.scalar(select(func.count()).select_from(ParticipantRow).where(
-            ParticipantRow.workshop_id == workshop_id)) or 0
-        return votes, participants
+        _as_facilitator(session, actor, workshop_id, token, also_ended=True)
+        return _vote_count(session, workshop_id, question_id)
 
 
-def results(db: Database, *, workshop_id: str, question_id: str, token: str | None = None) -> Results:
-    """The distribution of the current round. Before the reveal only the facilitator may see it."""
-    with db.read() as session:
-        workshop = session.get(WorkshopRow, workshop_id)
-        if workshop is None:
-            raise WorkshopError("unknown_code")
-        question = _question(session, workshop_id, question_id)
-        is_facilitator = bool(token) and secrets.compare_digest(workshop.facilitator_token, token)
-        if question.state != "revealed" and not is_facilitator:
-            raise WorkshopError("not_revealed")
-        rows = session.execute(select(VoteRow.round, VoteRow.participant_id, VoteRow.value, ParticipantRow.role)
-                               .join(ParticipantRow, ParticipantRow.id == VoteRow.participant_id)
-                               .where(VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id)).all()
-        participants = session.scalar(select(func.count()).select_from(ParticipantRow).where(
-            ParticipantRow.workshop_id == workshop_id)) or 0
+def _results(session, workshop_id: str, question_id: str) -> Results:
+    question = _question(session, workshop_id, question_id)
+    rows = session.execute(select(VoteRow.round, VoteRow.participant_id, VoteRow.value, ParticipantRow.role)
+                           .join(ParticipantRow, ParticipantRow.id == VoteRow.participant_id)
+                           .where(VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id)).all()
+    participants = _participants(session, workshop_id)
     current = [r for r in rows if r.round == question.round]
     by_role = {role: summarise([_value(r.value) for r in current if r.role == role]) for role in ROLES}
     changed = None
@@ -289,37 +349,42 @@ def results(db: Database, *, workshop_id: str, question_id: str, token: str | No
                    {role: summary for role, summary in by_role.items() if summary.voted}, changed)
 
 
-def record_agreed(db: Database, *, workshop_id: str, token: str, question_id: str, value: str,
+def results(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> Results:
+    """The distribution of the current round, for the facilitator (also before the reveal)."""
+    with db.read() as session:
+        _as_facilitator(session, actor, workshop_id, token, also_ended=True)
+        return _results(session, workshop_id, question_id)
+
+
+def record_agreed(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str, value: str,
                   rationale: str = "") -> None:
-    """The level the group agreed on becomes the assessment's answer; the rationale becomes its comment."""
+    """The level the group agreed on becomes the assessment's answer and the rationale its comment, in one
+    transaction: on a final assessment nothing at all is written."""
     if value not in VALUES:
         raise WorkshopError("invalid_vote")
     rationale = service._clean_text(rationale, "comment", service.MAX_COMMENT)
     with db.write() as session:
-        workshop = _as_facilitator(session, workshop_id, token)
-        if session.get(AssessmentRow, workshop.assessment_id).status == "final":
-            raise service.AssessmentIsFinal(workshop.assessment_id)  # before anything is written
+        workshop = _as_facilitator(session, actor, workshop_id, token)
         question = _question(session, workshop_id, question_id)
         question.agreed_value, question.rationale, question.parked = value, rationale, False
-        assessment_id = workshop.assessment_id
-    service.save_answer(db, assessment_id=assessment_id, question_id=question_id, value=_value(value),
-                        answered_by="workshop")
-    if rationale:
-        service.save_comment(db, assessment_id=assessment_id, question_id=question_id, comment=rationale,
-                             answered_by="workshop")
+        level, non_score = service._split_value(_value(value))
+        fields = dict(level=level, non_score=non_score) | ({"comment": rationale} if rationale else {})
+        organisation_id = organisation_of(session, assessment_id=workshop.assessment_id)
+        service.store_answer(session, actor, organisation_id, workshop.assessment_id, question_id,
+                             source="workshop", **fields)
 
 
-def park(db: Database, *, workshop_id: str, token: str, question_id: str) -> None:
+def park(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
     with db.write() as session:
-        _as_facilitator(session, workshop_id, token)
+        _as_facilitator(session, actor, workshop_id, token)
         _question(session, workshop_id, question_id).parked = True
 
 
-def delete_raw_votes(db: Database, *, workshop_id: str, token: str) -> None:
+def delete_raw_votes(db: Database, *, actor: Actor, workshop_id: str, token: str) -> None:
     """Privacy: keep only the aggregates per question (counts per value and per role), drop every vote.
     Also possible after the workshop has ended."""
     with db.write() as session:
-        _as_facilitator(session, workshop_id, token, also_ended=True)
+        _as_facilitator(session, actor, workshop_id, token, also_ended=True)
         questions = session.scalars(select(WorkshopQuestionRow).where(WorkshopQuestionRow.workshop_id == workshop_id))
         rows = session.execute(select(VoteRow.question_id, VoteRow.round, VoteRow.value, ParticipantRow.role)
                                .join(ParticipantRow, ParticipantRow.id == VoteRow.participant_id)
@@ -333,6 +398,8 @@ def delete_raw_votes(db: Database, *, workshop_id: str, token: str) -> None:
                     counts[key][r.role][r.value] += 1
             question.aggregates = json.dumps(counts, sort_keys=True)
         session.execute(delete(VoteRow).where(VoteRow.workshop_id == workshop_id))
+        log(session, actor, "workshop_votes_deleted", organisation_of(session, workshop_id=workshop_id),
+            session.get(WorkshopRow, workshop_id).assessment_id, workshop=workshop_id)
 
 
 @dataclass(frozen=True)
@@ -342,16 +409,17 @@ class QuestionSummary:
     results: Results | None  # None when nobody voted
 
 
-def workshop_summary(db: Database, *, workshop_id: str, token: str) -> list[QuestionSummary]:
+def workshop_summary(db: Database, *, actor: Actor, workshop_id: str, token: str) -> list[QuestionSummary]:
     """For the end of the session (facilitator only): per question the agreed answer and the votes."""
     with db.read() as session:
-        _as_facilitator(session, workshop_id, token, also_ended=True)
-    states = question_states(db, workshop_id=workshop_id)
-    summaries = []
-    for question_id in get_workshop(db, workshop_id=workshop_id).question_ids:
-        outcome = results(db, workshop_id=workshop_id, question_id=question_id, token=token)
-        summaries.append(QuestionSummary(question_id, states[question_id], outcome if outcome.summary.voted else None))
-    return summaries
+        row = _as_facilitator(session, actor, workshop_id, token, also_ended=True)
+        states = _states(session, workshop_id)
+        summaries = []
+        for question_id in json.loads(row.question_ids):
+            outcome = _results(session, workshop_id, question_id)
+            summaries.append(QuestionSummary(question_id, states[question_id],
+                                             outcome if outcome.summary.voted else None))
+        return summaries
 
 
 def most_disagreement(summaries: list[QuestionSummary], n: int = 3) -> list[QuestionSummary]:

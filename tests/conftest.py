@@ -14,11 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from access import LOCAL_USER  # noqa: E402
 from assessment.db import Database  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTGRES_ENV = "KLANTBEWUST_TEST_POSTGRES_URL"
+ME = LOCAL_USER  # who acts in tests that are not about access: the local user, who may do everything
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +31,13 @@ def mini():
 @pytest.fixture(scope="session")
 def zelfscan():
     return load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.0.yaml")
+
+
+def member_of(db, organisation_id: int, email: str, role: str = "invuller"):
+    """A signed-in person with `role` in the organisation (added by the local user, as a beheerder would)."""
+    import access
+    access.add_member(db, actor=ME, organisation_id=organisation_id, email=email, role=role)
+    return access.sign_in(db, email=email, name=email.split("@")[0].title())
 
 
 def lookup_for(*questionnaires):

@@ -5,7 +5,8 @@ from streamlit.testing.v1 import AppTest
 
 from assessment import service
 from assessment.db import ENV_URL, get_database
-from conftest import FIXTURES, ROOT
+from access import AccessDenied
+from conftest import FIXTURES, ROOT, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 from ui.common import escape_md
 
@@ -58,7 +59,7 @@ def test_create_answer_refresh_resume_and_results(app_env):
     assert "2. Scans van Gemeente Lerend Dorp" in texts(at)
     assert "Organisatie Gemeente Lerend Dorp is toegevoegd." in texts(at)
     organisation_id = at.query_params["org"]  # the organisation is in the URL
-    assert service.get_organisation(app_env, int(organisation_id)).size_class == "inw-20-50k"
+    assert service.get_organisation(app_env, int(organisation_id), actor=ME).size_class == "inw-20-50k"
     # 2. start an assessment; the app moves to the questionnaire with the id in the URL
     at.text_input(key="new_period").input("2026")
     button(at, "Scan starten").click().run()
@@ -71,7 +72,7 @@ def test_create_answer_refresh_resume_and_results(app_env):
     at.radio(key=f"level_{assessment_id}_d1-3").set_value("nvt").run()
     at.text_area(key=f"comment_{assessment_id}_d1-1").input("Klachtenregeling staat op de website").run()
     assert not at.exception
-    stored = service.get_answers(app_env, assessment_id=assessment_id)
+    stored = service.get_answers(app_env, actor=ME, assessment_id=assessment_id)
     assert stored["d1-1"].value == 4 and stored["d1-3"].value == "nvt"
     assert stored["d1-1"].comment == "Klachtenregeling staat op de website"
     # go to the next dimension and answer there too
@@ -103,20 +104,20 @@ def test_create_answer_refresh_resume_and_results(app_env):
 
 def test_targets_and_finalising_lock_the_assessment(app_env):
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(app_env, name="Provincie Test", org_type="provincie", size_class="fte-lt-250")
-    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+    org = service.create_organisation(app_env, actor=ME, name="Provincie Test", org_type="provincie", size_class="fte-lt-250")
+    assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
     for qid in ("d1-1", "d1-2", "d1-3", "d1-4"):
-        service.save_answer(app_env, assessment_id=assessment.id, question_id=qid, value=3)
+        service.save_answer(app_env, actor=ME, assessment_id=assessment.id, question_id=qid, value=3)
     at = new_session("views/results.py", a=assessment.id, lang="nl")
     at.selectbox(key="target_d1").select(5).run()
     assert not at.exception
-    assert service.get_targets(app_env, assessment_id=assessment.id) == {"d1": 5}
+    assert service.get_targets(app_env, actor=ME, assessment_id=assessment.id) == {"d1": 5}
     assert "Ambitie 5: door u ingesteld." in texts(at)
     assert [b.label for b in at.get("download_button")] == ["Excel-werkboek downloaden"]
     button(at, "Scan definitief maken").click().run()
     button(at, "Ja, maak definitief").click().run()
     assert not at.exception
-    assert service.get_assessment(app_env, assessment.id).is_final
+    assert service.get_assessment(app_env, assessment.id, actor=ME).is_final
     assert "Deze scan is definitief sinds" in texts(at)
     assert at.selectbox(key="target_d1").disabled
     questionnaire_page = new_session("views/questionnaire.py", a=assessment.id, lang="nl")
@@ -125,8 +126,8 @@ def test_targets_and_finalising_lock_the_assessment(app_env):
 
 
 def test_language_switch_changes_the_labels(app_env):
-    service.create_organisation(app_env, name="Gemeente Taal", org_type="gemeente", size_class="inw-lt-20k")
-    service.create_organisation(app_env, name="Provincie Taal", org_type="provincie", size_class="fte-lt-250")
+    service.create_organisation(app_env, actor=ME, name="Gemeente Taal", org_type="gemeente", size_class="inw-lt-20k")
+    service.create_organisation(app_env, actor=ME, name="Provincie Taal", org_type="provincie", size_class="fte-lt-250")
     at = new_session()
     assert at.title[0].value == "Klantbewust"
     assert at.selectbox(key="organisation_choice").label == "Kies uw organisatie"
@@ -143,12 +144,12 @@ def test_language_switch_changes_the_labels(app_env):
 def test_unknown_assessment_in_the_url_gets_a_clear_message(app_env):
     at = new_session("views/questionnaire.py", a="0" * 32, lang="nl")
     assert not at.exception
-    assert "Deze scan bestaat niet (meer)." in texts(at)
+    assert "Deze scan bestaat niet (meer), of u heeft er geen toegang toe." in texts(at)
 
 
 def test_user_text_is_never_rendered_as_markup(app_env):
     name = "<img src=x onerror=alert(1)> **vet** [link](http://x)"
-    service.create_organisation(app_env, name=name, org_type="anders", size_class="fte-lt-250")
+    service.create_organisation(app_env, actor=ME, name=name, org_type="anders", size_class="fte-lt-250")
     at = new_session()
     headers = [h.value for h in at.header]
     assert "2. Scans van " + escape_md(name) in headers
@@ -169,7 +170,7 @@ def test_broken_questionnaire_file_is_reported_and_the_others_stay_usable(app_en
                                        .replace("id: mini", "id: kapot").replace("weight: 2", "weight: -1"),
                                        encoding="utf-8")
     monkeypatch.setenv(ENV_DIR, str(folder))
-    org = service.create_organisation(app_env, name="Gemeente Kapot", org_type="gemeente", size_class="inw-lt-20k")
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Kapot", org_type="gemeente", size_class="inw-lt-20k")
     at = new_session()
     assert not at.exception
     warnings = [w.value for w in at.warning]
@@ -179,15 +180,15 @@ def test_broken_questionnaire_file_is_reported_and_the_others_stay_usable(app_en
     assert at.selectbox(key="new_questionnaire").options == ["Mini-vragenlijst (versie 0.1)"]
 
 
-def test_the_name_of_who_answers_is_stored_with_the_answer(app_env):
+def test_who_answered_comes_from_the_identity(app_env):
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(app_env, name="CAK", org_type="uitvoeringsorganisatie", size_class="fte-lt-250")
-    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+    org = service.create_organisation(app_env, actor=ME, name="CAK", org_type="uitvoeringsorganisatie", size_class="fte-lt-250")
+    assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
     at = new_session("views/questionnaire.py", a=assessment.id)
-    at.text_input(key="person").input("Fatima").run()
+    assert not [t for t in at.text_input if t.key == "person"]  # no free name field: who comes from the identity
     at.radio(key=f"level_{assessment.id}_d1-1").set_value(3).run()
-    assert service.get_answers(app_env, assessment_id=assessment.id)["d1-1"].answered_by == "Fatima"
-    assert "door Fatima" in texts(at)
+    assert service.get_answers(app_env, actor=ME, assessment_id=assessment.id)["d1-1"].answered_by == "local"
+    assert "door de lokale gebruiker" in texts(at)
 
 
 def test_the_shipped_questionnaire_in_the_app(tmp_path, monkeypatch):
@@ -196,7 +197,7 @@ def test_the_shipped_questionnaire_in_the_app(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV_URL, url)
     monkeypatch.delenv(ENV_DIR, raising=False)
     db = get_database(url)
-    org = service.create_organisation(db, name="Waterschap Echt", org_type="waterschap", size_class="fte-250-1000")
+    org = service.create_organisation(db, actor=ME, name="Waterschap Echt", org_type="waterschap", size_class="fte-250-1000")
     at = new_session()
     at.selectbox(key="organisation_choice").select(org.id).run()
     assert at.selectbox(key="new_questionnaire").options == ["Klantbewustzijn zelfscan (versie 1.0)"]
@@ -215,16 +216,16 @@ def test_the_shipped_questionnaire_in_the_app(tmp_path, monkeypatch):
 
 def three_years(db):
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(db, name="Gemeente Drie Jaar", org_type="gemeente", size_class="inw-lt-20k")
+    org = service.create_organisation(db, actor=ME, name="Gemeente Drie Jaar", org_type="gemeente", size_class="inw-lt-20k")
     ids = {}
     for period, levels in (("2024", {"d1": 2, "d2": 2, "d3": 2}), ("2025", {"d1": 3, "d2": 3, "d3": 2}),
                            ("2026", {"d1": 4, "d2": 4, "d3": 4})):
-        assessment = service.create_assessment(db, organisation_id=org.id, period=period, questionnaire=mini)
+        assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period=period, questionnaire=mini)
         for question in mini.questions():
-            service.save_answer(db, assessment_id=assessment.id, question_id=question.id,
+            service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id,
                                 value=levels[question.id.split("-")[0]])
         if period != "2026":
-            service.finalise_assessment(db, assessment_id=assessment.id)
+            service.finalise_assessment(db, actor=ME, assessment_id=assessment.id)
         ids[period] = assessment.id
     return org, ids
 
@@ -254,7 +255,7 @@ def test_history_page_with_three_years(app_env):
     # the plan of the earlier assessment: which actions were completed
     from assessment import plan
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    plan.add_actions(app_env, assessment_id=ids["2024"], questionnaire=mini, actions=[
+    plan.add_actions(app_env, actor=ME, assessment_id=ids["2024"], questionnaire=mini, actions=[
         dict(dimension_id="d1", title="Klaar", status="done"), dict(dimension_id="d2", title="Loopt nog")])
     at.run()
     assert "1 van 2 acties uit het verbeterplan van 2024 zijn afgerond" in texts(at)
@@ -282,19 +283,19 @@ def test_start_a_new_assessment_from_the_previous_one(app_env):
     assert "9 antwoorden zijn overgenomen van 2026 en nog niet gecontroleerd." in texts(at)
     button(at, "Klopt nog").click().run()
     assert "8 antwoorden zijn overgenomen van 2026" in texts(at)
-    assert service.get_answers(app_env, assessment_id=new_id)["d1-1"].carried_from is None
-    assert service.get_answers(app_env, assessment_id=new_id)["d1-2"].carried_from == "2026"
+    assert service.get_answers(app_env, actor=ME, assessment_id=new_id)["d1-1"].carried_from is None
+    assert service.get_answers(app_env, actor=ME, assessment_id=new_id)["d1-2"].carried_from == "2026"
     # the assessments it came from are untouched
-    assert service.get_assessment(app_env, ids["2025"]).is_final
+    assert service.get_assessment(app_env, ids["2025"], actor=ME).is_final
 
 
 def test_plan_page_suggests_actions_and_adds_the_chosen_ones(app_env):
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(app_env, name="Gemeente Plan", org_type="gemeente", size_class="inw-lt-20k")
-    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Plan", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
     for qid in ("d1-1", "d1-2", "d1-3", "d1-4"):
-        service.save_answer(app_env, assessment_id=assessment.id, question_id=qid, value=1)
-    service.set_target(app_env, assessment_id=assessment.id, dimension_id="d1", level=3)
+        service.save_answer(app_env, actor=ME, assessment_id=assessment.id, question_id=qid, value=1)
+    service.set_target(app_env, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=3)
     at = new_session("views/plan.py", a=assessment.id, lang="nl")
     assert not at.exception
     # d1: stage 1, target 3 -> the library actions of steps 1->2 and 2->3
@@ -304,7 +305,7 @@ def test_plan_page_suggests_actions_and_adds_the_chosen_ones(app_env):
     button(at, "Gekozen acties toevoegen aan het plan").click().run()
     assert not at.exception
     from assessment import plan
-    actions = plan.list_actions(app_env, assessment_id=assessment.id)
+    actions = plan.list_actions(app_env, actor=ME, assessment_id=assessment.id)
     assert [(a.dimension_id, a.library_action_id, a.status) for a in actions] == [("d1", "d1-a12", "planned")]
     # the added action is no longer suggested, and it is in the table
     assert [c.key for c in at.checkbox] == ["suggest_d1-a23"]
@@ -318,38 +319,43 @@ def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
     monkeypatch.delenv(ENV_DIR, raising=False)
     db = get_database(url)
     zelfscan = load_questionnaire(ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml")
-    org = service.create_organisation(db, name="Gemeente Benchmark", org_type="gemeente", size_class="inw-20-50k")
-    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=zelfscan)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Benchmark", org_type="gemeente", size_class="inw-20-50k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=zelfscan)
     for question in zelfscan.questions():
-        service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=3)
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=3)
     at = new_session("views/benchmark.py", a=assessment.id, lang="nl")
     assert not at.exception
     assert "Vergeleken met 0 organisatie-jaren van 0 organisaties" in texts(at)
     assert "Deze groep is te klein: 0 organisaties, er zijn er minstens 5 nodig." in texts(at)
     button(at, "Fictieve demo-gegevens laden").click().run()
     assert not at.exception
-    assert [s.is_demo for s in peers.list_peer_sets(db)] == [True]
-    # widen the group to every size and the last five years
-    at.multiselect(key="bench_sizes_gemeente").set_value(list(service.SIZE_CLASSES["gemeente"])).run()
-    at.number_input(key="bench_years").set_value(5).run()
+    assert [s.is_demo for s in peers.list_peer_sets(db, actor=ME, organisation_id=org.id)] == [True]
+    # the own size class in 2026 alone is too small: the page widens the group by itself, and says how
+    group, widened = peers.default_group(db, actor=ME, organisation_id=org.id, questionnaire=zelfscan,
+                                         org_type="gemeente", size_class="inw-20-50k", year=2026)
+    assert widened and not peers.compare_with_peers(db, actor=ME, organisation_id=org.id, questionnaire=zelfscan,
+                                                    own_scores={}, group=group).figures["overall"].suppressed
+    assert at.multiselect(key="bench_sizes_gemeente").value == list(group.size_classes)
+    assert at.number_input(key="bench_years").value == len(group.years)
     page = texts(at)
+    assert "De groep is groter gemaakt (" in page
     assert "fictieve demo-gegevens" in page
-    table = at.dataframe[0].value
-    assert table.iloc[0]["Onderdeel"] == "Totaalscore" and table.iloc[0]["Uw score"] == "3,0"
+    table = at.table[0].value
+    assert table.index[0] == "Totaalscore" and table.iloc[0]["Uw score"] == "3,0"
     assert table.iloc[0]["Uw positie"].startswith("U scoort hoger dan ")
     assert table.iloc[0]["Uw positie"].endswith("van de vergelijkbare gemeenten op Totaalscore")
     assert len(at.get("plotly_chart")) == 1
     # opt-in is off by default and can be turned on
     assert at.toggle(key="share_anonymously").value is False
     at.toggle(key="share_anonymously").set_value(True).run()
-    assert peers.is_sharing(db, organisation_id=org.id)
+    assert peers.is_sharing(db, actor=ME, organisation_id=org.id)
 
 
 def test_workshop_facilitator_participant_and_projector_pages(app_env):
     from assessment import workshop
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(app_env, name="Gemeente Samen", org_type="gemeente", size_class="inw-lt-20k")
-    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Samen", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
     # the facilitator starts a workshop on all questions
     facilitator = new_session("views/workshop.py", a=assessment.id, lang="nl")
     facilitator.radio(key="workshop_scope").set_value("competency").run()
@@ -357,7 +363,7 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     button(facilitator, "Workshop starten").click().run()
     assert not facilitator.exception
     workshop_id, token = facilitator.query_params["w"], facilitator.query_params["ft"]
-    started = workshop.get_workshop(app_env, workshop_id=workshop_id)
+    started = workshop.get_workshop(app_env, actor=ME, workshop_id=workshop_id, token=token)
     assert started.question_ids == ("d1-1", "d1-2", "d1-3", "d1-4", "d2-1", "d2-2")  # competency c1 only
     code = started.join_code
     assert f"## Code om mee te doen: :blue[{code}]" in texts(facilitator)
@@ -371,7 +377,7 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     phone.radio(key="vote_d1-1_1").set_value("4").run()
     assert "Uw stem is bewaard." in texts(phone)
     # the projector shows who voted, but not the outcome before the reveal
-    screen = new_session("views/projector.py", w=workshop_id, lang="nl")
+    screen = new_session("views/projector.py", screen=started.projector_token, lang="nl")
     assert "1 van 1 gestemd" in texts(screen) and "De uitkomst is nog verborgen." in texts(screen)
     assert "Mediaan" not in texts(screen)
     facilitator.run()
@@ -387,7 +393,7 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     facilitator.selectbox(key="agreed_d1-1").select("4").run()
     facilitator.text_input(key="rationale_d1-1").input("Iedereen ziet 4").run()
     button(facilitator, "Vastleggen als antwoord").click().run()
-    answer = service.get_answers(app_env, assessment_id=assessment.id)["d1-1"]
+    answer = service.get_answers(app_env, actor=ME, assessment_id=assessment.id)["d1-1"]
     assert (answer.value, answer.comment) == (4, "Iedereen ziet 4")
     assert token  # the facilitator link carries the token
 
@@ -405,11 +411,11 @@ def test_about_page_says_what_the_scan_is_based_on_and_that_it_certifies_nothing
 
 def test_start_page_renames_the_organisation_and_deletes_a_draft_after_confirmation(app_env):
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(app_env, name="Gemeente Oud", org_type="gemeente", size_class="inw-lt-20k")
-    final = service.create_assessment(app_env, organisation_id=org.id, period="2025", questionnaire=mini)
-    service.save_answer(app_env, assessment_id=final.id, question_id="d1-1", value=3)
-    service.finalise_assessment(app_env, assessment_id=final.id)
-    draft = service.create_assessment(app_env, organisation_id=org.id, period="2026-Q3", questionnaire=mini)
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Oud", org_type="gemeente", size_class="inw-lt-20k")
+    final = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2025", questionnaire=mini)
+    service.save_answer(app_env, actor=ME, assessment_id=final.id, question_id="d1-1", value=3)
+    service.finalise_assessment(app_env, actor=ME, assessment_id=final.id)
+    draft = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026-Q3", questionnaire=mini)
     at = new_session(org=str(org.id), lang="nl")
     assert not at.exception
     # the final scan opens its results; only the draft can be deleted
@@ -419,15 +425,17 @@ def test_start_page_renames_the_organisation_and_deletes_a_draft_after_confirmat
     at.button(key=f"delete_{draft.id}").click().run()
     assert "Scan 2026-Q3 verwijderen? De 0 antwoorden" in texts(at)
     at.button(key=f"delete_no_{draft.id}").click().run()
-    assert service.get_assessment(app_env, draft.id) is not None  # "no" keeps it
+    assert service.get_assessment(app_env, draft.id, actor=ME) is not None  # "no" keeps it
     at.button(key=f"delete_{draft.id}").click().run()
     at.button(key=f"delete_yes_{draft.id}").click().run()
     assert not at.exception
-    assert service.get_assessment(app_env, draft.id) is None and "De scan is verwijderd." in texts(at)
+    assert "De scan is verwijderd." in texts(at)
+    with pytest.raises(AccessDenied):
+        service.get_assessment(app_env, draft.id, actor=ME)
     # rename
     at.text_input(key=f"edit_org_{org.id}_name").input("Gemeente Nieuw").run()
     button(at, "Wijzigingen bewaren").click().run()
-    assert service.get_organisation(app_env, org.id).name == "Gemeente Nieuw"
+    assert service.get_organisation(app_env, org.id, actor=ME).name == "Gemeente Nieuw"
     assert "2. Scans van Gemeente Nieuw" in texts(at)
     # an empty period says what is missing
     at.text_input(key="new_period").input("").run()
@@ -437,10 +445,10 @@ def test_start_page_renames_the_organisation_and_deletes_a_draft_after_confirmat
 
 def test_a_final_scan_opens_its_results(app_env):
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(app_env, name="Gemeente Klaar", org_type="gemeente", size_class="inw-lt-20k")
-    final = service.create_assessment(app_env, organisation_id=org.id, period="2025", questionnaire=mini)
-    service.save_answer(app_env, assessment_id=final.id, question_id="d1-1", value=3)
-    service.finalise_assessment(app_env, assessment_id=final.id)
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Klaar", org_type="gemeente", size_class="inw-lt-20k")
+    final = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2025", questionnaire=mini)
+    service.save_answer(app_env, actor=ME, assessment_id=final.id, question_id="d1-1", value=3)
+    service.finalise_assessment(app_env, actor=ME, assessment_id=final.id)
     at = new_session(org=str(org.id), lang="nl")
     at.button(key=f"open_{final.id}").click().run()
     assert not at.exception and at.title[0].value == "Resultaten"
@@ -456,13 +464,13 @@ def shipped(tmp_path, monkeypatch):
 
 def test_results_captions_count_only_the_answers_in_each_score(tmp_path, monkeypatch):
     db, zelfscan = shipped(tmp_path, monkeypatch)
-    org = service.create_organisation(db, name="Gemeente Dekking", org_type="gemeente", size_class="inw-lt-20k")
-    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=zelfscan)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Dekking", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=zelfscan)
     answers = {q.id: 5 for q in zelfscan.questions()}
     answers.update({"ont-toegang-1": 1, "ont-toegang-2": "weetniet", "ont-toegang-3": "weetniet"})
     answers.update({q.id: "nvt" for q in zelfscan.questions() if q.id.startswith("le-")})
     for question_id, value in answers.items():
-        service.save_answer(db, assessment_id=assessment.id, question_id=question_id, value=value)
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question_id, value=value)
     at = new_session("views/results.py", a=assessment.id, lang="nl")
     assert not at.exception
     captions = [c.value for c in at.caption]
@@ -488,10 +496,10 @@ def test_gating_and_the_coverage_threshold_are_explained_as_the_questionnaire_se
                                       .replace("min_coverage: 0.5", "min_coverage: 0.75"), encoding="utf-8")
     monkeypatch.setenv(ENV_DIR, str(folder))
     strict = load_questionnaire(folder / "mini.yaml")
-    org = service.create_organisation(app_env, name="Gemeente Streng", org_type="gemeente", size_class="inw-lt-20k")
-    assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=strict)
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Streng", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026", questionnaire=strict)
     for question_id, value in {"d1-1": 4, "d1-2": 3, "d1-3": 2, "d1-4": "weetniet", "d2-1": 5, "d2-2": 4}.items():
-        service.save_answer(app_env, assessment_id=assessment.id, question_id=question_id, value=value)
+        service.save_answer(app_env, actor=ME, assessment_id=assessment.id, question_id=question_id, value=value)
     at = new_session("views/results.py", a=assessment.id, lang="nl")
     assert not at.exception
     page = texts(at)
@@ -512,13 +520,13 @@ def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
     mini = load_questionnaire(FIXTURES / "mini.yaml")
 
     def final(name, share):
-        org = service.create_organisation(app_env, name=name, org_type="gemeente", size_class="inw-lt-20k")
-        assessment = service.create_assessment(app_env, organisation_id=org.id, period="2026", questionnaire=mini)
+        org = service.create_organisation(app_env, actor=ME, name=name, org_type="gemeente", size_class="inw-lt-20k")
+        assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
         for question in mini.questions():
-            service.save_answer(app_env, assessment_id=assessment.id, question_id=question.id, value=3)
+            service.save_answer(app_env, actor=ME, assessment_id=assessment.id, question_id=question.id, value=3)
         if share:
-            service.finalise_assessment(app_env, assessment_id=assessment.id)
-            peers.set_sharing(app_env, organisation_id=org.id, share=True)
+            service.finalise_assessment(app_env, actor=ME, assessment_id=assessment.id)
+            peers.set_sharing(app_env, actor=ME, organisation_id=org.id, share=True)
         return assessment
 
     own = final("Gemeente Gelijk", share=False)
@@ -526,10 +534,10 @@ def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
         final(f"Gemeente {number}", share=True)  # all ten score 3,0, like the organisation itself
     at = new_session("views/benchmark.py", a=own.id, lang="nl")
     assert not at.exception
-    positions = list(at.dataframe[0].value["Uw positie"])
+    positions = list(at.table[0].value["Uw positie"])
     assert positions[0] == "U scoort hoger dan 0% en even hoog als 100% van de vergelijkbare gemeenten op Totaalscore"
     english = new_session("views/benchmark.py", a=own.id, lang="en")
-    assert list(english.dataframe[0].value["Your position"])[0] == (
+    assert list(english.table[0].value["Your position"])[0] == (
         "You score higher than 0% and the same as 100% of the similar municipalities on Overall score")
     about = texts(new_session("views/about.py", lang="nl"))
     assert "Een gelijke score telt dus niet als lager." in about
@@ -540,18 +548,18 @@ def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
 def test_benchmark_page_counts_organisations_for_the_minimum_group(app_env):
     from assessment import peers
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    own_org = service.create_organisation(app_env, name="Gemeente Eigen", org_type="gemeente", size_class="inw-lt-20k")
-    own = service.create_assessment(app_env, organisation_id=own_org.id, period="2026", questionnaire=mini)
-    service.save_answer(app_env, assessment_id=own.id, question_id="d1-1", value=3)
+    own_org = service.create_organisation(app_env, actor=ME, name="Gemeente Eigen", org_type="gemeente", size_class="inw-lt-20k")
+    own = service.create_assessment(app_env, actor=ME, organisation_id=own_org.id, period="2026", questionnaire=mini)
+    service.save_answer(app_env, actor=ME, assessment_id=own.id, question_id="d1-1", value=3)
     for name in ("Gemeente A", "Gemeente B"):
-        org = service.create_organisation(app_env, name=name, org_type="gemeente", size_class="inw-lt-20k")
+        org = service.create_organisation(app_env, actor=ME, name=name, org_type="gemeente", size_class="inw-lt-20k")
         for period in ("2024", "2025", "2026"):
-            assessment = service.create_assessment(app_env, organisation_id=org.id, period=period,
+            assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period=period,
                                                    questionnaire=mini)
             for question in mini.questions():
-                service.save_answer(app_env, assessment_id=assessment.id, question_id=question.id, value=3)
-            service.finalise_assessment(app_env, assessment_id=assessment.id)
-        peers.set_sharing(app_env, organisation_id=org.id, share=True)
+                service.save_answer(app_env, actor=ME, assessment_id=assessment.id, question_id=question.id, value=3)
+            service.finalise_assessment(app_env, actor=ME, assessment_id=assessment.id)
+        peers.set_sharing(app_env, actor=ME, organisation_id=org.id, share=True)
     at = new_session("views/benchmark.py", a=own.id, lang="nl")
     at.number_input(key="bench_years").set_value(3).run()
     assert not at.exception
@@ -559,7 +567,7 @@ def test_benchmark_page_counts_organisations_for_the_minimum_group(app_env):
     assert "Vergeleken met 6 organisatie-jaren van 2 organisaties" in page
     assert "Deze groep is te klein: 2 organisaties, er zijn er minstens 5 nodig." in page
     assert "Meer jaren van dezelfde organisatie tellen als één." in page
-    assert not at.dataframe and not at.get("plotly_chart")  # no figure at all
+    assert not at.table and not at.get("plotly_chart")  # no figure at all
 
 
 def test_a_mapping_typo_is_reported_on_the_start_page_and_the_earlier_version_stays_usable(app_env, tmp_path,
@@ -574,7 +582,7 @@ def test_a_mapping_typo_is_reported_on_the_start_page_and_the_earlier_version_st
     data["mappings"][0]["changes"][0]["old"] = ["ont-toegang-9"]
     (folder / "zelfscan-1.1.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv(ENV_DIR, str(folder))
-    org = service.create_organisation(app_env, name="Gemeente Versie", org_type="gemeente", size_class="inw-lt-20k")
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Versie", org_type="gemeente", size_class="inw-lt-20k")
     at = new_session()
     assert not at.exception
     warnings = [w.value for w in at.warning]

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 
 from assessment import peers
-from conftest import lookup_for
+from conftest import lookup_for, ME
 from exports.benchmark_file import BenchmarkFileError, organisation_key, read_benchmark_file
 
 
@@ -90,14 +90,18 @@ def test_files_that_are_not_csv_or_xlsx_or_too_large(lookup):
 
 
 def test_a_bad_file_stores_nothing_and_a_good_one_can_be_listed_and_removed(db, lookup):
+    from assessment import service
+    own = service.create_organisation(db, actor=ME, name="Eigen", org_type="gemeente", size_class="inw-lt-20k")
     with pytest.raises(BenchmarkFileError):
-        peers.import_benchmark_file(db, filename="peers.csv", data=csv_bytes(HEADER, GOOD[0], GOOD[0]), lookup=lookup)
-    assert peers.list_peer_sets(db) == []
-    set_id = peers.import_benchmark_file(db, filename="peers.csv", data=csv_bytes(HEADER, *GOOD), lookup=lookup)
-    [stored] = peers.list_peer_sets(db)
+        peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers.csv",
+                                    data=csv_bytes(HEADER, GOOD[0], GOOD[0]), lookup=lookup)
+    assert peers.list_peer_sets(db, actor=ME, organisation_id=own.id) == []
+    set_id = peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers.csv",
+                                         data=csv_bytes(HEADER, *GOOD), lookup=lookup)
+    [stored] = peers.list_peer_sets(db, actor=ME, organisation_id=own.id)
     assert (stored.id, stored.source, stored.is_demo, stored.records) == (set_id, "import", False, 6)
-    peers.delete_peer_set(db, peer_set_id=set_id)
-    assert peers.list_peer_sets(db) == []
+    peers.delete_peer_set(db, actor=ME, peer_set_id=set_id)
+    assert peers.list_peer_sets(db, actor=ME, organisation_id=own.id) == []
 
 
 def test_every_problem_has_a_message():

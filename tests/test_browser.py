@@ -8,7 +8,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from assessment import service
 from browser_support import CHROMIUM, CHROMIUM_ARGS, axe_violations, running_app, wait_idle
-from conftest import FIXTURES
+from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
 
@@ -29,8 +29,8 @@ def browser():
 def test_answer_survives_a_page_reload(server, browser):
     base, db = server
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(db, name="Gemeente Browser", org_type="gemeente", size_class="inw-lt-20k")
-    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Browser", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
 
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(f"{base}/vragenlijst?a={assessment.id}&lang=nl")
@@ -50,7 +50,7 @@ def test_answer_survives_a_page_reload(server, browser):
     expect(page.get_by_label("Toelichting of bewijs (niet verplicht)").first).to_have_value(
         "Zie het klachtenjaarverslag")
     # and the database has it, so another device sees the same
-    stored = service.get_answers(db, assessment_id=assessment.id)["d1-1"]
+    stored = service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"]
     assert stored.value == 4 and stored.comment == "Zie het klachtenjaarverslag"
     page.close()
 
@@ -59,10 +59,10 @@ def test_the_workbook_downloads_from_the_results_page(server, browser, tmp_path)
     from openpyxl import load_workbook
     base, db = server
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(db, name="Waterschap Download", org_type="waterschap", size_class="fte-lt-250")
-    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
+    org = service.create_organisation(db, actor=ME, name="Waterschap Download", org_type="waterschap", size_class="fte-lt-250")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
     for question in mini.questions():
-        service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=3)
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=3)
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(f"{base}/resultaten?a={assessment.id}&lang=nl")
     button = page.get_by_role("button", name="Excel-werkboek downloaden")
@@ -81,9 +81,9 @@ def test_workshop_votes_appear_on_the_projector_without_a_reload(server, browser
     from assessment import workshop
     base, db = server
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(db, name="Gemeente Live", org_type="gemeente", size_class="inw-lt-20k")
-    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
-    started, token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=mini,
+    org = service.create_organisation(db, actor=ME, name="Gemeente Live", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
                                              question_ids=["d1-1", "d1-2"])
     contexts = [browser.new_context(viewport=size) for size in
                 ({"width": 1366, "height": 900}, {"width": 390, "height": 844}, {"width": 390, "height": 844},
@@ -92,7 +92,7 @@ def test_workshop_votes_appear_on_the_projector_without_a_reload(server, browser
     try:
         facilitator.goto(f"{base}/workshop?a={assessment.id}&w={started.id}&ft={token}&lang=nl")
         facilitator.get_by_role("button", name="Stemmen openen").click(timeout=30_000)
-        projector.goto(f"{base}/scherm?w={started.id}&lang=nl")
+        projector.goto(f"{base}/scherm?screen={started.projector_token}&lang=nl")
         expect(projector.get_by_text("0 van 0 gestemd", exact=False)).to_be_visible(timeout=30_000)
         for phone, role in ((phone_a, "Frontoffice"), (phone_b, "Backoffice")):
             phone.goto(f"{base}/stemmen?code={started.join_code}&lang=nl")
@@ -106,7 +106,7 @@ def test_workshop_votes_appear_on_the_projector_without_a_reload(server, browser
         phone_b.locator("label").filter(has_text="d1-1 niveau 4").click()
         expect(projector.get_by_text("2 van 2 gestemd", exact=False)).to_be_visible(timeout=10_000)
         expect(projector.get_by_text("De uitkomst is nog verborgen.")).to_be_visible()
-        workshop.reveal(db, workshop_id=started.id, token=token, question_id="d1-1")
+        workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
         expect(projector.get_by_text("Mediaan 3,5", exact=False)).to_be_visible(timeout=10_000)
         projector.screenshot(path="/tmp/projector.png")
     finally:
@@ -133,8 +133,8 @@ def tab_to(page, wanted, limit: int = 80) -> dict:
 def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
     base, db = server
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(db, name="Gemeente Toetsenbord", org_type="gemeente", size_class="inw-lt-20k")
-    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Toetsenbord", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     page.goto(f"{base}/vragenlijst?a={assessment.id}&lang=nl")
     expect(page.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
@@ -142,7 +142,7 @@ def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
     tab_to(page, lambda f: f["type"] == "radio")  # into the first question's choices
     page.keyboard.press("ArrowDown")  # arrow keys choose within the group: level 2
     wait_idle(page)
-    assert service.get_answers(db, assessment_id=assessment.id)["d1-1"].value == 2
+    assert service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"].value == 2
     button = tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"].endswith("Volgende"))
     assert button["outline"] or button["shadow"], "the focused button shows no focus ring"
     page.keyboard.press("Enter")
@@ -159,22 +159,22 @@ def test_the_other_pages_have_no_wcag_violations(server, browser):
     from assessment import peers, workshop
     base, db = server
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(db, name="Gemeente Toegankelijk", org_type="gemeente", size_class="inw-lt-20k")
-    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Toegankelijk", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
     for number, question in enumerate(mini.questions()):
-        service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=number % 5 + 1)
-    peers.load_demo_set(db, questionnaire=mini)
-    started, token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=mini,
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=number % 5 + 1)
+    peers.load_demo_set(db, actor=ME, organisation_id=org.id, questionnaire=mini)
+    started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
                                              question_ids=["d1-1", "d1-2"])
-    workshop.open_voting(db, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     _, seat = workshop.join(db, code=started.join_code, role="frontoffice")
     workshop.cast_vote(db, participant_token=seat, question_id="d1-1", value="3")
-    workshop.close_voting(db, workshop_id=started.id, token=token, question_id="d1-1")
-    workshop.reveal(db, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     pages = {
         "benchmark": f"benchmark?a={assessment.id}",
         "workshop": f"workshop?a={assessment.id}&w={started.id}&ft={token}",
-        "stemmen": f"stemmen?seat={seat}", "scherm": f"scherm?w={started.id}", "over": "over",
+        "stemmen": f"stemmen?seat={seat}", "scherm": f"scherm?screen={started.projector_token}", "over": "over",
     }
     for language in ("nl", "en"):
         for name, path in pages.items():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ME
 from questionnaires.loader import load_questionnaire
 from scoring.comparison import compare, headline_facts, match_questions
 from scoring.engine import score_assessment
@@ -122,13 +122,13 @@ def test_a_mapping_with_unknown_old_ids_does_not_crash_the_comparison(zelfscan):
 def test_starting_from_the_previous_scan_with_a_mapping_typo_copies_what_matches(db, zelfscan):
     from assessment import service
     v11 = with_typos()
-    org = service.create_organisation(db, name="Gemeente Typfout", org_type="gemeente", size_class="inw-lt-20k")
-    earlier = service.create_assessment(db, organisation_id=org.id, period="2025", questionnaire=zelfscan)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Typfout", org_type="gemeente", size_class="inw-lt-20k")
+    earlier = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2025", questionnaire=zelfscan)
     for question in zelfscan.questions():
-        service.save_answer(db, assessment_id=earlier.id, question_id=question.id, value=2)
-    later = service.start_from_previous(db, previous_id=earlier.id, period="2026", questionnaire=v11,
+        service.save_answer(db, actor=ME, assessment_id=earlier.id, question_id=question.id, value=2)
+    later = service.start_from_previous(db, actor=ME, previous_id=earlier.id, period="2026", questionnaire=v11,
                                         previous_questionnaire=zelfscan)
-    copied = service.get_answers(db, assessment_id=later.id)
+    copied = service.get_answers(db, actor=ME, assessment_id=later.id)
     assert copied["ont-toegang-1"].value == 2 and copied["ont-toegang-1"].carried_from == "2025"
     assert "ont-toegang-2-web" not in copied  # its mapping names no existing question: starts empty
     assert set(copied) == {q.id for q in v11.questions()} & {q.id for q in zelfscan.questions()}

@@ -16,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from assessment import plan, service
 from browser_support import CHROMIUM, CHROMIUM_ARGS, axe_violations, unresolved_contrast, running_app, wait_idle
-from conftest import ROOT
+from conftest import ROOT, ME
 from questionnaires.loader import load_questionnaire
 
 ZELFSCAN = load_questionnaire(ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml")
@@ -104,7 +104,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     page.get_by_role("button", name="Scan starten").click()
     expect(page.get_by_role("heading", name="Vragenlijst", exact=True)).to_be_visible(timeout=30_000)
     wait_idle(page)
-    assessments = service.list_assessments(db, organisation_id=service.list_organisations(db)[0].id)
+    assessments = service.list_assessments(db, actor=ME, organisation_id=service.list_organisations(db, actor=ME)[0].id)
     assert [a.period for a in assessments] == ["2026"]
     assessment_id = assessments[0].id
     assert f"a={assessment_id}" in page.url
@@ -136,7 +136,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
         if index < len(dimensions) - 1:
             page.get_by_role("button", name="Volgende").click()
             wait_idle(page)
-    stored = service.get_answers(db, assessment_id=assessment_id)
+    stored = service.get_answers(db, actor=ME, assessment_id=assessment_id)
     assert len(stored) == len(ZELFSCAN.questions()) == 36
     assert all(a.value is not None for a in stored.values())
 
@@ -154,7 +154,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     choose(page, "Ambitie (gewenst niveau)", re.compile(r"^5 · "))
     wait_idle(page)
     expect(page.get_by_text("Ambitie opgeslagen")).to_be_visible()
-    assert service.get_targets(db, assessment_id=assessment_id) == {first.id: 5}
+    assert service.get_targets(db, actor=ME, assessment_id=assessment_id) == {first.id: 5}
 
     # 5. the plan: from the results page on, take the suggestions
     page.get_by_role("button", name="Naar het verbeterplan").click()
@@ -166,7 +166,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     suggestions.nth(1).locator("label").click()
     page.get_by_role("button", name="Gekozen acties toevoegen aan het plan").click()
     wait_idle(page)
-    actions = plan.list_actions(db, assessment_id=assessment_id)
+    actions = plan.list_actions(db, actor=ME, assessment_id=assessment_id)
     assert len(actions) == 2 and all(a.library_action_id for a in actions)
     no_violations(page, "verbeterplan")
 
@@ -186,7 +186,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     page.get_by_role("button", name="Ja, maak definitief").click()
     wait_idle(page)
     expect(page.get_by_text("Deze scan is definitief sinds")).to_be_visible()
-    assert service.get_assessment(db, assessment_id).is_final
+    assert service.get_assessment(db, assessment_id, actor=ME).is_final
 
     # 8. next year's scan from this one: the final scan is the default source
     open_page(page, "Start")
@@ -206,9 +206,9 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     checked = len(first.questions)
     expect(page.get_by_text(f"{checked} van 36 vragen klaar · {36 - checked} overgenomen om te controleren")
            ).to_be_visible()
-    later = [a for a in service.list_assessments(db, organisation_id=assessments[0].organisation_id)
+    later = [a for a in service.list_assessments(db, actor=ME, organisation_id=assessments[0].organisation_id)
              if a.period == "2027"][0]
-    answers = service.get_answers(db, assessment_id=later.id)
+    answers = service.get_answers(db, actor=ME, assessment_id=later.id)
     assert sum(1 for a in answers.values() if a.carried_from) == 36 - checked
 
     # 9. the history: the summary says the later scan is a draft with copied answers nobody checked

@@ -4,7 +4,8 @@ import pytest
 
 from assessment import service
 from assessment.history import compare_assessments, default_pair, organisation_history
-from conftest import FIXTURES, lookup_for
+from access import AccessDenied
+from conftest import FIXTURES, lookup_for, ME
 from questionnaires.loader import load_questionnaire
 
 V11 = FIXTURES / "versions" / "klantbewustzijn-zelfscan-1.1.yaml"
@@ -12,31 +13,31 @@ V11 = FIXTURES / "versions" / "klantbewustzijn-zelfscan-1.1.yaml"
 
 def test_history_across_a_version_change(db, zelfscan):
     v11 = load_questionnaire(V11)
-    org = service.create_organisation(db, name="UWV-achtig", org_type="uitvoeringsorganisatie",
+    org = service.create_organisation(db, actor=ME, name="UWV-achtig", org_type="uitvoeringsorganisatie",
                                       size_class="fte-gt-5000")
-    first = service.create_assessment(db, organisation_id=org.id, period="2024", questionnaire=zelfscan)
+    first = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2024", questionnaire=zelfscan)
     for question in zelfscan.questions():
-        service.save_answer(db, assessment_id=first.id, question_id=question.id, value=2)
-    service.finalise_assessment(db, assessment_id=first.id)
-    second = service.start_from_previous(db, previous_id=first.id, period="2025", questionnaire=v11,
+        service.save_answer(db, actor=ME, assessment_id=first.id, question_id=question.id, value=2)
+    service.finalise_assessment(db, actor=ME, assessment_id=first.id)
+    second = service.start_from_previous(db, actor=ME, previous_id=first.id, period="2025", questionnaire=v11,
                                          previous_questionnaire=zelfscan)
     for question in v11.questions():
-        service.save_answer(db, assessment_id=second.id, question_id=question.id, value=3)
-    service.finalise_assessment(db, assessment_id=second.id)
-    unknown = service.create_assessment(db, organisation_id=org.id, period="2026",
+        service.save_answer(db, actor=ME, assessment_id=second.id, question_id=question.id, value=3)
+    service.finalise_assessment(db, actor=ME, assessment_id=second.id)
+    unknown = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026",
                                         questionnaire=load_questionnaire(FIXTURES / "mini.yaml"))
 
-    entries = organisation_history(db, organisation_id=org.id, lookup=lookup_for(zelfscan, v11))
+    entries = organisation_history(db, actor=ME, organisation_id=org.id, lookup=lookup_for(zelfscan, v11))
     assert [e.assessment.period for e in entries] == ["2024", "2025", "2026"]
     assert entries[2].result is None  # its questionnaire is not known to the lookup: listed without scores
     earlier, later = default_pair(entries)
     assert (earlier.assessment.id, later.assessment.id) == (first.id, second.id)
 
-    comparison = compare_assessments(db, earlier_id=first.id, later_id=second.id, lookup=lookup_for(zelfscan, v11))
+    comparison = compare_assessments(db, actor=ME, earlier_id=first.id, later_id=second.id, lookup=lookup_for(zelfscan, v11))
     assert comparison.overall.delta == pytest.approx(1)
     assert comparison.comparability == pytest.approx(32 / 37)
     assert len(comparison.most_improved(5)) == 5 and comparison.most_declined(5) == []
     assert comparison.targets_achieved == 12  # default targets of 2024 were stage 2 + 1 = 3
-    with pytest.raises(service.NotFound):
-        compare_assessments(db, earlier_id=first.id, later_id="f" * 32, lookup=lookup_for(zelfscan, v11))
+    with pytest.raises(AccessDenied):
+        compare_assessments(db, actor=ME, earlier_id=first.id, later_id="f" * 32, lookup=lookup_for(zelfscan, v11))
     assert unknown.status == "draft"

@@ -5,6 +5,8 @@ import pytest
 from assessment import peers, service
 from assessment.demo import generate_demo_records
 from scoring.engine import score_assessment
+from access import AccessDenied
+from conftest import ME
 
 
 def test_demo_generator_is_deterministic_and_realistic(zelfscan):
@@ -19,13 +21,13 @@ def test_demo_generator_is_deterministic_and_realistic(zelfscan):
 
 
 def organisation_with_final(db, questionnaire, name, level, share, size="inw-20-50k"):
-    org = service.create_organisation(db, name=name, org_type="gemeente", size_class=size)
-    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=questionnaire)
+    org = service.create_organisation(db, actor=ME, name=name, org_type="gemeente", size_class=size)
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=questionnaire)
     for question in questionnaire.questions():
-        service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=level)
-    service.finalise_assessment(db, assessment_id=assessment.id)
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=level)
+    service.finalise_assessment(db, actor=ME, assessment_id=assessment.id)
     if share:
-        peers.set_sharing(db, organisation_id=org.id, share=True)
+        peers.set_sharing(db, actor=ME, organisation_id=org.id, share=True)
     return org
 
 
@@ -36,48 +38,56 @@ def test_only_organisations_that_opted_in_are_peers_and_never_the_own(db, mini):
     organisation_with_final(db, mini, "Zegt nee", 5, share=False)
     organisation_with_final(db, mini, "Andere grootte", 1, share=True, size="inw-gt-250k")
     group = peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,), min_group=3)
-    scores, demo, organisations = peers.peer_scores(db, questionnaire=mini, group=group,
-                                                    exclude_organisation_id=own.id)
+    scores, demo, organisations = peers.peer_scores(db, actor=ME, organisation_id=own.id, questionnaire=mini,
+                                                    group=group)
     assert len(scores) == 4 and not demo.any() and organisations.nunique() == 4  # not the own one, not the one that said no, not another size
-    assert peers.is_sharing(db, organisation_id=own.id) is True
+    assert peers.is_sharing(db, actor=ME, organisation_id=own.id) is True
     own_scores = {"d1": 3.0}
-    comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores=own_scores, group=group,
-                                          exclude_organisation_id=own.id)
+    comparison = peers.compare_with_peers(db, actor=ME, organisation_id=own.id, questionnaire=mini,
+                                          own_scores=own_scores, group=group)
     figure = comparison.figures["d1"]
     assert (figure.n, figure.median, figure.share_below) == (4, 2.5, 0.5)
     # with the default minimum of 5 the same group shows no figures
-    strict = peers.compare_with_peers(db, questionnaire=mini, own_scores=own_scores,
-                                      group=peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,)),
-                                      exclude_organisation_id=own.id)
+    strict = peers.compare_with_peers(db, actor=ME, organisation_id=own.id, questionnaire=mini,
+                                      own_scores=own_scores, group=peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,)))
     assert strict.figures["d1"].suppressed and strict.figures["d1"].median is None
 
 
+def viewer(db, org_type="gemeente", size="inw-20-50k"):
+    """An organisation that looks at peer data (and is never among its own peers)."""
+    return service.create_organisation(db, actor=ME, name="Kijker", org_type=org_type, size_class=size)
+
+
 def test_demo_set_is_stored_labelled_and_removable(db, zelfscan):
-    set_id = peers.load_demo_set(db, questionnaire=zelfscan, seed=7)
-    again = peers.load_demo_set(db, questionnaire=zelfscan, seed=7)  # replaces, does not add
-    sets = peers.list_peer_sets(db)
+    own = viewer(db)
+    set_id = peers.load_demo_set(db, actor=ME, organisation_id=own.id, questionnaire=zelfscan, seed=7)
+    again = peers.load_demo_set(db, actor=ME, organisation_id=own.id, questionnaire=zelfscan, seed=7)  # replaces
+    sets = peers.list_peer_sets(db, actor=ME, organisation_id=own.id)
     assert [(s.id, s.is_demo, s.source) for s in sets] == [(again, True, "demo")] and set_id
     assert sets[0].records == len(generate_demo_records(zelfscan, seed=7))
     group = peers.PeerGroup("gemeente", tuple(service.SIZE_CLASSES["gemeente"]), (2025, 2026))
-    own = score_assessment(zelfscan, {q.id: 3 for q in zelfscan.questions()})
-    comparison = peers.compare_with_peers(db, questionnaire=zelfscan, group=group, exclude_organisation_id=None,
-                                          own_scores={d: s.score for d, s in own.dimensions.items()})
+    viewer_id = own.id
+    scored = score_assessment(zelfscan, {q.id: 3 for q in zelfscan.questions()})
+    comparison = peers.compare_with_peers(db, actor=ME, organisation_id=viewer_id, questionnaire=zelfscan, group=group,
+                                          own_scores={d: s.score for d, s in scored.dimensions.items()})
     assert comparison.n_peers == comparison.n_demo > 20
     assert not comparison.figures["ont-toegang"].suppressed
     assert 1 <= comparison.figures["ont-toegang"].median <= 5
-    peers.delete_peer_set(db, peer_set_id=again)
-    assert peers.list_peer_sets(db) == []
-    with pytest.raises(service.NotFound):
-        peers.delete_peer_set(db, peer_set_id=again)
+    peers.delete_peer_set(db, actor=ME, peer_set_id=again)
+    assert peers.list_peer_sets(db, actor=ME, organisation_id=own.id) == []
+    with pytest.raises(AccessDenied):  # gone: as unknown as someone else's
+        peers.delete_peer_set(db, actor=ME, peer_set_id=again)
 
 
 def test_peers_given_as_dimension_scores_count_like_the_others(db, mini):
     records = [{"organisation_key": f"provincie-{i}", "org_type": "provincie", "size_class": "fte-lt-250",
                 "year": 2026, "scores": {"d1": 1.0 + i, "d2": 2.0, "d3": 3.0}} for i in range(5)]
-    peers.store_peer_set(db, name="bestand.csv", source="import", questionnaire=mini, records=records)
+    own = viewer(db, "provincie", "fte-lt-250")
+    peers.store_peer_set(db, actor=ME, organisation_id=own.id, name="bestand.csv", source="import",
+                         questionnaire=mini, records=records)
     group = peers.PeerGroup("provincie", ("fte-lt-250",), (2026,))
-    comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores={"d1": 2.5}, group=group,
-                                          exclude_organisation_id=None)
+    comparison = peers.compare_with_peers(db, actor=ME, organisation_id=own.id, questionnaire=mini,
+                                          own_scores={"d1": 2.5}, group=group)
     assert comparison.n_peers == 5 and comparison.n_demo == 0
     assert comparison.figures["d1"].median == 3.0 and comparison.figures["d1"].share_below == pytest.approx(2 / 5)
     # competency c1 = mean of d1 and d2 per peer: 1.5, 2, 2.5, 3, 3.5
@@ -86,18 +96,18 @@ def test_peers_given_as_dimension_scores_count_like_the_others(db, mini):
 
 
 def test_two_organisations_over_three_years_show_no_figures(db, mini):
-    own = service.create_organisation(db, name="Eigen", org_type="gemeente", size_class="inw-20-50k")
+    own = service.create_organisation(db, actor=ME, name="Eigen", org_type="gemeente", size_class="inw-20-50k")
     for name, level in (("Deelnemer A", 2), ("Deelnemer B", 4)):
-        org = service.create_organisation(db, name=name, org_type="gemeente", size_class="inw-20-50k")
+        org = service.create_organisation(db, actor=ME, name=name, org_type="gemeente", size_class="inw-20-50k")
         for period in ("2024", "2025", "2026"):
-            assessment = service.create_assessment(db, organisation_id=org.id, period=period, questionnaire=mini)
+            assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period=period, questionnaire=mini)
             for question in mini.questions():
-                service.save_answer(db, assessment_id=assessment.id, question_id=question.id, value=level)
-            service.finalise_assessment(db, assessment_id=assessment.id)
-        peers.set_sharing(db, organisation_id=org.id, share=True)
+                service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=level)
+            service.finalise_assessment(db, actor=ME, assessment_id=assessment.id)
+        peers.set_sharing(db, actor=ME, organisation_id=org.id, share=True)
     group = peers.PeerGroup("gemeente", ("inw-20-50k",), (2024, 2025, 2026))
-    comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores={"overall": 3.0}, group=group,
-                                          exclude_organisation_id=own.id)
+    comparison = peers.compare_with_peers(db, actor=ME, organisation_id=own.id, questionnaire=mini,
+                                          own_scores={"overall": 3.0}, group=group)
     assert (comparison.n_peers, comparison.n_organisations) == (6, 2)  # six organisation-years, two organisations
     assert all(f.suppressed and f.median is None for f in comparison.figures.values())
     assert comparison.figures["overall"].organisations == 2
@@ -110,14 +120,16 @@ def test_an_imported_file_counts_each_organisation_once(db, mini):
             for name, score in (("Provincie Noord", 2), ("provincie  noord", 3), ("Provincie Zuid", 4))
             for year in ((2024,) if name == "provincie  noord" else (2025, 2026))]
     # 'provincie  noord' is the same organisation as 'Provincie Noord', in another year
-    peers.import_benchmark_file(db, filename="twee.csv", data=("\n".join([header] + rows) + "\n").encode(),
+    own = viewer(db, "provincie", "fte-lt-250")
+    peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="twee.csv",
+                                data=("\n".join([header] + rows) + "\n").encode(),
                                 lookup=lambda i, v: mini if (i, v) == (mini.id, mini.version) else None)
     group = peers.PeerGroup("provincie", ("fte-lt-250",), (2024, 2025, 2026), min_group=3)
-    comparison = peers.compare_with_peers(db, questionnaire=mini, own_scores={}, group=group,
-                                          exclude_organisation_id=None)
+    comparison = peers.compare_with_peers(db, actor=ME, organisation_id=own.id, questionnaire=mini, own_scores={},
+                                          group=group)
     assert (comparison.n_peers, comparison.n_organisations) == (5, 2)
     assert comparison.figures["d1"].suppressed
-    _, _, keys = peers.peer_scores(db, questionnaire=mini, group=group, exclude_organisation_id=None)
+    _, _, keys = peers.peer_scores(db, actor=ME, organisation_id=own.id, questionnaire=mini, group=group)
     assert set(keys) == {organisation_key("Provincie Noord"), organisation_key("Provincie Zuid")}
     assert not any("Noord" in key or "Zuid" in key for key in keys)  # never the name itself
 

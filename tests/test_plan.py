@@ -6,6 +6,7 @@ import pytest
 
 from assessment import plan, service
 from scoring.engine import score_assessment
+from conftest import ME
 
 
 def answers_for(questionnaire, levels: dict[str, int]):
@@ -41,28 +42,28 @@ def test_from_suggestion_uses_the_language(zelfscan):
 
 @pytest.fixture
 def assessment(db, zelfscan):
-    org = service.create_organisation(db, name="Provincie Plan", org_type="provincie", size_class="fte-250-1000")
-    return service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=zelfscan)
+    org = service.create_organisation(db, actor=ME, name="Provincie Plan", org_type="provincie", size_class="fte-250-1000")
+    return service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=zelfscan)
 
 
 def test_plan_actions_are_stored_changed_and_removed(db, zelfscan, assessment):
-    first, second = plan.add_actions(db, assessment_id=assessment.id, questionnaire=zelfscan, actions=[
+    first, second = plan.add_actions(db, actor=ME, assessment_id=assessment.id, questionnaire=zelfscan, actions=[
         dict(dimension_id="kg-terugkoppeling", title="Afsluitend belletje", owner="Team Klantcontact",
              start_date=date(2026, 1, 1), due_date=date(2026, 3, 31), kpi="Klagers voelen zich gehoord",
              kpi_target="80%"),
         dict(dimension_id="le-leercirkels", title="Eerste leercirkel"),
     ])
-    actions = plan.list_actions(db, assessment_id=assessment.id)
+    actions = plan.list_actions(db, actor=ME, assessment_id=assessment.id)
     assert [a.title for a in actions] == ["Afsluitend belletje", "Eerste leercirkel"]
     assert actions[0].status == "planned" and actions[0].kpi_target == "80%" and actions[1].expected_gain == 1.0
-    updated = plan.update_action(db, assessment_id=assessment.id, action_id=first, questionnaire=zelfscan,
+    updated = plan.update_action(db, actor=ME, assessment_id=assessment.id, action_id=first, questionnaire=zelfscan,
                                  status="in_progress", expected_gain=0.5)
     assert updated.status == "in_progress" and updated.expected_gain == 0.5 and updated.owner == "Team Klantcontact"
     # the plan of a final assessment can still move on
-    service.finalise_assessment(db, assessment_id=assessment.id)
-    plan.update_action(db, assessment_id=assessment.id, action_id=first, questionnaire=zelfscan, status="done")
-    plan.delete_action(db, assessment_id=assessment.id, action_id=second)
-    assert [(a.title, a.status) for a in plan.list_actions(db, assessment_id=assessment.id)] == [
+    service.finalise_assessment(db, actor=ME, assessment_id=assessment.id)
+    plan.update_action(db, actor=ME, assessment_id=assessment.id, action_id=first, questionnaire=zelfscan, status="done")
+    plan.delete_action(db, actor=ME, assessment_id=assessment.id, action_id=second)
+    assert [(a.title, a.status) for a in plan.list_actions(db, actor=ME, assessment_id=assessment.id)] == [
         ("Afsluitend belletje", "done")]
 
 
@@ -78,14 +79,14 @@ def test_plan_actions_are_stored_changed_and_removed(db, zelfscan, assessment):
 def test_bad_actions_are_refused_and_nothing_is_written(db, zelfscan, assessment, bad, code, field):
     good = dict(dimension_id="le-analyse", title="Goede actie")
     with pytest.raises(service.InputError) as error:
-        plan.add_actions(db, assessment_id=assessment.id, questionnaire=zelfscan, actions=[good, dict(good, **bad)])
+        plan.add_actions(db, actor=ME, assessment_id=assessment.id, questionnaire=zelfscan, actions=[good, dict(good, **bad)])
     assert (error.value.code, error.value.field) == (code, field)
-    assert plan.list_actions(db, assessment_id=assessment.id) == []
+    assert plan.list_actions(db, actor=ME, assessment_id=assessment.id) == []
 
 
 def test_editor_record_becomes_plan_changes_in_one_transaction(db, zelfscan, assessment):
     from ui.plan_table import cell_to_field, editor_changes
-    first, second = plan.add_actions(db, assessment_id=assessment.id, questionnaire=zelfscan, actions=[
+    first, second = plan.add_actions(db, actor=ME, assessment_id=assessment.id, questionnaire=zelfscan, actions=[
         dict(dimension_id="le-analyse", title="Eerste"), dict(dimension_id="le-analyse", title="Tweede")])
     field_of_label = {"Actie": "title", "Status": "status", "Deadline": "due_date", "Onderdeel": "dimension_id",
                       "Verwachte winst": "expected_gain"}
@@ -101,17 +102,17 @@ def test_editor_record_becomes_plan_changes_in_one_transaction(db, zelfscan, ass
     assert updates == {second: {"status": "done", "due_date": date(2026, 6, 30)}}
     assert additions == [{"title": "Nieuw", "dimension_id": "le-sturing"}]  # the empty row is ignored
     assert deletions == [first]
-    plan.apply_changes(db, assessment_id=assessment.id, questionnaire=zelfscan, updates=updates,
+    plan.apply_changes(db, actor=ME, assessment_id=assessment.id, questionnaire=zelfscan, updates=updates,
                        additions=additions, deletions=deletions)
-    assert [(a.title, a.status, a.due_date) for a in plan.list_actions(db, assessment_id=assessment.id)] == [
+    assert [(a.title, a.status, a.due_date) for a in plan.list_actions(db, actor=ME, assessment_id=assessment.id)] == [
         ("Tweede", "done", date(2026, 6, 30)), ("Nieuw", "planned", None)]
     # one wrong value: nothing at all changes
-    before = plan.list_actions(db, assessment_id=assessment.id)
+    before = plan.list_actions(db, actor=ME, assessment_id=assessment.id)
     with pytest.raises(service.InputError):
-        plan.apply_changes(db, assessment_id=assessment.id, questionnaire=zelfscan,
+        plan.apply_changes(db, actor=ME, assessment_id=assessment.id, questionnaire=zelfscan,
                            updates={second: {"status": "planned"}}, additions=[dict(dimension_id="x", title="y")],
                            deletions=[second])
-    assert plan.list_actions(db, assessment_id=assessment.id) == before
+    assert plan.list_actions(db, actor=ME, assessment_id=assessment.id) == before
 
 
 def test_a_library_action_nobody_changed_is_shown_in_the_readers_language(mini):

@@ -7,26 +7,28 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from access import AccessDenied
 from assessment import service
 from assessment.db import Database
 from assessment.models import Base
+from conftest import ME, member_of
 
 
 @pytest.fixture
 def organisation(db):
-    return service.create_organisation(db, name="Gemeente Voorbeeld", org_type="gemeente", size_class="inw-50-100k")
+    return service.create_organisation(db, actor=ME, name="Gemeente Voorbeeld", org_type="gemeente", size_class="inw-50-100k")
 
 
 @pytest.fixture
 def assessment(db, organisation, mini):
-    return service.create_assessment(db, organisation_id=organisation.id, period="2026", questionnaire=mini)
+    return service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="2026", questionnaire=mini)
 
 
 def test_migrations_build_exactly_the_model_schema(db):
     with db.write_engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert differences == []
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
@@ -41,12 +43,12 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
 def test_existing_data_survives_reopening_and_migration(tmp_path, mini):
     url = f"sqlite:///{tmp_path / 'keep.sqlite'}"
     first = Database(url)
-    org = service.create_organisation(first, name="Waterschap Test", org_type="waterschap", size_class="fte-lt-250")
-    kept = service.create_assessment(first, organisation_id=org.id, period="2025", questionnaire=mini)
-    service.save_answer(first, assessment_id=kept.id, question_id="d1-1", value=3)
+    org = service.create_organisation(first, actor=ME, name="Waterschap Test", org_type="waterschap", size_class="fte-lt-250")
+    kept = service.create_assessment(first, actor=ME, organisation_id=org.id, period="2025", questionnaire=mini)
+    service.save_answer(first, actor=ME, assessment_id=kept.id, question_id="d1-1", value=3)
     first.dispose()
     second = Database(url)  # runs the migrations again: a no-op that must keep everything
-    assert service.get_answers(second, assessment_id=kept.id)["d1-1"].value == 3
+    assert service.get_answers(second, actor=ME, assessment_id=kept.id)["d1-1"].value == 3
     assert inspect(second.write_engine).has_table("alembic_version")
     second.dispose()
 
@@ -66,9 +68,9 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
                              "updated_at) VALUES ('" + "a" * 32 + "', 'd1-1', 4, 'bewijs', 'Anna', '2025-01-02')"))
     old.dispose()
     upgraded = Database(url)
-    answer = service.get_answers(upgraded, assessment_id="a" * 32)["d1-1"]
+    answer = service.get_answers(upgraded, actor=ME, assessment_id="a" * 32)["d1-1"]
     assert (answer.value, answer.comment, answer.answered_by, answer.carried_from) == (4, "bewijs", "Anna", None)
-    assert service.get_assessment(upgraded, "a" * 32).is_final
+    assert service.get_assessment(upgraded, "a" * 32, actor=ME).is_final
     upgraded.dispose()
 
 
@@ -92,92 +94,95 @@ def test_peer_records_from_before_0006_keep_counting_as_one_organisation_each(tm
 
 
 def test_organisation_rules(db, organisation):
-    assert service.list_organisations(db) == [organisation]
+    assert service.list_organisations(db, actor=ME) == [organisation]
     with pytest.raises(service.InputError) as duplicate:
-        service.create_organisation(db, name="  gemeente voorbeeld ", org_type="gemeente", size_class="inw-lt-20k")
+        service.create_organisation(db, actor=ME, name="  gemeente voorbeeld ", org_type="gemeente", size_class="inw-lt-20k")
     assert (duplicate.value.code, duplicate.value.field) == ("organisation_exists", "name")
     with pytest.raises(service.InputError) as empty:
-        service.create_organisation(db, name="   ", org_type="gemeente", size_class="inw-lt-20k")
+        service.create_organisation(db, actor=ME, name="   ", org_type="gemeente", size_class="inw-lt-20k")
     assert empty.value.code == "required"
     with pytest.raises(service.InputError) as wrong_size:
-        service.create_organisation(db, name="Provincie X", org_type="provincie", size_class="inw-lt-20k")
+        service.create_organisation(db, actor=ME, name="Provincie X", org_type="provincie", size_class="inw-lt-20k")
     assert wrong_size.value.field == "size_class"
-    assert len(service.list_organisations(db)) == 1  # nothing half-written
+    assert len(service.list_organisations(db, actor=ME)) == 1  # nothing half-written
 
 
 def test_assessment_records_questionnaire_and_period(db, organisation, assessment, mini):
     assert (assessment.questionnaire_id, assessment.questionnaire_version) == ("mini", "0.1")
     assert assessment.status == "draft" and assessment.year == 2026
-    assert service.get_assessment(db, assessment.id) == assessment
-    assert service.get_assessment(db, "not-an-id") is None
+    assert service.get_assessment(db, assessment.id, actor=ME) == assessment
+    with pytest.raises(AccessDenied):  # no such assessment: told apart from nothing else
+        service.get_assessment(db, "not-an-id", actor=ME)
     with pytest.raises(service.InputError) as twice:
-        service.create_assessment(db, organisation_id=organisation.id, period="2026", questionnaire=mini)
+        service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="2026", questionnaire=mini)
     assert twice.value.code == "assessment_exists"
     with pytest.raises(service.InputError) as bad_period:
-        service.create_assessment(db, organisation_id=organisation.id, period="volgend jaar", questionnaire=mini)
+        service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="volgend jaar", questionnaire=mini)
     assert bad_period.value.code == "invalid_period"
-    half = service.create_assessment(db, organisation_id=organisation.id, period="2027-h1", questionnaire=mini)
+    half = service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="2027-h1", questionnaire=mini)
     assert half.period == "2027-H1" and half.year == 2027
-    assert [a.period for a in service.list_assessments(db, organisation_id=organisation.id)] == ["2027-H1", "2026"]
+    assert [a.period for a in service.list_assessments(db, actor=ME, organisation_id=organisation.id)] == ["2027-H1", "2026"]
 
 
-def test_answers_levels_non_scores_and_comments(db, assessment):
-    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=4, answered_by="Anna")
-    service.save_comment(db, assessment_id=assessment.id, question_id="d1-1", comment="Zie jaarverslag 2025",
-                         answered_by="Bram")
-    service.save_answer(db, assessment_id=assessment.id, question_id="d1-2", value="nvt")
-    service.save_answer(db, assessment_id=assessment.id, question_id="d1-3", value="weetniet")
-    service.save_comment(db, assessment_id=assessment.id, question_id="d2-1", comment="Nog navragen")
-    answers = service.get_answers(db, assessment_id=assessment.id)
+def test_answers_levels_non_scores_and_comments(db, organisation, assessment):
+    anna, bram = (member_of(db, organisation.id, email) for email in ("anna@voorbeeld.nl", "bram@voorbeeld.nl"))
+    service.save_answer(db, actor=anna, assessment_id=assessment.id, question_id="d1-1", value=4)
+    service.save_comment(db, actor=bram, assessment_id=assessment.id, question_id="d1-1",
+                         comment="Zie jaarverslag 2025")
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-2", value="nvt")
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-3", value="weetniet")
+    service.save_comment(db, actor=ME, assessment_id=assessment.id, question_id="d2-1", comment="Nog navragen")
+    answers = service.get_answers(db, actor=ME, assessment_id=assessment.id)
     assert answers["d1-1"].value == 4 and answers["d1-1"].comment == "Zie jaarverslag 2025"
-    assert answers["d1-1"].answered_by == "Bram"
-    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=5)  # no name given
-    assert service.get_answers(db, assessment_id=assessment.id)["d1-1"].answered_by == "Bram"
+    assert answers["d1-1"].answered_by == "bram@voorbeeld.nl"  # who changed it last: from the identity
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=5)
+    assert service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"].answered_by == "local"
     assert answers["d1-2"].value == "nvt" and answers["d1-3"].value == "weetniet"
     assert answers["d2-1"].value is None and answers["d2-1"].comment == "Nog navragen"
     assert service.answer_values(answers) == {"d1-1": 4, "d1-2": "nvt", "d1-3": "weetniet"}
-    assert service.count_answers(db, assessment_id=assessment.id) == 3
+    assert service.count_answers(db, actor=ME, assessment_id=assessment.id) == 3
     # changing the level keeps the comment; clearing keeps it too
-    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=2)
-    service.clear_answer(db, assessment_id=assessment.id, question_id="d1-1")
-    cleared = service.get_answers(db, assessment_id=assessment.id)["d1-1"]
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=2)
+    service.clear_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1")
+    cleared = service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"]
     assert cleared.value is None and cleared.comment == "Zie jaarverslag 2025"
     for bad in (0, 6, "maybe", True, 2.5):
         with pytest.raises(service.InputError):
-            service.save_answer(db, assessment_id=assessment.id, question_id="d1-4", value=bad)
+            service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-4", value=bad)
     with pytest.raises(service.InputError) as too_long:
-        service.save_comment(db, assessment_id=assessment.id, question_id="d1-4", comment="x" * 5001)
+        service.save_comment(db, actor=ME, assessment_id=assessment.id, question_id="d1-4", comment="x" * 5001)
     assert too_long.value.code == "too_long"
-    assert "d1-4" not in service.get_answers(db, assessment_id=assessment.id)
+    assert "d1-4" not in service.get_answers(db, actor=ME, assessment_id=assessment.id)
 
 
 def test_targets(db, assessment):
-    service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=4)
-    service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=5)
-    service.set_target(db, assessment_id=assessment.id, dimension_id="d2", level=3)
-    assert service.get_targets(db, assessment_id=assessment.id) == {"d1": 5, "d2": 3}
-    service.set_target(db, assessment_id=assessment.id, dimension_id="d2", level=None)
-    assert service.get_targets(db, assessment_id=assessment.id) == {"d1": 5}
+    service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=4)
+    service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=5)
+    service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d2", level=3)
+    assert service.get_targets(db, actor=ME, assessment_id=assessment.id) == {"d1": 5, "d2": 3}
+    service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d2", level=None)
+    assert service.get_targets(db, actor=ME, assessment_id=assessment.id) == {"d1": 5}
     with pytest.raises(service.InputError):
-        service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=6)
+        service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=6)
 
 
 def test_final_assessment_is_read_only(db, assessment):
-    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=3)
-    final = service.finalise_assessment(db, assessment_id=assessment.id, finalised_by="Directeur")
-    assert final.is_final and final.finalised_at is not None and final.finalised_by == "Directeur"
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=3)
+    director = member_of(db, assessment.organisation_id, "directeur@voorbeeld.nl", "beheerder")
+    final = service.finalise_assessment(db, actor=director, assessment_id=assessment.id)
+    assert final.is_final and final.finalised_at is not None and final.finalised_by == "directeur@voorbeeld.nl"
     for write in (
-        lambda: service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=5),
-        lambda: service.save_comment(db, assessment_id=assessment.id, question_id="d1-1", comment="later"),
-        lambda: service.clear_answer(db, assessment_id=assessment.id, question_id="d1-1"),
-        lambda: service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=4),
-        lambda: service.finalise_assessment(db, assessment_id=assessment.id),
+        lambda: service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=5),
+        lambda: service.save_comment(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", comment="later"),
+        lambda: service.clear_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1"),
+        lambda: service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=4),
+        lambda: service.finalise_assessment(db, actor=ME, assessment_id=assessment.id),
     ):
         with pytest.raises(service.AssessmentIsFinal):
             write()
-    answer = service.get_answers(db, assessment_id=assessment.id)["d1-1"]
+    answer = service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"]
     assert answer.value == 3 and answer.comment == ""
-    assert service.get_targets(db, assessment_id=assessment.id) == {}
+    assert service.get_targets(db, actor=ME, assessment_id=assessment.id) == {}
 
 
 def test_two_concurrent_writers_lose_nothing(db, assessment, mini):
@@ -192,11 +197,10 @@ def test_two_concurrent_writers_lose_nothing(db, assessment, mini):
             for round_ in range(5):
                 for qid in questions:
                     if person == "levels":
-                        service.save_answer(db, assessment_id=assessment.id, question_id=qid, value=level,
-                                            answered_by=person)
+                        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=qid, value=level)
                     else:
-                        service.save_comment(db, assessment_id=assessment.id, question_id=qid,
-                                             comment=f"bewijs {qid} ronde {round_}", answered_by=person)
+                        service.save_comment(db, actor=ME, assessment_id=assessment.id, question_id=qid,
+                                             comment=f"bewijs {qid} ronde {round_}")
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -206,7 +210,7 @@ def test_two_concurrent_writers_lose_nothing(db, assessment, mini):
     for thread in threads:
         thread.join()
     assert errors == []
-    answers = service.get_answers(db, assessment_id=assessment.id)
+    answers = service.get_answers(db, actor=ME, assessment_id=assessment.id)
     assert sorted(answers) == sorted(questions)
     for qid in questions:
         assert answers[qid].value == 4, qid  # the level writer's value survived the comment writer
@@ -214,47 +218,47 @@ def test_two_concurrent_writers_lose_nothing(db, assessment, mini):
 
 
 def test_start_from_previous_copies_and_marks_and_never_touches_the_previous(db, organisation, assessment, mini):
-    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=4, answered_by="Anna")
-    service.save_comment(db, assessment_id=assessment.id, question_id="d1-1", comment="Zie verslag 2026")
-    service.save_answer(db, assessment_id=assessment.id, question_id="d2-1", value="nvt")
-    service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=4)
-    service.finalise_assessment(db, assessment_id=assessment.id)
-    before = service.get_answers(db, assessment_id=assessment.id)
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=4)
+    service.save_comment(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", comment="Zie verslag 2026")
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d2-1", value="nvt")
+    service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=4)
+    service.finalise_assessment(db, actor=ME, assessment_id=assessment.id)
+    before = service.get_answers(db, actor=ME, assessment_id=assessment.id)
 
-    new = service.start_from_previous(db, previous_id=assessment.id, period="2027", questionnaire=mini,
+    new = service.start_from_previous(db, actor=ME, previous_id=assessment.id, period="2027", questionnaire=mini,
                                       previous_questionnaire=mini)
     assert new.status == "draft" and new.previous_assessment_id == assessment.id and new.period == "2027"
-    copied = service.get_answers(db, assessment_id=new.id)
+    copied = service.get_answers(db, actor=ME, assessment_id=new.id)
     assert copied["d1-1"].value == 4 and copied["d1-1"].comment == "Zie verslag 2026"
     assert copied["d1-1"].carried_from == "2026" and copied["d2-1"].value == "nvt"
-    assert service.get_targets(db, assessment_id=new.id) == {"d1": 4}
+    assert service.get_targets(db, actor=ME, assessment_id=new.id) == {"d1": 4}
     # reviewing removes the mark: by changing the answer, or by confirming it
-    service.save_answer(db, assessment_id=new.id, question_id="d1-1", value=5)
-    service.confirm_answer(db, assessment_id=new.id, question_id="d2-1")
-    after = service.get_answers(db, assessment_id=new.id)
+    service.save_answer(db, actor=ME, assessment_id=new.id, question_id="d1-1", value=5)
+    service.confirm_answer(db, actor=ME, assessment_id=new.id, question_id="d2-1")
+    after = service.get_answers(db, actor=ME, assessment_id=new.id)
     assert after["d1-1"].carried_from is None and after["d2-1"].carried_from is None
     assert after["d2-1"].value == "nvt"
     # the previous, final assessment is unchanged
-    assert service.get_answers(db, assessment_id=assessment.id) == before
-    assert service.get_assessment(db, assessment.id).is_final
+    assert service.get_answers(db, actor=ME, assessment_id=assessment.id) == before
+    assert service.get_assessment(db, assessment.id, actor=ME).is_final
     # copying into a period that already exists is refused and writes nothing
     with pytest.raises(service.InputError) as exists:
-        service.start_from_previous(db, previous_id=new.id, period="2026", questionnaire=mini,
+        service.start_from_previous(db, actor=ME, previous_id=new.id, period="2026", questionnaire=mini,
                                     previous_questionnaire=mini)
     assert exists.value.code == "assessment_exists"
-    assert len(service.list_assessments(db, organisation_id=organisation.id)) == 2
+    assert len(service.list_assessments(db, actor=ME, organisation_id=organisation.id)) == 2
 
 
 def test_start_from_previous_follows_the_version_mapping(db, organisation, zelfscan):
     from conftest import FIXTURES
     from questionnaires.loader import load_questionnaire
     v11 = load_questionnaire(FIXTURES / "versions" / "klantbewustzijn-zelfscan-1.1.yaml")
-    earlier = service.create_assessment(db, organisation_id=organisation.id, period="2025", questionnaire=zelfscan)
+    earlier = service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="2025", questionnaire=zelfscan)
     for question in zelfscan.questions():
-        service.save_answer(db, assessment_id=earlier.id, question_id=question.id, value=3)
-    later = service.start_from_previous(db, previous_id=earlier.id, period="2026", questionnaire=v11,
+        service.save_answer(db, actor=ME, assessment_id=earlier.id, question_id=question.id, value=3)
+    later = service.start_from_previous(db, actor=ME, previous_id=earlier.id, period="2026", questionnaire=v11,
                                         previous_questionnaire=zelfscan)
-    copied = service.get_answers(db, assessment_id=later.id)
+    copied = service.get_answers(db, actor=ME, assessment_id=later.id)
     assert copied["ont-toegang-2-web"].value == 3  # renamed: copied under the new id
     for not_copied in ("kg-afhandeling-eerlijk", "le-sturing-3-tijd", "le-analyse-4", "ont-toegang-2"):
         assert not_copied not in copied
@@ -264,66 +268,71 @@ def test_start_from_previous_follows_the_version_mapping(db, organisation, zelfs
 # --- the first hour: organisations change, drafts go, copied answers are checked ---------------------------
 
 def test_an_organisation_can_be_renamed_but_never_to_another_ones_name(db, organisation):
-    other = service.create_organisation(db, name="Gemeente Ander", org_type="gemeente", size_class="inw-lt-20k")
-    changed = service.update_organisation(db, organisation_id=organisation.id, name="Gemeente Nieuw",
+    other = service.create_organisation(db, actor=ME, name="Gemeente Ander", org_type="gemeente", size_class="inw-lt-20k")
+    changed = service.update_organisation(db, actor=ME, organisation_id=organisation.id, name="Gemeente Nieuw",
                                           org_type="gemeente", size_class="inw-100-250k")
     assert (changed.name, changed.size_class) == ("Gemeente Nieuw", "inw-100-250k")
     with pytest.raises(service.InputError) as taken:
-        service.update_organisation(db, organisation_id=organisation.id, name="gemeente ANDER", org_type="gemeente",
+        service.update_organisation(db, actor=ME, organisation_id=organisation.id, name="gemeente ANDER", org_type="gemeente",
                                     size_class="inw-lt-20k")
     assert taken.value.code == "organisation_exists"
     with pytest.raises(service.InputError) as wrong_size:
-        service.update_organisation(db, organisation_id=other.id, name="Gemeente Ander", org_type="provincie",
+        service.update_organisation(db, actor=ME, organisation_id=other.id, name="Gemeente Ander", org_type="provincie",
                                     size_class="inw-lt-20k")  # a size of a gemeente for a provincie
     assert wrong_size.value.field == "size_class"
     # nothing of the refused changes was written
-    assert service.get_organisation(db, organisation.id).name == "Gemeente Nieuw"
-    assert service.get_organisation(db, other.id).org_type == "gemeente"
+    assert service.get_organisation(db, organisation.id, actor=ME).name == "Gemeente Nieuw"
+    assert service.get_organisation(db, other.id, actor=ME).org_type == "gemeente"
     # the own name in another case is fine
-    assert service.update_organisation(db, organisation_id=other.id, name="GEMEENTE ANDER", org_type="gemeente",
+    assert service.update_organisation(db, actor=ME, organisation_id=other.id, name="GEMEENTE ANDER", org_type="gemeente",
                                        size_class="inw-lt-20k").name == "GEMEENTE ANDER"
 
 
 def test_a_draft_can_be_deleted_with_everything_in_it_and_a_final_one_cannot(db, organisation, assessment, mini):
     from assessment import plan
-    service.save_answer(db, assessment_id=assessment.id, question_id="d1-1", value=3)
-    service.set_target(db, assessment_id=assessment.id, dimension_id="d1", level=4)
-    plan.add_actions(db, assessment_id=assessment.id, questionnaire=mini, actions=[dict(dimension_id="d1", title="A")])
-    service.delete_assessment(db, assessment_id=assessment.id)
-    assert service.get_assessment(db, assessment.id) is None
-    assert service.get_answers(db, assessment_id=assessment.id) == {}
-    assert plan.list_actions(db, assessment_id=assessment.id) == []
-    final = service.create_assessment(db, organisation_id=organisation.id, period="2025", questionnaire=mini)
-    service.finalise_assessment(db, assessment_id=final.id)
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=3)
+    service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=4)
+    plan.add_actions(db, actor=ME, assessment_id=assessment.id, questionnaire=mini, actions=[dict(dimension_id="d1", title="A")])
+    service.delete_assessment(db, actor=ME, assessment_id=assessment.id)
+    with pytest.raises(AccessDenied):
+        service.get_assessment(db, assessment.id, actor=ME)
+    with db.read() as session:
+        for table in ("answers", "targets", "plan_actions"):
+            left = session.execute(text(f"SELECT COUNT(*) FROM {table} WHERE assessment_id = :a"),
+                                   {"a": assessment.id}).scalar()
+            assert left == 0, table
+    final = service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="2025", questionnaire=mini)
+    service.finalise_assessment(db, actor=ME, assessment_id=final.id)
     with pytest.raises(service.AssessmentIsFinal):
-        service.delete_assessment(db, assessment_id=final.id)
-    assert service.get_assessment(db, final.id) is not None
+        service.delete_assessment(db, actor=ME, assessment_id=final.id)
+    assert service.get_assessment(db, final.id, actor=ME) is not None
 
 
 def test_an_empty_period_asks_for_one(db, organisation, mini):
     with pytest.raises(service.InputError) as empty:
-        service.create_assessment(db, organisation_id=organisation.id, period="  ", questionnaire=mini)
+        service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="  ", questionnaire=mini)
     assert (empty.value.code, empty.value.field) == ("required", "period")
 
 
 def test_copied_answers_are_checked_per_part_and_counted_apart(db, organisation, mini):
-    previous = service.create_assessment(db, organisation_id=organisation.id, period="2025", questionnaire=mini)
+    previous = service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="2025", questionnaire=mini)
     for question in mini.questions():
-        service.save_answer(db, assessment_id=previous.id, question_id=question.id, value=2, answered_by="Ans")
-    service.finalise_assessment(db, assessment_id=previous.id)
-    draft = service.create_assessment(db, organisation_id=organisation.id, period="2026-Q1", questionnaire=mini)
-    listed = service.list_assessments(db, organisation_id=organisation.id)
+        service.save_answer(db, actor=ME, assessment_id=previous.id, question_id=question.id, value=2)
+    service.finalise_assessment(db, actor=ME, assessment_id=previous.id)
+    draft = service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="2026-Q1", questionnaire=mini)
+    listed = service.list_assessments(db, actor=ME, organisation_id=organisation.id)
     assert service.default_source(listed).id == previous.id  # the final one, not the newer empty draft
-    later = service.start_from_previous(db, previous_id=previous.id, period="2026", questionnaire=mini,
+    later = service.start_from_previous(db, actor=ME, previous_id=previous.id, period="2026", questionnaire=mini,
                                         previous_questionnaire=mini)
-    counts = service.progress(db, assessment_ids=[later.id, draft.id, previous.id])
+    counts = service.progress(db, actor=ME, assessment_ids=[later.id, draft.id, previous.id])
     assert counts[later.id] == service.Progress(answered=9, unchecked=9)
     assert counts[draft.id] == service.Progress(0, 0) and counts[previous.id] == service.Progress(9, 0)
     d1 = [q.id for q in mini.dimension("d1").questions]
-    assert service.confirm_answers(db, assessment_id=later.id, question_ids=d1, answered_by="Bo") == 4
-    assert service.progress(db, assessment_ids=[later.id])[later.id] == service.Progress(9, 5)
-    answers = service.get_answers(db, assessment_id=later.id)
-    assert {answers[q].answered_by for q in d1} == {"Bo"} and answers["d2-1"].carried_from == "2025"
-    assert service.confirm_answers(db, assessment_id=later.id, question_ids=d1) == 0  # nothing left to check there
+    bo = member_of(db, organisation.id, "bo@voorbeeld.nl")
+    assert service.confirm_answers(db, actor=bo, assessment_id=later.id, question_ids=d1) == 4
+    assert service.progress(db, actor=ME, assessment_ids=[later.id])[later.id] == service.Progress(9, 5)
+    answers = service.get_answers(db, actor=ME, assessment_id=later.id)
+    assert {answers[q].answered_by for q in d1} == {"bo@voorbeeld.nl"} and answers["d2-1"].carried_from == "2025"
+    assert service.confirm_answers(db, actor=ME, assessment_id=later.id, question_ids=d1) == 0  # nothing left to check there
     with pytest.raises(service.AssessmentIsFinal):
-        service.confirm_answers(db, assessment_id=previous.id, question_ids=d1)
+        service.confirm_answers(db, actor=ME, assessment_id=previous.id, question_ids=d1)

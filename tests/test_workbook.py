@@ -11,7 +11,7 @@ from openpyxl.chart import RadarChart
 
 from assessment import plan, service
 from assessment.report import gather_report
-from conftest import lookup_for
+from conftest import ME, lookup_for
 from exports.workbook import META_SHEET, build_workbook
 from i18n import round_half_up
 
@@ -20,22 +20,22 @@ INJECTIONS = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 6 123", "-2+3", "@SUM(A1
 
 @pytest.fixture
 def report(db, zelfscan):
-    org = service.create_organisation(db, name="Gemeente Excel & Co", org_type="gemeente", size_class="inw-50-100k")
-    earlier = service.create_assessment(db, organisation_id=org.id, period="2025", questionnaire=zelfscan)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Excel & Co", org_type="gemeente", size_class="inw-50-100k")
+    earlier = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2025", questionnaire=zelfscan)
     for question in zelfscan.questions():
-        service.save_answer(db, assessment_id=earlier.id, question_id=question.id, value=2)
-    service.finalise_assessment(db, assessment_id=earlier.id)
-    later = service.start_from_previous(db, previous_id=earlier.id, period="2026", questionnaire=zelfscan,
+        service.save_answer(db, actor=ME, assessment_id=earlier.id, question_id=question.id, value=2)
+    service.finalise_assessment(db, actor=ME, assessment_id=earlier.id)
+    later = service.start_from_previous(db, actor=ME, previous_id=earlier.id, period="2026", questionnaire=zelfscan,
                                         previous_questionnaire=zelfscan)
     for question in zelfscan.questions()[:12]:
-        service.save_answer(db, assessment_id=later.id, question_id=question.id, value=4)
-    service.save_answer(db, assessment_id=later.id, question_id="le-analyse-1", value="nvt")
-    service.save_comment(db, assessment_id=later.id, question_id="ont-toegang-1", comment=INJECTIONS[0])
-    plan.add_actions(db, assessment_id=later.id, questionnaire=zelfscan, actions=[
+        service.save_answer(db, actor=ME, assessment_id=later.id, question_id=question.id, value=4)
+    service.save_answer(db, actor=ME, assessment_id=later.id, question_id="le-analyse-1", value="nvt")
+    service.save_comment(db, actor=ME, assessment_id=later.id, question_id="ont-toegang-1", comment=INJECTIONS[0])
+    plan.add_actions(db, actor=ME, assessment_id=later.id, questionnaire=zelfscan, actions=[
         dict(dimension_id="kg-terugkoppeling", title=title, owner="Team", start_date=date(2026, 1, 1),
              due_date=date(2026, 3, 1), kpi="Klagers voelen zich gehoord", kpi_target="80%")
         for title in INJECTIONS[1:]] + [dict(dimension_id="le-analyse", title="Klaar", status="done")])
-    return gather_report(db, assessment_id=later.id, lookup=lookup_for(zelfscan), today=date(2026, 11, 22))
+    return gather_report(db, actor=ME, assessment_id=later.id, lookup=lookup_for(zelfscan), today=date(2026, 11, 22))
 
 
 def open_book(data: bytes):
@@ -132,10 +132,10 @@ def test_libreoffice_opens_and_prints_the_workbook(report, tmp_path):
 # --- round trip ---------------------------------------------------------------------------------------
 
 def snapshot(db, assessment_id):
-    answers = {q: (a.value, a.comment) for q, a in service.get_answers(db, assessment_id=assessment_id).items()}
+    answers = {q: (a.value, a.comment) for q, a in service.get_answers(db, actor=ME, assessment_id=assessment_id).items()}
     actions = [{k: v for k, v in vars(a).items() if k != "id"}
-               for a in plan.list_actions(db, assessment_id=assessment_id)]
-    return answers, service.get_targets(db, assessment_id=assessment_id), actions
+               for a in plan.list_actions(db, actor=ME, assessment_id=assessment_id)]
+    return answers, service.get_targets(db, actor=ME, assessment_id=assessment_id), actions
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -143,11 +143,11 @@ def test_round_trip_into_a_fresh_database(report, db, zelfscan, tmp_path, lang):
     from assessment.db import Database
     from assessment.importing import apply_workbook
     from exports.workbook_import import read_workbook
-    service.set_target(db, assessment_id=report.assessment.id, dimension_id="le-sturing", level=4)
-    report = gather_report(db, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan))
+    service.set_target(db, actor=ME, assessment_id=report.assessment.id, dimension_id="le-sturing", level=4)
+    report = gather_report(db, actor=ME, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan))
     data = build_workbook(report, lang)
     fresh = Database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    imported = apply_workbook(fresh, read_workbook(data, lookup_for(zelfscan)))
+    imported = apply_workbook(fresh, read_workbook(data, lookup_for(zelfscan)), actor=ME)
     assert imported.id == report.assessment.id and imported.period == "2026"
     assert imported.organisation_name == "Gemeente Excel & Co"
     original, copy = snapshot(db, report.assessment.id), snapshot(fresh, imported.id)
@@ -155,7 +155,7 @@ def test_round_trip_into_a_fresh_database(report, db, zelfscan, tmp_path, lang):
     assert copy[1] == original[1] == {"le-sturing": 4}  # only the target that was set, not the defaults
     assert copy[2] == original[2]  # the plan, field by field
     # importing the same file again updates the same assessment instead of adding one
-    apply_workbook(fresh, read_workbook(data, lookup_for(zelfscan)))
+    apply_workbook(fresh, read_workbook(data, lookup_for(zelfscan)), actor=ME)
     assert snapshot(fresh, imported.id) == copy
     fresh.dispose()
 
@@ -204,9 +204,9 @@ def test_bad_files_are_refused_with_every_problem_and_change_nothing(report, db,
     assert snapshot(db, report.assessment.id) == before  # nothing was written by any of these
 
     # a final assessment is not overwritten
-    service.finalise_assessment(db, assessment_id=report.assessment.id)
+    service.finalise_assessment(db, actor=ME, assessment_id=report.assessment.id)
     with pytest.raises(ImportRefused) as refused:
-        apply_workbook(db, read_workbook(good, lookup))
+        apply_workbook(db, read_workbook(good, lookup), actor=ME)
     assert refused.value.code == "assessment_final"
     assert snapshot(db, report.assessment.id) == before
 
@@ -222,9 +222,9 @@ def test_every_import_problem_has_a_message(report, zelfscan):
 
 def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfscan):
     from assessment import peers
-    peers.load_demo_set(db, questionnaire=zelfscan, seed=7)
+    peers.load_demo_set(db, actor=ME, organisation_id=report.organisation.id, questionnaire=zelfscan, seed=7)
     group = peers.PeerGroup("gemeente", tuple(service.SIZE_CLASSES["gemeente"]), (2022, 2023, 2024, 2025, 2026))
-    with_peers = gather_report(db, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
+    with_peers = gather_report(db, actor=ME, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
                                today=date(2026, 11, 22), peer_group=group)
     assert with_peers.peers is not None and with_peers.peers.n_demo == with_peers.peers.n_peers
     book = open_book(build_workbook(with_peers, "nl"))
@@ -245,6 +245,6 @@ def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfsc
     assert "Positie" in method and any("Een gelijke score telt dus niet als lager." in v for v in method)
     assert book["Scores"]["L1"].value == "Even hoog als (aandeel)"
     # without peer data in the group: no Benchmark sheet, and the method says so
-    alone = gather_report(db, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
+    alone = gather_report(db, actor=ME, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
                           peer_group=peers.PeerGroup("provincie", ("fte-lt-250",), (2026,)))
     assert alone.peers is None and "Benchmark" not in open_book(build_workbook(alone, "nl")).sheetnames

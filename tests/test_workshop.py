@@ -9,13 +9,14 @@ from sqlalchemy import update
 from assessment import service, workshop
 from assessment.models import WorkshopRow, utcnow
 from scoring.agreement import agreement
+from conftest import ME
 
 
 @pytest.fixture
 def session(db, mini):
-    org = service.create_organisation(db, name="Gemeente Workshop", org_type="gemeente", size_class="inw-lt-20k")
-    assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=mini)
-    started, token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=mini,
+    org = service.create_organisation(db, actor=ME, name="Gemeente Workshop", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
                                              question_ids=["d1-1", "d1-2", "d2-1"])
     return assessment, started, token
 
@@ -47,42 +48,41 @@ def test_the_whole_flow_with_reveal_rules_second_round_and_agreed_answer(db, ses
     with pytest.raises(workshop.WorkshopError) as closed:
         workshop.cast_vote(db, participant_token=seats[0], question_id="d1-1", value="3")
     assert closed.value.code == "voting_closed"  # not opened yet
-    workshop.open_voting(db, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     for seat_token, value in zip(seats, ["2", "2", "4", "5"]):
         workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value=value)
     workshop.cast_vote(db, participant_token=seats[3], question_id="d1-1", value="4")  # changed before closing
     assert workshop.my_vote(db, participant_token=seats[3], question_id="d1-1") == "4"
-    assert workshop.vote_count(db, workshop_id=started.id, question_id="d1-1") == (4, 4)
-    # hidden until revealed: participants and the projector may not see results yet
-    with pytest.raises(workshop.WorkshopError) as hidden:
-        workshop.results(db, workshop_id=started.id, question_id="d1-1")
-    assert hidden.value.code == "not_revealed"
-    assert workshop.results(db, workshop_id=started.id, question_id="d1-1", token=token).summary.voted == 4
-    workshop.close_voting(db, workshop_id=started.id, token=token, question_id="d1-1")
+    assert workshop.vote_count(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1") == (4, 4)
+    # hidden until revealed: the projector shows who voted, never the outcome
+    screen = workshop.screen(db, projector_token=started.projector_token)
+    assert (screen.question.question_id, screen.voted, screen.participants, screen.results) == ("d1-1", 4, 4, None)
+    assert workshop.results(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1").summary.voted == 4
+    workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     with pytest.raises(workshop.WorkshopError):
         workshop.cast_vote(db, participant_token=seats[0], question_id="d1-1", value="3")
-    workshop.reveal(db, workshop_id=started.id, token=token, question_id="d1-1")
-    first = workshop.results(db, workshop_id=started.id, question_id="d1-1")
+    workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    first = workshop.screen(db, projector_token=started.projector_token).results
     assert first.summary.counts[2] == 2 and first.summary.counts[4] == 2 and first.summary.median == 3.0
     assert first.summary.agreement == pytest.approx(agreement([0, 2, 0, 2, 0]))
     assert first.by_role["frontoffice"].median == 2 and first.by_role["management"].counts[4] == 1
     assert first.round == 1 and first.changed is None
     # second round: two people move to 3
-    workshop.second_round(db, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.second_round(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     for seat_token, value in zip(seats, ["3", "2", "3", "4"]):
         workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value=value)
-    workshop.reveal(db, workshop_id=started.id, token=token, question_id="d1-1")
-    second = workshop.results(db, workshop_id=started.id, question_id="d1-1")
+    workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    second = workshop.screen(db, projector_token=started.projector_token).results
     assert second.round == 2 and second.changed == 2 and second.summary.median == 3.0
     with pytest.raises(workshop.WorkshopError):
-        workshop.second_round(db, workshop_id=started.id, token=token, question_id="d1-1")
+        workshop.second_round(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     # the agreed level becomes the assessment's answer, the rationale its comment
-    workshop.record_agreed(db, workshop_id=started.id, token=token, question_id="d1-1", value="3",
+    workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1", value="3",
                            rationale="Balie en backoffice zien het verschillend; we kiezen 3.")
-    answer = service.get_answers(db, assessment_id=assessment.id)["d1-1"]
+    answer = service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"]
     assert answer.value == 3 and answer.comment.startswith("Balie en backoffice")
-    workshop.park(db, workshop_id=started.id, token=token, question_id="d1-2")
-    states = workshop.question_states(db, workshop_id=started.id)
+    workshop.park(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-2")
+    states = workshop.question_states(db, actor=ME, workshop_id=started.id, token=token)
     assert states["d1-1"].agreed_value == "3" and states["d1-2"].parked and states["d2-1"].state == "waiting"
 
 
@@ -91,13 +91,16 @@ def test_participants_cannot_use_facilitator_controls_or_other_workshops(db, ses
     _, seat_token = workshop.join(db, code=started.join_code, role="other")
     for action in (workshop.open_voting, workshop.reveal, workshop.close_voting, workshop.park):
         with pytest.raises(workshop.WorkshopError) as error:
-            action(db, workshop_id=started.id, token=seat_token, question_id="d1-1")
+            action(db, actor=ME, workshop_id=started.id, token=seat_token, question_id="d1-1")
         assert error.value.code == "not_facilitator"
-    other, other_token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=mini,
+    with pytest.raises(workshop.WorkshopError) as error:  # a seat is no projector either
+        workshop.screen(db, projector_token=seat_token)
+    assert error.value.code == "unknown_screen"
+    other, other_token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
                                                  question_ids=["d3-1"])
     with pytest.raises(workshop.WorkshopError):
-        workshop.open_voting(db, workshop_id=other.id, token=token, question_id="d3-1")  # a token of another one
-    workshop.open_voting(db, workshop_id=other.id, token=other_token, question_id="d3-1")
+        workshop.open_voting(db, actor=ME, workshop_id=other.id, token=token, question_id="d3-1")  # a token of another one
+    workshop.open_voting(db, actor=ME, workshop_id=other.id, token=other_token, question_id="d3-1")
     with pytest.raises(workshop.WorkshopError) as error:
         workshop.cast_vote(db, participant_token=seat_token, question_id="d3-1", value="3")
     assert error.value.code == "unknown_question"  # a seat only votes in its own workshop
@@ -108,15 +111,15 @@ def test_participants_cannot_use_facilitator_controls_or_other_workshops(db, ses
 def test_raw_votes_can_be_deleted_keeping_the_aggregates(db, session):
     _, started, token = session
     seats = [workshop.join(db, code=started.join_code, role="backoffice")[1] for _ in range(3)]
-    workshop.open_voting(db, workshop_id=started.id, token=token, question_id="d2-1")
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d2-1")
     for seat_token in seats:
         workshop.cast_vote(db, participant_token=seat_token, question_id="d2-1", value="4")
     with db.write() as s:  # after the workshop has ended, the votes can still be deleted
         s.execute(update(WorkshopRow).values(expires_at=utcnow() - timedelta(minutes=1)))
     with pytest.raises(workshop.WorkshopError):
-        workshop.delete_raw_votes(db, workshop_id=started.id, token=seats[0])
-    workshop.delete_raw_votes(db, workshop_id=started.id, token=token)
-    assert workshop.vote_count(db, workshop_id=started.id, question_id="d2-1")[0] == 0
+        workshop.delete_raw_votes(db, actor=ME, workshop_id=started.id, token=seats[0])
+    workshop.delete_raw_votes(db, actor=ME, workshop_id=started.id, token=token)
+    assert workshop.vote_count(db, actor=ME, workshop_id=started.id, token=token, question_id="d2-1")[0] == 0
     with db.read() as s:
         from assessment.models import WorkshopQuestionRow
         kept = s.get(WorkshopQuestionRow, (started.id, "d2-1")).aggregates
@@ -126,7 +129,7 @@ def test_raw_votes_can_be_deleted_keeping_the_aggregates(db, session):
 def test_a_hundred_participants_voting_at_the_same_moment_lose_nothing(db, session):
     _, started, token = session
     seats = [workshop.join(db, code=started.join_code, role=workshop.ROLES[i % 4])[1] for i in range(100)]
-    workshop.open_voting(db, workshop_id=started.id, token=token, question_id="d1-2")
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-2")
     barrier = threading.Barrier(100)
     errors = []
 
@@ -143,8 +146,8 @@ def test_a_hundred_participants_voting_at_the_same_moment_lose_nothing(db, sessi
     for thread in threads:
         thread.join()
     assert errors == []
-    assert workshop.vote_count(db, workshop_id=started.id, question_id="d1-2") == (100, 100)
-    summary = workshop.results(db, workshop_id=started.id, question_id="d1-2", token=token).summary
+    assert workshop.vote_count(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-2") == (100, 100)
+    summary = workshop.results(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-2").summary
     assert [summary.counts[level] for level in (1, 2, 3, 4, 5)] == [20] * 5
 
 
@@ -163,37 +166,38 @@ def test_summary_lists_agreed_answers_disagreement_and_perception_gaps(db, sessi
     front = [workshop.join(db, code=started.join_code, role="frontoffice")[1] for _ in range(2)]
     manager = workshop.join(db, code=started.join_code, role="management")[1]
     for question_id, votes in (("d1-1", ["2", "2", "5"]), ("d1-2", ["3", "3", "3"])):
-        workshop.open_voting(db, workshop_id=started.id, token=token, question_id=question_id)
+        workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
         for seat_token, value in zip(front + [manager], votes):
             workshop.cast_vote(db, participant_token=seat_token, question_id=question_id, value=value)
-        workshop.reveal(db, workshop_id=started.id, token=token, question_id=question_id)
-    workshop.record_agreed(db, workshop_id=started.id, token=token, question_id="d1-1", value="3")
-    workshop.record_agreed(db, workshop_id=started.id, token=token, question_id="d1-2", value="4")
-    summaries = workshop.workshop_summary(db, workshop_id=started.id, token=token)
+        workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+    workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1", value="3")
+    workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-2", value="4")
+    summaries = workshop.workshop_summary(db, actor=ME, workshop_id=started.id, token=token)
     assert [s.question_id for s in summaries] == ["d1-1", "d1-2", "d2-1"] and summaries[2].results is None
     assert [s.question_id for s in workshop.most_disagreement(summaries)] == ["d1-1", "d1-2"]
     lines = workshop.per_dimension(summaries, mini)
     # agreed: d1 = (3 + 4) / 2; front office medians 2 and 3 -> 2.5; management 5 and 3 -> 4
     assert lines == {"agreed": {"d1": 3.5}, "frontoffice": {"d1": 2.5}, "management": {"d1": 4.0}}
     with pytest.raises(workshop.WorkshopError):
-        workshop.workshop_summary(db, workshop_id=started.id, token=front[0])
+        workshop.workshop_summary(db, actor=ME, workshop_id=started.id, token=front[0])
 
 
 def test_a_whole_dimension_can_be_opened_at_once(db, session):
     _, started, token = session
     seat_token = workshop.join(db, code=started.join_code, role="other")[1]
-    workshop.open_voting_many(db, workshop_id=started.id, token=token, question_ids=["d1-1", "d1-2"])
+    workshop.open_voting_many(db, actor=ME, workshop_id=started.id, token=token, question_ids=["d1-1", "d1-2"])
     for question_id in ("d1-1", "d1-2"):
         workshop.cast_vote(db, participant_token=seat_token, question_id=question_id, value="3")
-    states = workshop.question_states(db, workshop_id=started.id)
+    states = workshop.question_states(db, actor=ME, workshop_id=started.id, token=token)
     assert states["d1-1"].state == states["d1-2"].state == "voting" and states["d2-1"].state == "waiting"
     with pytest.raises(workshop.WorkshopError):
-        workshop.open_voting_many(db, workshop_id=started.id, token=seat_token, question_ids=["d2-1"])
+        workshop.open_voting_many(db, actor=ME, workshop_id=started.id, token=seat_token, question_ids=["d2-1"])
 
 
 def test_an_agreed_answer_cannot_change_a_final_assessment(db, session):
     assessment, started, token = session
-    service.finalise_assessment(db, assessment_id=assessment.id)
+    service.finalise_assessment(db, actor=ME, assessment_id=assessment.id)
     with pytest.raises(service.AssessmentIsFinal):
-        workshop.record_agreed(db, workshop_id=started.id, token=token, question_id="d1-1", value="3")
-    assert workshop.question_states(db, workshop_id=started.id)["d1-1"].agreed_value is None
+        workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1", value="3")
+    assert workshop.question_states(db, actor=ME, workshop_id=started.id, token=token)["d1-1"].agreed_value is None
+    assert service.get_answers(db, actor=ME, assessment_id=assessment.id) == {}

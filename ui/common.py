@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
+import access
+from access import AccessDenied, Actor
 from assessment import service
 from assessment.db import Database, database_url, get_database
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, has, t
@@ -31,6 +33,9 @@ PAGE_WORKSHOP = "views/workshop.py"
 PAGE_VOTE = "views/vote.py"
 PAGE_SCREEN = "views/projector.py"
 PAGE_ABOUT = "views/about.py"
+PAGE_MEMBERS = "views/members.py"
+PAGE_SIGN_IN = "views/sign_in.py"
+PAGE_LOCAL_ONLY = "views/local_only.py"
 
 
 # --- language --------------------------------------------------------------------------------------
@@ -63,14 +68,40 @@ def language_switch() -> None:
     )
 
 
-def person_field() -> None:
-    """Who is working: stored with answers and targets. In the sidebar of every page, so it stays set."""
-    st.sidebar.markdown(t("questionnaire.your_name_help", lang()))
-    st.sidebar.text_input(t("questionnaire.your_name", lang()), key="person", max_chars=service.MAX_PERSON)
+def me() -> Actor:
+    """The actor of this run. Pages that need one are only in the navigation when there is one."""
+    from ui.identity import current_actor
+
+    actor = current_actor()
+    if actor is None:
+        st.error(tr("access.signed_out"), icon=":material/lock:")
+        st.stop()
+    return actor
 
 
-def person() -> str:
-    return st.session_state.get("person", "")
+def identity_sidebar(actor: Actor | None) -> None:
+    """Who is working, in the sidebar: the signed-in person with a way out, or the local mode."""
+    from ui.identity import auth_configured
+
+    if actor is None:
+        return
+    if actor.is_local:
+        st.sidebar.markdown(tr("access.local_mode"))  # (a caption in the sidebar defeats axe's contrast check)
+        return
+    st.sidebar.markdown(tr("access.signed_in_as", name=escape_md(actor.name or actor.email),
+                           email=escape_md(actor.email)))
+    if auth_configured():
+        st.sidebar.button(tr("access.sign_out"), icon=":material/logout:", on_click=st.logout, key="sign_out")
+
+
+def permissions_in(organisation_id: int) -> frozenset[str]:
+    """What the actor may do in the organisation: for showing only the controls that will work."""
+    return access.my_permissions(database(), actor=me(), organisation_id=organisation_id)
+
+
+def who_text(label: str) -> str:
+    """A stored "who" (an e-mail address, or "local") as people read it."""
+    return tr("access.local_user") if label == access.service.LOCAL_LABEL else label
 
 
 def flash(message: str) -> None:
@@ -131,15 +162,47 @@ def input_error_text(error: service.InputError) -> str:
     return tr(f"error.{error.code}", field=field, **error.params)
 
 
+def error_text(error: Exception) -> str:
+    """What went wrong, in the user's language, for every refusal a service can give."""
+    from assessment.workshop import WorkshopError
+
+    if isinstance(error, service.InputError):
+        return input_error_text(error)
+    if isinstance(error, service.AssessmentIsFinal):
+        return tr("questionnaire.read_only")
+    if isinstance(error, WorkshopError):
+        return tr(f"workshop.{error.code}")
+    return tr("access.denied")
+
+
+def attempt(call, *args, **kwargs):
+    """Call a service; a refusal becomes a message shown on the next run (`show_page_error`). Returns
+    (True, result) or (False, None). Made for callbacks, which run before the page is drawn again."""
+    from assessment.workshop import WorkshopError
+
+    try:
+        return True, call(*args, **kwargs)
+    except (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError) as error:
+        st.session_state["page_error"] = error_text(error)
+        return False, None
+
+
+def show_page_error() -> None:
+    if "page_error" in st.session_state:
+        st.error(st.session_state.pop("page_error"), icon=":material/error:")
+
+
 # --- the assessment in the URL ---------------------------------------------------------------------
 
 def current_assessment() -> service.Assessment | None:
-    """The assessment named in the URL (or, after in-app navigation, in the session); kept in both."""
+    """The assessment named in the URL (or, after in-app navigation, in the session); kept in both. An id
+    that does not exist and one the actor may not read get the same message."""
     assessment_id = st.query_params.get(PARAM_ASSESSMENT) or st.session_state.get("assessment_id")
     if not assessment_id:
         return None
-    assessment = service.get_assessment(database(), assessment_id)
-    if assessment is None:
+    try:
+        assessment = service.get_assessment(database(), assessment_id, actor=me())
+    except AccessDenied:
         st.error(tr("assessment.not_found"), icon=":material/search_off:")
         st.session_state.pop("assessment_id", None)
         return None
@@ -161,6 +224,42 @@ def go_to(page: str, assessment_id: str | None = None, **extra: str) -> None:
 def start_alias() -> None:
     """The page at /start: the start page is the default page, which Streamlit serves at the root only."""
     go_to(PAGE_START, **{k: v for k, v in st.query_params.to_dict().items() if k != PARAM_LANGUAGE})
+
+
+def app_pages(actor: Actor | None) -> list:
+    """The pages this actor can reach. Without an actor: the sign-in page (or, in local mode, the page that
+    explains the local rule), a workshop seat and a projector screen; nothing else."""
+    from ui.identity import auth_configured
+
+    public = [st.Page(PAGE_VOTE, title=tr("nav.vote"), icon=":material/how_to_vote:", url_path="stemmen"),
+              st.Page(PAGE_SCREEN, title=tr("nav.screen"), icon=":material/tv:", url_path="scherm")]
+    if actor is None:
+        landing = PAGE_SIGN_IN if auth_configured() else PAGE_LOCAL_ONLY
+        return [st.Page(landing, title=tr("nav.start"), icon=":material/login:", url_path="welkom", default=True),
+                *public]
+    return [
+        st.Page(PAGE_START, title=tr("nav.start"), icon=":material/home:", url_path="begin", default=True),
+        st.Page(PAGE_QUESTIONNAIRE, title=tr("nav.questionnaire"), icon=":material/checklist:",
+                url_path="vragenlijst"),
+        st.Page(PAGE_RESULTS, title=tr("nav.results"), icon=":material/radar:", url_path="resultaten"),
+        st.Page(PAGE_BENCHMARK, title=tr("nav.benchmark"), icon=":material/groups:", url_path="benchmark"),
+        st.Page(PAGE_PLAN, title=tr("nav.plan"), icon=":material/flag:", url_path="verbeterplan"),
+        st.Page(PAGE_HISTORY, title=tr("nav.history"), icon=":material/timeline:", url_path="geschiedenis"),
+        st.Page(PAGE_WORKSHOP, title=tr("nav.workshop"), icon=":material/groups_3:", url_path="workshop"),
+        st.Page(PAGE_MEMBERS, title=tr("nav.members"), icon=":material/manage_accounts:", url_path="beheer"),
+        st.Page(PAGE_ABOUT, title=tr("nav.about"), icon=":material/menu_book:", url_path="over"),
+        *public,
+        st.Page(start_alias, title=tr("nav.start"), url_path="start", visibility="hidden"),
+    ]
+
+
+def run_page(navigation) -> None:
+    """Run the chosen page; an access refusal that a page did not handle still becomes a message, never a
+    traceback (the services refuse, whatever a page shows)."""
+    try:
+        navigation.run()
+    except AccessDenied:
+        st.error(tr("access.denied"), icon=":material/lock:")
 
 
 def require_assessment() -> tuple[service.Assessment, Questionnaire]:

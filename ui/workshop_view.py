@@ -5,31 +5,47 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from assessment import service, workshop
+from access import AccessDenied
+from assessment import workshop
 from i18n import format_number
 from questionnaires.model import Questionnaire
 from ui.charts import show_chart
-from ui.common import lang, questionnaire_for, tr
+from ui.common import catalog, lang, tr
 
 VALUE_ORDER = ("1", "2", "3", "4", "5", "nvt", "weetniet")
 
 
-def workshop_or_stop(db, workshop_id: str | None) -> workshop.Workshop:
-    """The workshop named in the URL, or a clear message and stop."""
+def workshop_or_stop(db, actor, workshop_id: str | None, token: str | None, assessment_id: str) -> workshop.Workshop:
+    """The workshop of the facilitator's link, or a clear message and stop: a wrong token, someone without the
+    workshop right, or a workshop of another assessment than the one in the link shows nothing of it."""
     if not workshop_id:
         st.info(tr("workshop.no_workshop"))
         st.stop()
     try:
-        return workshop.get_workshop(db, workshop_id=workshop_id)
+        found = workshop.get_workshop(db, actor=actor, workshop_id=workshop_id, token=token or "")
     except workshop.WorkshopError as error:
         st.error(tr(f"workshop.{error.code}"))
         st.stop()
+    except AccessDenied:
+        st.error(tr("workshop.not_facilitator"))
+        st.stop()
+    if found.assessment_id != assessment_id:
+        st.error(tr("workshop.not_facilitator"))
+        st.stop()
+    return found
 
 
-def workshop_questionnaire(db, current: workshop.Workshop) -> Questionnaire | None:
-    """The questionnaire of the workshop's assessment (used server-side only; nothing of the assessment is shown)."""
-    assessment = service.get_assessment(db, current.assessment_id)
-    return questionnaire_for(assessment) if assessment else None
+def screen_questionnaire(screen: workshop.Screen) -> Questionnaire | None:
+    """The questionnaire of a projector's workshop (server-side only: nothing else of the assessment is shown)."""
+    return _questionnaire_of(screen.workshop)
+
+
+def ballot_questionnaire(current: workshop.Workshop) -> Questionnaire | None:
+    return _questionnaire_of(current)
+
+
+def _questionnaire_of(current: workshop.Workshop) -> Questionnaire | None:
+    return catalog().get(*current.questionnaire)
 
 
 def value_label(questionnaire: Questionnaire, value: str) -> str:

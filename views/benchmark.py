@@ -11,55 +11,85 @@ from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from scoring.peers import position as peer_position
 from exports.benchmark_file import MAX_BYTES as BENCHMARK_MAX_BYTES
 from exports.benchmark_file import BenchmarkFileError
+from access import MANAGE
 from ui.charts import show_chart
-from ui.common import assessment_header, catalog, database, lang, require_assessment, tr
+from ui.common import (assessment_header, attempt, catalog, database, escape_md, lang, me, permissions_in,
+                       require_assessment, show_page_error, tr)
 
 assessment, questionnaire = require_assessment()
 db = database()
+actor = me()
 language = lang()
-organisation = service.get_organisation(db, assessment.organisation_id)
+organisation = service.get_organisation(db, assessment.organisation_id, actor=actor)
+may_manage = MANAGE in permissions_in(organisation.id)
 
 st.title(tr("bench.title"))
 assessment_header(assessment, questionnaire)
 
-answers = service.answer_values(service.get_answers(db, assessment_id=assessment.id))
-result = score_assessment(questionnaire, answers, service.get_targets(db, assessment_id=assessment.id))
+answers = service.answer_values(service.get_answers(db, actor=actor, assessment_id=assessment.id))
+result = score_assessment(questionnaire, answers, service.get_targets(db, actor=actor, assessment_id=assessment.id))
 own_scores = {d: s.score for d, s in result.dimensions.items()}
 own_scores.update({c: s.score for c, s in result.competencies.items()})
 own_scores["overall"] = result.score
 
 # --- sources ---------------------------------------------------------------------------------------
+show_page_error()
 with st.expander(tr("bench.sources_title"), icon=":material/database:"):
     def _on_share_change() -> None:
-        peers.set_sharing(db, organisation_id=organisation.id, share=st.session_state["share_anonymously"])
+        attempt(peers.set_sharing, db, actor=actor, organisation_id=organisation.id,
+                share=st.session_state["share_anonymously"])
 
-    st.session_state["share_anonymously"] = peers.is_sharing(db, organisation_id=organisation.id)
-    st.toggle(tr("bench.share"), key="share_anonymously", on_change=_on_share_change, help=tr("bench.share_help"))
-    peer_sets = [s for s in peers.list_peer_sets(db) if s.questionnaire_key == questionnaire.key]
+    st.session_state["share_anonymously"] = peers.is_sharing(db, actor=actor, organisation_id=organisation.id)
+    st.toggle(tr("bench.share"), key="share_anonymously", on_change=_on_share_change, disabled=not may_manage)
+    st.caption(tr("bench.share_help"))
+    peer_sets = [s for s in peers.list_peer_sets(db, actor=actor, organisation_id=organisation.id)
+                 if s.questionnaire_key == questionnaire.key]
     for peer_set in peer_sets:
-        label = tr("bench.demo_label") if peer_set.is_demo else peer_set.name
+        label = tr("bench.demo_label") if peer_set.is_demo else escape_md(peer_set.name)
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(tr("bench.set_line", name=label, records=peer_set.records))
-        if right.button(tr("bench.remove_set"), key=f"remove_set_{peer_set.id}", icon=":material/delete:"):
-            peers.delete_peer_set(db, peer_set_id=peer_set.id)
+        if may_manage and not peer_set.for_everyone and right.button(
+                tr("bench.remove_set"), key=f"remove_set_{peer_set.id}", icon=":material/delete:"):
+            attempt(peers.delete_peer_set, db, actor=actor, peer_set_id=peer_set.id)
             st.rerun()
-    uploaded = st.file_uploader(tr("peerfile.upload"), type=["csv", "xlsx"], help=tr("peerfile.help"),
-                                key="peer_file", max_upload_size=BENCHMARK_MAX_BYTES // (1024 * 1024))
-    if uploaded is not None and st.button(tr("peerfile.import"), icon=":material/upload:"):
-        try:
-            peers.import_benchmark_file(db, filename=uploaded.name, data=uploaded.getvalue(), lookup=catalog().get)
-        except BenchmarkFileError as error:
-            st.error(tr("peerfile.failed") + "\n\n" + "\n".join(
-                "- " + (tr("peerfile.where", row=p.row, column=p.column) if p.row else "")
-                + tr(f"peerfile.{p.code}", **p.params) for p in error.problems[:50]))
-        else:
-            st.rerun()
-    if not any(s.is_demo for s in peer_sets):
-        if st.button(tr("bench.load_demo"), icon=":material/science:", help=tr("bench.load_demo_help")):
-            peers.load_demo_set(db, questionnaire=questionnaire)
-            st.rerun()
+    if may_manage:
+        uploaded = st.file_uploader(tr("peerfile.upload"), type=["csv", "xlsx"], key="peer_file",
+                                    max_upload_size=BENCHMARK_MAX_BYTES // (1024 * 1024))
+        st.caption(tr("peerfile.help"))
+        if uploaded is not None and st.button(tr("peerfile.import"), icon=":material/upload:"):
+            try:
+                peers.import_benchmark_file(db, actor=actor, organisation_id=organisation.id, filename=uploaded.name,
+                                            data=uploaded.getvalue(), lookup=catalog().get)
+            except BenchmarkFileError as error:
+                st.error(tr("peerfile.failed") + "\n\n" + "\n".join(
+                    "- " + (tr("peerfile.where", row=p.row, column=p.column) if p.row else "")
+                    + tr(f"peerfile.{p.code}", **p.params) for p in error.problems[:50]))
+            else:
+                st.session_state.pop("bench_defaults_for", None)  # more peers: choose the default group again
+                st.rerun()
+        if not any(s.is_demo for s in peer_sets):
+            if st.button(tr("bench.load_demo"), icon=":material/science:"):
+                attempt(peers.load_demo_set, db, actor=actor, organisation_id=organisation.id,
+                        questionnaire=questionnaire)
+                st.session_state.pop("bench_defaults_for", None)
+                st.rerun()
+            st.caption(tr("bench.load_demo_help"))
 
 type_label = {t: tr(f"orgtype.{t}") for t in service.ORGANISATION_TYPES}
+
+
+# The group the page opens with: big enough to show figures where the data allow it (chosen once per scan).
+# (Streamlit forgets a widget's value when its page is left, so the choice is made again on coming back.)
+if st.session_state.get("bench_defaults_for") != assessment.id or "bench_type" not in st.session_state:
+    start_group, widened = peers.default_group(
+        db, actor=actor, organisation_id=organisation.id, questionnaire=questionnaire, org_type=organisation.org_type,
+        size_class=organisation.size_class, year=assessment.year,
+        min_group=int(st.session_state.get("bench_min_group", DEFAULT_MIN_GROUP)))
+    st.session_state["bench_type"] = organisation.org_type
+    st.session_state[f"bench_sizes_{organisation.org_type}"] = list(start_group.size_classes)
+    st.session_state["bench_years"] = len(start_group.years)
+    st.session_state["bench_widened"] = widened
+    st.session_state["bench_defaults_for"] = assessment.id
 
 
 @st.fragment
@@ -67,21 +97,27 @@ def peer_view() -> None:
     """Filters and figures: changing a filter reruns only this part of the page."""
     left, middle, right = st.columns([2, 3, 2])
     org_type = left.selectbox(tr("bench.filter_type"), list(type_label), format_func=type_label.__getitem__,
-                              index=list(type_label).index(organisation.org_type), key="bench_type",
-                                  placeholder=tr("common.choose"))
+                              key="bench_type", placeholder=tr("common.choose"))
     classes = service.size_classes_for(org_type)
     size_label = {c: tr(f"size.{c}") for c in classes}
-    default_sizes = [organisation.size_class] if organisation.size_class in classes else list(classes)
-    sizes = middle.multiselect(tr("bench.filter_size"), list(classes), default=default_sizes,
-                               format_func=size_label.__getitem__, key=f"bench_sizes_{org_type}",
+    sizes_key = f"bench_sizes_{org_type}"
+    if sizes_key not in st.session_state:  # another type chosen: start with its every size
+        st.session_state[sizes_key] = list(classes)
+    sizes = middle.multiselect(tr("bench.filter_size"), list(classes),
+                               format_func=size_label.__getitem__, key=sizes_key,
                                placeholder=tr("bench.filter_size_placeholder"))
-    last_years = right.number_input(tr("bench.filter_years"), min_value=1, max_value=10, value=1, step=1,
-                                    help=tr("bench.filter_years_help", year=assessment.year), key="bench_years")
+    last_years = right.number_input(tr("bench.filter_years"), min_value=1, max_value=10, step=1, key="bench_years")
+    right.caption(tr("bench.filter_years_help", year=assessment.year))
     min_group = st.session_state.get("bench_min_group", DEFAULT_MIN_GROUP)
     years = tuple(range(assessment.year - int(last_years) + 1, assessment.year + 1))
     group = peers.PeerGroup(org_type, tuple(sizes or classes), years, int(min_group))
-    comparison = peers.compare_with_peers(db, questionnaire=questionnaire, own_scores=own_scores, group=group,
-                                          exclude_organisation_id=organisation.id)
+    comparison = peers.compare_with_peers(db, actor=actor, organisation_id=organisation.id,
+                                          questionnaire=questionnaire, own_scores=own_scores, group=group)
+    widened = st.session_state.get("bench_widened", ())
+    if widened and org_type == organisation.org_type and set(group.size_classes) == set(
+            st.session_state.get(f"bench_sizes_{org_type}", ())):
+        st.info(tr("bench.widened", what=", ".join(tr(f"bench.widened_{w}") for w in widened)),
+                icon=":material/zoom_out_map:")
 
     sizes_text = tr("bench.all_sizes") if set(group.size_classes) == set(classes) else \
         ", ".join(size_label[c] for c in group.size_classes).lower()
@@ -154,15 +190,14 @@ def peer_view() -> None:
                      tr("bench.col_median"): number(peer.median),
                      tr("bench.col_band"): "–" if peer.suppressed else f"{number(peer.p25)} – {number(peer.p75)}",
                      tr("bench.col_organisations"): peer.organisations, tr("bench.col_position"): position})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
-                 column_config={tr("bench.col_position"): st.column_config.TextColumn(width="large"),
-                                tr("bench.col_unit"): st.column_config.TextColumn(width="medium"),
-                                tr("bench.col_organisations"): st.column_config.NumberColumn(width="small")},
-                 column_order=[tr(k) for k in ("bench.col_unit", "bench.col_own", "bench.col_position",
-                                               "bench.col_median", "bench.col_band", "bench.col_organisations")])
+    # a plain table: its cells wrap, so the sentence with the position is read in full at laptop width
+    order = [tr(k) for k in ("bench.col_unit", "bench.col_own", "bench.col_position", "bench.col_median",
+                             "bench.col_band", "bench.col_organisations")]
+    st.table(pd.DataFrame(rows)[order].set_index(order[0]))
     st.caption(tr("bench.method", min=group.min_group))
 
 
 peer_view()
 st.number_input(tr("bench.min_group"), min_value=LOWEST_MIN_GROUP, max_value=50, value=DEFAULT_MIN_GROUP,
-                key="bench_min_group", help=tr("bench.min_group_help", lowest=LOWEST_MIN_GROUP))
+                key="bench_min_group")
+st.caption(tr("bench.min_group_help", lowest=LOWEST_MIN_GROUP))

@@ -10,15 +10,16 @@ from i18n import format_number, format_percent
 from scoring.comparison import headline_facts
 from scoring.engine import basis
 from ui.charts import show_chart
-from ui.common import catalog, current_assessment, database, escape_md, lang, tr
+from ui.common import catalog, current_assessment, database, escape_md, lang, me, tr
 
 db = database()
+actor = me()
 language = lang()
 st.title(tr("history.title"))
 
 # --- which organisation: the one of the open assessment, else the one chosen on Start, else choose ---------
 assessment = current_assessment()
-organisations = {o.id: o for o in service.list_organisations(db)}
+organisations = {o.id: o for o in service.list_organisations(db, actor=actor)}
 if not organisations:
     st.info(tr("history.no_organisations"))
     st.stop()
@@ -30,7 +31,7 @@ if organisation_id not in organisations:
 organisation = organisations[organisation_id]
 st.caption(escape_md(organisation.name))
 
-entries = organisation_history(db, organisation_id=organisation.id, lookup=catalog().get)
+entries = organisation_history(db, actor=actor, organisation_id=organisation.id, lookup=catalog().get)
 scored = [e for e in entries if e.result is not None]
 if not scored:
     st.info(tr("history.no_assessments"))
@@ -56,7 +57,7 @@ def draft_note(entry) -> None:
     """A comparison with a draft may rest on answers copied from last year that nobody checked yet."""
     if entry.assessment.is_final:
         return
-    unchecked = service.progress(db, assessment_ids=[entry.assessment.id])[entry.assessment.id].unchecked
+    unchecked = service.progress(db, actor=actor, assessment_ids=[entry.assessment.id])[entry.assessment.id].unchecked
     key = "history.draft_unchecked" if unchecked else "history.draft"
     st.warning(tr(key, period=entry.assessment.period, count=unchecked), icon=":material/edit_note:")
 
@@ -222,7 +223,7 @@ for outcome in comparison.targets:
 
 # --- what became of the earlier plan -----------------------------------------------------------------
 earlier_actions = [plan.in_language(a, earlier.questionnaire, language)
-                   for a in plan.list_actions(db, assessment_id=earlier.assessment.id)]
+                   for a in plan.list_actions(db, actor=actor, assessment_id=earlier.assessment.id)]
 done = [a for a in earlier_actions if a.status == "done"]
 st.subheader(tr("history.plan_title", period=earlier.assessment.period))
 if earlier_actions:

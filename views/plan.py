@@ -8,43 +8,41 @@ import streamlit as st
 from assessment import plan, service
 from scoring.engine import score_assessment
 from ui.charts import show_chart
-from ui.common import (
-    assessment_header,
-    database,
-    escape_md,
-    input_error_text,
-    lang,
-    require_assessment,
-    tr,
-)
+from access import ANSWER
+from ui.common import (assessment_header, attempt, database, escape_md, lang, me, permissions_in, require_assessment,
+                       show_page_error, tr)
 from ui.plan_table import FIELDS, cell_to_field, editor_changes, plan_timeline
 
 assessment, questionnaire = require_assessment()
 db = database()
+actor = me()
 language = lang()
+may_change = ANSWER in permissions_in(assessment.organisation_id)
 
 st.title(tr("plan.title"))
 assessment_header(assessment, questionnaire)
 if assessment.is_final:
     st.caption(tr("plan.final_still_editable"))
 
-answers = service.answer_values(service.get_answers(db, assessment_id=assessment.id))
-result = score_assessment(questionnaire, answers, service.get_targets(db, assessment_id=assessment.id))
-actions = [plan.in_language(a, questionnaire, language) for a in plan.list_actions(db, assessment_id=assessment.id)]
+answers = service.answer_values(service.get_answers(db, actor=actor, assessment_id=assessment.id))
+result = score_assessment(questionnaire, answers, service.get_targets(db, actor=actor, assessment_id=assessment.id))
+actions = [plan.in_language(a, questionnaire, language)
+           for a in plan.list_actions(db, actor=actor, assessment_id=assessment.id)]
 
 dimension_title = {d.id: d.title.get(language) for d in questionnaire.dimensions()}
 competency_of = {d.id: questionnaire.competency_of(d.id).id for d in questionnaire.dimensions()}
 competency_title = {c.id: c.title.get(language) for c in questionnaire.competencies}
 status_label = {code: tr(f"plan.status_{code}") for code in plan.STATUSES}
 
-if "plan_error" in st.session_state:
-    st.error(st.session_state.pop("plan_error"), icon=":material/error:")
+show_page_error()
+if not may_change:
+    st.info(tr("plan.reader"), icon=":material/visibility:")
 
 # --- suggestions -------------------------------------------------------------------------------------
 in_plan = {a.library_action_id for a in actions if a.library_action_id}
 suggestions = [s for s in plan.suggest(questionnaire, result) if s.action.id not in in_plan]
-with st.expander(tr("plan.suggestions_title", count=len(suggestions)), expanded=not actions and bool(suggestions),
-                 icon=":material/lightbulb:"):
+with st.expander(tr("plan.suggestions_title", count=len(suggestions)),
+                 expanded=may_change and not actions and bool(suggestions), icon=":material/lightbulb:"):
     st.caption(tr("plan.priority_rule"))
     if not suggestions:
         st.info(tr("plan.no_suggestions"))
@@ -53,14 +51,16 @@ with st.expander(tr("plan.suggestions_title", count=len(suggestions)), expanded=
             tr("plan.suggestion_label", dimension=dimension_title[suggestion.dimension_id],
                step_from=suggestion.from_level, step_to=suggestion.from_level + 1,
                title=suggestion.action.title.get(language)),
-            key=f"suggest_{suggestion.action.id}")
+            key=f"suggest_{suggestion.action.id}", disabled=not may_change)
         st.caption(tr("plan.suggestion_detail", description=suggestion.action.description.get(language),
                       kpi=suggestion.action.kpi.get(language)))
-    if suggestions and st.button(tr("plan.add_selected"), type="primary", icon=":material/playlist_add:"):
+    if may_change and suggestions and st.button(tr("plan.add_selected"), type="primary",
+                                                icon=":material/playlist_add:"):
         chosen = [plan.from_suggestion(s, language) for s in suggestions
                   if st.session_state.get(f"suggest_{s.action.id}")]
         if chosen:
-            plan.add_actions(db, assessment_id=assessment.id, questionnaire=questionnaire, actions=chosen)
+            attempt(plan.add_actions, db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire,
+                    actions=chosen)
             st.rerun()
         st.warning(tr("plan.nothing_selected"))
 
@@ -90,12 +90,8 @@ def apply_edits(shown_ids: list[int]) -> None:
     updates, additions, deletions = editor_changes(
         st.session_state["plan_editor"], shown_ids, field_of_label,
         lambda name, value: cell_to_field(name, value, dimension_by_title, status_by_label))
-    try:
-        plan.apply_changes(db, assessment_id=assessment.id, questionnaire=questionnaire, updates=updates,
-                           additions=additions, deletions=deletions)
-    except service.InputError as error:
-        st.session_state["plan_error"] = input_error_text(error)
-    else:
+    if attempt(plan.apply_changes, db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire,
+               updates=updates, additions=additions, deletions=deletions)[0]:
         st.toast(tr("questionnaire.saved"), icon=":material/check_circle:")
 
 
@@ -126,7 +122,8 @@ visible = st.multiselect(tr("plan.columns"), [f for f in FIELDS if f != "title"]
                          default=[f for f in MAIN_COLUMNS if f != "title"], format_func=COLUMNS.__getitem__,
                          key="plan_columns", placeholder=tr("common.choose_many"))
 st.data_editor(
-    table, key="plan_editor", on_change=apply_edits, args=([a.id for a in shown],), num_rows="dynamic",
+    table, key="plan_editor", on_change=apply_edits, args=([a.id for a in shown],),
+    num_rows="dynamic" if may_change else "fixed", disabled=not may_change,
     hide_index=True, width="stretch", column_order=[COLUMNS["title"]] + [COLUMNS[f] for f in visible],
     column_config={
         COLUMNS["title"]: st.column_config.TextColumn(required=True, max_chars=plan.MAX_TITLE, width=280,

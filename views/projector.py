@@ -1,38 +1,50 @@
-"""Scherm (projector): the open question in very large type, who has voted, and the outcome once revealed."""
+"""Scherm (projector): the open question in very large type, who has voted, and the outcome once revealed.
+
+The projector's link carries the workshop's projector token (`?screen=`): it shows this screen and nothing
+else, without signing in, so any computer on the beamer can show it.
+"""
 
 import streamlit as st
 
 from assessment import workshop
 from ui.common import database, lang, tr
-from ui.workshop_view import show_results, workshop_or_stop, workshop_questionnaire
+from ui.workshop_view import screen_questionnaire, show_results
 
+PARAM_SCREEN = "screen"
 db = database()
 language = lang()
 # presentation mode: no sidebar, very large type (our own fixed CSS, no user text in it)
 st.html("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}"
         "[data-testid='stMarkdownContainer'] p{font-size:1.6rem}</style>")
 
-current = workshop_or_stop(db, st.query_params.get("w"))
-questionnaire = workshop_questionnaire(db, current)
+token = st.query_params.get(PARAM_SCREEN, "")
+try:
+    first = workshop.screen(db, projector_token=token)
+except workshop.WorkshopError as error:
+    st.error(tr(f"workshop.{error.code}"))
+    st.stop()
+questionnaire = screen_questionnaire(first)
 
 
 @st.fragment(run_every=2)
 def screen() -> None:
-    latest = workshop.get_workshop(db, workshop_id=current.id)
-    question_id = latest.current_question_id
-    st.markdown(f"# {tr('workshop.join_code')}: {latest.join_code}")
-    if question_id is None or questionnaire is None:
+    try:
+        view = workshop.screen(db, projector_token=token)
+    except workshop.WorkshopError as error:  # ended meanwhile
+        st.error(tr(f"workshop.{error.code}"))
+        return
+    st.markdown(f"# {tr('workshop.join_code')}: {view.workshop.join_code}")
+    if view.question is None or questionnaire is None:
         st.markdown(f"## {tr('workshop.wait')}")
         return
-    state = workshop.question_states(db, workshop_id=current.id)[question_id]
-    number = latest.question_ids.index(question_id) + 1
-    st.markdown(f"## {tr('workshop.question_of', number=number, total=len(latest.question_ids))}")
-    st.markdown(f"# {questionnaire.question(question_id).text.get(language)}")
-    voted, participants = workshop.vote_count(db, workshop_id=current.id, question_id=question_id)
-    st.markdown(f"## {tr('workshop.voted', voted=voted, participants=participants)} · "
-                f"{tr('workshop.state_' + state.state)}")
-    if state.state == "revealed":
-        show_results(questionnaire, workshop.results(db, workshop_id=current.id, question_id=question_id), big=True)
+    question_ids = view.workshop.question_ids
+    number = question_ids.index(view.question.question_id) + 1
+    st.markdown(f"## {tr('workshop.question_of', number=number, total=len(question_ids))}")
+    st.markdown(f"# {questionnaire.question(view.question.question_id).text.get(language)}")
+    st.markdown(f"## {tr('workshop.voted', voted=view.voted, participants=view.participants)} · "
+                f"{tr('workshop.state_' + view.question.state)}")
+    if view.results is not None:
+        show_results(questionnaire, view.results, big=True)
     else:
         st.markdown(f"## {tr('workshop.hidden')}")
 

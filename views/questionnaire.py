@@ -4,23 +4,29 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
+from access import ANSWER
 from assessment import service
 from i18n import format_percent
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE
-from ui.common import (PAGE_RESULTS, PARAM_DIMENSION, assessment_header, database, go_to, input_error_text, lang,
-                       local_time, open_at_top, person, require_assessment, tr)
+from ui.common import (PAGE_RESULTS, PARAM_DIMENSION, assessment_header, attempt, database, escape_md, go_to, lang,
+                       local_time, me, open_at_top, permissions_in, require_assessment, show_page_error, tr,
+                       who_text)
 
 PART_ANCHOR = "onderdeel"
 
 assessment, questionnaire = require_assessment()
 db = database()
 language = lang()
-read_only = assessment.is_final
+actor = me()
+may_answer = ANSWER in permissions_in(assessment.organisation_id)
+read_only = assessment.is_final or not may_answer
 
 st.title(tr("questionnaire.title"))
 assessment_header(assessment, questionnaire)
-if read_only:
+if assessment.is_final:
     st.info(tr("questionnaire.read_only"), icon=":material/lock:")
+elif not may_answer:
+    st.info(tr("questionnaire.reader"), icon=":material/visibility:")
 
 dimensions = questionnaire.dimensions()
 dimension_ids = [d.id for d in dimensions]
@@ -29,7 +35,7 @@ current_id = requested if requested in dimension_ids else dimension_ids[0]
 if requested != current_id:
     st.query_params[PARAM_DIMENSION] = current_id
 
-answers = service.get_answers(db, assessment_id=assessment.id)
+answers = service.get_answers(db, actor=actor, assessment_id=assessment.id)
 answered = {qid for qid, a in answers.items() if a.value is not None}
 unchecked = {qid for qid, a in answers.items() if a.carried_from and a.value is not None}
 checked = answered - unchecked  # a copied answer nobody has looked at yet is not the same as a fresh one
@@ -109,36 +115,22 @@ def _saved() -> None:
 
 def _save_level(question_id: str) -> None:
     value = st.session_state[_level_key(question_id)]
-    try:
-        if value is None:
-            service.clear_answer(db, assessment_id=assessment.id, question_id=question_id,
-                                 answered_by=person())
-        else:
-            service.save_answer(db, assessment_id=assessment.id, question_id=question_id, value=value,
-                                answered_by=person())
-    except service.AssessmentIsFinal:
-        st.session_state["save_error"] = tr("questionnaire.read_only")
-    except service.InputError as error:
-        st.session_state["save_error"] = input_error_text(error)
+    if value is None:
+        done, _ = attempt(service.clear_answer, db, actor=actor, assessment_id=assessment.id, question_id=question_id)
     else:
+        done, _ = attempt(service.save_answer, db, actor=actor, assessment_id=assessment.id, question_id=question_id,
+                          value=value)
+    if done:
         _saved()
 
 
 def _confirm(question_id: str) -> None:
-    try:
-        service.confirm_answer(db, assessment_id=assessment.id, question_id=question_id, answered_by=person())
-    except service.AssessmentIsFinal:
-        st.session_state["save_error"] = tr("questionnaire.read_only")
-    else:
+    if attempt(service.confirm_answer, db, actor=actor, assessment_id=assessment.id, question_id=question_id)[0]:
         _saved()
 
 
 def _confirm_part(question_ids: list[str]) -> None:
-    try:
-        service.confirm_answers(db, assessment_id=assessment.id, question_ids=question_ids, answered_by=person())
-    except service.AssessmentIsFinal:
-        st.session_state["save_error"] = tr("questionnaire.read_only")
-    else:
+    if attempt(service.confirm_answers, db, actor=actor, assessment_id=assessment.id, question_ids=question_ids)[0]:
         _saved()
 
 
@@ -149,21 +141,16 @@ def _clear_level(question_id: str) -> None:
 
 def _save_comment(question_id: str) -> None:
     key = _comment_key(question_id)
-    try:
-        service.save_comment(db, assessment_id=assessment.id, question_id=question_id,
-                             comment=st.session_state[key], answered_by=person())
-    except service.AssessmentIsFinal:
-        st.session_state["save_error"] = tr("questionnaire.read_only")
-    except service.InputError as error:
-        st.session_state["save_error"] = input_error_text(error)
-        st.session_state.setdefault("unsaved_comments", set()).add(key)  # keep what was typed on screen
-    else:
+    done, _ = attempt(service.save_comment, db, actor=actor, assessment_id=assessment.id, question_id=question_id,
+                      comment=st.session_state[key])
+    if done:
         st.session_state.setdefault("unsaved_comments", set()).discard(key)
         _saved()
+    else:
+        st.session_state.setdefault("unsaved_comments", set()).add(key)  # keep what was typed on screen
 
 
-if "save_error" in st.session_state:
-    st.error(st.session_state.pop("save_error"), icon=":material/error:")
+show_page_error()
 
 # --- the questions ---------------------------------------------------------------------------------
 scale = questionnaire.scale
@@ -206,7 +193,7 @@ for number, question in enumerate(dimension.questions, start=1):
         if stored and stored.value is not None:
             footer.append(tr("questionnaire.answered_at", time=local_time(stored.updated_at)))
         if stored and stored.answered_by:
-            footer.append(tr("questionnaire.answered_by", person=stored.answered_by))
+            footer.append(tr("questionnaire.answered_by", person=escape_md(who_text(stored.answered_by))))
         tags = ", ".join(questionnaire.framework_item_title(tag, language) for tag in question.tags)
         if tags:
             footer.append(tr("questionnaire.tags", tags=tags))

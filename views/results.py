@@ -12,9 +12,10 @@ from exports.workbook_import import MAX_BYTES, WorkbookImportError, read_workboo
 from i18n import format_number, format_percent, format_score
 from scoring.engine import DimensionScore, basis, score_assessment
 from ui.charts import show_chart
-from ui.common import (PAGE_PLAN, PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, catalog, database,
-                       escape_md, go_to, import_problem_text, input_error_text, lang, local_time, person,
-                       require_assessment, tr)
+from access import ANSWER, AccessDenied
+from ui.common import (PAGE_PLAN, PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, attempt, catalog, database,
+                       error_text, escape_md, go_to, import_problem_text, lang, local_time, me, permissions_in,
+                       require_assessment, show_page_error, tr)
 
 assessment, questionnaire = require_assessment()
 db = database()
@@ -23,8 +24,10 @@ language = lang()
 st.title(tr("results.title"))
 assessment_header(assessment, questionnaire)
 
-answers = service.get_answers(db, assessment_id=assessment.id)
-targets = service.get_targets(db, assessment_id=assessment.id)
+actor = me()
+may_answer = ANSWER in permissions_in(assessment.organisation_id)
+answers = service.get_answers(db, actor=actor, assessment_id=assessment.id)
+targets = service.get_targets(db, actor=actor, assessment_id=assessment.id)
 result = score_assessment(questionnaire, service.answer_values(answers), targets)
 if result.answered == 0:
     st.info(tr("results.no_answers"), icon=":material/info:")
@@ -175,21 +178,14 @@ def explanation(item: DimensionScore) -> list[str]:
 
 def _on_target_change(dimension_id: str) -> None:
     value = st.session_state[f"target_{dimension_id}"]
-    try:
-        service.set_target(db, assessment_id=assessment.id, dimension_id=dimension_id,
-                           level=None if value == 0 else value, set_by=person())
-    except service.AssessmentIsFinal:
-        st.session_state["results_error"] = tr("results.final_locked")
-    except service.InputError as error:
-        st.session_state["results_error"] = input_error_text(error)
-    else:
+    if attempt(service.set_target, db, actor=actor, assessment_id=assessment.id, dimension_id=dimension_id,
+               level=None if value == 0 else value)[0]:
         st.toast(tr("results.target_saved"), icon=":material/flag:")
 
 
 st.subheader(tr("results.drilldown_title"))
 st.caption(tr("results.drilldown_intro"))
-if "results_error" in st.session_state:
-    st.error(st.session_state.pop("results_error"))
+show_page_error()
 for item in dimension_scores:
     dimension = questionnaire.dimension(item.dimension_id)
     header = f"{title_of(item.competency_id)} › {dimension.title.get(language)}: {score_text(item.score)}"
@@ -211,7 +207,8 @@ for item in dimension_scores:
         st.selectbox(tr("results.target_label"), [0, 1, 2, 3, 4, 5], key=key,
                      format_func=lambda v, d=default_label: d if v == 0 else f"{v} · "
                      f"{questionnaire.scale.levels[v - 1].label.get(language)}",
-                     on_change=_on_target_change, args=(item.dimension_id,), disabled=assessment.is_final,
+                     on_change=_on_target_change, args=(item.dimension_id,),
+                     disabled=assessment.is_final or not may_answer,
                          placeholder=tr("common.choose"))
         if st.button(tr("results.edit_answers"), key=f"edit_{item.dimension_id}", icon=":material/edit:"):
             go_to(PAGE_QUESTIONNAIRE, assessment.id, **{PARAM_DIMENSION: item.dimension_id})
@@ -229,7 +226,7 @@ st.divider()
 
 
 def workbook_bytes() -> bytes:
-    report = gather_report(db, assessment_id=assessment.id, lookup=catalog().get)
+    report = gather_report(db, actor=actor, assessment_id=assessment.id, lookup=catalog().get)
     return build_workbook(report, language)
 
 
@@ -238,30 +235,35 @@ st.download_button(tr("export.download"), data=workbook_bytes,
                    file_name=f"klantbewust-{assessment.period}.xlsx", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
-with st.expander(tr("import.title"), icon=":material/upload_file:"):
-    st.caption(tr("import.help"))
-    uploaded = st.file_uploader(tr("import.upload"), type=["xlsx"], key="import_file",
-                                max_upload_size=MAX_BYTES // (1024 * 1024))
-    if uploaded is not None and st.button(tr("import.apply"), icon=":material/upload:"):
-        try:
-            workbook = read_workbook(uploaded.getvalue(), catalog().get)
-            if workbook.assessment_id != assessment.id:
-                st.error(tr("import.other_assessment", period=workbook.period,
-                            organisation=escape_md(workbook.organisation)))
-            else:
-                apply_workbook(db, workbook)
-                st.success(tr("import.done"), icon=":material/check_circle:")
-        except WorkbookImportError as error:
-            st.error(tr("import.failed") + "\n\n" + "\n".join(
-                "- " + import_problem_text(problem) for problem in error.problems))
-        except ImportRefused as refused:
-            st.error(tr("import.failed") + " " + tr(f"import.{refused.code}", row=refused.row, **refused.params))
+if may_answer:
+    with st.expander(tr("import.title"), icon=":material/upload_file:"):
+        st.caption(tr("import.help"))
+        uploaded = st.file_uploader(tr("import.upload"), type=["xlsx"], key="import_file",
+                                    max_upload_size=MAX_BYTES // (1024 * 1024))
+        if uploaded is not None and st.button(tr("import.apply"), icon=":material/upload:"):
+            try:
+                workbook = read_workbook(uploaded.getvalue(), catalog().get)
+                if workbook.assessment_id != assessment.id:
+                    st.error(tr("import.other_assessment", period=workbook.period,
+                                organisation=escape_md(workbook.organisation)))
+                else:
+                    apply_workbook(db, workbook, actor=actor)
+                    st.success(tr("import.done"), icon=":material/check_circle:")
+            except WorkbookImportError as error:
+                st.error(tr("import.failed") + "\n\n" + "\n".join(
+                    "- " + import_problem_text(problem) for problem in error.problems))
+            except ImportRefused as refused:
+                st.error(tr("import.failed") + " " + tr(f"import.{refused.code}", row=refused.row, **refused.params))
+            except (service.AssessmentIsFinal, AccessDenied) as refused:
+                st.error(tr("import.failed") + " " + error_text(refused))
 
 # --- finalise --------------------------------------------------------------------------------------
 st.divider()
 if assessment.is_final:
     when = local_time(assessment.finalised_at, "%d-%m-%Y") if assessment.finalised_at else ""
     st.success(tr("results.is_final", date=when), icon=":material/lock:")
+elif not may_answer:
+    pass  # reading only: nothing to finalise
 elif not st.session_state.get("confirm_finalise"):
     st.caption(tr("results.finalise_help"))
     if st.button(tr("results.finalise"), icon=":material/lock:"):
@@ -277,10 +279,11 @@ else:
         if yes.button(tr("results.finalise_yes"), type="primary", width="stretch"):
             st.session_state.pop("confirm_finalise", None)
             try:
-                service.finalise_assessment(db, assessment_id=assessment.id,
-                                            finalised_by=person())
+                service.finalise_assessment(db, actor=actor, assessment_id=assessment.id)
             except service.AssessmentIsFinal:
                 pass  # finalised meanwhile, from another tab: the page shows it after the rerun
+            except AccessDenied as refused:
+                st.session_state["page_error"] = error_text(refused)
             st.rerun()
         if no.button(tr("results.finalise_no"), width="stretch"):
             st.session_state.pop("confirm_finalise", None)

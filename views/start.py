@@ -9,12 +9,15 @@ from datetime import date
 
 import streamlit as st
 
+from access import ANSWER, MANAGE
 from assessment import service
-from ui.common import (PAGE_QUESTIONNAIRE, PAGE_RESULTS, PARAM_DIMENSION, PARAM_ORGANISATION, catalog, database,
-                       escape_md, go_to, input_error_text, lang, local_time, show_catalog_problems, show_flash,
-                       flash, tr)
+from ui.common import (PAGE_QUESTIONNAIRE, PAGE_RESULTS, PARAM_DIMENSION, PARAM_ORGANISATION, attempt, catalog,
+                       database, error_text, escape_md, flash, go_to, lang, local_time, me, permissions_in,
+                       show_catalog_problems, show_flash, show_page_error, tr)
+from ui.identity import auth_configured
 
 db = database()
+actor = me()
 language = lang()
 st.title(tr("start.title"))
 st.markdown(tr("start.intro"))
@@ -25,7 +28,7 @@ if questionnaires:
     st.caption(first.basis.get(language))
 show_flash()
 
-organisations = service.list_organisations(db)
+organisations = service.list_organisations(db, actor=actor)
 by_id = {o.id: o for o in organisations}
 
 
@@ -96,58 +99,64 @@ def _form_values(prefix: str) -> dict:
 
 
 def _create_organisation() -> None:
-    try:
-        created = service.create_organisation(db, **_form_values("new_org"))
-    except service.InputError as error:
-        st.session_state["start_error"] = input_error_text(error)
+    manager = st.session_state.get("new_org_manager") or None
+    done, created = attempt(service.create_organisation, db, actor=actor, manager_email=manager,
+                            **_form_values("new_org"))
+    if not done:
         return
     st.session_state["new_org_name"] = ""
+    st.session_state["new_org_manager"] = ""
     _choose(created.id)
     flash(tr("start.organisation_added", name=escape_md(created.name)))
 
 
 def _update_organisation(organisation_id: int) -> None:
-    try:
-        changed = service.update_organisation(db, organisation_id=organisation_id,
-                                              **_form_values(f"edit_org_{organisation_id}"))
-    except service.InputError as error:
-        st.session_state["start_error"] = input_error_text(error)
+    done, changed = attempt(service.update_organisation, db, actor=actor, organisation_id=organisation_id,
+                            **_form_values(f"edit_org_{organisation_id}"))
+    if not done:
         return
     flash(tr("start.organisation_changed", name=escape_md(changed.name)))
 
 
-if "start_error" in st.session_state:
-    st.error(st.session_state.pop("start_error"), icon=":material/error:")
+show_page_error()
 
-with st.expander(tr("start.new_organisation"), expanded=not organisations, icon=":material/add_business:"):
-    _organisation_form("new_org", None)
-    st.button(tr("start.create_organisation"), type="primary", icon=":material/add:", on_click=_create_organisation)
+if actor.is_admin:  # only an application administrator adds organisations (the service checks it again)
+    with st.expander(tr("start.new_organisation"), expanded=not organisations, icon=":material/add_business:"):
+        _organisation_form("new_org", None)
+        if auth_configured():
+            st.text_input(tr("start.first_manager"), key="new_org_manager", max_chars=254)
+            st.caption(tr("start.first_manager_help"))
+        st.button(tr("start.create_organisation"), type="primary", icon=":material/add:",
+                  on_click=_create_organisation)
 
 if organisation is None:
     if organisations:
         st.info(tr("start.choose_first"), icon=":material/arrow_upward:")
+    elif not actor.is_admin:
+        st.info(tr("start.no_membership", email=escape_md(actor.email or "")), icon=":material/person_off:")
     st.stop()
 
-with st.expander(tr("start.edit_organisation"), icon=":material/edit:"):
-    _organisation_form(f"edit_org_{organisation.id}", organisation)
-    st.button(tr("start.save_organisation"), icon=":material/save:", on_click=_update_organisation,
-              args=(organisation.id,))
+allowed = permissions_in(organisation.id)
+if MANAGE in allowed or actor.is_admin:
+    with st.expander(tr("start.edit_organisation"), icon=":material/edit:"):
+        _organisation_form(f"edit_org_{organisation.id}", organisation)
+        st.button(tr("start.save_organisation"), icon=":material/save:", on_click=_update_organisation,
+                  args=(organisation.id,))
+if not allowed:  # an administrator without a membership: members only, no data
+    st.info(tr("start.admin_without_membership"), icon=":material/manage_accounts:")
+    st.stop()
 
 # --- assessments -----------------------------------------------------------------------------------
 st.header(tr("start.assessments", organisation=escape_md(organisation.name)), divider="gray")
-assessments = service.list_assessments(db, organisation_id=organisation.id)
-progress = service.progress(db, assessment_ids=[a.id for a in assessments])
+assessments = service.list_assessments(db, actor=actor, organisation_id=organisation.id)
+progress = service.progress(db, actor=actor, assessment_ids=[a.id for a in assessments]) if assessments else {}
 if not assessments:
     st.info(tr("start.no_assessments"))
 
 
 def _delete(assessment_id: str) -> None:
     st.session_state.pop("confirm_delete", None)
-    try:
-        service.delete_assessment(db, assessment_id=assessment_id)
-    except service.AssessmentIsFinal:
-        st.session_state["start_error"] = tr("start.final_not_deleted")
-    else:
+    if attempt(service.delete_assessment, db, actor=actor, assessment_id=assessment_id)[0]:
         flash(tr("start.deleted"))
 
 
@@ -156,7 +165,7 @@ def _first_open_part(assessment: service.Assessment) -> str | None:
     questionnaire = questionnaires.get(assessment.questionnaire_key)
     if questionnaire is None:
         return None
-    answers = service.get_answers(db, assessment_id=assessment.id)
+    answers = service.get_answers(db, actor=actor, assessment_id=assessment.id)
     for dimension in questionnaire.dimensions():
         for question in dimension.questions:
             answer = answers.get(question.id)
@@ -188,7 +197,7 @@ for assessment in assessments:
                 go_to(PAGE_RESULTS, assessment.id)
             part = _first_open_part(assessment)
             go_to(PAGE_QUESTIONNAIRE, assessment.id, **({PARAM_DIMENSION: part} if part else {}))
-        if not assessment.is_final:
+        if not assessment.is_final and MANAGE in allowed:
             if st.session_state.get("confirm_delete") == assessment.id:
                 st.warning(tr("start.delete_confirm", period=assessment.period, answered=done.answered,
                               count=done.answered), icon=":material/warning:")
@@ -203,6 +212,8 @@ for assessment in assessments:
                              args=("confirm_delete", assessment.id))
 
 # --- a new assessment --------------------------------------------------------------------------------
+if ANSWER not in allowed:
+    st.stop()
 with st.expander(tr("start.new_assessment"), expanded=not assessments, icon=":material/add_circle:"):
     if not questionnaires:
         st.error(tr("start.no_questionnaires"))
@@ -238,13 +249,14 @@ with st.expander(tr("start.new_assessment"), expanded=not assessments, icon=":ma
             if source_id:
                 source = next(a for a in sources if a.id == source_id)
                 assessment = service.start_from_previous(
-                    db, previous_id=source.id, period=period, questionnaire=questionnaires[questionnaire_key],
+                    db, actor=actor, previous_id=source.id, period=period,
+                    questionnaire=questionnaires[questionnaire_key],
                     previous_questionnaire=questionnaires[source.questionnaire_key])
             else:
-                assessment = service.create_assessment(db, organisation_id=organisation.id, period=period,
-                                                       questionnaire=questionnaires[questionnaire_key])
+                assessment = service.create_assessment(db, actor=actor, organisation_id=organisation.id,
+                                                       period=period, questionnaire=questionnaires[questionnaire_key])
         except service.InputError as error:
-            st.error(input_error_text(error), icon=":material/error:")
+            st.error(error_text(error), icon=":material/error:")
         else:
             st.session_state.pop("new_period", None)
             go_to(PAGE_QUESTIONNAIRE, assessment.id)

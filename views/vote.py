@@ -4,14 +4,15 @@ import streamlit as st
 
 from assessment import workshop
 from ui.common import database, lang, tr
-from ui.workshop_view import VALUE_ORDER, value_label, workshop_questionnaire
+from ui.workshop_view import VALUE_ORDER, ballot_questionnaire, value_label
 
 PARAM_SEAT, PARAM_CODE = "seat", "code"
 db = database()
 language = lang()
-# made for a phone: large touch targets (our own fixed CSS, no user text in it)
+# made for a phone: large touch targets, and no sidebar: a seat reaches nothing else (our own fixed CSS, no user
+# text in it)
 st.html("<style>[data-testid='stRadio'] label{padding:0.45rem 0}[data-testid='stRadio'] label p{font-size:1.1rem}"
-        "</style>")
+        "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}</style>")
 
 seat_token = st.query_params.get(PARAM_SEAT)
 if not seat_token:
@@ -37,7 +38,7 @@ try:
 except workshop.WorkshopError as error:
     st.error(tr(f"workshop.{error.code}"))
     st.stop()
-questionnaire = workshop_questionnaire(db, current)
+questionnaire = ballot_questionnaire(current)
 
 
 def _on_vote(question_id: str, key: str) -> None:
@@ -50,8 +51,11 @@ def _on_vote(question_id: str, key: str) -> None:
 @st.fragment(run_every=2)
 def ballot() -> None:
     """Follows the facilitator: the open question(s) appear here by themselves, every 2 seconds."""
-    latest = workshop.get_workshop(db, workshop_id=current.id)
-    states = workshop.question_states(db, workshop_id=current.id)
+    try:
+        latest, states = workshop.ballot(db, participant_token=seat_token)
+    except workshop.WorkshopError as error:  # the workshop ended meanwhile
+        st.error(tr(f"workshop.{error.code}"))
+        return
     open_now = [qid for qid in latest.question_ids if states[qid].state == "voting"]
     shown = open_now or ([latest.current_question_id] if latest.current_question_id else [])
     if not shown or questionnaire is None:

@@ -7,19 +7,25 @@ import plotly.graph_objects as go
 import segno
 import streamlit as st
 
-from assessment import service, workshop
+from access import WORKSHOP
+from assessment import workshop
 from i18n import format_number
 from ui.charts import show_chart
-from ui.common import assessment_header, database, escape_md, lang, require_assessment, tr
+from ui.common import (assessment_header, attempt, database, escape_md, lang, me, permissions_in, require_assessment,
+                       show_page_error, tr)
 from ui.workshop_view import VALUE_ORDER, show_results, value_label, workshop_or_stop
 
 PARAM_WORKSHOP, PARAM_TOKEN = "w", "ft"
 
 assessment, questionnaire = require_assessment()
 db = database()
+actor = me()
 language = lang()
 st.title(tr("workshop.title"))
 assessment_header(assessment, questionnaire)
+if WORKSHOP not in permissions_in(assessment.organisation_id):
+    st.info(tr("workshop.no_right"), icon=":material/lock:")
+    st.stop()
 
 workshop_id, token = st.query_params.get(PARAM_WORKSHOP), st.query_params.get(PARAM_TOKEN)
 if not (workshop_id and token):
@@ -40,17 +46,16 @@ if not (workshop_id and token):
                                 key="workshop_dimensions", placeholder=tr("common.choose_many"))
     if st.button(tr("workshop.start"), type="primary", icon=":material/groups:"):
         questions = [q.id for d in questionnaire.dimensions() if d.id in chosen for q in d.questions]
-        try:
-            started, token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=questionnaire,
-                                                     question_ids=questions)
-        except workshop.WorkshopError as error:
-            st.error(tr(f"workshop.{error.code}"))
-        else:
+        done, outcome = attempt(workshop.start_workshop, db, actor=actor, assessment_id=assessment.id,
+                                questionnaire=questionnaire, question_ids=questions)
+        if done:
+            started, token = outcome
             st.query_params.update({PARAM_WORKSHOP: started.id, PARAM_TOKEN: token})
             st.rerun()
+        show_page_error()
     st.stop()
 
-current = workshop_or_stop(db, workshop_id)
+current = workshop_or_stop(db, actor, workshop_id, token, assessment.id)
 st.caption(tr("workshop.keep_link"))
 
 # --- how to join -----------------------------------------------------------------------------------------
@@ -61,14 +66,14 @@ with left:
     st.markdown(f"## {tr('workshop.join_code')}: :blue[{current.join_code}]")
     st.markdown(tr("workshop.join_at", url=f"`{base}/stemmen`"))
     st.page_link("views/projector.py", label=tr("workshop.screen_link"), icon=":material/tv:",
-                 query_params={PARAM_WORKSHOP: current.id, "lang": language})
+                 query_params={"screen": current.projector_token, "lang": language})
 with right:
     qr = BytesIO()
     segno.make(join_url, error="m").save(qr, kind="png", scale=6, border=2)
     st.image(qr.getvalue(), width=180)
 
 # --- the questions -----------------------------------------------------------------------------------------
-states = workshop.question_states(db, workshop_id=current.id)
+states = workshop.question_states(db, actor=actor, workshop_id=current.id, token=token)
 ids = list(current.question_ids)
 labels = {qid: f"{i}. {questionnaire.question(qid).text.get(language)}" for i, qid in enumerate(ids, start=1)}
 chosen = st.selectbox(tr("workshop.question_of", number=ids.index(current.current_question_id or ids[0]) + 1,
@@ -80,21 +85,13 @@ state = states[chosen]
 
 
 def act(action, **extra) -> None:
-    try:
-        action(db, workshop_id=current.id, token=token, question_id=chosen, **extra)
-    except workshop.WorkshopError as error:
-        st.session_state["workshop_error"] = tr(f"workshop.{error.code}")
-    except service.AssessmentIsFinal:
-        st.session_state["workshop_error"] = tr("questionnaire.read_only")
+    attempt(action, db, actor=actor, workshop_id=current.id, token=token, question_id=chosen, **extra)
 
 
 def open_dimension() -> None:
     dimension = next(d for d in questionnaire.dimensions() if chosen in {q.id for q in d.questions})
-    try:
-        workshop.open_voting_many(db, workshop_id=current.id, token=token,
-                                  question_ids=[q.id for q in dimension.questions if q.id in ids])
-    except workshop.WorkshopError as error:
-        st.session_state["workshop_error"] = tr(f"workshop.{error.code}")
+    attempt(workshop.open_voting_many, db, actor=actor, workshop_id=current.id, token=token,
+            question_ids=[q.id for q in dimension.questions if q.id in ids])
 
 
 buttons = st.columns(6)
@@ -109,17 +106,16 @@ buttons[3].button(tr("workshop.second_round"), on_click=act, args=(workshop.seco
 buttons[4].button(tr("workshop.park"), on_click=act, args=(workshop.park,), width="stretch")
 buttons[5].button(tr("workshop.open_dimension"), on_click=open_dimension, width="stretch")
 st.caption(tr("workshop.open_dimension_help"))
-if "workshop_error" in st.session_state:
-    st.error(st.session_state.pop("workshop_error"))
+show_page_error()
 
 
 @st.fragment(run_every=2)
 def live() -> None:
     """Refreshes by itself every 2 seconds: new votes appear without anyone pressing refresh."""
-    voted, participants = workshop.vote_count(db, workshop_id=current.id, question_id=chosen)
-    st.subheader(tr("workshop.voted", voted=voted, participants=participants) + " · "
-                 + tr("workshop.round", round=workshop.question_states(db, workshop_id=current.id)[chosen].round))
-    show_results(questionnaire, workshop.results(db, workshop_id=current.id, question_id=chosen, token=token))
+    outcome = workshop.results(db, actor=actor, workshop_id=current.id, token=token, question_id=chosen)
+    st.subheader(tr("workshop.voted", voted=outcome.summary.voted, participants=outcome.participants) + " · "
+                 + tr("workshop.round", round=outcome.round))
+    show_results(questionnaire, outcome)
 
 
 live()
@@ -138,7 +134,7 @@ with st.container(border=True):
         st.success(tr("workshop.recorded", value=escape_md(value_label(questionnaire, state.agreed_value))))
 
 with st.expander(tr("workshop.summary_title"), icon=":material/summarize:"):
-    summaries = workshop.workshop_summary(db, workshop_id=current.id, token=token)
+    summaries = workshop.workshop_summary(db, actor=actor, workshop_id=current.id, token=token)
     st.dataframe(pd.DataFrame([{
         tr("workshop.col_question"): labels[item.question_id],
         tr("workshop.agreed"): value_label(questionnaire, item.state.agreed_value) if item.state.agreed_value
@@ -170,5 +166,6 @@ with st.expander(tr("workshop.summary_title"), icon=":material/summarize:"):
         st.caption(tr("workshop.radar_needs_three"))
 
 if st.button(tr("workshop.delete_votes"), icon=":material/delete_sweep:"):
-    workshop.delete_raw_votes(db, workshop_id=current.id, token=token)
-    st.success(tr("workshop.votes_deleted"))
+    if attempt(workshop.delete_raw_votes, db, actor=actor, workshop_id=current.id, token=token)[0]:
+        st.success(tr("workshop.votes_deleted"))
+    show_page_error()

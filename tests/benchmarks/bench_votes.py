@@ -19,6 +19,7 @@ from sqlalchemy import text  # noqa: E402
 from assessment import service, workshop  # noqa: E402
 from assessment.db import Database  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
+from access import LOCAL_USER as ME  # noqa: E402
 
 PARTICIPANTS = 100
 
@@ -27,14 +28,14 @@ def main(rounds: int = 5) -> None:
     questionnaire = load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.0.yaml")
     with tempfile.TemporaryDirectory() as folder:
         db = Database(f"sqlite:///{folder}/votes.sqlite")
-        org = service.create_organisation(db, name="Bench", org_type="gemeente", size_class="inw-lt-20k")
-        assessment = service.create_assessment(db, organisation_id=org.id, period="2026", questionnaire=questionnaire)
+        org = service.create_organisation(db, actor=ME, name="Bench", org_type="gemeente", size_class="inw-lt-20k")
+        assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=questionnaire)
         question_ids = [q.id for q in questionnaire.questions()][:rounds]
-        started, token = workshop.start_workshop(db, assessment_id=assessment.id, questionnaire=questionnaire,
+        started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=questionnaire,
                                                  question_ids=question_ids)
         seats = [workshop.join(db, code=started.join_code, role="other")[1] for _ in range(PARTICIPANTS)]
         for qid in question_ids:
-            workshop.open_voting(db, workshop_id=started.id, token=token, question_id=qid)
+            workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=qid)
 
         def voter(seat):
             for i, qid in enumerate(question_ids):

@@ -21,27 +21,28 @@ from assessment.report import gather_report  # noqa: E402
 from exports.workbook import build_workbook  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
 from timing import best_of  # noqa: E402
+from access import LOCAL_USER as ME  # noqa: E402
 
 
 def main() -> None:
     questionnaire = load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.0.yaml")
     with tempfile.TemporaryDirectory() as folder:
         db = Database(f"sqlite:///{folder}/bench.sqlite")
-        org = service.create_organisation(db, name="Gemeente Benchmark", org_type="gemeente", size_class="inw-gt-250k")
-        earlier = service.create_assessment(db, organisation_id=org.id, period="2025", questionnaire=questionnaire)
+        org = service.create_organisation(db, actor=ME, name="Gemeente Benchmark", org_type="gemeente", size_class="inw-gt-250k")
+        earlier = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2025", questionnaire=questionnaire)
         for i, question in enumerate(questionnaire.questions()):
-            service.save_answer(db, assessment_id=earlier.id, question_id=question.id, value=1 + i % 5)
-        later = service.start_from_previous(db, previous_id=earlier.id, period="2026", questionnaire=questionnaire,
+            service.save_answer(db, actor=ME, assessment_id=earlier.id, question_id=question.id, value=1 + i % 5)
+        later = service.start_from_previous(db, actor=ME, previous_id=earlier.id, period="2026", questionnaire=questionnaire,
                                             previous_questionnaire=questionnaire)
         for question in questionnaire.questions():
-            service.save_comment(db, assessment_id=later.id, question_id=question.id,
+            service.save_comment(db, actor=ME, assessment_id=later.id, question_id=question.id,
                                  comment="Toelichting met bewijs: jaarverslag, p. 12, en gesprekken met het team. " * 2)
-        plan.add_actions(db, assessment_id=later.id, questionnaire=questionnaire, actions=[
+        plan.add_actions(db, actor=ME, assessment_id=later.id, questionnaire=questionnaire, actions=[
             dict(dimension_id=d.id, title=f"Actie {i} voor {d.id}", owner="Team", start_date=date(2026, 1, 1),
                  due_date=date(2026, 1, 1) + timedelta(days=30 * (i % 12)), kpi="Klagers voelen zich gehoord",
                  kpi_target="80%", description="Beschrijving van de actie in een paar zinnen. " * 3)
             for i, d in enumerate(questionnaire.dimensions() * 5)])
-        report = gather_report(db, assessment_id=later.id,
+        report = gather_report(db, actor=ME, assessment_id=later.id,
                                lookup=lambda qid, version: questionnaire)
         db.dispose()
 

@@ -1,0 +1,11 @@
+"""Who is acting, and what they may do: people, their roles per organisation, the access check every
+service calls, and the activity log. No streamlit here; the pages find the actor (ui/identity.py)."""
+
+from .service import (ANSWER, LOCAL_USER, MANAGE, READ, ROLE_PERMISSIONS, ROLES, WORKSHOP, AccessDenied, Activity,
+                      Actor, Member, activity, add_member, change_role, list_members, log, my_permissions,
+                      organisation_of, permissions, remove_member, require, require_admin, sign_in, visible_organisations)
+
+__all__ = ["ANSWER", "LOCAL_USER", "MANAGE", "READ", "ROLE_PERMISSIONS", "ROLES", "WORKSHOP", "AccessDenied",
+           "Activity", "Actor", "Member", "activity", "add_member", "change_role", "list_members", "log", "my_permissions",
+           "organisation_of", "permissions", "remove_member", "require", "require_admin", "sign_in",
+           "visible_organisations"]

@@ -1,0 +1,292 @@
+"""Sign-in records, roles per organisation, the one access check, and the activity log.
+
+Every service that takes the id of an organisation, assessment, plan action, workshop or peer set calls
+`require(session, actor, organisation_id, permission)` inside its own transaction, after finding the
+organisation the id belongs to with `organisation_of`. An id that does not exist and an id of another
+organisation give the same `AccessDenied`, so nobody learns what exists elsewhere.
+
+Roles (per organisation) and what they may do:
+
+    lezer        read: results, history, plan, workbook, benchmark
+    invuller     read + answer: answers, comments, targets, plan, new and final scans, workbook import
+    facilitator  read + workshop: lead workshops and record their outcome
+    beheerder    all of the above + manage: members, sharing, renaming, deleting drafts, peer data
+
+An application administrator (KLANTBEWUST_ADMINS) creates organisations and manages the members of every
+organisation, also one without members; reading an organisation's data takes a membership like anyone
+else's, so every look at the data is on record. Without sign-in, the person at the computer that runs
+the app is the local user, who may do everything (see README, "Local mode").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from assessment.db import Database
+from assessment.models import (ActivityRow, AssessmentRow, MembershipRow, OrganisationRow, PersonRow,
+                               PlanActionRow, PeerSetRow, WorkshopRow, utcnow)
+
+ROLES = ("beheerder", "invuller", "facilitator", "lezer")
+READ, ANSWER, WORKSHOP, MANAGE = "read", "answer", "workshop", "manage"
+ROLE_PERMISSIONS = {
+    "lezer": frozenset({READ}),
+    "invuller": frozenset({READ, ANSWER}),
+    "facilitator": frozenset({READ, WORKSHOP}),
+    "beheerder": frozenset({READ, ANSWER, WORKSHOP, MANAGE}),
+}
+EVERYTHING = frozenset({READ, ANSWER, WORKSHOP, MANAGE})
+ENV_ADMINS = "KLANTBEWUST_ADMINS"
+LOCAL_LABEL = "local"
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+$")
+MAX_EMAIL = 254
+
+
+class AccessDenied(PermissionError):
+    """The actor may not do this here (or the thing does not exist: the two are never told apart)."""
+
+    def __init__(self, permission: str = READ):
+        super().__init__(f"no {permission} access")
+        self.permission = permission
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in person (by the e-mail address of their identity), or the local user."""
+
+    email: str | None
+    name: str = ""
+    is_admin: bool = False
+    is_local: bool = False
+
+    @property
+    def label(self) -> str:
+        """What is stored as "who did this"."""
+        return LOCAL_LABEL if self.is_local else self.email
+
+
+LOCAL_USER = Actor(None, "", is_admin=True, is_local=True)
+
+
+@dataclass(frozen=True)
+class Member:
+    email: str
+    name: str
+    role: str
+    last_seen_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Activity:
+    at: datetime
+    actor: str
+    actor_name: str
+    action: str
+    assessment_id: str | None
+    detail: dict
+
+
+def _admins() -> set[str]:
+    return {e.strip().lower() for e in os.environ.get(ENV_ADMINS, "").split(",") if e.strip()}
+
+
+def _clean_email(email: str | None) -> str:
+    from assessment.service import InputError
+
+    text = (email or "").strip().lower()
+    if not text:
+        raise InputError("required", "email")
+    if len(text) > MAX_EMAIL or not EMAIL_PATTERN.match(text):
+        raise InputError("invalid_email", "email", value=text[:80])
+    return text
+
+
+# --- the check ---------------------------------------------------------------------------------------
+
+def permissions(session, actor: Actor, organisation_id: int) -> frozenset[str]:
+    """What `actor` may do in this organisation (empty when nothing, or when it does not exist)."""
+    if actor.is_local:
+        return EVERYTHING if session.get(OrganisationRow, organisation_id) is not None else frozenset()
+    role = session.scalar(select(MembershipRow.role).join(PersonRow, PersonRow.id == MembershipRow.person_id)
+                          .where(MembershipRow.organisation_id == organisation_id, PersonRow.email == actor.email))
+    return ROLE_PERMISSIONS.get(role, frozenset())
+
+
+def require(session, actor: Actor, organisation_id: int | None, permission: str) -> None:
+    """Raise `AccessDenied` unless `actor` has `permission` in the organisation. An application
+    administrator may manage the members of every organisation (permission MANAGE with members=True)."""
+    if not isinstance(actor, Actor):
+        raise TypeError("an Actor is needed")
+    if organisation_id is None or permission not in permissions(session, actor, organisation_id):
+        raise AccessDenied(permission)
+
+
+def my_permissions(db: Database, *, actor: Actor, organisation_id: int) -> frozenset[str]:
+    """What the actor may do in the organisation, for a page to show only the controls that will work
+    (the services check again on every call)."""
+    with db.read() as session:
+        return permissions(session, actor, organisation_id)
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise AccessDenied("admin")
+
+
+def _require_members_manager(session, actor: Actor, organisation_id: int) -> None:
+    if actor.is_admin and session.get(OrganisationRow, organisation_id) is not None:
+        return
+    require(session, actor, organisation_id, MANAGE)
+
+
+def organisation_of(session, *, assessment_id: str | None = None, workshop_id: str | None = None,
+                    action_id: int | None = None, peer_set_id: int | None = None) -> int | None:
+    """The organisation an id belongs to, or None when there is no such thing (then `require` refuses)."""
+    if assessment_id is not None:
+        return session.scalar(select(AssessmentRow.organisation_id).where(AssessmentRow.id == str(assessment_id)))
+    if workshop_id is not None:
+        return session.scalar(select(AssessmentRow.organisation_id)
+                              .join(WorkshopRow, WorkshopRow.assessment_id == AssessmentRow.id)
+                              .where(WorkshopRow.id == str(workshop_id)))
+    if action_id is not None:
+        return session.scalar(select(AssessmentRow.organisation_id)
+                              .join(PlanActionRow, PlanActionRow.assessment_id == AssessmentRow.id)
+                              .where(PlanActionRow.id == action_id))
+    if peer_set_id is not None:
+        return session.scalar(select(PeerSetRow.organisation_id).where(PeerSetRow.id == peer_set_id))
+    return None
+
+
+def visible_organisations(session, actor: Actor) -> dict[int, str | None]:
+    """The organisations `actor` sees, with their role in each (None: reachable as administrator only)."""
+    if actor.is_local:
+        return {oid: "beheerder" for oid in session.scalars(select(OrganisationRow.id))}
+    roles = dict(session.execute(select(MembershipRow.organisation_id, MembershipRow.role)
+                                 .join(PersonRow, PersonRow.id == MembershipRow.person_id)
+                                 .where(PersonRow.email == actor.email)).all())
+    if actor.is_admin:
+        return {oid: roles.get(oid) for oid in session.scalars(select(OrganisationRow.id))}
+    return roles
+
+
+# --- the activity log --------------------------------------------------------------------------------
+
+def log(session, actor: Actor, action: str, organisation_id: int, assessment_id: str | None = None,
+        **detail) -> None:
+    """Record a change in the same transaction as the change itself."""
+    session.add(ActivityRow(organisation_id=organisation_id, assessment_id=assessment_id, actor=actor.label,
+                            action=action, detail=json.dumps(detail, ensure_ascii=False, default=str)))
+
+
+def activity(db: Database, *, actor: Actor, assessment_id: str, limit: int = 500) -> list[Activity]:
+    """What happened to an assessment, newest first (for its beheerder)."""
+    with db.read() as session:
+        require(session, actor, organisation_of(session, assessment_id=assessment_id), MANAGE)
+        rows = session.execute(
+            select(ActivityRow, PersonRow.name).outerjoin(PersonRow, PersonRow.email == ActivityRow.actor)
+            .where(ActivityRow.assessment_id == assessment_id)
+            .order_by(ActivityRow.at.desc(), ActivityRow.id.desc()).limit(limit)).all()
+        return [Activity(r.at, r.actor, name or "", r.action, r.assessment_id, json.loads(r.detail))
+                for r, name in rows]
+
+
+# --- people and members ------------------------------------------------------------------------------
+
+def sign_in(db: Database, *, email: str, name: str = "") -> Actor:
+    """The actor for a person who signed in with their identity provider; remembers them (and when)."""
+    email = _clean_email(email)
+    name = (name or "").strip()[:200]
+    with db.write() as session:
+        person = session.scalar(select(PersonRow).where(PersonRow.email == email))
+        if person is None:
+            person = PersonRow(email=email, name=name)
+            session.add(person)
+        elif name:
+            person.name = name
+        person.last_seen_at = utcnow()
+    return Actor(email, name, is_admin=email in _admins())
+
+
+def list_members(db: Database, *, actor: Actor, organisation_id: int) -> list[Member]:
+    with db.read() as session:
+        _require_members_manager(session, actor, organisation_id)
+        rows = session.execute(select(PersonRow, MembershipRow.role)
+                               .join(MembershipRow, MembershipRow.person_id == PersonRow.id)
+                               .where(MembershipRow.organisation_id == organisation_id)
+                               .order_by(PersonRow.email)).all()
+        return [Member(p.email, p.name, role, p.last_seen_at) for p, role in rows]
+
+
+def add_member(db: Database, *, actor: Actor, organisation_id: int, email: str, role: str) -> Member:
+    """Give a person (by the e-mail address of their identity) a role in the organisation. They need not
+    have signed in before; the role works from their first sign-in."""
+    from assessment.service import InputError
+
+    email = _clean_email(email)
+    if role not in ROLES:
+        raise InputError("unknown_choice", "role", value=str(role))
+    with db.write() as session:
+        _require_members_manager(session, actor, organisation_id)
+        person = session.scalar(select(PersonRow).where(PersonRow.email == email))
+        if person is None:
+            person = PersonRow(email=email, name="")
+            session.add(person)
+            session.flush()
+        if session.get(MembershipRow, (organisation_id, person.id)) is not None:
+            raise InputError("member_exists", "email", email=email)
+        session.add(MembershipRow(organisation_id=organisation_id, person_id=person.id, role=role,
+                                  created_by=actor.label))
+        log(session, actor, "member_added", organisation_id, email=email, role=role)
+        return Member(person.email, person.name, role, person.last_seen_at)
+
+
+def _membership(session, organisation_id: int, email: str) -> MembershipRow:
+    from assessment.service import InputError
+
+    row = session.scalar(select(MembershipRow).join(PersonRow, PersonRow.id == MembershipRow.person_id)
+                         .where(MembershipRow.organisation_id == organisation_id, PersonRow.email == email))
+    if row is None:
+        raise InputError("not_a_member", "email", email=email)
+    return row
+
+
+def _keep_a_manager(session, organisation_id: int, leaving: MembershipRow, actor: Actor) -> None:
+    """An organisation keeps at least one beheerder, unless an administrator takes it away."""
+    from assessment.service import InputError
+
+    if leaving.role != "beheerder" or actor.is_admin:
+        return
+    managers = session.scalar(select(func.count()).select_from(MembershipRow).where(
+        MembershipRow.organisation_id == organisation_id, MembershipRow.role == "beheerder"))
+    if managers <= 1:
+        raise InputError("last_manager", "role")
+
+
+def change_role(db: Database, *, actor: Actor, organisation_id: int, email: str, role: str) -> None:
+    from assessment.service import InputError
+
+    email = _clean_email(email)
+    if role not in ROLES:
+        raise InputError("unknown_choice", "role", value=str(role))
+    with db.write() as session:
+        _require_members_manager(session, actor, organisation_id)
+        row = _membership(session, organisation_id, email)
+        if row.role != role:
+            _keep_a_manager(session, organisation_id, row, actor)
+            log(session, actor, "role_changed", organisation_id, email=email, before=row.role, role=role)
+            row.role = role
+
+
+def remove_member(db: Database, *, actor: Actor, organisation_id: int, email: str) -> None:
+    email = _clean_email(email)
+    with db.write() as session:
+        _require_members_manager(session, actor, organisation_id)
+        row = _membership(session, organisation_id, email)
+        _keep_a_manager(session, organisation_id, row, actor)
+        session.delete(row)
+        log(session, actor, "member_removed", organisation_id, email=email, role=row.role)

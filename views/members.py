@@ -1,0 +1,137 @@
+"""Beheer: who may do what in an organisation (members and their roles), and what happened to each scan
+(the activity log). For the organisation's beheerders, and for application administrators."""
+
+import pandas as pd
+import streamlit as st
+
+import access
+from access import MANAGE, ROLES
+from assessment import service
+from ui.common import (PARAM_ORGANISATION, attempt, database, escape_md, flash, lang, local_time, me, permissions_in,
+                       show_flash, show_page_error, tr, who_text)
+
+db = database()
+actor = me()
+language = lang()
+st.title(tr("members.title"))
+st.markdown(tr("members.intro"))
+show_flash()
+show_page_error()
+
+organisations = [o for o in service.list_organisations(db, actor=actor)
+                 if actor.is_admin or MANAGE in permissions_in(o.id)]
+if not organisations:
+    st.info(tr("members.none"), icon=":material/lock:")
+    st.stop()
+by_id = {o.id: o for o in organisations}
+wanted = st.query_params.get(PARAM_ORGANISATION) or st.session_state.get("organisation_id")
+try:
+    current_id = int(wanted) if wanted is not None and int(wanted) in by_id else organisations[0].id
+except ValueError:
+    current_id = organisations[0].id
+
+
+def _choose() -> None:
+    st.query_params[PARAM_ORGANISATION] = str(st.session_state["members_organisation"])
+    st.session_state["organisation_id"] = st.session_state["members_organisation"]
+
+
+labels = {o.id: o.name for o in organisations}
+st.session_state["members_organisation"] = current_id
+st.selectbox(tr("start.choose_organisation"), list(labels), format_func=labels.__getitem__,
+             key="members_organisation", on_change=_choose, placeholder=tr("common.choose"))
+organisation = by_id[current_id]
+role_label = {role: tr(f"role.{role}") for role in ROLES}
+
+# --- members -------------------------------------------------------------------------------------------
+st.header(tr("members.members_title", organisation=escape_md(organisation.name)), divider="gray")
+with st.expander(tr("members.roles_title"), icon=":material/help:"):
+    for role in ROLES:
+        st.markdown(f"- **{role_label[role]}**: {tr(f'role.{role}_can')}")
+
+members = access.list_members(db, actor=actor, organisation_id=organisation.id)
+if not members:
+    st.warning(tr("members.no_members"), icon=":material/group_off:")
+
+
+def _change_role(email: str, key: str) -> None:
+    if attempt(access.change_role, db, actor=actor, organisation_id=organisation.id, email=email,
+               role=st.session_state[key])[0]:
+        flash(tr("members.role_changed", email=escape_md(email), role=role_label[st.session_state[key]]))
+
+
+def _remove(email: str) -> None:
+    st.session_state.pop("confirm_remove", None)
+    if attempt(access.remove_member, db, actor=actor, organisation_id=organisation.id, email=email)[0]:
+        flash(tr("members.removed", email=escape_md(email)))
+
+
+for number, member in enumerate(members):
+    with st.container(border=True):
+        who, role, action = st.columns([3, 2, 1], vertical_alignment="center")
+        who.markdown(f"**{escape_md(member.name or member.email)}**  \n{escape_md(member.email)}")
+        seen = local_time(member.last_seen_at, "%d-%m-%Y") if member.last_seen_at else tr("members.never_seen")
+        who.caption(tr("members.last_seen", when=seen))
+        key = f"member_role_{organisation.id}_{number}"
+        st.session_state[key] = member.role
+        role.selectbox(tr("members.role"), ROLES, key=key, format_func=role_label.__getitem__,
+                       on_change=_change_role, args=(member.email, key), placeholder=tr("common.choose"))
+        if st.session_state.get("confirm_remove") == member.email:
+            st.warning(tr("members.remove_confirm", email=escape_md(member.email)), icon=":material/warning:")
+            yes, no, _ = st.columns([2, 2, 4])
+            yes.button(tr("members.remove_yes"), key=f"remove_yes_{number}", type="primary", on_click=_remove,
+                       args=(member.email,), width="stretch")
+            no.button(tr("start.delete_no"), key=f"remove_no_{number}", width="stretch",
+                      on_click=st.session_state.pop, args=("confirm_remove", None))
+        else:
+            action.button(tr("members.remove"), key=f"remove_{number}", icon=":material/person_remove:",
+                          width="stretch", on_click=st.session_state.__setitem__,
+                          args=("confirm_remove", member.email))
+
+
+def _add() -> None:
+    done, added = attempt(access.add_member, db, actor=actor, organisation_id=organisation.id,
+                          email=st.session_state.get("new_member_email", ""), role=st.session_state["new_member_role"])
+    if done:
+        st.session_state["new_member_email"] = ""
+        flash(tr("members.added", email=escape_md(added.email), role=role_label[added.role]))
+
+
+with st.container(border=True):
+    st.subheader(tr("members.add_title"))
+    email_column, role_column = st.columns([3, 2])
+    email_column.text_input(tr("members.email"), key="new_member_email", max_chars=254,
+                            placeholder="naam@organisatie.nl")
+    role_column.selectbox(tr("members.role"), ROLES, index=ROLES.index("invuller"), key="new_member_role",
+                          format_func=role_label.__getitem__, placeholder=tr("common.choose"))
+    st.caption(tr("members.add_help"))
+    st.button(tr("members.add"), type="primary", icon=":material/person_add:", on_click=_add)
+
+# --- activity ------------------------------------------------------------------------------------------
+if MANAGE not in permissions_in(organisation.id):
+    st.stop()  # an administrator who is no member: the members, not what they did
+st.header(tr("members.activity_title"), divider="gray")
+assessments = service.list_assessments(db, actor=actor, organisation_id=organisation.id)
+if not assessments:
+    st.info(tr("start.no_assessments"))
+    st.stop()
+periods = {a.id: a.period for a in assessments}
+chosen = st.selectbox(tr("members.activity_of"), list(periods), format_func=periods.__getitem__,
+                      key=f"activity_assessment_{organisation.id}", placeholder=tr("common.choose"))
+events = access.activity(db, actor=actor, assessment_id=chosen)
+if not events:
+    st.caption(tr("members.activity_none"))
+else:
+    def what(event: access.Activity) -> str:
+        detail = {k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in event.detail.items()}
+        detail["source"] = tr(f"activity.source_{detail.get('source', 'app')}")
+        if "role" in detail:
+            detail["role"] = role_label.get(detail["role"], detail["role"])
+        return tr(f"activity.{event.action}", **detail)
+
+    st.dataframe(pd.DataFrame({
+        tr("members.col_when"): [local_time(e.at, "%d-%m-%Y %H:%M:%S") for e in events],
+        tr("members.col_who"): [e.actor_name or who_text(e.actor) for e in events],
+        tr("members.col_what"): [what(e) for e in events],
+    }), hide_index=True, width="stretch")
+    st.caption(tr("members.activity_help", count=len(events)))
