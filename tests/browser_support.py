@@ -7,6 +7,7 @@ The app runs with `streamlit run app.py` on a free port and its own SQLite file;
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -34,16 +35,17 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(folder: Path, **env: str):
+def running_app(folder: Path, *, port: int | None = None, address: str = "127.0.0.1", args: tuple[str, ...] = (),
+                **env: str):
     """`streamlit run app.py` on a new SQLite database in `folder`; yields (base URL, Database)."""
     url = f"sqlite:///{folder / 'app.sqlite'}"
-    port = free_port()
+    port = port or free_port()
     environment = dict(os.environ, **{ENV_URL: url}, **env)
     log_path = folder / "streamlit.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
+             "--server.address", address, "--server.headless", "true", *args],
             cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -62,6 +64,29 @@ def running_app(folder: Path, **env: str):
         finally:
             process.terminate()
             process.wait(timeout=20)
+
+
+def write_auth_secrets(path: Path, port: int, provider) -> Path:
+    """A `.streamlit/secrets.toml` that signs in with `provider` (tests.oidc_provider) for an app on `port`."""
+    path.write_text(f"""[auth]
+redirect_uri = "http://127.0.0.1:{port}/oauth2callback"
+cookie_secret = "test-cookie-secret-{port}-0123456789abcdef"
+client_id = "{provider.client_id}"
+client_secret = "{provider.client_secret}"
+server_metadata_url = "{provider.issuer}/.well-known/openid-configuration"
+""", encoding="utf-8")
+    return path
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    """Sign in as a person does: the app's button, the provider's form, and back."""
+    page.goto(base)
+    page.get_by_role("button", name=re.compile("^(Inloggen|Sign in)$")).click()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(re.compile(re.escape(base) + r"/?(\?.*)?$"), timeout=30_000)
+    wait_idle(page)
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:

@@ -367,7 +367,7 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     assert started.question_ids == ("d1-1", "d1-2", "d1-3", "d1-4", "d2-1", "d2-2")  # competency c1 only
     code = started.join_code
     assert f"## Code om mee te doen: :blue[{code}]" in texts(facilitator)
-    assert len(facilitator.get("image")) == 1  # the QR code
+    assert any("QR-code om mee te doen" in h.proto.body and code in h.proto.body for h in facilitator.get("html"))
     button(facilitator, "Stemmen openen").click().run()
     # a participant joins on the vote page with the code and a role, and votes
     phone = new_session("views/vote.py", code=code, lang="nl")
@@ -590,3 +590,55 @@ def test_a_mapping_typo_is_reported_on_the_start_page_and_the_earlier_version_st
             "is geen vraag van versie 1.0 van deze vragenlijst. Controleer de id.") in warnings, warnings
     at.selectbox(key="organisation_choice").select(org.id).run()
     assert at.selectbox(key="new_questionnaire").options == ["Klantbewustzijn zelfscan (versie 1.0)"]
+
+
+def test_members_page_adds_changes_and_removes_members_and_shows_who_did_what(app_env):
+    import access
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Leden", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026",
+                                           questionnaire=mini)
+    at = new_session("views/members.py", org=str(org.id), lang="nl")
+    assert not at.exception
+    assert "Deze organisatie heeft nog geen leden." in texts(at)
+    at.text_input(key="new_member_email").input("Eva@Gemeente-Leden.nl")
+    at.selectbox(key="new_member_role").select("beheerder")
+    button(at, "Toevoegen").click().run()
+    assert escape_md("eva@gemeente-leden.nl") + " is toegevoegd als Beheerder." in texts(at)
+    at.text_input(key="new_member_email").input("geen adres").run()
+    button(at, "Toevoegen").click().run()
+    assert any("'geen adres' is geen geldig e-mailadres" in e.value for e in at.error)
+    at.text_input(key="new_member_email").input("tom@gemeente-leden.nl")
+    at.selectbox(key="new_member_role").select("lezer")
+    button(at, "Toevoegen").click().run()
+    members = {m.email: m.role for m in access.list_members(app_env, actor=ME, organisation_id=org.id)}
+    assert members == {"eva@gemeente-leden.nl": "beheerder", "tom@gemeente-leden.nl": "lezer"}
+    # the only beheerder cannot be made lezer by a beheerder... but the local user may (it is the administrator)
+    at.selectbox(key=f"member_role_{org.id}_1").select("invuller").run()
+    assert access.list_members(app_env, actor=ME, organisation_id=org.id)[1].role == "invuller"
+    at.button(key="remove_1").click().run()
+    assert escape_md("tom@gemeente-leden.nl") + " verwijderen uit deze organisatie?" in texts(at)
+    at.button(key="remove_yes_1").click().run()
+    assert [m.email for m in access.list_members(app_env, actor=ME, organisation_id=org.id)] == [
+        "eva@gemeente-leden.nl"]
+    # who did what, per scan
+    service.save_answer(app_env, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=3)
+    at.run()
+    log = at.dataframe[0].value
+    assert list(log["Wie"])[0] == "de lokale gebruiker"
+    assert list(log["Wat"]) == ["Antwoord op vraag d1-1 gewijzigd in de app", "Scan 2026 gestart"]
+
+
+def test_with_sign_in_set_up_nobody_signed_in_sees_only_the_sign_in_page(app_env):
+    service.create_organisation(app_env, actor=ME, name="Gemeente Geheim", org_type="gemeente",
+                                size_class="inw-lt-20k")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "klantbewust", "client_secret": "geheim",
+                          "server_metadata_url": "https://sso.example.nl/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Inloggen"]
+    assert "Gemeente Geheim" not in texts(at)
+    assert "Doet u mee aan een workshop?" in texts(at)

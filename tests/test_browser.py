@@ -185,3 +185,41 @@ def test_the_other_pages_have_no_wcag_violations(server, browser):
             page.wait_for_timeout(500)
             assert axe_violations(page) == [], f"{name} ({language})"
             page.close()
+
+
+def test_without_sign_in_another_computer_reaches_only_a_seat_and_a_screen(server, browser):
+    """Local mode: a browser that is not on this computer (here: arriving through a proxy on this computer
+    that says so, as a reverse proxy does) sees no organisation, no scan and no navigation."""
+    from assessment import workshop
+    base, db = server
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(db, actor=ME, name="Gemeente Lokaal", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    service.save_comment(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", comment="Alleen lokaal")
+    started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
+                                             question_ids=["d1-1"])
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    remote = browser.new_context(viewport={"width": 390, "height": 844},
+                                 extra_http_headers={"X-Forwarded-For": "203.0.113.7"})
+    phone = remote.new_page()
+    for path in ("", "start", f"vragenlijst?a={assessment.id}", f"resultaten?a={assessment.id}", "beheer",
+                 f"workshop?a={assessment.id}&w={started.id}&ft={token}"):
+        phone.goto(f"{base}/{path}")
+        expect(phone.get_by_text("Deze app draait zonder inloggen.")).to_be_visible(timeout=30_000)
+        page_text = phone.inner_text("body")
+        assert "Gemeente Lokaal" not in page_text and "Alleen lokaal" not in page_text, path
+        assert phone.get_by_test_id("stSidebarNav").count() == 0
+    phone.get_by_role("link", name="Naar stemmen met een code").click()
+    phone.get_by_label("Code van de workshop").fill(started.join_code)
+    phone.get_by_text("Backoffice", exact=True).click()
+    phone.get_by_role("button", name="Meedoen").click()
+    expect(phone.get_by_text("d1-1 niveau 3", exact=False)).to_be_visible(timeout=30_000)
+    phone.goto(f"{base}/scherm?screen={started.projector_token}&lang=nl")
+    expect(phone.get_by_text(f"Code om mee te doen: {started.join_code}")).to_be_visible(timeout=30_000)
+    remote.close()
+    # the same pages on this computer itself: everything
+    here = browser.new_page(viewport={"width": 1366, "height": 900})
+    here.goto(f"{base}/resultaten?a={assessment.id}&lang=nl")
+    expect(here.get_by_text("Gemeente Lokaal").first).to_be_visible(timeout=30_000)
+    here.close()

@@ -62,10 +62,14 @@ def choose(page, label: str, option) -> None:
     """Choose an option of a select box, as a mouse user does: open the list, click the option.
     (The first click on a select box that does not have the focus yet may only give it the focus.)"""
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_role("combobox", name=label)).first
-    field = box.locator("[role=group]")
-    field.click()
-    if box.get_by_role("combobox").get_attribute("aria-expanded") != "true":
+    field, combobox = box.locator("[role=group]"), box.get_by_role("combobox")
+    for _ in range(3):
         field.click()
+        try:
+            expect(combobox).to_have_attribute("aria-expanded", "true", timeout=1500)
+            break
+        except AssertionError:
+            continue
     page.get_by_role("option", name=option).click()
 
 

@@ -35,7 +35,6 @@ PAGE_SCREEN = "views/projector.py"
 PAGE_ABOUT = "views/about.py"
 PAGE_MEMBERS = "views/members.py"
 PAGE_SIGN_IN = "views/sign_in.py"
-PAGE_LOCAL_ONLY = "views/local_only.py"
 
 
 # --- language --------------------------------------------------------------------------------------
@@ -179,7 +178,15 @@ def attempt(call, *args, **kwargs):
     """Call a service; a refusal becomes a message shown on the next run (`show_page_error`). Returns
     (True, result) or (False, None). Made for callbacks, which run before the page is drawn again."""
     from assessment.workshop import WorkshopError
+    from ui.identity import current_actor, session_expired
 
+    if "actor" in kwargs:  # a callback runs before the page: check who is acting now, not who was
+        now = current_actor()
+        if now is None:
+            st.session_state["page_error"] = tr("access.session_expired" if session_expired()
+                                                else "access.signed_out")
+            return False, None
+        kwargs["actor"] = now
     try:
         return True, call(*args, **kwargs)
     except (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError) as error:
@@ -203,6 +210,7 @@ def current_assessment() -> service.Assessment | None:
     try:
         assessment = service.get_assessment(database(), assessment_id, actor=me())
     except AccessDenied:
+        show_page_error()  # what a callback was refused just now, if anything
         st.error(tr("assessment.not_found"), icon=":material/search_off:")
         st.session_state.pop("assessment_id", None)
         return None
@@ -226,17 +234,23 @@ def start_alias() -> None:
     go_to(PAGE_START, **{k: v for k, v in st.query_params.to_dict().items() if k != PARAM_LANGUAGE})
 
 
+MANAGEMENT_PATHS = ("start", "vragenlijst", "resultaten", "benchmark", "verbeterplan", "geschiedenis", "workshop",
+                    "beheer", "over")
+
+
 def app_pages(actor: Actor | None) -> list:
     """The pages this actor can reach. Without an actor: the sign-in page (or, in local mode, the page that
     explains the local rule), a workshop seat and a projector screen; nothing else."""
-    from ui.identity import auth_configured
-
     public = [st.Page(PAGE_VOTE, title=tr("nav.vote"), icon=":material/how_to_vote:", url_path="stemmen"),
               st.Page(PAGE_SCREEN, title=tr("nav.screen"), icon=":material/tv:", url_path="scherm")]
     if actor is None:
-        landing = PAGE_SIGN_IN if auth_configured() else PAGE_LOCAL_ONLY
-        return [st.Page(landing, title=tr("nav.start"), icon=":material/login:", url_path="welkom", default=True),
-                *public]
+        from ui.landing import show_landing
+
+        # every management address shows the same landing page (never Streamlit's "page not found")
+        stand_ins = [st.Page(show_landing, title=tr("nav.start"), url_path=path, visibility="hidden")
+                     for path in MANAGEMENT_PATHS]
+        return [st.Page(PAGE_SIGN_IN, title=tr("nav.start"), icon=":material/login:", url_path="welkom",
+                        default=True), *public, *stand_ins]
     return [
         st.Page(PAGE_START, title=tr("nav.start"), icon=":material/home:", url_path="begin", default=True),
         st.Page(PAGE_QUESTIONNAIRE, title=tr("nav.questionnaire"), icon=":material/checklist:",

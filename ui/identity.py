@@ -43,9 +43,14 @@ def session_hours() -> float:
         return DEFAULT_SESSION_HOURS
 
 
+def signed_in() -> bool:
+    """The browser holds a sign-in (st.user; also when the identity gives no e-mail address)."""
+    return bool(st.user.get("is_logged_in"))
+
+
 def session_expired() -> bool:
     """Signed in, but longer ago than the session lasts: the person must sign in again."""
-    if not auth_configured() or not st.user.is_logged_in:
+    if not auth_configured() or not signed_in():
         return False
     signed_in_at = st.user.get("auth_time") or st.user.get("iat")
     return not signed_in_at or time.time() - float(signed_in_at) > session_hours() * 3600
@@ -55,7 +60,7 @@ def current_actor() -> Actor | None:
     """The actor of this run, or None (not signed in, sign-in expired, or a remote browser in local mode)."""
     if not auth_configured():
         return LOCAL_USER if is_local_connection() else None
-    if not st.user.is_logged_in or session_expired():
+    if not signed_in() or session_expired():
         return None
     email = (st.user.get("email") or "").strip().lower()
     if not email:

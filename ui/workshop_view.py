@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+
+import segno
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -46,6 +49,13 @@ def ballot_questionnaire(current: workshop.Workshop) -> Questionnaire | None:
 
 def _questionnaire_of(current: workshop.Workshop) -> Questionnaire | None:
     return catalog().get(*current.questionnaire)
+
+
+def show_qr(url: str, alt: str, size_px: int) -> None:
+    """A QR code for `url` as an image with a text alternative (the URL and code are ours, not user text)."""
+    source = segno.make(url, error="m").svg_data_uri(scale=8, border=2)
+    st.html(f'<img src="{html.escape(source)}" alt="{html.escape(alt)}" width="{size_px}" height="{size_px}" '
+            f'style="image-rendering: pixelated">', width="content")
 
 
 def value_label(questionnaire: Questionnaire, value: str) -> str:

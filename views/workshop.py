@@ -1,10 +1,7 @@
 """Workshop (facilitator): start a session, show the join code and QR code, lead question by question."""
 
-from io import BytesIO
-
 import pandas as pd
 import plotly.graph_objects as go
-import segno
 import streamlit as st
 
 from access import WORKSHOP
@@ -13,7 +10,7 @@ from i18n import format_number
 from ui.charts import show_chart
 from ui.common import (assessment_header, attempt, database, escape_md, lang, me, permissions_in, require_assessment,
                        show_page_error, tr)
-from ui.workshop_view import VALUE_ORDER, show_results, value_label, workshop_or_stop
+from ui.workshop_view import VALUE_ORDER, show_qr, show_results, value_label, workshop_or_stop
 
 PARAM_WORKSHOP, PARAM_TOKEN = "w", "ft"
 
@@ -68,9 +65,7 @@ with left:
     st.page_link("views/projector.py", label=tr("workshop.screen_link"), icon=":material/tv:",
                  query_params={"screen": current.projector_token, "lang": language})
 with right:
-    qr = BytesIO()
-    segno.make(join_url, error="m").save(qr, kind="png", scale=6, border=2)
-    st.image(qr.getvalue(), width=180)
+    show_qr(join_url, tr("workshop.qr_alt", url=f"{base}/stemmen", code=current.join_code), 180)
 
 # --- the questions -----------------------------------------------------------------------------------------
 states = workshop.question_states(db, actor=actor, workshop_id=current.id, token=token)

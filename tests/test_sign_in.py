@@ -1,0 +1,209 @@
+"""Sign-in and isolation in a real browser: Streamlit's own `st.login` against a real OpenID Connect provider
+(tests/oidc_provider.py, on Authlib's server components), with two people of two organisations.
+
+A cannot see or change anything of B by any URL; a lezer changes nothing; a participant's seat link reaches
+no other page; an expired session, a removed member and tampered links get a clear message and write nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import text
+
+import access
+from assessment import plan, service, workshop
+from assessment.models import Base
+from browser_support import (CHROMIUM, CHROMIUM_ARGS, free_port, running_app, sign_in, wait_idle,
+                             write_auth_secrets)
+from conftest import FIXTURES, ME
+from oidc_provider import running_provider
+from questionnaires.loader import ENV_DIR, load_questionnaire
+
+PEOPLE = {"anna@gemeente-a.nl": ("Anna Aalbers", "anna-wachtwoord"),
+          "lars@gemeente-a.nl": ("Lars Lezer", "lars-wachtwoord"),
+          "bert@gemeente-b.nl": ("Bert Bakker", "bert-wachtwoord")}
+SECRET_COMMENT = "Vertrouwelijk: bewijs van gemeente B"
+SECRET_ACTION = "Geheim verbeterplan van B"
+
+
+@pytest.fixture(scope="module")
+def provider():
+    with running_provider(PEOPLE) as running:
+        yield running
+
+
+def start_app(folder, provider, **env):
+    port = free_port()
+    secrets = write_auth_secrets(folder / "secrets.toml", port, provider)
+    return running_app(folder, port=port, args=("--secrets.files", str(secrets)), **{ENV_DIR: str(FIXTURES)}, **env)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, provider):
+    with start_app(tmp_path_factory.mktemp("sign_in"), provider) as (base, db):
+        yield base, db, seed(db)
+
+
+def seed(db):
+    """Two organisations as their beheerders would set them up (the local user adds the members)."""
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org_a = service.create_organisation(db, actor=ME, name="Gemeente Aalst", org_type="gemeente",
+                                        size_class="inw-lt-20k", manager_email="anna@gemeente-a.nl")
+    org_b = service.create_organisation(db, actor=ME, name="Gemeente Bergen", org_type="gemeente",
+                                        size_class="inw-lt-20k", manager_email="bert@gemeente-b.nl")
+    access.add_member(db, actor=ME, organisation_id=org_a.id, email="lars@gemeente-a.nl", role="lezer")
+    a_scan = service.create_assessment(db, actor=ME, organisation_id=org_a.id, period="2026", questionnaire=mini)
+    for question in mini.questions():
+        service.save_answer(db, actor=ME, assessment_id=a_scan.id, question_id=question.id, value=2)
+    b_scan = service.create_assessment(db, actor=ME, organisation_id=org_b.id, period="2026", questionnaire=mini)
+    for question in mini.questions():
+        service.save_answer(db, actor=ME, assessment_id=b_scan.id, question_id=question.id, value=4)
+    service.save_comment(db, actor=ME, assessment_id=b_scan.id, question_id="d1-1", comment=SECRET_COMMENT)
+    plan.add_actions(db, actor=ME, assessment_id=b_scan.id, questionnaire=mini,
+                     actions=[dict(dimension_id="d1", title=SECRET_ACTION)])
+    b_workshop, b_token = workshop.start_workshop(db, actor=ME, assessment_id=b_scan.id, questionnaire=mini,
+                                                  question_ids=["d1-1", "d1-2"])
+    workshop.open_voting(db, actor=ME, workshop_id=b_workshop.id, token=b_token, question_id="d1-1")
+    return dict(mini=mini, org_a=org_a, org_b=org_b, a_scan=a_scan, b_scan=b_scan, b_workshop=b_workshop,
+                b_token=b_token)
+
+
+def dump(db) -> dict:
+    with db.read() as session:
+        return {t.name: sorted(map(repr, session.execute(text(f'SELECT * FROM "{t.name}"')).all()))
+                for t in Base.metadata.sorted_tables if t.name not in ("people", "activity")}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def body(page) -> str:
+    wait_idle(page)
+    page.wait_for_timeout(300)
+    return page.inner_text("body")
+
+
+def test_a_person_signs_in_and_sees_only_their_own_organisation(app, browser):
+    base, db, world = app
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.goto(base)
+    expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=30_000)
+    assert "Gemeente" not in body(page)  # nothing before signing in
+    sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    expect(page.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="2. Scans van Gemeente Aalst")).to_be_visible()
+    assert "Gemeente Bergen" not in body(page)
+    # the record of who answered comes from the identity
+    page.goto(f"{base}/vragenlijst?a={world['a_scan'].id}&lang=nl")
+    expect(page.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    page.get_by_test_id("stRadioGroup").first.get_by_test_id("stRadioOption").nth(4).click()
+    wait_idle(page)
+    stored = service.get_answers(db, actor=ME, assessment_id=world["a_scan"].id)["d1-1"]
+    assert (stored.value, stored.answered_by) == (5, "anna@gemeente-a.nl")
+    expect(page.get_by_text("door anna@gemeente-a.nl").first).to_be_visible()
+
+    # every page, with every id of the other organisation: no data, a clear message, nothing written
+    b, w, t, org_b = world["b_scan"].id, world["b_workshop"], world["b_token"], world["org_b"].id
+    before = dump(db)
+    for path in (f"vragenlijst?a={b}", f"resultaten?a={b}", f"benchmark?a={b}", f"verbeterplan?a={b}",
+                 f"geschiedenis?a={b}", f"workshop?a={b}&w={w.id}&ft={t}",
+                 f"workshop?a={world['a_scan'].id}&w={w.id}&ft={t}", f"beheer?org={org_b}", f"?org={org_b}",
+                 f"start?org={org_b}", f"vragenlijst?a={b}&dim=d2"):
+        page.goto(f"{base}/{path}&lang=nl" if "?" in path else f"{base}/{path}?lang=nl")
+        text_on_page = body(page)
+        for secret in ("Gemeente Bergen", SECRET_COMMENT, SECRET_ACTION, w.join_code):
+            assert secret not in text_on_page, (path, secret)
+        assert re.search(r"bestaat niet|geen toegang|niet doen|Alleen de begeleider|Kies uw organisatie|Scans van "
+                         r"Gemeente Aalst|Leden van Gemeente Aalst", text_on_page), (path, text_on_page[:300])
+    assert dump(db) == before
+    page.context.close()
+
+
+def test_a_lezer_reads_but_changes_nothing(app, browser):
+    base, db, world = app
+    a_scan = world["a_scan"].id
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(page, base, "lars@gemeente-a.nl", "lars-wachtwoord")
+    before = dump(db)
+    page.goto(f"{base}/vragenlijst?a={a_scan}&lang=nl")
+    expect(page.get_by_text("U kunt deze scan lezen.")).to_be_visible(timeout=30_000)
+    radios = page.get_by_test_id("stRadioGroup").first.locator("input[type=radio]")
+    assert all(radios.nth(i).is_disabled() for i in range(radios.count()))
+    page.goto(f"{base}/resultaten?a={a_scan}&lang=nl")
+    expect(page.get_by_role("heading", name="Resultaten", exact=True)).to_be_visible(timeout=30_000)
+    text_on_page = body(page)
+    assert "Scan definitief maken" not in text_on_page and "Werkboek inlezen" not in text_on_page
+    page.goto(f"{base}/verbeterplan?a={a_scan}&lang=nl")
+    expect(page.get_by_text("U kunt dit plan lezen.")).to_be_visible(timeout=30_000)
+    assert page.get_by_role("button", name="Gekozen acties toevoegen aan het plan").count() == 0
+    page.goto(f"{base}/beheer?lang=nl")
+    expect(page.get_by_text("U bent geen beheerder van een organisatie.")).to_be_visible(timeout=30_000)
+    assert dump(db) == before
+    page.context.close()
+
+
+def test_a_seat_link_reaches_no_other_page(app, browser):
+    base, db, world = app
+    _, seat = workshop.join(db, code=world["b_workshop"].join_code, role="frontoffice")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(f"{base}/stemmen?seat={seat}&lang=nl")
+    expect(phone.get_by_text("d1-1 niveau 3", exact=False)).to_be_visible(timeout=30_000)
+    assert phone.get_by_test_id("stSidebarNav").count() == 0  # no navigation
+    for path in ("", "start", f"vragenlijst?a={world['b_scan'].id}", f"resultaten?a={world['b_scan'].id}",
+                 f"workshop?a={world['b_scan'].id}&w={world['b_workshop'].id}&ft={world['b_token']}", "beheer"):
+        phone.goto(f"{base}/{path}")
+        text_on_page = body(phone)
+        assert SECRET_COMMENT not in text_on_page and "Gemeente Bergen" not in text_on_page, path
+        assert "Inloggen" in text_on_page, path  # every other page is the sign-in page
+    for tampered in (seat[:-2] + "xx", world["b_workshop"].projector_token):
+        phone.goto(f"{base}/stemmen?seat={tampered}&lang=nl")
+        expect(phone.get_by_text("Uw plaats is niet gevonden.")).to_be_visible(timeout=30_000)
+    phone.goto(f"{base}/scherm?screen={seat}&lang=nl")
+    expect(phone.get_by_text("Dit scherm is niet gevonden.")).to_be_visible(timeout=30_000)
+    phone.context.close()
+
+
+def test_a_removed_member_is_refused_at_once(app, browser):
+    base, db, world = app
+    access.add_member(db, actor=ME, organisation_id=world["org_b"].id, email="anna@gemeente-a.nl", role="invuller")
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    page.goto(f"{base}/vragenlijst?a={world['b_scan'].id}&lang=nl")
+    expect(page.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    access.remove_member(db, actor=ME, organisation_id=world["org_b"].id, email="anna@gemeente-a.nl")
+    before = dump(db)
+    page.get_by_test_id("stRadioGroup").first.get_by_test_id("stRadioOption").nth(0).click()  # still on screen
+    expect(page.get_by_text("Dit kunt u hier niet doen").first).to_be_visible(timeout=15_000)
+    assert dump(db) == before
+    page.reload()
+    expect(page.get_by_text("bestaat niet (meer), of u heeft er geen toegang toe")).to_be_visible(timeout=30_000)
+    page.context.close()
+
+
+def test_an_expired_session_must_sign_in_again_and_writes_nothing(tmp_path, provider, browser):
+    with start_app(tmp_path, provider, KLANTBEWUST_SESSION_HOURS="0.002") as (base, db):  # 7 seconds
+        world = seed(db)
+        page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+        sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+        page.goto(f"{base}/vragenlijst?a={world['a_scan'].id}&lang=nl")
+        expect(page.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
+        wait_idle(page)
+        page.wait_for_timeout(8000)
+        before = dump(db)
+        page.get_by_test_id("stRadioGroup").first.get_by_test_id("stRadioOption").nth(4).click()
+        wait_idle(page)
+        assert dump(db) == before
+        expect(page.get_by_text("Uw sessie is verlopen.")).to_be_visible(timeout=15_000)
+        sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")  # and in again
+        expect(page.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
+        page.context.close()

@@ -1,0 +1,31 @@
+"""What a browser without an actor sees on every page other than a seat or a screen: the sign-in page (with
+sign-in set up) or the local-mode rule (without). Shared by views/sign_in.py, views/local_only.py and the
+hidden pages that stand in for every management page's address, so such an address never ends in an
+English "page not found"."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.common import PAGE_VOTE, tr
+from ui.identity import auth_configured, session_expired, sign_in, signed_in
+
+
+def show_landing() -> None:
+    st.title(tr("start.title"))
+    if auth_configured():
+        st.markdown(tr("start.intro"))
+        if session_expired():
+            st.warning(tr("access.session_expired"), icon=":material/schedule:")
+        elif signed_in() and not st.user.get("email"):
+            st.error(tr("access.no_email"), icon=":material/error:")
+        with st.container(border=True):
+            st.subheader(tr("access.sign_in_title"))
+            st.markdown(tr("access.sign_in_text"))
+            st.button(tr("access.sign_in"), type="primary", icon=":material/login:", on_click=sign_in)
+    else:
+        st.info(tr("access.local_only"), icon=":material/computer:")
+    with st.container(border=True):
+        st.subheader(tr("access.participant_title"))
+        st.markdown(tr("access.participant_text"))
+        st.page_link(PAGE_VOTE, label=tr("access.to_vote"), icon=":material/how_to_vote:")
