@@ -9,10 +9,9 @@ from ui.workshop_view import VALUE_ORDER, ballot_questionnaire, value_label
 PARAM_SEAT, PARAM_CODE = "seat", "code"
 db = database()
 language = lang()
-# made for a phone: large touch targets, and no sidebar: a seat reaches nothing else (our own fixed CSS, no user
-# text in it)
+# made for a phone: large touch targets (our own fixed CSS, no user text in it)
 st.html("<style>[data-testid='stRadio'] label{padding:0.45rem 0}[data-testid='stRadio'] label p{font-size:1.1rem}"
-        "[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}</style>")
+        "</style>")
 
 seat_token = st.query_params.get(PARAM_SEAT)
 if not seat_token:
