@@ -383,31 +383,60 @@ def _split_value(value: AnswerValue) -> tuple[int | None, str | None]:
     raise InputError("invalid_answer", "value", value=str(value))
 
 
-def save_answer(db: Database, *, actor: Actor, assessment_id: str, question_id: str, value: AnswerValue) -> None:
-    """Store the level (1-5), "nvt" or "weetniet" for one question; the comment stays as it is."""
+class AnswerChanged(ValueError):
+    """Someone changed this answer since the page showed it: `current` is what is stored now. Nothing was
+    written; the page lets the person choose which version to keep."""
+
+    def __init__(self, question_id: str, current: "Answer | None"):
+        super().__init__(f"answer {question_id} changed meanwhile")
+        self.question_id, self.current = question_id, current
+
+
+UNSEEN = object()  # the caller does not say what it saw: write without checking
+
+
+def save_answer(db: Database, *, actor: Actor, assessment_id: str, question_id: str, value: AnswerValue,
+                seen=UNSEEN) -> None:
+    """Store the level (1-5), "nvt" or "weetniet" for one question; the comment stays as it is. With `seen`
+    (the value the page showed, None for none), a value changed meanwhile by someone else raises
+    `AnswerChanged` instead of being overwritten."""
     level, non_score = _split_value(value)
-    _write_answer(db, actor, assessment_id, question_id, level=level, non_score=non_score)
+    _write_answer(db, actor, assessment_id, question_id, seen=("value", seen), level=level, non_score=non_score)
 
 
-def clear_answer(db: Database, *, actor: Actor, assessment_id: str, question_id: str) -> None:
+def clear_answer(db: Database, *, actor: Actor, assessment_id: str, question_id: str, seen=UNSEEN) -> None:
     """Remove the level / n.v.t. / weet niet of a question (its comment stays)."""
-    _write_answer(db, actor, assessment_id, question_id, level=None, non_score=None)
+    _write_answer(db, actor, assessment_id, question_id, seen=("value", seen), level=None, non_score=None)
 
 
-def save_comment(db: Database, *, actor: Actor, assessment_id: str, question_id: str, comment: str) -> None:
-    """Store the comment (evidence) of one question; the chosen level stays as it is."""
+def save_comment(db: Database, *, actor: Actor, assessment_id: str, question_id: str, comment: str,
+                 seen=UNSEEN) -> None:
+    """Store the comment (evidence) of one question; the chosen level stays as it is. With `seen` (the comment
+    the page showed), a comment changed meanwhile raises `AnswerChanged`."""
     comment = _clean_text(comment, "comment", MAX_COMMENT)
-    _write_answer(db, actor, assessment_id, question_id, comment=comment)
+    _write_answer(db, actor, assessment_id, question_id, seen=("comment", seen), comment=comment)
 
 
-def _write_answer(db: Database, actor: Actor, assessment_id: str, question_id: str, **fields) -> None:
+def _write_answer(db: Database, actor: Actor, assessment_id: str, question_id: str, seen=("", UNSEEN),
+                  **fields) -> None:
     """Change only `fields` of one answer (insert it when new), in one write transaction on a draft.
 
     Changing only the given fields is what lets two people work on the same question at once: one
-    choosing the level, the other typing the comment, without overwriting each other.
+    choosing the level, the other typing the comment, without overwriting each other. `seen` = (field,
+    what the page showed): when that field holds something else now, nothing is written.
     """
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
+        field, shown = seen
+        if shown is not UNSEEN:
+            _lock_draft(session, assessment_id)
+            row = session.scalar(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
+                                                         AnswerRow.question_id == question_id))
+            current = _answer(row) if row is not None else None
+            now = (current.value if field == "value" else current.comment) if current else (
+                None if field == "value" else "")
+            if now != shown:
+                raise AnswerChanged(question_id, current)
         store_answer(session, actor, organisation_id, assessment_id, question_id, **fields)
 
 
@@ -451,15 +480,16 @@ def confirm_answers(db: Database, *, actor: Actor, assessment_id: str, question_
         return len(rows)
 
 
+def _answer(row: AnswerRow) -> Answer:
+    return Answer(row.question_id, row.level if row.level is not None else row.non_score, row.comment,
+                  row.answered_by, row.updated_at, row.carried_from)
+
+
 def get_answers(db: Database, *, actor: Actor, assessment_id: str) -> dict[str, Answer]:
     with db.read() as session:
         _checked(session, actor, assessment_id, READ)
         rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id)).all()
-        return {
-            r.question_id: Answer(r.question_id, r.level if r.level is not None else r.non_score, r.comment,
-                                  r.answered_by, r.updated_at, r.carried_from)
-            for r in rows
-        }
+        return {r.question_id: _answer(r) for r in rows}
 
 
 def answer_values(answers: dict[str, Answer]) -> dict[str, AnswerValue]:

@@ -153,12 +153,20 @@ def _question(session, workshop_id: str, question_id: str) -> WorkshopQuestionRo
     return row
 
 
-def join(db: Database, *, code: str, role: str) -> tuple[Workshop, str]:
-    """Take a seat with a role; returns the workshop and the participant's token."""
+def join(db: Database, *, code: str, role: str, existing_seat: str | None = None) -> tuple[Workshop, str]:
+    """Take a seat with a role; returns the workshop and the participant's token. A browser that already has
+    a seat in this workshop (`existing_seat`, remembered by the browser) gets that seat back, so one person
+    never counts twice."""
     if role not in ROLES:
         raise WorkshopError("unknown_role")
+    if not isinstance(code, str):
+        raise WorkshopError("unknown_code")
     with db.write() as session:
         workshop = _open_workshop(session, code, by_code=True)
+        if isinstance(existing_seat, str) and existing_seat:
+            known = session.get(ParticipantRow, existing_seat)
+            if known is not None and known.workshop_id == workshop.id:
+                return _view(session, workshop), known.id
         token = secrets.token_urlsafe(24)
         session.add(ParticipantRow(id=token, workshop_id=workshop.id, role=role))
         return _view(session, workshop), token
@@ -251,6 +259,23 @@ def open_voting_many(db: Database, *, actor: Actor, workshop_id: str, token: str
         for question_id in question_ids:
             _question(session, workshop_id, question_id).state = "voting"
         workshop.current_question_id = question_ids[0] if question_ids else workshop.current_question_id
+
+
+def go_to_question(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
+    """Put another question on the screen (without opening the voting yet)."""
+    with db.write() as session:
+        workshop = _as_facilitator(session, actor, workshop_id, token)
+        _question(session, workshop_id, question_id)
+        workshop.current_question_id = question_id
+
+
+def end_workshop(db: Database, *, actor: Actor, workshop_id: str, token: str) -> None:
+    """End the workshop now: seats, the projector and voting stop; the facilitator keeps the summary."""
+    with db.write() as session:
+        workshop = _as_facilitator(session, actor, workshop_id, token)
+        workshop.closed = True
+        log(session, actor, "workshop_ended", organisation_of(session, workshop_id=workshop_id),
+            workshop.assessment_id, workshop=workshop_id)
 
 
 def close_voting(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:

@@ -27,6 +27,8 @@ from questionnaires.model import Questionnaire
 from .problems import FileImportError, FileProblem
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000  # organisation-years in one file: every gemeente over many years fits
+MAX_COLUMNS = 200  # the metadata and every question of a questionnaire
 META = ("organisation", "org_type", "size_class", "year", "questionnaire_id", "questionnaire_version")
 ALIASES = {"organisatie": "organisation", "type": "org_type", "soort": "org_type", "grootte": "size_class",
            "jaar": "year", "vragenlijst": "questionnaire_id", "versie": "questionnaire_version"}
@@ -49,27 +51,62 @@ def organisation_key(label: str) -> str:
     return "file-" + hashlib.sha256(f"klantbewust-peer-organisation\n{normalised}".encode()).hexdigest()[:40]
 
 
+def _limited(rows) -> list[list]:
+    """The rows, read no further than the limits allow: a file with too many stops being read at once."""
+    kept = []
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_ROWS + 1:  # the header and MAX_ROWS rows below it
+            raise BenchmarkFileError([FileProblem("too_many_rows", params={"max": MAX_ROWS})])
+        row = list(row)
+        if len(row) > MAX_COLUMNS and any(cell not in (None, "") for cell in row[MAX_COLUMNS:]):
+            raise BenchmarkFileError([FileProblem("too_many_columns", params={"max": MAX_COLUMNS})])
+        kept.append(row[:MAX_COLUMNS])
+    return kept
+
+
+def _delimiter(text: str) -> str:
+    """The separator of a CSV file: the one that splits its header into the most known columns (a sniffer can
+    be misled by a quoted cell with commas in a semicolon file)."""
+    first_line = text.splitlines()[0] if text else ""
+    known = set(META) | set(ALIASES)
+
+    def score(delimiter: str) -> tuple[int, int]:
+        cells = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+        return sum(cell.strip().lower() in known for cell in cells), len(cells)
+
+    return max((",", ";", "\t"), key=score)
+
+
 def _rows(filename: str, data: bytes) -> list[list]:
     name = filename.lower()
     if name.endswith(".xlsx"):
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
+            rows = _limited(sheet.iter_rows(values_only=True))
+        except BenchmarkFileError:
+            raise
         except Exception:  # noqa: BLE001 - whatever openpyxl cannot read is not a usable workbook
             raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        formulas = [FileProblem("formula", number, _column_name(rows[0], index))
+                    for number, row in enumerate(rows, start=1) for index, cell in enumerate(row)
+                    if isinstance(cell, str) and cell.startswith("=")]
+        if formulas:  # a formula is no value: its result may be stale or missing
+            raise BenchmarkFileError(formulas)
+        return rows
     if name.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise BenchmarkFileError([FileProblem("not_utf8")])
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
+        return _limited(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
     raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
+
+
+def _column_name(header: list, index: int) -> str:
+    value = header[index] if index < len(header) else None
+    return str(value) if value not in (None, "") else f"#{index + 1}"
 
 
 def read_benchmark_file(filename: str, data: bytes,
@@ -84,7 +121,7 @@ def read_benchmark_file(filename: str, data: bytes,
     if missing:
         raise BenchmarkFileError([FileProblem("missing_column", 1, m) for m in missing])
     problems: list[FileProblem] = []
-    first = rows[1]
+    first = list(rows[1]) + [None] * max(0, len(header) - len(rows[1]))  # a short row: its missing cells are empty
     questionnaire_id = str(first[header.index("questionnaire_id")] or "").strip()
     version = str(first[header.index("questionnaire_version")] or "").strip()
     questionnaire = lookup(questionnaire_id, version)

@@ -20,6 +20,17 @@ import numpy as np
 
 LEVELS = (1, 2, 3, 4, 5)
 HIGH_DISAGREEMENT = 0.3  # A below this: a point for discussion
+HIGH_AGREEMENT = 0.6  # A from this on: the group largely agrees
+
+
+def agreement_band(agreement: float | None) -> str | None:
+    """The agreement in words a room can read: "high", "fair" or "split" (discuss first); None without votes
+    on a level."""
+    if agreement is None:
+        return None
+    if agreement >= HIGH_AGREEMENT:
+        return "high"
+    return "fair" if agreement >= HIGH_DISAGREEMENT else "split"
 
 
 def _pattern_agreement(pattern: tuple[int, ...]) -> float:

@@ -39,6 +39,11 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def html_of(at: AppTest) -> str:
+    """What the page shows through st.html (the projector draws its screen that way)."""
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
 def button(at: AppTest, label: str):
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r}; have {[b.label for b in at.button]}"
@@ -378,13 +383,18 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     assert "Uw stem is bewaard." in texts(phone)
     # the projector shows who voted, but not the outcome before the reveal
     screen = new_session("views/projector.py", screen=started.projector_token, lang="nl")
-    assert "1 van 1 gestemd" in texts(screen) and "De uitkomst is nog verborgen." in texts(screen)
-    assert "Mediaan" not in texts(screen)
+    assert "1 van 1 gestemd" in html_of(screen) and "Stem nu op uw telefoon." in html_of(screen)
+    assert "Mediaan" not in html_of(screen)
+    assert not [b for b in screen.button if b.label == "Uitkomst tonen"]  # no controls without the token
     facilitator.run()
     button(facilitator, "Stemmen sluiten").click().run()
-    button(facilitator, "Uitkomst tonen").click().run()
     screen.run()
-    assert "Mediaan 4,0" in texts(screen)
+    assert "De uitkomst is nog verborgen." in html_of(screen) and "Mediaan" not in html_of(screen)
+    # the facilitator's own screen link has the controls: reveal from the screen itself
+    own_screen = new_session("views/projector.py", screen=started.projector_token, ft=token, lang="nl")
+    button(own_screen, "Uitkomst tonen").click().run()
+    screen.run()
+    assert "Mediaan: 4,0" in html_of(screen) and "Grote overeenstemming" in html_of(screen)
     # the participant page never shows facilitator controls, and a refresh keeps the seat and the vote
     again = new_session("views/vote.py", seat=phone.query_params["seat"], lang="nl")
     assert again.radio(key="vote_d1-1_1").value == "4"
@@ -642,3 +652,34 @@ def test_with_sign_in_set_up_nobody_signed_in_sees_only_the_sign_in_page(app_env
     assert [b.label for b in at.button] == ["Inloggen"]
     assert "Gemeente Geheim" not in texts(at)
     assert "Doet u mee aan een workshop?" in texts(at)
+
+
+def test_two_tabs_saving_the_same_comment_ask_which_version_to_keep(app_env):
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Twee Tabs", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026",
+                                           questionnaire=mini)
+    first = new_session("views/questionnaire.py", a=assessment.id, dim="d1", lang="nl")
+    second = new_session("views/questionnaire.py", a=assessment.id, dim="d1", lang="nl")
+    key = f"comment_{assessment.id}_d1-1"
+    first.text_area(key=key).input("Uit het jaarverslag").run()
+    second.text_area(key=key).input("Uit de klantpanels").run()  # the second tab still showed an empty comment
+    assert not second.exception
+    assert service.get_answers(app_env, actor=ME, assessment_id=assessment.id)["d1-1"].comment == \
+        "Uit het jaarverslag"  # nothing overwritten
+    page = texts(second)
+    assert "de toelichting gewijzigd. Uw tekst is nog niet bewaard." in page
+    assert "> Uit het jaarverslag" in page and "> Uit de klantpanels" in page
+    assert second.text_area(key=key).value == "Uit de klantpanels"  # what was typed stays on screen
+    button(second, "Mijn versie bewaren").click().run()
+    assert service.get_answers(app_env, actor=ME, assessment_id=assessment.id)["d1-1"].comment == \
+        "Uit de klantpanels"
+    # the same for a level: the first tab chooses 2 while the second still shows none, then chooses 4
+    first.run()
+    first.radio(key=f"level_{assessment.id}_d1-2").set_value(2).run()
+    second.radio(key=f"level_{assessment.id}_d1-2").set_value(4).run()
+    assert "Intussen koos" in texts(second) and "U koos: **4 · Niveau 4**" in texts(second)
+    button(second, "De andere versie houden").click().run()
+    assert service.get_answers(app_env, actor=ME, assessment_id=assessment.id)["d1-2"].value == 2
+    assert second.radio(key=f"level_{assessment.id}_d1-2").value == 2

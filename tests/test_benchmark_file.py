@@ -111,3 +111,35 @@ def test_every_problem_has_a_message():
              "invalid_year", "missing_organisation", "duplicate", "not_a_level", "level_out_of_range",
              "not_a_number", "score_out_of_range", "where"]
     assert [c for c in codes if not has(f"peerfile.{c}")] == []
+
+
+def test_a_first_row_shorter_than_the_header_is_a_problem_not_a_crash(lookup):
+    header = "organisation,org_type,size_class,year,questionnaire_id,questionnaire_version,d1-1"
+    problems = problems_of("peers.csv", csv_bytes(header, "Org A,gemeente"), lookup)
+    assert problems == [("unknown_questionnaire", 2, "questionnaire_version")]
+
+
+def test_a_semicolon_file_with_a_quoted_comma_is_read_with_the_right_separator(lookup):
+    rows = [f'"Gemeente {i}, afdeling KCC";gemeente;inw-20-50k;2025;mini;0.1;3;3;3;3;3;3;3;3;3' for i in range(5)]
+    result = read_benchmark_file("peers.csv", csv_bytes(HEADER, *rows), lookup)
+    assert len(result.records) == 5 and result.records[0]["answers"]["d1-1"] == 3
+
+
+def test_limits_are_checked_before_everything_is_read(lookup, monkeypatch):
+    import exports.benchmark_file as benchmark_file
+    monkeypatch.setattr(benchmark_file, "MAX_ROWS", 10)
+    assert problems_of("peers.csv", csv_bytes(HEADER, *(GOOD * 2)), lookup) == [("too_many_rows", None, "")]
+    wide = HEADER + ";" + ";".join(f"x{i}" for i in range(300))
+    assert problems_of("peers.csv", csv_bytes(wide, GOOD[0] + ";1" * 300), lookup) == [("too_many_columns", None, "")]
+
+
+def test_a_formula_in_a_workbook_cell_is_refused_with_its_place(lookup):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    for line in GOOD:
+        sheet.append([int(v) if v.isdigit() else v for v in line.split(";")])
+    sheet["G3"] = "=1+2"
+    data = io.BytesIO()
+    book.save(data)
+    assert problems_of("peers.xlsx", data.getvalue(), lookup) == [("formula", 3, "d1-1")]

@@ -336,3 +336,22 @@ def test_copied_answers_are_checked_per_part_and_counted_apart(db, organisation,
     assert service.confirm_answers(db, actor=ME, assessment_id=later.id, question_ids=d1) == 0  # nothing left to check there
     with pytest.raises(service.AssessmentIsFinal):
         service.confirm_answers(db, actor=ME, assessment_id=previous.id, question_ids=d1)
+
+
+def test_a_change_made_meanwhile_is_never_overwritten_silently(db, assessment):
+    service.save_comment(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", comment="eerste")
+    # two tabs both showed "eerste"; one saves "tweede"; the other, still showing "eerste", tries "derde"
+    service.save_comment(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", comment="tweede",
+                         seen="eerste")
+    with pytest.raises(service.AnswerChanged) as changed:
+        service.save_comment(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", comment="derde",
+                             seen="eerste")
+    assert changed.value.current.comment == "tweede"
+    assert service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"].comment == "tweede"
+    # the level is another field: a comment changed meanwhile does not stop a level
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=3, seen=None)
+    with pytest.raises(service.AnswerChanged):
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=5, seen=None)
+    with pytest.raises(service.AnswerChanged):  # a new question someone else answered first
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-2", value=1, seen=2)
+    assert service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"].value == 3

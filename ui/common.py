@@ -23,6 +23,7 @@ PARAM_ASSESSMENT = "a"
 PARAM_DIMENSION = "dim"
 PARAM_LANGUAGE = "lang"
 PARAM_ORGANISATION = "org"
+UPLOAD_LIMIT_MB = 50  # what the browser may send at all; each import checks its own, smaller limit itself
 PAGE_START = "views/start.py"
 PAGE_QUESTIONNAIRE = "views/questionnaire.py"
 PAGE_RESULTS = "views/results.py"
@@ -150,15 +151,32 @@ def show_catalog_problems() -> None:
         st.warning(problem_text(problem), icon=":material/error:")
 
 
+def _as_text(params: dict) -> dict:
+    """Parameters of a message shown as markdown: a value from a user or a file stays text (`escape_md`)."""
+    return {key: escape_md(value) if isinstance(value, str) else value for key, value in params.items()}
+
+
 def import_problem_text(problem) -> str:
     """One problem of a workbook import, with where it is (sheet, row, column) when known."""
-    where = tr("import.where", sheet=problem.sheet, row=problem.row, column=problem.column) if problem.row else ""
-    return where + tr(f"import.{problem.code}", sheet=problem.sheet, **problem.params)
+    where = tr("import.where", **_as_text(dict(sheet=problem.sheet, row=problem.row, column=problem.column))) \
+        if problem.row else ""
+    return where + tr(f"import.{problem.code}", **_as_text(dict(problem.params, sheet=problem.sheet)))
+
+
+def file_problems_text(problems: list, prefix: str, shown: int = 50) -> str:
+    """The problems of a file as a markdown list: the first `shown`, then how many more there are."""
+    lines = []
+    for problem in problems[:shown]:
+        where = tr(f"{prefix}.where", **_as_text(dict(row=problem.row, column=problem.column))) if problem.row else ""
+        lines.append("- " + where + tr(f"{prefix}.{problem.code}", **_as_text(problem.params)))
+    if len(problems) > shown:
+        lines.append(tr("peerfile.more_problems", count=len(problems) - shown))
+    return "\n".join(lines)
 
 
 def input_error_text(error: service.InputError) -> str:
     field = tr(f"field.{error.field}")
-    return tr(f"error.{error.code}", field=field, **error.params)
+    return tr(f"error.{error.code}", field=field, **_as_text(error.params))
 
 
 def error_text(error: Exception) -> str:

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import html
+import os
+import re
+import socket
+import threading
+import time
+from urllib.parse import quote, urlparse
 
 import segno
 import plotly.graph_objects as go
@@ -79,6 +85,8 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
     figure.update_layout(font=dict(size=size), height=460 if big else 320, margin=dict(l=20, r=20, t=30, b=20),
                          yaxis=dict(visible=False), showlegend=False, xaxis=dict(tickfont=dict(size=size - 4)))
     show_chart(figure, language, toolbar=False)
+    st.caption(tr("workshop.counts_line", counts=", ".join(  # the chart's numbers, as text
+        f"{value_label(questionnaire, str(k))}: {summary.counts[k]}" for k in keys)))
 
     def number(value):
         return "–" if value is None else format_number(value, language)
@@ -88,10 +96,144 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
     if summary.discuss:
         st.warning(tr("workshop.discuss"), icon=":material/forum:")
     if results.changed is not None:
-        st.markdown(("### " if big else "") + tr("workshop.changed", changed=results.changed))
+        st.markdown(("### " if big else "") + tr("workshop.changed", count=results.changed))
     if results.by_role:
         st.markdown(f"**{tr('workshop.by_role')}**")
         columns = st.columns(len(results.by_role))
         for column, (role, role_summary) in zip(columns, results.by_role.items()):
             column.metric(tr(f"workshop.role_{role}"), number(role_summary.median))
             column.caption(tr("workshop.role_votes", count=role_summary.voted))
+
+
+# --- joining ----------------------------------------------------------------------------------------------
+
+def remember_seat_script(code: str, seat: str) -> str:
+    """A script that keeps the seat in a cookie for this workshop's code, for two days (the workshop's life).
+    Both values are ours: a join code of capitals and digits, and a URL-safe token."""
+    if not re.fullmatch(r"[A-Z0-9]{4,12}", code) or not re.fullmatch(r"[A-Za-z0-9_\-]{16,64}", seat):
+        raise ValueError("not a code and seat token")
+    return (f"<script>document.cookie = 'kb_seat_{code}={seat}; path=/; max-age=172800; SameSite=Lax';"
+            f"</script>")
+
+
+class JoinThrottle:
+    """Slows down guessing join codes (6 characters from 25: about 2.4e8 codes): after FREE wrong codes from
+    one browser, each next try waits twice as long as the one before (at most MAX_WAIT seconds)."""
+
+    FREE, MAX_WAIT, FORGET_AFTER = 3, 300, 3600
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failures: dict[str, tuple[int, float]] = {}
+
+    def wait_seconds(self, key: str) -> int:
+        with self._lock:
+            count, last = self._failures.get(key, (0, 0.0))
+            if time.time() - last > self.FORGET_AFTER:
+                return 0
+            if count < self.FREE:
+                return 0
+            wait = min(2 ** (count - self.FREE + 1), self.MAX_WAIT)
+            return max(0, int(last + wait - time.time() + 0.999))
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            count, last = self._failures.get(key, (0, 0.0))
+            if time.time() - last > self.FORGET_AFTER:
+                count = 0
+            self._failures[key] = (count + 1, time.time())
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+JOIN_THROTTLE = JoinThrottle()
+
+
+# --- the big screen ----------------------------------------------------------------------------------------
+
+ENV_PUBLIC_URL = "KLANTBEWUST_PUBLIC_URL"
+
+
+def _lan_address() -> str | None:
+    """This computer's address in the local network (the one it would use to reach it); no packet is sent."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            address = probe.getsockname()[0]
+        return None if address.startswith("127.") else address
+    except OSError:
+        return None
+
+
+def public_base_url() -> str:
+    """The address people in the room type or scan: KLANTBEWUST_PUBLIC_URL when set (behind a reverse proxy or
+    another host name), else the address of this page, with "localhost" replaced by this computer's network
+    address (a phone cannot reach the laptop's localhost)."""
+    configured = os.environ.get(ENV_PUBLIC_URL, "").strip().rstrip("/")
+    if configured:
+        return configured
+    parsed = urlparse(st.context.url or "http://localhost:8501/")
+    host = parsed.hostname or "localhost"
+    if host in ("localhost", "127.0.0.1", "::1"):
+        host = _lan_address() or host
+    port = f":{parsed.port}" if parsed.port else ""
+    base_path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parsed.scheme or 'http'}://{host}{port}" + (f"/{base_path}" if base_path else "")
+
+
+def join_link(code: str, language: str) -> str:
+    return f"{public_base_url()}/stemmen?code={code}&lang={language}"
+
+
+def short_address() -> str:
+    """The join address without the scheme: what fits on a screen and is typed on a phone."""
+    return public_base_url().split("://", 1)[-1] + "/stemmen"
+
+
+def _qr_img(url: str, alt: str, css_size: str) -> str:
+    source = segno.make(url, error="m").svg_data_uri(scale=8, border=2)
+    return (f'<img src="{html.escape(source)}" alt="{html.escape(alt)}" '
+            f'style="width:{css_size};height:{css_size};image-rendering:pixelated;background:#fff">')
+
+
+def ring_svg(voted: int, participants: int, label: str) -> str:
+    """How many voted, as a ring that fills, with the number in it (sizes in vmin: the same at every beamer).
+    An SVG image (st.html keeps HTML only), with the count as its text alternative."""
+    share = voted / participants if participants else 0
+    circumference = 2 * 3.14159 * 42
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">'
+           f'<circle cx="50" cy="50" r="42" fill="none" stroke="#E2E8F0" stroke-width="10"/>'
+           f'<circle cx="50" cy="50" r="42" fill="none" stroke="#1D4ED8" stroke-width="10" stroke-linecap="round" '
+           f'stroke-dasharray="{share * circumference:.1f} {circumference:.1f}" transform="rotate(-90 50 50)"/>'
+           f'<text x="50" y="52" text-anchor="middle" font-family="sans-serif" font-size="26" font-weight="700" '
+           f'fill="#0F172A">{voted}</text><text x="50" y="68" text-anchor="middle" font-family="sans-serif" '
+           f'font-size="9" fill="#334155">/ {participants}</text></svg>')
+    return (f'<img src="data:image/svg+xml;charset=utf-8,{quote(svg)}" alt="{html.escape(label)}" '
+            f'data-voted="{voted}" data-participants="{participants}" style="width:34vmin;height:34vmin">')
+
+
+def bars_html(questionnaire: Questionnaire, results: workshop.Results) -> str:
+    """The distribution as large horizontal bars, each with its level and its count written out."""
+    counts = results.summary.counts
+    keys = ["1", "2", "3", "4", "5", "nvt", "weetniet"]
+    highest = max([counts[_key(k)] for k in keys] + [1])
+    rows = []
+    for key in keys:
+        count = counts[_key(key)]
+        colour = "#1D4ED8" if key.isdigit() else "#64748B"
+        rows.append(
+            f'<li style="display:flex;align-items:center;gap:1.5vmin;margin:0.6vmin 0">'
+            f'<span style="flex:0 0 36vmin;font-size:3.2vmin;color:#0F172A">{html.escape(value_label(questionnaire, key))}'
+            f'</span><span style="flex:1;background:#F1F5F9;height:5vmin;border-radius:0.8vmin">'
+            f'<span style="display:block;height:100%;width:{100 * count / highest:.0f}%;background:{colour};'
+            f'border-radius:0.8vmin"></span></span>'
+            f'<span style="flex:0 0 7vmin;font-size:4vmin;font-weight:700;text-align:right;color:#0F172A">{count}'
+            f'</span></li>')
+    return f'<ul aria-label="{html.escape(tr("workshop.distribution"))}" style="list-style:none;padding:0;margin:0">' \
+           + "".join(rows) + "</ul>"
+
+
+def _key(value: str):
+    return int(value) if value.isdigit() else value

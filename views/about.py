@@ -3,7 +3,8 @@
 import streamlit as st
 
 from i18n import format_percent
-from scoring.agreement import HIGH_DISAGREEMENT
+from i18n import format_number
+from scoring.agreement import HIGH_AGREEMENT, HIGH_DISAGREEMENT
 from scoring.peers import DEFAULT_MIN_GROUP
 from ui.common import catalog, lang, tr
 
@@ -35,5 +36,6 @@ st.markdown(tr("about.peers", min=DEFAULT_MIN_GROUP))
 st.markdown(tr("about.position"))
 st.markdown(tr("about.quartiles"))
 st.subheader(tr("about.workshop_title"))
-st.markdown(tr("about.workshop", threshold=str(HIGH_DISAGREEMENT).replace(".", ",") if language == "nl"
-               else str(HIGH_DISAGREEMENT)))
+st.markdown(tr("about.workshop", threshold=format_number(HIGH_DISAGREEMENT, language)))
+st.markdown(tr("about.workshop_words", high=format_number(HIGH_AGREEMENT, language),
+               split=format_number(HIGH_DISAGREEMENT, language)))

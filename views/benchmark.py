@@ -10,11 +10,12 @@ from scoring.engine import score_assessment
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from scoring.peers import position as peer_position
 from exports.benchmark_file import MAX_BYTES as BENCHMARK_MAX_BYTES
+from exports.benchmark_file import MAX_ROWS as BENCHMARK_MAX_ROWS
 from exports.benchmark_file import BenchmarkFileError
 from access import MANAGE
 from ui.charts import show_chart
-from ui.common import (assessment_header, attempt, catalog, database, escape_md, lang, me, permissions_in,
-                       require_assessment, show_page_error, tr)
+from ui.common import (UPLOAD_LIMIT_MB, assessment_header, attempt, catalog, database, escape_md,
+                       file_problems_text, lang, me, permissions_in, require_assessment, show_page_error, tr)
 
 assessment, questionnaire = require_assessment()
 db = database()
@@ -53,17 +54,17 @@ with st.expander(tr("bench.sources_title"), icon=":material/database:"):
             attempt(peers.delete_peer_set, db, actor=actor, peer_set_id=peer_set.id)
             st.rerun()
     if may_manage:
-        uploaded = st.file_uploader(tr("peerfile.upload"), type=["csv", "xlsx"], key="peer_file",
-                                    max_upload_size=BENCHMARK_MAX_BYTES // (1024 * 1024))
-        st.caption(tr("peerfile.help"))
+        # every file type is let through, and the size checked here: a wrong one gets a message in the
+        # user's language, naming what is wrong (Streamlit's own refusal is a red icon in English)
+        uploaded = st.file_uploader(tr("peerfile.upload"), key="peer_file", max_upload_size=UPLOAD_LIMIT_MB)
+        st.caption(tr("peerfile.limits", mb=BENCHMARK_MAX_BYTES // (1024 * 1024), rows=f"{BENCHMARK_MAX_ROWS:,}"
+                      .replace(",", "." if language == "nl" else ",")) + " " + tr("peerfile.help"))
         if uploaded is not None and st.button(tr("peerfile.import"), icon=":material/upload:"):
             try:
                 peers.import_benchmark_file(db, actor=actor, organisation_id=organisation.id, filename=uploaded.name,
                                             data=uploaded.getvalue(), lookup=catalog().get)
             except BenchmarkFileError as error:
-                st.error(tr("peerfile.failed") + "\n\n" + "\n".join(
-                    "- " + (tr("peerfile.where", row=p.row, column=p.column) if p.row else "")
-                    + tr(f"peerfile.{p.code}", **p.params) for p in error.problems[:50]))
+                st.error(tr("peerfile.failed") + "\n\n" + file_problems_text(error.problems, "peerfile"))
             else:
                 st.session_state.pop("bench_defaults_for", None)  # more peers: choose the default group again
                 st.rerun()

@@ -155,8 +155,8 @@ else:
     show_chart(figure, language)
     # the same facts as text, for screen readers and for reading without the chart
     with st.expander(tr("plan.timeline_as_table")):
-        st.table(pd.DataFrame({
-            tr("plan.col_title"): [a.title for a in dated],
+        st.table(pd.DataFrame({  # st.table reads its cells as markdown: the titles are user text
+            tr("plan.col_title"): [escape_md(a.title) for a in dated],
             tr("plan.col_start"): [a.start_date.strftime("%d-%m-%Y") for a in dated],
             tr("plan.col_due"): [a.due_date.strftime("%d-%m-%Y") for a in dated],
             tr("plan.col_status"): [status_label[a.status] for a in dated]}))

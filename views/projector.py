@@ -1,21 +1,31 @@
-"""Scherm (projector): the open question in very large type, who has voted, and the outcome once revealed.
+"""Scherm (projector): what a room follows on the big screen. While a question waits, a large QR code and the
+address with the code; during voting the question, a ring that fills as votes arrive, and the QR code in a
+corner for late joiners; after the reveal the distribution as large bars, the median and the agreement in
+words. Sizes are in vmin, so the screen reads the same on a 1280x720 beamer and a 1920x1080 screen.
 
-The projector's link carries the workshop's projector token (`?screen=`): it shows this screen and nothing
-else, without signing in, so any computer on the beamer can show it.
+The link carries the workshop's projector token (`?screen=`): this screen and nothing else, no sign-in. With
+the facilitator's token as well (`&ft=`) and a signed-in facilitator, a small control strip leads the
+session from here, so nothing but this page needs to be shown.
 """
+
+import html
 
 import streamlit as st
 
+from access import AccessDenied
 from assessment import workshop
-from ui.common import database, lang, tr
-from ui.workshop_view import screen_questionnaire, show_results
+from i18n import format_number
+from scoring.agreement import agreement_band
+from ui.common import attempt, database, lang, show_page_error, tr
+from ui.workshop_view import _qr_img, bars_html, join_link, ring_svg, screen_questionnaire, short_address
 
-PARAM_SCREEN = "screen"
+PARAM_SCREEN, PARAM_TOKEN = "screen", "ft"
+REFRESH_SECONDS = 1  # a vote shows within a second; see README, "Sizing"
 db = database()
 language = lang()
-# presentation mode: no sidebar, very large type (our own fixed CSS, no user text in it)
-st.html("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}"
-        "[data-testid='stMarkdownContainer'] p{font-size:1.6rem}</style>")
+# presentation mode: no sidebar, no Streamlit header, full width (our own fixed CSS, no user text in it)
+st.html("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],[data-testid='stHeader']"
+        "{display:none}[data-testid='stMainBlockContainer']{padding:2vmin 3vmin;max-width:100%}</style>")
 
 token = st.query_params.get(PARAM_SCREEN, "")
 try:
@@ -26,27 +36,115 @@ except workshop.WorkshopError as error:
 questionnaire = screen_questionnaire(first)
 
 
-@st.fragment(run_every=2)
+def facilitator_controls():
+    """The facilitator's strip: only with the facilitator's token and a signed-in person who leads workshops."""
+    from ui.identity import current_actor
+
+    facilitator_token = st.query_params.get(PARAM_TOKEN)
+    actor = current_actor()
+    if not facilitator_token or actor is None:
+        return None
+    try:
+        workshop.get_workshop(db, actor=actor, workshop_id=first.workshop.id, token=facilitator_token)
+    except (workshop.WorkshopError, AccessDenied):
+        return None
+    return actor, facilitator_token
+
+
+controls = facilitator_controls()
+
+
+def _say(text: str, size: float, weight: int = 400, tag: str = "p") -> str:
+    return (f'<{tag} style="font-size:{size}vmin;font-weight:{weight};line-height:1.2;margin:0.8vmin 0;'
+            f'color:#0F172A">{html.escape(text)}</{tag}>')
+
+
+def _join_block(code: str, big: bool) -> str:
+    link = join_link(code, language)
+    alt = tr("workshop.qr_alt", url=short_address(), code=code)
+    if big:
+        return (f'<div style="display:flex;gap:5vmin;align-items:center">{_qr_img(link, alt, "44vmin")}<div>'
+                + _say(tr("workshop.go_to"), 4.5) + _say(short_address(), 5, 700)
+                + _say(tr("workshop.enter_the_code"), 4.5) + _say(code, 11, 800) + "</div></div>")
+    return (f'<div style="position:fixed;right:2vmin;bottom:2vmin;text-align:center;background:#fff;'
+            f'padding:1vmin;border:1px solid #CBD5E1;border-radius:1vmin">{_qr_img(link, alt, "16vmin")}'
+            + _say(code, 3.6, 800) + "</div>")
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
 def screen() -> None:
     try:
         view = workshop.screen(db, projector_token=token)
     except workshop.WorkshopError as error:  # ended meanwhile
         st.error(tr(f"workshop.{error.code}"))
         return
-    st.markdown(f"# {tr('workshop.join_code')}: {view.workshop.join_code}")
-    if view.question is None or questionnaire is None:
-        st.markdown(f"## {tr('workshop.wait')}")
+    question = view.question
+    code = view.workshop.join_code
+    if question is None or questionnaire is None or question.state == "waiting":
+        parts = [_say(tr("workshop.title"), 3, 700, "h1"), _join_block(code, big=True),
+                 _say(tr("workshop.in_the_room", count=view.participants), 4)]
+        st.html("".join(parts))
         return
     question_ids = view.workshop.question_ids
-    number = question_ids.index(view.question.question_id) + 1
-    st.markdown(f"## {tr('workshop.question_of', number=number, total=len(question_ids))}")
-    st.markdown(f"# {questionnaire.question(view.question.question_id).text.get(language)}")
-    st.markdown(f"## {tr('workshop.voted', voted=view.voted, participants=view.participants)} · "
-                f"{tr('workshop.state_' + view.question.state)}")
-    if view.results is not None:
-        show_results(questionnaire, view.results, big=True)
-    else:
-        st.markdown(f"## {tr('workshop.hidden')}")
+    number = question_ids.index(question.question_id) + 1
+    head = _say(tr("workshop.question_of", number=number, total=len(question_ids)) + " · "
+                + tr("workshop.state_" + question.state), 3)
+    text = _say(questionnaire.question(question.question_id).text.get(language), 5.2, 700, "h1")
+    voted = tr("workshop.voted", voted=view.voted, participants=view.participants)
+    if view.results is None:
+        waiting = tr("workshop.hidden") if question.state != "voting" else tr("workshop.vote_now")
+        body = (f'<div style="display:flex;gap:5vmin;align-items:center">{ring_svg(view.voted, view.participants, voted)}'
+                f'<div>{_say(voted, 5, 700)}{_say(waiting, 3.6)}</div></div>')
+        st.html(head + text + body + _join_block(code, big=False))
+        return
+    summary = view.results.summary
+    band = agreement_band(summary.agreement)
+    facts = [_say(tr("workshop.median_big", median="–" if summary.median is None else
+                     format_number(summary.median, language)), 4.6, 700)]
+    if band:
+        facts.append(_say(tr(f"workshop.agreement_{band}"), 4, 700 if band == "split" else 400))
+    if view.results.changed is not None:
+        facts.append(_say(tr("workshop.changed", count=view.results.changed), 3.4))
+    if view.results.by_role:
+        roles = " · ".join(f"{tr(f'workshop.role_{role}')}: "
+                           f"{'–' if s.median is None else format_number(s.median, language)}"
+                           for role, s in view.results.by_role.items())
+        facts.append(_say(tr("workshop.by_role_line", roles=roles), 3))
+    facts.append(_say(voted, 3))
+    st.html(head + text + f'<div style="display:flex;gap:4vmin;align-items:flex-start">'
+                          f'<div style="flex:3">{bars_html(questionnaire, view.results)}</div>'
+                          f'<div style="flex:2">{"".join(facts)}</div></div>')
 
 
 screen()
+
+if controls is not None:
+    actor, facilitator_token = controls
+    current = workshop.screen(db, projector_token=token)
+    ids = list(current.workshop.question_ids)
+    focus = current.question.question_id if current.question else ids[0]
+    state = current.question.state if current.question else "waiting"
+    position = ids.index(focus)
+
+    def act(action, **extra) -> None:
+        attempt(action, db, actor=actor, workshop_id=current.workshop.id, token=facilitator_token, **extra)
+
+    with st.container(border=True):
+        show_page_error()
+        buttons = st.columns(6)
+        buttons[0].button(tr("workshop.previous_question"), disabled=position == 0, width="stretch",
+                          on_click=act, args=(workshop.go_to_question,),
+                          kwargs={"question_id": ids[max(position - 1, 0)]})
+        buttons[1].button(tr("workshop.open"), type="primary", disabled=state == "voting", width="stretch",
+                          on_click=act, args=(workshop.open_voting,), kwargs={"question_id": focus})
+        buttons[2].button(tr("workshop.close"), disabled=state != "voting", width="stretch",
+                          on_click=act, args=(workshop.close_voting,), kwargs={"question_id": focus})
+        buttons[3].button(tr("workshop.reveal"), disabled=state in ("waiting", "revealed"), width="stretch",
+                          on_click=act, args=(workshop.reveal,), kwargs={"question_id": focus})
+        buttons[4].button(tr("workshop.second_round"), width="stretch",
+                          disabled=state != "revealed" or (current.question and current.question.round > 1),
+                          on_click=act, args=(workshop.second_round,), kwargs={"question_id": focus})
+        buttons[5].button(tr("workshop.next_question"), disabled=position == len(ids) - 1, width="stretch",
+                          on_click=act, args=(workshop.go_to_question,),
+                          kwargs={"question_id": ids[min(position + 1, len(ids) - 1)]})
+        st.caption(tr("workshop.strip_help"))

@@ -113,14 +113,33 @@ def _saved() -> None:
     st.toast(tr("questionnaire.saved"), icon=":material/check_circle:")
 
 
+def _seen(question_id: str) -> tuple:
+    """(value, comment) of the question as this page last showed them: a save that finds something else
+    stored (a change from another tab or person) asks which version to keep instead of overwriting it."""
+    return st.session_state.get(f"seen_{assessment.id}", {}).get(question_id, (None, ""))
+
+
+def _conflict(question_id: str, field: str, mine, changed: service.AnswerChanged) -> None:
+    st.session_state.setdefault("answer_conflicts", {})[question_id] = dict(field=field, mine=mine,
+                                                                           theirs=changed.current)
+
+
+def _store_level(question_id: str, value, seen) -> bool:
+    try:
+        if value is None:
+            done, _ = attempt(service.clear_answer, db, actor=actor, assessment_id=assessment.id,
+                              question_id=question_id, seen=seen)
+        else:
+            done, _ = attempt(service.save_answer, db, actor=actor, assessment_id=assessment.id,
+                              question_id=question_id, value=value, seen=seen)
+    except service.AnswerChanged as changed:
+        _conflict(question_id, "value", value, changed)
+        return False
+    return done
+
+
 def _save_level(question_id: str) -> None:
-    value = st.session_state[_level_key(question_id)]
-    if value is None:
-        done, _ = attempt(service.clear_answer, db, actor=actor, assessment_id=assessment.id, question_id=question_id)
-    else:
-        done, _ = attempt(service.save_answer, db, actor=actor, assessment_id=assessment.id, question_id=question_id,
-                          value=value)
-    if done:
+    if _store_level(question_id, st.session_state[_level_key(question_id)], _seen(question_id)[0]):
         _saved()
 
 
@@ -139,15 +158,42 @@ def _clear_level(question_id: str) -> None:
     _save_level(question_id)
 
 
-def _save_comment(question_id: str) -> None:
+def _store_comment(question_id: str, comment: str, seen) -> bool:
     key = _comment_key(question_id)
-    done, _ = attempt(service.save_comment, db, actor=actor, assessment_id=assessment.id, question_id=question_id,
-                      comment=st.session_state[key])
+    try:
+        done, _ = attempt(service.save_comment, db, actor=actor, assessment_id=assessment.id,
+                          question_id=question_id, comment=comment, seen=seen)
+    except service.AnswerChanged as changed:
+        _conflict(question_id, "comment", comment, changed)
+        done = False
     if done:
         st.session_state.setdefault("unsaved_comments", set()).discard(key)
-        _saved()
     else:
         st.session_state.setdefault("unsaved_comments", set()).add(key)  # keep what was typed on screen
+    return done
+
+
+def _save_comment(question_id: str) -> None:
+    if _store_comment(question_id, st.session_state[_comment_key(question_id)], _seen(question_id)[1]):
+        _saved()
+
+
+def _keep_mine(question_id: str) -> None:
+    """Overwrite the other version with this one (the person chose so)."""
+    conflict = st.session_state["answer_conflicts"].pop(question_id)
+    theirs = conflict["theirs"]
+    if conflict["field"] == "value":
+        done = _store_level(question_id, conflict["mine"], theirs.value if theirs else None)
+    else:
+        done = _store_comment(question_id, conflict["mine"], theirs.comment if theirs else "")
+    if done:
+        _saved()
+
+
+def _keep_theirs(question_id: str) -> None:
+    """Drop this version: the stored one stays, and is shown again."""
+    st.session_state["answer_conflicts"].pop(question_id)
+    st.session_state.setdefault("unsaved_comments", set()).discard(_comment_key(question_id))
 
 
 show_page_error()
@@ -166,7 +212,44 @@ def _option_label(question, value) -> str:
     return f"**{value} · {label}** — {question.descriptor(value, language)}"
 
 
+def show_conflict(question_id: str, conflict: dict) -> None:
+    """Two versions of one answer: the other one (stored meanwhile) and this one (not stored); the person
+    chooses. Both texts are shown as text."""
+    theirs = conflict["theirs"]
+    who = escape_md(who_text(theirs.answered_by)) if theirs and theirs.answered_by else tr("questionnaire.someone")
+    when = local_time(theirs.updated_at, "%H:%M") if theirs else ""
+    with st.container(border=True):
+        if conflict["field"] == "value":
+            st.warning(tr("questionnaire.conflict_value", who=who, time=when,
+                          theirs=answer_label(theirs.value if theirs else None),
+                          mine=answer_label(conflict["mine"])), icon=":material/sync_problem:")
+        else:
+            st.warning(tr("questionnaire.conflict_comment", who=who, time=when), icon=":material/sync_problem:")
+            other, own = st.columns(2)
+            other.caption(tr("questionnaire.their_text"))
+            other.markdown("> " + (escape_md(theirs.comment) if theirs and theirs.comment else "–"))
+            own.caption(tr("questionnaire.your_text"))
+            own.markdown("> " + (escape_md(conflict["mine"]) or "–"))
+        mine, other_button = st.columns(2)
+        mine.button(tr("questionnaire.keep_mine"), key=f"keep_mine_{question_id}", on_click=_keep_mine,
+                    args=(question_id,), type="primary", width="stretch")
+        other_button.button(tr("questionnaire.keep_theirs"), key=f"keep_theirs_{question_id}",
+                            on_click=_keep_theirs, args=(question_id,), width="stretch")
+
+
+def answer_label(value) -> str:
+    if value is None:
+        return tr("answer.open")
+    if value == NOT_APPLICABLE:
+        return scale.not_applicable.get(language)
+    if value == DONT_KNOW:
+        return scale.dont_know.get(language)
+    return f"{value} · {scale.levels[value - 1].label.get(language)}"
+
+
 unsaved = st.session_state.get("unsaved_comments", set())
+conflicts = st.session_state.get("answer_conflicts", {})
+seen_now = st.session_state.setdefault(f"seen_{assessment.id}", {})
 part_unchecked = [q.id for q in dimension.questions if q.id in unchecked]
 if part_unchecked and not read_only:
     note, confirm_all = st.columns([3, 2], vertical_alignment="center")
@@ -180,6 +263,7 @@ for number, question in enumerate(dimension.questions, start=1):
     st.session_state[level_key] = stored.value if stored else None
     if comment_key not in unsaved:
         st.session_state[comment_key] = stored.comment if stored else ""
+    seen_now[question.id] = (stored.value if stored else None, stored.comment if stored else "")
     with st.container(border=True):
         st.markdown(f"#### {number}. {question.text.get(language)}")
         st.caption(question.help.get(language))
@@ -189,6 +273,8 @@ for number, question in enumerate(dimension.questions, start=1):
         st.text_area(tr("questionnaire.comment"), key=comment_key, on_change=_save_comment, args=(question.id,),
                      disabled=read_only, max_chars=service.MAX_COMMENT, height=90,
                      placeholder=tr("questionnaire.comment_placeholder"))
+        if question.id in conflicts:
+            show_conflict(question.id, conflicts[question.id])
         footer = []
         if stored and stored.value is not None:
             footer.append(tr("questionnaire.answered_at", time=local_time(stored.updated_at)))

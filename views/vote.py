@@ -1,10 +1,16 @@
-"""Stemmen (participant, made for a phone): join with the code and a role, then vote per question."""
+"""Stemmen (participant, made for a phone): join with the code and a role, then vote per question.
+
+One browser keeps one seat per workshop: the seat is remembered in a cookie, and joining again (the same
+link, a second tab, a refresh of the join page) gives the same seat back. Wrong codes are slowed down.
+"""
+
+import re
 
 import streamlit as st
 
 from assessment import workshop
 from ui.common import database, lang, tr
-from ui.workshop_view import VALUE_ORDER, ballot_questionnaire, value_label
+from ui.workshop_view import VALUE_ORDER, JOIN_THROTTLE, ballot_questionnaire, remember_seat_script, value_label
 
 PARAM_SEAT, PARAM_CODE = "seat", "code"
 db = database()
@@ -13,24 +19,57 @@ language = lang()
 st.html("<style>[data-testid='stRadio'] label{padding:0.45rem 0}[data-testid='stRadio'] label p{font-size:1.1rem}"
         "</style>")
 
+
+
+def remembered_seat(code: str) -> str | None:
+    """The seat this browser already has in the workshop with this code (from its cookie), if any."""
+    code = (code or "").strip().upper()
+    return st.context.cookies.get(f"kb_seat_{code}") if re.fullmatch(r"[A-Z0-9]{4,12}", code) else None
+
+
+def go_to_seat(seat: str, code: str) -> None:
+    st.session_state["remember_seat"] = (code.strip().upper(), seat)
+    st.query_params.clear()
+    st.query_params.update({PARAM_SEAT: seat, "lang": language})  # the seat survives a refresh
+    st.rerun()
+
+
 seat_token = st.query_params.get(PARAM_SEAT)
 if not seat_token:
     st.title(tr("nav.vote"))
     st.caption(tr("workshop.anonymous"))
-    code = st.text_input(tr("workshop.enter_code"), value=st.query_params.get(PARAM_CODE, ""), max_chars=12,
-                         key="join_code")
+    code_in_link = st.query_params.get(PARAM_CODE, "")
+    earlier = remembered_seat(code_in_link)
+    if earlier:  # this browser has a seat here already: back to it, no second seat
+        try:
+            workshop.ballot(db, participant_token=earlier)
+        except workshop.WorkshopError:
+            pass
+        else:
+            go_to_seat(earlier, code_in_link)
+    code = st.text_input(tr("workshop.enter_code"), value=code_in_link, max_chars=12, key="join_code")
     roles = {r: tr(f"workshop.role_{r}") for r in workshop.ROLES}
     role = st.radio(tr("workshop.your_role"), list(roles), format_func=roles.__getitem__, key="join_role")
+    browser_key = f"{st.context.ip_address or 'local'}|{st.context.headers.get('User-Agent', '')[:80]}"
     if st.button(tr("workshop.join"), type="primary", width="stretch"):
+        wait = JOIN_THROTTLE.wait_seconds(browser_key)
+        if wait:
+            st.error(tr("workshop.too_many_tries", count=wait), icon=":material/timer:")
+            st.stop()
         try:
-            _, seat_token = workshop.join(db, code=code, role=role)
+            _, seat_token = workshop.join(db, code=code, role=role, existing_seat=remembered_seat(code))
         except workshop.WorkshopError as error:
+            if error.code == "unknown_code":
+                JOIN_THROTTLE.failed(browser_key)
             st.error(tr(f"workshop.{error.code}"))
         else:
-            st.query_params.clear()
-            st.query_params.update({PARAM_SEAT: seat_token, "lang": language})  # the seat survives a refresh
-            st.rerun()
+            JOIN_THROTTLE.succeeded(browser_key)
+            go_to_seat(seat_token, code)
     st.stop()
+
+if "remember_seat" in st.session_state:  # the browser keeps its seat (a cookie for this workshop's code)
+    st.html(remember_seat_script(*st.session_state.pop("remember_seat")), unsafe_allow_javascript=True,
+            width="content")
 
 try:
     current, role = workshop.seat(db, participant_token=seat_token)

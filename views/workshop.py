@@ -10,7 +10,8 @@ from i18n import format_number
 from ui.charts import show_chart
 from ui.common import (assessment_header, attempt, database, escape_md, lang, me, permissions_in, require_assessment,
                        show_page_error, tr)
-from ui.workshop_view import VALUE_ORDER, show_qr, show_results, value_label, workshop_or_stop
+from ui.workshop_view import (VALUE_ORDER, join_link, short_address, show_qr, show_results, value_label,
+                              workshop_or_stop)
 
 PARAM_WORKSHOP, PARAM_TOKEN = "w", "ft"
 
@@ -56,16 +57,19 @@ current = workshop_or_stop(db, actor, workshop_id, token, assessment.id)
 st.caption(tr("workshop.keep_link"))
 
 # --- how to join -----------------------------------------------------------------------------------------
-base = st.context.url.split("/workshop")[0] if st.context.url else ""
-join_url = f"{base}/stemmen?code={current.join_code}&lang={language}"
+if current.closed:
+    st.info(tr("workshop.ended"), icon=":material/event_busy:")
 left, right = st.columns([3, 1])
 with left:
     st.markdown(f"## {tr('workshop.join_code')}: :blue[{current.join_code}]")
-    st.markdown(tr("workshop.join_at", url=f"`{base}/stemmen`"))
-    st.page_link("views/projector.py", label=tr("workshop.screen_link"), icon=":material/tv:",
+    st.markdown(tr("workshop.join_at", url=f"`{short_address()}`"))
+    st.page_link("views/projector.py", label=tr("workshop.screen_link_controls"), icon=":material/tv:",
+                 query_params={"screen": current.projector_token, "ft": token, "lang": language})
+    st.page_link("views/projector.py", label=tr("workshop.screen_link"), icon=":material/cast:",
                  query_params={"screen": current.projector_token, "lang": language})
 with right:
-    show_qr(join_url, tr("workshop.qr_alt", url=f"{base}/stemmen", code=current.join_code), 180)
+    show_qr(join_link(current.join_code, language),
+            tr("workshop.qr_alt", url=short_address(), code=current.join_code), 180)
 
 # --- the questions -----------------------------------------------------------------------------------------
 states = workshop.question_states(db, actor=actor, workshop_id=current.id, token=token)
@@ -160,6 +164,20 @@ with st.expander(tr("workshop.summary_title"), icon=":material/summarize:"):
     elif lines:
         st.caption(tr("workshop.radar_needs_three"))
 
+if not current.closed:
+    if st.session_state.get("confirm_end") == current.id:
+        st.warning(tr("workshop.end_confirm"), icon=":material/warning:")
+        yes, no, _ = st.columns([2, 2, 4])
+        if yes.button(tr("workshop.end_yes"), type="primary", width="stretch"):
+            st.session_state.pop("confirm_end", None)
+            attempt(workshop.end_workshop, db, actor=actor, workshop_id=current.id, token=token)
+            st.rerun()
+        if no.button(tr("start.delete_no"), width="stretch"):
+            st.session_state.pop("confirm_end", None)
+            st.rerun()
+    elif st.button(tr("workshop.end"), icon=":material/event_busy:"):
+        st.session_state["confirm_end"] = current.id
+        st.rerun()
 if st.button(tr("workshop.delete_votes"), icon=":material/delete_sweep:"):
     if attempt(workshop.delete_raw_votes, db, actor=actor, workshop_id=current.id, token=token)[0]:
         st.success(tr("workshop.votes_deleted"))
