@@ -370,7 +370,9 @@ def delete_assessment(db: Database, *, actor: Actor, assessment_id: str) -> None
 # --- answers -------------------------------------------------------------------------------------
 
 def _upsert(session, table, values: dict, index_elements: list[str], update: dict):
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    """Insert a row, or update it when its key exists (a session or a plain connection)."""
+    dialect = session.dialect if hasattr(session, "dialect") else session.get_bind().dialect
+    insert = sqlite_insert if dialect.name == "sqlite" else pg_insert
     statement = insert(table).values(**values)
     session.execute(statement.on_conflict_do_update(index_elements=index_elements, set_=update))
 

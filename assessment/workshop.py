@@ -304,25 +304,35 @@ def second_round(db: Database, *, actor: Actor, workshop_id: str, token: str, qu
 
 
 def cast_vote(db: Database, *, participant_token: str, question_id: str, value: str) -> None:
-    """Store or change a vote; only while voting on that question is open."""
+    """Store or change a vote; only while voting on that question is open. Two statements in one write
+    transaction: one look-up of the seat with its workshop and question, one insert-or-update of the vote
+    (a room of phones votes within the same few seconds)."""
     if value not in VALUES:
         raise WorkshopError("invalid_vote")
-    with db.write() as session:
-        participant = session.get(ParticipantRow, participant_token or "")
-        if participant is None:
+    if not isinstance(participant_token, str) or not participant_token:
+        raise WorkshopError("unknown_seat")
+    with db.write_connection() as connection:
+        found = connection.execute(
+            select(ParticipantRow.workshop_id, WorkshopRow.closed, WorkshopRow.expires_at,
+                   WorkshopQuestionRow.state, WorkshopQuestionRow.round)
+            .join(WorkshopRow, WorkshopRow.id == ParticipantRow.workshop_id)
+            .outerjoin(WorkshopQuestionRow, (WorkshopQuestionRow.workshop_id == ParticipantRow.workshop_id)
+                       & (WorkshopQuestionRow.question_id == question_id))
+            .where(ParticipantRow.id == participant_token)).first()
+        if found is None:
             raise WorkshopError("unknown_seat")
-        _open_workshop(session, participant.workshop_id, by_code=False)
-        question = _question(session, participant.workshop_id, question_id)
-        if question.state != "voting":
+        workshop_id, closed, expires_at, state, round_ = found
+        if closed or expires_at < utcnow():
+            raise WorkshopError("expired")
+        if state is None:
+            raise WorkshopError("unknown_question")
+        if state != "voting":
             raise WorkshopError("voting_closed")
-        existing = session.scalar(select(VoteRow).where(
-            VoteRow.workshop_id == participant.workshop_id, VoteRow.question_id == question_id,
-            VoteRow.round == question.round, VoteRow.participant_id == participant.id))
-        if existing is None:
-            session.add(VoteRow(workshop_id=participant.workshop_id, question_id=question_id, round=question.round,
-                                participant_id=participant.id, value=value))
-        else:
-            existing.value, existing.updated_at = value, utcnow()
+        now = utcnow()
+        service._upsert(connection, VoteRow.__table__,
+                        dict(workshop_id=workshop_id, question_id=question_id, round=round_,
+                             participant_id=participant_token, value=value, updated_at=now),
+                        ["workshop_id", "question_id", "round", "participant_id"], dict(value=value, updated_at=now))
 
 
 def my_vote(db: Database, *, participant_token: str, question_id: str) -> str | None:

@@ -31,3 +31,4 @@ echo
 .venv/bin/python tests/benchmarks/bench_workbook.py
 .venv/bin/python tests/benchmarks/bench_peers.py
 .venv/bin/python tests/benchmarks/bench_votes.py
+.venv/bin/python tests/benchmarks/bench_room.py

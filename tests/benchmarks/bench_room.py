@@ -114,4 +114,7 @@ def main(phones: int = 30) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)
+    try:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 30)
+    except Exception as error:  # a benchmark reports; it does not fail the run (the tests do that)
+        print(f"room: the measurement did not finish ({type(error).__name__}: {str(error)[:200]})")
