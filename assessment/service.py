@@ -22,7 +22,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from access.service import ANSWER, MANAGE, READ, Actor, AccessDenied, log, organisation_of, require, require_admin
-from access.service import visible_organisations
 from questionnaires.model import Questionnaire
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE, AnswerValue
 
@@ -186,13 +185,33 @@ def _check_kind(org_type: str, size_class: str) -> None:
         raise InputError("unknown_choice", "size_class", value=size_class)
 
 
+def _visible(actor: Actor):
+    """A query of the organisations the actor sees: their own, or (administrator, local user) all."""
+    query = select(OrganisationRow)
+    if actor.is_local or actor.is_admin:
+        return query
+    return query.join(MembershipRow, MembershipRow.organisation_id == OrganisationRow.id) \
+        .join(PersonRow, PersonRow.id == MembershipRow.person_id).where(PersonRow.email == actor.email)
+
+
 def list_organisations(db: Database, *, actor: Actor) -> list[Organisation]:
     """The organisations the actor sees: their own (an administrator: all), by name."""
     with db.read() as session:
-        visible = visible_organisations(session, actor)
-        rows = session.scalars(select(OrganisationRow).where(OrganisationRow.id.in_(list(visible)))
-                               .order_by(OrganisationRow.name_key)).all()
+        rows = session.scalars(_visible(actor).order_by(OrganisationRow.name_key)).all()
         return [Organisation(r.id, r.name, r.org_type, r.size_class) for r in rows]
+
+
+def search_organisations(db: Database, *, actor: Actor, text: str = "", limit: int = 50) -> tuple[list[Organisation],
+                                                                                                  int]:
+    """The first `limit` organisations the actor sees whose name contains `text` (case aside), by name, and
+    how many match in all: choosing among thousands without listing them all."""
+    pattern = "%" + (text or "").strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace(
+        "_", "\\_") + "%"
+    with db.read() as session:
+        query = _visible(actor).where(OrganisationRow.name_key.like(pattern, escape="\\"))
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = session.scalars(query.order_by(OrganisationRow.name_key).limit(limit)).all()
+        return [Organisation(r.id, r.name, r.org_type, r.size_class) for r in rows], total
 
 
 def get_organisation(db: Database, organisation_id: int, *, actor: Actor) -> Organisation:

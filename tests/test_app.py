@@ -683,3 +683,23 @@ def test_two_tabs_saving_the_same_comment_ask_which_version_to_keep(app_env):
     button(second, "De andere versie houden").click().run()
     assert service.get_answers(app_env, actor=ME, assessment_id=assessment.id)["d1-2"].value == 2
     assert second.radio(key=f"level_{assessment.id}_d1-2").value == 2
+
+
+def test_with_many_organisations_the_start_page_searches_instead_of_listing_them_all(app_env):
+    for number in range(60):
+        service.create_organisation(app_env, actor=ME, name=f"Gemeente {number:02d}", org_type="gemeente",
+                                    size_class="inw-lt-20k")
+    wanted = service.create_organisation(app_env, actor=ME, name="Waterschap Rijn en IJssel", org_type="waterschap",
+                                         size_class="fte-250-1000")
+    at = new_session(lang="nl")
+    assert not at.exception
+    assert len(at.selectbox(key="organisation_choice").options) == 50
+    assert "61 organisaties gevonden; de eerste 50 staan in de lijst." in texts(at)
+    at.text_input(key="organisation_search").input("rijn").run()
+    assert at.selectbox(key="organisation_choice").options == ["Waterschap Rijn en IJssel (Waterschap)"]
+    at.selectbox(key="organisation_choice").select(wanted.id).run()
+    assert at.query_params["org"] == str(wanted.id)
+    assert "2. Scans van Waterschap Rijn en IJssel" in texts(at)
+    # a link to an organisation the search does not list still opens it
+    direct = new_session(org=str(wanted.id), lang="nl")
+    assert "2. Scans van Waterschap Rijn en IJssel" in texts(direct)

@@ -9,7 +9,7 @@ from datetime import date
 
 import streamlit as st
 
-from access import ANSWER, MANAGE
+from access import ANSWER, MANAGE, AccessDenied
 from assessment import service
 from ui.common import (PAGE_QUESTIONNAIRE, PAGE_RESULTS, PARAM_DIMENSION, PARAM_ORGANISATION, attempt, catalog,
                        database, error_text, escape_md, flash, go_to, lang, local_time, me, permissions_in,
@@ -28,7 +28,10 @@ if questionnaires:
     st.caption(first.basis.get(language))
 show_flash()
 
-organisations = service.list_organisations(db, actor=actor)
+# A consultant sees a few organisations, an administrator perhaps thousands: beyond LISTED, search by name.
+LISTED = 50
+search = st.session_state.get("organisation_search", "") or ""
+organisations, total = service.search_organisations(db, actor=actor, text=search, limit=LISTED)
 by_id = {o.id: o for o in organisations}
 
 
@@ -36,12 +39,17 @@ def _organisation_in_url() -> service.Organisation | None:
     """The organisation of the URL; else the one chosen earlier in this tab; else the only one there is."""
     wanted = st.query_params.get(PARAM_ORGANISATION) or st.session_state.get("organisation_id")
     try:
-        organisation = by_id.get(int(wanted)) if wanted is not None else None
+        wanted_id = int(wanted) if wanted is not None else None
     except ValueError:
-        organisation = None
-    if organisation is None and len(organisations) == 1:
-        organisation = organisations[0]
-    return organisation
+        wanted_id = None
+    if wanted_id is not None:
+        if wanted_id in by_id:
+            return by_id[wanted_id]
+        try:  # one the search did not list: still the one of the URL, when the actor may see it
+            return service.get_organisation(db, wanted_id, actor=actor)
+        except AccessDenied:
+            return None
+    return organisations[0] if total == 1 and not search else None
 
 
 def _show(organisation_id: int) -> None:
@@ -64,9 +72,14 @@ organisation = _organisation_in_url()
 if organisation is not None:
     _show(organisation.id)
 
-if organisations:
-    ids = [o.id for o in organisations]
-    labels = {o.id: f"{o.name} ({tr('orgtype.' + o.org_type)})" for o in organisations}
+if total > LISTED or search:
+    st.text_input(tr("start.search"), key="organisation_search", max_chars=100,
+                  placeholder=tr("start.search_placeholder"))
+    st.caption(tr("start.search_count", count=total, shown=min(total, LISTED)))
+if organisations or organisation is not None:
+    shown = organisations + ([organisation] if organisation is not None and organisation.id not in by_id else [])
+    ids = [o.id for o in shown]
+    labels = {o.id: f"{o.name} ({tr('orgtype.' + o.org_type)})" for o in shown}
     # The URL decides which organisation is shown; the picker only follows it (see the module docstring).
     st.session_state["organisation_choice"] = organisation.id if organisation else None
     st.selectbox(tr("start.choose_organisation"), ids, format_func=labels.__getitem__, key="organisation_choice",
@@ -121,7 +134,8 @@ def _update_organisation(organisation_id: int) -> None:
 show_page_error()
 
 if actor.is_admin:  # only an application administrator adds organisations (the service checks it again)
-    with st.expander(tr("start.new_organisation"), expanded=not organisations, icon=":material/add_business:"):
+    with st.expander(tr("start.new_organisation"), expanded=not total and not search,
+                     icon=":material/add_business:"):
         _organisation_form("new_org", None)
         if auth_configured():
             st.text_input(tr("start.first_manager"), key="new_org_manager", max_chars=254)
@@ -130,9 +144,9 @@ if actor.is_admin:  # only an application administrator adds organisations (the 
                   on_click=_create_organisation)
 
 if organisation is None:
-    if organisations:
+    if total:
         st.info(tr("start.choose_first"), icon=":material/arrow_upward:")
-    elif not actor.is_admin:
+    elif not actor.is_admin and not search:
         st.info(tr("start.no_membership", email=escape_md(actor.email or "")), icon=":material/person_off:")
     st.stop()
 
