@@ -36,9 +36,10 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(folder: Path, *, port: int | None = None, address: str = "127.0.0.1", args: tuple[str, ...] = (),
-                **env: str):
-    """`streamlit run app.py` on a new SQLite database in `folder`; yields (base URL, Database)."""
-    url = f"sqlite:///{folder / 'app.sqlite'}"
+                database_url: str | None = None, **env: str):
+    """`streamlit run app.py` on a new SQLite database in `folder` (or on `database_url`); yields (base URL,
+    Database)."""
+    url = database_url or f"sqlite:///{folder / 'app.sqlite'}"
     port = port or free_port()
     environment = dict(os.environ, **{ENV_URL: url}, **env)
     log_path = folder / "streamlit.log"

@@ -10,7 +10,8 @@ from i18n import format_number, format_percent
 from scoring.comparison import headline_facts
 from scoring.engine import basis
 from ui.charts import show_chart
-from ui.common import catalog, current_assessment, database, escape_md, lang, me, tr
+from access import AccessDenied
+from ui.common import PAGE_START, catalog, current_assessment, database, escape_md, go_to, lang, me, tr
 
 db = database()
 actor = me()
@@ -19,16 +20,16 @@ st.title(tr("history.title"))
 
 # --- which organisation: the one of the open assessment, else the one chosen on Start, else choose ---------
 assessment = current_assessment()
-organisations = {o.id: o for o in service.list_organisations(db, actor=actor)}
-if not organisations:
-    st.info(tr("history.no_organisations"))
-    st.stop()
 organisation_id = assessment.organisation_id if assessment else st.session_state.get("organisation_id")
-if organisation_id not in organisations:
-    labels = {oid: o.name for oid, o in organisations.items()}
-    organisation_id = st.selectbox(tr("start.choose_organisation"), list(labels), format_func=labels.__getitem__,
-        placeholder=tr("common.choose"))
-organisation = organisations[organisation_id]
+try:  # only the organisation shown is read, however many there are
+    organisation = service.get_organisation(db, organisation_id, actor=actor) if organisation_id else None
+except AccessDenied:
+    organisation = None
+if organisation is None:
+    st.info(tr("history.choose_on_start"), icon=":material/home:")
+    if st.button(tr("nav.to_start"), icon=":material/home:"):
+        go_to(PAGE_START)
+    st.stop()
 st.caption(escape_md(organisation.name))
 
 entries = organisation_history(db, actor=actor, organisation_id=organisation.id, lookup=catalog().get)
