@@ -12,10 +12,10 @@ import re
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from assessment import plan, service
-from browser_support import CHROMIUM, CHROMIUM_ARGS, axe_violations, unresolved_contrast, running_app, wait_idle
+from browser_support import axe_violations, unresolved_contrast, running_app, wait_idle
 from conftest import ROOT, ME
 from questionnaires.loader import load_questionnaire
 
@@ -29,13 +29,6 @@ def app(tmp_path_factory):
     with running_app(tmp_path_factory.mktemp("first_hour")) as (base, db):  # the shipped questionnaire
         yield base, db
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def no_violations(page, where: str) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from assessment import peers, plan, service
-from browser_support import CHROMIUM, CHROMIUM_ARGS, running_app, wait_idle
+from browser_support import running_app, wait_idle
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -54,7 +54,7 @@ def check(page, where: str, must_show: str) -> None:
     assert page.evaluate(MADE_FROM_USER_TEXT) == [], where
 
 
-def test_user_text_never_becomes_markup_in_the_browser(app, tmp_path):
+def test_user_text_never_becomes_markup_in_the_browser(app, browser, tmp_path):
     base, db = app
     mini = load_questionnaire(FIXTURES / "mini.yaml")
     organisation = service.create_organisation(db, actor=ME, name=HOSTILE[0][:200], org_type="gemeente",
@@ -71,39 +71,36 @@ def test_user_text_never_becomes_markup_in_the_browser(app, tmp_path):
     peers.store_peer_set(db, actor=ME, organisation_id=organisation.id, name=HOSTILE[1], source="import",
                          questionnaire=mini, records=[dict(organisation_key="k1", org_type="gemeente",
                                                            size_class="inw-lt-20k", year=2026, answers={})])
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 1600})
+    page = browser.new_page(viewport={"width": 1366, "height": 1600})
 
-        # the organisation's name on the start page, and in the "already exists" message
-        page.goto(f"{base}/?org={organisation.id}&lang=nl")
-        expect(page.get_by_text("Nieuwe organisatie toevoegen")).to_be_visible(timeout=30_000)
-        page.get_by_text("Nieuwe organisatie toevoegen").click()
-        page.locator("input[aria-label='Naam van de organisatie']:visible").first.fill(HOSTILE[0][:200])
-        page.get_by_role("button", name="Organisatie toevoegen").click()
-        expect(page.get_by_text("Er is al een organisatie met de naam").first).to_be_visible(timeout=15_000)
-        check(page, "start page", f"www.{EVIL}")
+    # the organisation's name on the start page, and in the "already exists" message
+    page.goto(f"{base}/?org={organisation.id}&lang=nl")
+    expect(page.get_by_text("Nieuwe organisatie toevoegen")).to_be_visible(timeout=30_000)
+    page.get_by_text("Nieuwe organisatie toevoegen").click()
+    page.locator("input[aria-label='Naam van de organisatie']:visible").first.fill(HOSTILE[0][:200])
+    page.get_by_role("button", name="Organisatie toevoegen").click()
+    expect(page.get_by_text("Er is al een organisatie met de naam").first).to_be_visible(timeout=15_000)
+    check(page, "start page", f"www.{EVIL}")
 
-        # the comments in the results drill-down
-        page.goto(f"{base}/resultaten?a={assessment.id}&lang=nl")
-        expect(page.get_by_role("heading", name="Resultaten", exact=True)).to_be_visible(timeout=30_000)
-        page.get_by_text("Competentie een › Dimensie een").click()
-        check(page, "results", f"post@{EVIL}")
+    # the comments in the results drill-down
+    page.goto(f"{base}/resultaten?a={assessment.id}&lang=nl")
+    expect(page.get_by_role("heading", name="Resultaten", exact=True)).to_be_visible(timeout=30_000)
+    page.get_by_text("Competentie een › Dimensie een").click()
+    check(page, "results", f"post@{EVIL}")
 
-        # the plan action titles in the timeline (plotly reads text as HTML) and in the table below it
-        page.goto(f"{base}/verbeterplan?a={assessment.id}&lang=nl")
-        expect(page.get_by_role("heading", name="Tijdlijn")).to_be_visible(timeout=30_000)
-        check(page, "plan", "<b>vet</b>")
+    # the plan action titles in the timeline (plotly reads text as HTML) and in the table below it
+    page.goto(f"{base}/verbeterplan?a={assessment.id}&lang=nl")
+    expect(page.get_by_role("heading", name="Tijdlijn")).to_be_visible(timeout=30_000)
+    check(page, "plan", "<b>vet</b>")
 
-        # the benchmark file's name in the list of peer sets, and cell values quoted in an import problem
-        page.goto(f"{base}/benchmark?a={assessment.id}&lang=nl")
-        page.get_by_text("Gegevens van andere organisaties").click()
-        check(page, "benchmark sources", "<b>vet</b>")
-        bad = tmp_path / "peers.csv"
-        bad.write_text("organisation,org_type,size_class,year,questionnaire_id,questionnaire_version,d1-1\n"
-                       f'A,gemeente,inw-lt-20k,2026,mini,0.1,"{HOSTILE[0]}"\n', encoding="utf-8")
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
-        page.get_by_role("button", name="Inlezen").click()
-        expect(page.get_by_text("Het bestand is niet ingelezen.")).to_be_visible(timeout=15_000)
-        check(page, "benchmark import problem", f"www.{EVIL}")
-        browser.close()
+    # the benchmark file's name in the list of peer sets, and cell values quoted in an import problem
+    page.goto(f"{base}/benchmark?a={assessment.id}&lang=nl")
+    page.get_by_text("Gegevens van andere organisaties").click()
+    check(page, "benchmark sources", "<b>vet</b>")
+    bad = tmp_path / "peers.csv"
+    bad.write_text("organisation,org_type,size_class,year,questionnaire_id,questionnaire_version,d1-1\n"
+                   f'A,gemeente,inw-lt-20k,2026,mini,0.1,"{HOSTILE[0]}"\n', encoding="utf-8")
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
+    page.get_by_role("button", name="Inlezen").click()
+    expect(page.get_by_text("Het bestand is niet ingelezen.")).to_be_visible(timeout=15_000)
+    check(page, "benchmark import problem", f"www.{EVIL}")

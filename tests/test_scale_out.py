@@ -7,11 +7,11 @@ import os
 import uuid
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from assessment import service, workshop
-from browser_support import CHROMIUM, CHROMIUM_ARGS, running_app, wait_idle
+from browser_support import running_app, wait_idle
 from conftest import FIXTURES, ME, POSTGRES_ENV
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -39,7 +39,7 @@ def servers(tmp_path_factory, postgres_url):
         yield a, b, db
 
 
-def test_what_one_server_writes_the_other_shows(servers):
+def test_what_one_server_writes_the_other_shows(servers, browser):
     a, b, db = servers
     mini = load_questionnaire(FIXTURES / "mini.yaml")
     org = service.create_organisation(db, actor=ME, name="Gemeente Twee Servers", org_type="gemeente",
@@ -48,40 +48,37 @@ def test_what_one_server_writes_the_other_shows(servers):
     started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
                                              question_ids=["d1-1"])
     workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # a vote cast through server A appears on the projector served by B, without a reload
-        projector = browser.new_page(viewport={"width": 1280, "height": 720})
-        projector.goto(f"{b}/scherm?screen={started.projector_token}&lang=nl")
-        expect(projector.get_by_text("0 van 0 gestemd")).to_be_visible(timeout=30_000)
-        phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-        phone.goto(f"{a}/stemmen?code={started.join_code}&lang=nl")
-        phone.get_by_text("Backoffice", exact=True).click(timeout=30_000)
-        phone.get_by_role("button", name="Meedoen").click()
-        expect(projector.get_by_text("0 van 1 gestemd")).to_be_visible(timeout=10_000)
-        expect(phone.get_by_text("d1-1 niveau 4", exact=False)).to_be_visible(timeout=30_000)
-        phone.get_by_text("d1-1 niveau 4", exact=False).click()
-        expect(phone.get_by_text("Uw stem is bewaard.", exact=False)).to_be_visible(timeout=15_000)
-        expect(projector.get_by_text("1 van 1 gestemd")).to_be_visible(timeout=5_000)
+    # a vote cast through server A appears on the projector served by B, without a reload
+    projector = browser.new_page(viewport={"width": 1280, "height": 720})
+    projector.goto(f"{b}/scherm?screen={started.projector_token}&lang=nl")
+    expect(projector.get_by_text("0 van 0 gestemd")).to_be_visible(timeout=30_000)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(f"{a}/stemmen?code={started.join_code}&lang=nl")
+    phone.get_by_text("Backoffice", exact=True).click(timeout=30_000)
+    phone.get_by_role("button", name="Meedoen").click()
+    expect(projector.get_by_text("0 van 1 gestemd")).to_be_visible(timeout=10_000)
+    expect(phone.get_by_text("d1-1 niveau 4", exact=False)).to_be_visible(timeout=30_000)
+    phone.get_by_text("d1-1 niveau 4", exact=False).click()
+    expect(phone.get_by_text("Uw stem is bewaard.", exact=False)).to_be_visible(timeout=15_000)
+    expect(projector.get_by_text("1 van 1 gestemd")).to_be_visible(timeout=5_000)
 
-        # an answer saved through A is there on B after a reload
-        page_a = browser.new_page(viewport={"width": 1366, "height": 900})
-        page_a.goto(f"{a}/vragenlijst?a={assessment.id}&lang=nl")
-        expect(page_a.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
-        wait_idle(page_a)
-        page_a.get_by_test_id("stRadioGroup").nth(1).get_by_test_id("stRadioOption").nth(1).click()
-        wait_idle(page_a)
-        page_b = browser.new_page(viewport={"width": 1366, "height": 900})
-        page_b.goto(f"{b}/vragenlijst?a={assessment.id}&lang=nl")
-        expect(page_b.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
-        wait_idle(page_b)
-        expect(page_b.get_by_test_id("stRadioGroup").nth(1).locator("input[type=radio]").nth(1)).to_be_checked()
+    # an answer saved through A is there on B after a reload
+    page_a = browser.new_page(viewport={"width": 1366, "height": 900})
+    page_a.goto(f"{a}/vragenlijst?a={assessment.id}&lang=nl")
+    expect(page_a.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
+    wait_idle(page_a)
+    page_a.get_by_test_id("stRadioGroup").nth(1).get_by_test_id("stRadioOption").nth(1).click()
+    wait_idle(page_a)
+    page_b = browser.new_page(viewport={"width": 1366, "height": 900})
+    page_b.goto(f"{b}/vragenlijst?a={assessment.id}&lang=nl")
+    expect(page_b.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
+    wait_idle(page_b)
+    expect(page_b.get_by_test_id("stRadioGroup").nth(1).locator("input[type=radio]").nth(1)).to_be_checked()
 
-        # a target set through B is seen by A's results
-        page_b.goto(f"{b}/resultaten?a={assessment.id}&lang=nl")
-        expect(page_b.get_by_role("heading", name="Resultaten", exact=True)).to_be_visible(timeout=30_000)
-        service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=5)
-        page_a.goto(f"{a}/resultaten?a={assessment.id}&lang=nl")
-        page_a.get_by_text("Competentie een › Dimensie een").click(timeout=30_000)
-        expect(page_a.get_by_text("Ambitie 5: door u ingesteld.")).to_be_visible(timeout=15_000)
-        browser.close()
+    # a target set through B is seen by A's results
+    page_b.goto(f"{b}/resultaten?a={assessment.id}&lang=nl")
+    expect(page_b.get_by_role("heading", name="Resultaten", exact=True)).to_be_visible(timeout=30_000)
+    service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=5)
+    page_a.goto(f"{a}/resultaten?a={assessment.id}&lang=nl")
+    page_a.get_by_text("Competentie een › Dimensie een").click(timeout=30_000)
+    expect(page_a.get_by_text("Ambitie 5: door u ingesteld.")).to_be_visible(timeout=15_000)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 import access
 from assessment import plan, service, workshop
 from assessment.models import Base
-from browser_support import (CHROMIUM, CHROMIUM_ARGS, free_port, running_app, sign_in, wait_idle,
+from browser_support import (free_port, running_app, sign_in, wait_idle,
                              write_auth_secrets)
 from conftest import FIXTURES, ME
 from oidc_provider import running_provider
@@ -76,13 +76,6 @@ def dump(db) -> dict:
         return {t.name: sorted(map(repr, session.execute(text(f'SELECT * FROM "{t.name}"')).all()))
                 for t in Base.metadata.sorted_tables if t.name not in ("people", "activity")}
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def body(page) -> str:
