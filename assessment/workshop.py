@@ -220,6 +220,7 @@ class Screen:
     voted: int
     participants: int
     results: Results | None  # only once revealed
+    started: bool = False  # some question has been opened: until then the room sees how to join, large
 
 
 def screen(db: Database, *, projector_token: str) -> Screen:
@@ -241,7 +242,8 @@ def screen(db: Database, *, projector_token: str) -> Screen:
                 outcome = _results(session, row.id, question.question_id)
         else:
             participants = _participants(session, row.id)
-        return Screen(_view(session, row), question, voted, participants, outcome)
+        started = any(state.state != "waiting" for state in states.values())
+        return Screen(_view(session, row), question, voted, participants, outcome, started)
 
 
 def open_voting(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from assessment.db import ENV_URL, Database
 
@@ -26,6 +27,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+# a shared CI machine can be slow: a page gets 15 s (not Playwright's 5 s) before an expectation fails
+expect.set_options(timeout=15_000)
 
 
 def free_port() -> int:

@@ -80,7 +80,7 @@ def screen() -> None:
         return
     question = view.question
     code = view.workshop.join_code
-    if question is None or questionnaire is None or question.state == "waiting":
+    if question is None or questionnaire is None or (question.state == "waiting" and not view.started):
         parts = [_say(tr("workshop.title"), 3, 700, "h1"), _join_block(code, big=True),
                  _say(tr("workshop.in_the_room", count=view.participants), 4)]
         st.html("".join(parts))
@@ -92,7 +92,8 @@ def screen() -> None:
     text = _say(questionnaire.question(question.question_id).text.get(language), 5.2, 700, "h1")
     voted = tr("workshop.voted", voted=view.voted, participants=view.participants)
     if view.results is None:
-        waiting = tr("workshop.hidden") if question.state != "voting" else tr("workshop.vote_now")
+        waiting = tr({"voting": "workshop.vote_now", "waiting": "workshop.starts_soon"}.get(question.state,
+                                                                                             "workshop.hidden"))
         body = (f'<div style="display:flex;gap:5vmin;align-items:center">{ring_svg(view.voted, view.participants, voted)}'
                 f'<div>{_say(voted, 5, 700)}{_say(waiting, 3.6)}</div></div>')
         st.html(head + text + body + _join_block(code, big=False))
