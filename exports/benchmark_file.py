@@ -12,19 +12,15 @@ imports nothing.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import Callable
-
-from openpyxl import load_workbook
 
 from assessment.service import ORGANISATION_TYPES, size_classes_for
 from questionnaires.model import Questionnaire
 
 from .problems import FileImportError, FileProblem
+from .table_file import read_rows as _rows
 
 MAX_BYTES = 5 * 1024 * 1024
 META = ("organisation", "org_type", "size_class", "year", "questionnaire_id", "questionnaire_version")
@@ -47,29 +43,6 @@ def organisation_key(label: str) -> str:
     same key in every file, so the anonymity minimum counts it once; the label itself is never stored."""
     normalised = " ".join(label.split()).casefold()
     return "file-" + hashlib.sha256(f"klantbewust-peer-organisation\n{normalised}".encode()).hexdigest()[:40]
-
-
-def _rows(filename: str, data: bytes) -> list[list]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except Exception:  # noqa: BLE001 - whatever openpyxl cannot read is not a usable workbook
-            raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise BenchmarkFileError([FileProblem("not_utf8")])
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
-    raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
 
 
 def read_benchmark_file(filename: str, data: bytes,

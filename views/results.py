@@ -13,9 +13,13 @@ from i18n import format_number, format_percent, format_score
 from scoring.engine import DimensionScore, basis, score_assessment
 from ui.charts import show_chart
 from access import ANSWER, AccessDenied
-from ui.common import (PAGE_PLAN, PAGE_QUESTIONNAIRE, PARAM_DIMENSION, assessment_header, attempt, catalog, database,
-                       error_text, escape_md, go_to, import_problem_text, lang, local_time, me, permissions_in,
-                       require_assessment, show_page_error, tr)
+from kpi import service as kpis
+from kpi.display import phrase_text, value_text
+from kpi.figures import figure_over, latest, month_range, target_status
+from ui.common import (PAGE_KPI, PAGE_PLAN, PAGE_QUESTIONNAIRE, PARAM_DIMENSION, PARAM_ORGANISATION,
+                       assessment_header, attempt, catalog, database, error_text, escape_md, go_to,
+                       import_problem_text, kpi_library, lang, local_time, me, permissions_in, require_assessment,
+                       show_page_error, tr)
 
 assessment, questionnaire = require_assessment()
 db = database()
@@ -80,6 +84,56 @@ rule_text = tr(f"rule.{result.stage_rule}")
 st.caption(tr("results.method", rule=rule_text, threshold=format_percent(result.min_coverage, language)))
 if result.answered < result.total:
     st.warning(tr("results.incomplete", answered=result.answered, total=result.total), icon=":material/pending:")
+
+
+# --- the KPI picture next to the maturity score, per competency ------------------------------------------
+def kpi_part(entry: kpis.RegisterKpi, measurements) -> str:
+    """'41% van de klagers voelt zich gehoord (doel 60%, nog niet gehaald)': over the assessment's period,
+    else the latest value with its period."""
+    kpi = entry.definition
+    months = month_range(assessment.period)
+    figure = figure_over(kpi, measurements, *months) if months else None
+    value, period = (figure.value, None) if figure is not None and figure.value is not None else (None, None)
+    if value is None and (newest := latest(kpi, measurements)) is not None and newest[1] is not None:
+        value, period = newest[1], newest[0].period.code
+    if value is None:
+        name = kpi.name.get(language)
+        return tr("results.kpi_no_value", name=name if entry.from_library else escape_md(name))
+    text = phrase_text(kpi, value, language)
+    text = text if entry.from_library else escape_md(text)
+    notes = [period] if period else []
+    if entry.target is not None:
+        status = target_status(kpi, value, entry.target)
+        notes.append(tr(f"results.kpi_{status}", target=value_text(kpi, entry.target, language)))
+    return f"{text} ({', '.join(notes)})" if notes else text
+
+
+kpi_library_now, _ = kpi_library()
+if kpi_library_now is not None:
+    register = kpis.get_register(db, actor=actor, organisation_id=assessment.organisation_id,
+                                 library=kpi_library_now)
+    per_competency = {c.id: [k for k in register.usable() if k.definition.competency == c.id]
+                      for c in questionnaire.competencies}
+    with st.container(border=True):
+        st.subheader(tr("results.kpi_title"))
+        if any(per_competency.values()):
+            for competency in questionnaire.competencies:
+                entries = per_competency[competency.id]
+                if not entries:
+                    continue
+                score = tr("results.kpi_score", score=score_text(result.competencies[competency.id].score))
+                people = [kpi_part(e, register.measurements(e.id)) for e in entries if e.definition.people_centred]
+                others = [kpi_part(e, register.measurements(e.id)) for e in entries
+                          if not e.definition.people_centred]
+                st.markdown(tr("results.kpi_line", competency=competency.title.get(language),
+                               parts=" · ".join([score] + people)))
+                if others:
+                    st.caption(tr("results.kpi_also", parts=" · ".join(others)))
+            st.caption(tr("results.kpi_help", period=assessment.period))
+        else:
+            st.caption(tr("results.kpi_none"))
+        if st.button(tr("results.to_kpi"), icon=":material/monitoring:"):
+            go_to(PAGE_KPI, assessment.id, **{PARAM_ORGANISATION: str(assessment.organisation_id)})
 
 # --- radar -----------------------------------------------------------------------------------------
 dimension_scores = [result.dimensions[d.id] for d in questionnaire.dimensions()]
