@@ -21,8 +21,9 @@ from questionnaires.model import ID_PATTERN, SEMVER_PATTERN, LocalizedText
 
 UNITS = ("percentage", "per_1000", "days", "count")
 DIRECTIONS = ("higher", "lower")
-# percentage and per 1,000 contacts are always a ratio; a count never is; days may be (total days / cases)
-RATIO_UNITS = ("percentage", "per_1000")
+# per 1,000 contacts is always a ratio and a count never is; a percentage and days may be (days: total days /
+# cases). A percentage typed as one figure (say, from a survey report) cannot be added up over periods.
+RATIO_UNITS = ("per_1000",)
 MULTIPLIER = {"percentage": 100.0, "per_1000": 1000.0, "days": 1.0, "count": 1.0}
 DECIMALS = {"percentage": 0, "per_1000": 1, "days": 1, "count": 0}  # how a figure is shown
 

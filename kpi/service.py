@@ -200,7 +200,7 @@ def add_own_kpi(db: Database, *, actor: Actor, organisation_id: int, library: Kp
                 definition: str, unit: str, direction: str, competency: str, people_centred: bool,
                 numerator: str = "", denominator: str = "", source: str = "", id: str = "") -> RegisterKpi:
     """Add an organisation's own KPI, with the same fields as a library KPI. Without an id, one is made from the
-    name. A percentage or a figure per 1,000 needs a numerator and a denominator; a count has none."""
+    name. A figure per 1,000 needs a numerator and a denominator; a count has none."""
     name = _clean_text(name, "kpi_name", MAX_NAME, required=True)
     text = _clean_text(definition, "kpi_definition", MAX_DEFINITION, required=True)
     numerator = _clean_text(numerator, "kpi_numerator_text", MAX_RATIO_TEXT)
@@ -217,7 +217,7 @@ def add_own_kpi(db: Database, *, actor: Actor, organisation_id: int, library: Kp
         raise InputError("unknown_choice", "kpi_competency", value=str(competency))
     if bool(numerator) != bool(denominator):
         raise InputError("kpi_half_ratio", "kpi_denominator_text" if numerator else "kpi_numerator_text")
-    if unit in ("percentage", "per_1000") and not numerator:
+    if unit == "per_1000" and not numerator:
         raise InputError("kpi_ratio_needed", "kpi_numerator_text")
     if unit == "count" and numerator:
         raise InputError("kpi_count_ratio", "kpi_numerator_text")
