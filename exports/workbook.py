@@ -487,8 +487,10 @@ def kpi_sheet(wb, report: Report, lang: str, index: int) -> bool:
     measured_years = sorted({m.period.year for e in entries for m in register.measurements(e.id)
                              if m.period.year <= last_year})
     years = measured_years[-KPI_YEARS:] or [last_year]
+    running = [y for y in years if y >= report.exported_on.year]  # a year that is not over yet
     labels = [t(k, lang) for k in ("kpi.col_kpi", "kpi.col_kind", "kpi.col_competency", "kpi.col_unit",
-                                   "kpi.col_direction", "kpi.col_target")] + [str(y) for y in years] \
+                                   "kpi.col_direction", "kpi.col_target")] \
+        + [f"{y}*" if y in running else str(y) for y in years] \
         + [t("export.kpi_col_status", lang, year=years[-1])]
     first_year_column = 7
     header_row(ws, 1, labels, [38, 14, 16, 16, 16, 10] + [9] * len(years) + [26])
@@ -513,7 +515,8 @@ def kpi_sheet(wb, report: Report, lang: str, index: int) -> bool:
     last_row = len(entries) + 1
     fit_row_heights(ws, 2)
     note_row = last_row + 2
-    write(ws, note_row, 1, t("export.kpi_note", lang), alignment=WRAP)
+    note = t("export.kpi_note", lang) + (" " + t("export.kpi_running", lang, year=running[0]) if running else "")
+    write(ws, note_row, 1, note, alignment=WRAP)
     ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=len(labels))
     ws.row_dimensions[note_row].height = 32
 
