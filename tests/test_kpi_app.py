@@ -104,13 +104,12 @@ def test_choose_kpis_enter_values_and_set_a_target_on_the_kpi_page(shipped, libr
     page = texts(at)
     assert f"**Laatste meting ({THIS_YEAR}-Q1): 60%** · doel 55%: gehaald." in page
     assert len(at.get("plotly_chart")) == 2  # a trend line per KPI
-    counted, table, peers = (t.value for t in at.table)  # each chart's numbers as a table, and the peers
+    overview, counted, table, peers = (t.value for t in at.table)  # each chart's numbers as a table, the peers
     assert list(peers["Uw positie"]) == ["Te weinig organisaties: 0, er zijn er minstens 5 nodig."]
     assert list(counted.index) == [str(THIS_YEAR - 1)] and list(counted["Waarde"]) == ["120"]
     assert list(table.index) == [f"{THIS_YEAR}-Q1"] and list(table["Waarde"]) == ["60%"]
     assert list(table["Teller"]) == ["30"] and list(table["Noemer"]) == ["50"]
-    overview = at.dataframe[0].value
-    assert list(overview["KPI"]) == ["Klagers die zich gehoord voelen", "Aantal klachten"]  # people-centred first
+    assert list(overview.index) == ["Klagers die zich gehoord voelen", "Aantal klachten"]  # people-centred first
     assert list(overview["Stand"]) == ["doel 55%: gehaald", "geen doel"]
 
 
@@ -195,13 +194,13 @@ def test_results_history_and_plan_show_the_kpis(shipped, library, zelfscan):
     lines = [m.value for m in results.markdown if m.value.startswith("**Klantgevoelig**")]
     # this year: 41 of 100 complainants felt heard (two quarters added up), against a target of 60%
     assert lines == ["**Klantgevoelig**: score 4,0 · 41% van de klagers voelt zich gehoord "
-                     "(doel 60%, nog niet gehaald)"]
+                     "(6 van 12 maanden gemeten, doel 60%, nog niet gehaald)"]
     assert "**Ontvankelijk**: score 3,0" in texts(results)
     assert f"Daarnaast: 240 klachten ({THIS_YEAR - 1})" in texts(results)  # the latest value, with its period
     assert "**Lerend**: score 3,0 · Klachten met een bekende oorzaak: nog geen meting" in texts(results)
     english = new_session("views/results.py", a=ids[THIS_YEAR], lang="en")
-    assert any(m.value == "**Customer-sensitive**: score 4.0 · 41% of complainants felt heard (target 60%, not "
-               "reached yet)" for m in english.markdown)
+    assert any(m.value == "**Customer-sensitive**: score 4.0 · 41% of complainants felt heard (6 of 12 months "
+               "measured, target 60%, not reached yet)" for m in english.markdown)
 
     history = new_session("views/history.py", a=ids[THIS_YEAR], lang="nl")
     assert not history.exception

@@ -42,7 +42,8 @@ def trend_figure(kpi: KpiDefinition, measurements: list[Measurement], target: fl
     for period, title in action_starts:
         if period in periods:
             figure.add_vline(x=periods.index(period) - 0.5, line_dash="dot", line_color=ACTION, line_width=2,
-                             annotation_text=html.escape(title[:40]), annotation_position="top right",
+                             annotation_text=html.escape(title if len(title) <= 30 else title[:29] + "…"),
+                             annotation_position="top left",
                              annotation_font_color=ACTION, annotation_font_size=13)
     top = max([v for v in values if v is not None] + ([target] if target is not None else []) + [0])
     yaxis = dict(rangemode="tozero", title=names["unit"])
@@ -50,8 +51,8 @@ def trend_figure(kpi: KpiDefinition, measurements: list[Measurement], target: fl
         yaxis.update(range=[0, 105], ticksuffix="%")
     else:
         yaxis.update(range=[0, top * 1.15 or 1])
-    figure.update_layout(yaxis=yaxis, xaxis=dict(type="category", title=names["period"]), font=dict(size=15),
-                         height=320, margin=dict(l=60, r=30, t=30, b=40), showlegend=True,
+    figure.update_layout(yaxis=yaxis, xaxis=dict(type="category", title=names["period"], tickangle=-45),
+                         font=dict(size=15), height=340, margin=dict(l=60, r=30, t=30, b=40), showlegend=True,
                          legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     return figure
 

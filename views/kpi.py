@@ -113,12 +113,88 @@ else:
             tr("kpi.col_competency"): library.competency_title(kpi.competency, language),
             tr("kpi.col_latest"): (f"{value_text(kpi, newest[1], language)} ({newest[0].period.code})"
                                    if newest else "–"),
-            tr("kpi.col_target"): value_text(kpi, entry.target, language) if entry.target is not None else "–",
             tr("kpi.col_status"): target_words(entry, newest[1]) if newest else tr("kpi.no_values_short"),
         })
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
+    st.table(pd.DataFrame(rows).set_index(tr("kpi.col_kpi")))  # a plain table: its cells wrap on every screen
     st.caption(tr("kpi.overview_help"))
 
+
+# --- entering a value ------------------------------------------------------------------------------------
+ENTRY_KEYS = ("kpi_enter_period", "kpi_enter_numerator", "kpi_enter_denominator", "kpi_enter_value")
+
+
+def _save_value() -> None:
+    entry = register.entry(st.session_state["kpi_enter_entry"])
+    done, saved = attempt(kpis.save_value, db, actor=actor, entry_id=entry.id, library=library,
+                          period=st.session_state.get("kpi_enter_period", ""),
+                          value=st.session_state.get("kpi_enter_value"),
+                          numerator=st.session_state.get("kpi_enter_numerator"),
+                          denominator=st.session_state.get("kpi_enter_denominator"),
+                          replace=st.session_state.get("kpi_enter_replace", False))
+    if done:
+        flash(tr("kpi.saved", kpi=kpi_name(entry), period=saved.period.code,
+                 value=value_text(entry.definition, value_of(entry.definition, saved.measurement), language)))
+        for key in ENTRY_KEYS:
+            st.session_state[key] = "" if key == "kpi_enter_period" else None
+        st.session_state["kpi_enter_replace"] = False
+
+
+if may_answer and usable:
+    st.header(tr("kpi.enter_title"), divider="gray")
+    with st.container(border=True):
+        ids = [k.id for k in usable]
+        if st.session_state.get("kpi_enter_entry") not in ids:
+            st.session_state["kpi_enter_entry"] = ids[0]
+        st.selectbox(tr("kpi.enter_kpi"), ids, format_func=lambda i: plain_name(register.entry(i)),
+                     key="kpi_enter_entry", placeholder=tr("common.choose"))
+        chosen = register.entry(st.session_state["kpi_enter_entry"]).definition
+        st.text_input(tr("kpi.enter_period"), key="kpi_enter_period", max_chars=10, placeholder="2026-Q1")
+        st.caption(tr("kpi.enter_period_help"))
+        if chosen.is_ratio:
+            left, right = st.columns(2)
+            left.number_input(tr("kpi.enter_numerator"), min_value=0.0, value=None, step=1.0, format="%g",
+                              key="kpi_enter_numerator")
+            left.caption(chosen.numerator.get(language))
+            right.number_input(tr("kpi.enter_denominator"), min_value=0.0, value=None, step=1.0, format="%g",
+                               key="kpi_enter_denominator")
+            right.caption(chosen.denominator.get(language))
+            st.caption(tr("kpi.enter_ratio_help", unit=unit_text(chosen, language).lower()))
+        else:
+            st.number_input(tr("kpi.enter_value", unit=unit_text(chosen, language).lower()), min_value=0.0, value=None,
+                            step=1.0, format="%g", key="kpi_enter_value")
+        st.checkbox(tr("kpi.enter_replace"), key="kpi_enter_replace")
+        st.button(tr("kpi.enter_save"), type="primary", icon=":material/save:", on_click=_save_value)
+
+    # --- a file of values ----------------------------------------------------------------------------------
+    with st.expander(tr("kpi.import_title"), icon=":material/upload_file:"):
+        st.markdown(tr("kpi.import_help"))
+        template = pd.DataFrame([[k.code, plain_name(k), "", "", "", ""] for k in usable], columns=TEMPLATE_HEADER)
+        st.download_button(tr("kpi.template"), data=template.to_csv(index=False, sep=";").encode("utf-8-sig"),
+                           file_name="kpi-waarden.csv", mime="text/csv", icon=":material/download:",
+                           on_click="ignore")
+        uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "xlsx"], key="kpi_file",
+                                    max_upload_size=max(1, KPI_FILE_MAX_BYTES // (1024 * 1024)))
+        st.checkbox(tr("kpi.import_replace"), key="kpi_import_replace")
+        if uploaded is not None and st.button(tr("kpi.import_apply"), icon=":material/upload:"):
+            try:
+                count = kpis.import_values(db, actor=actor, organisation_id=organisation.id, library=library,
+                                           filename=uploaded.name, data=uploaded.getvalue(),
+                                           replace=st.session_state.get("kpi_import_replace", False))
+            except FileImportError as error:
+                lines = []
+                for problem in error.problems[:50]:
+                    where = tr("kpifile.where", row=problem.row, column=problem.column) if problem.row else ""
+                    params = {k: escape_md(v) if isinstance(v, str) else v
+                              for k, v in localized_params(problem.params).items()}
+                    lines.append("- " + where + tr(problem.code, **params))
+                more = len(error.problems) - 50
+                st.error(tr("kpi.import_failed", count=len(error.problems)) + "\n\n" + "\n".join(lines)
+                         + (("\n\n" + tr("kpi.import_more", count=more)) if more > 0 else ""))
+            except (service.InputError, AccessDenied) as refused:
+                st.error(tr("kpi.import_failed", count=1) + "\n\n- " + error_text(refused))
+            else:
+                flash(tr("kpi.import_done", count=count))
+                st.rerun()
 
 def _save_target(entry_id: int) -> None:
     if attempt(kpis.set_target, db, actor=actor, entry_id=entry_id, library=library,
@@ -161,6 +237,7 @@ def kpi_card(entry: kpis.RegisterKpi) -> None:
                                   names=names | {"unit": unit_text(kpi, language)},
                                   action_starts=[(p, t) for p, t in starts if p])
             show_chart(figure, language, key=f"kpi_chart_{entry.id}")
+            numbers = st.expander(tr("kpi.as_table"))  # the chart's figures, for screen readers and for reading
             table = {tr("kpi.col_period"): [m.period.code for m in measurements]}
             if kpi.is_ratio:
                 table[tr("kpi.col_numerator")] = [format_number(m.numerator, language, 0 if m.numerator.is_integer()
@@ -169,7 +246,7 @@ def kpi_card(entry: kpis.RegisterKpi) -> None:
                                                                   0 if m.denominator.is_integer() else 1)
                                                     for m in measurements]
             table[tr("kpi.col_value")] = [value_text(kpi, value_of(kpi, m), language) for m in measurements]
-            st.table(pd.DataFrame(table).set_index(tr("kpi.col_period")))
+            numbers.table(pd.DataFrame(table).set_index(tr("kpi.col_period")))
             for year, figure_of_year in yearly(kpi, measurements).items():
                 if len(figure_of_year.periods) > 1:
                     key = "kpi.year_total" if figure_of_year.value is not None else "kpi.year_not_addable"
@@ -184,9 +261,9 @@ def kpi_card(entry: kpis.RegisterKpi) -> None:
         if may_answer:
             key = f"kpi_target_{entry.id}"
             st.session_state[key] = entry.target
-            st.number_input(tr("kpi.target_label", unit=unit_text(kpi, language)), min_value=0.0,
+            st.number_input(tr("kpi.target_label", unit=unit_text(kpi, language).lower()), min_value=0.0,
                             max_value=100.0 if kpi.unit == "percentage" else None, value=None, step=1.0,
-                            key=key, on_change=_save_target, args=(entry.id,))
+                            format="%g", key=key, on_change=_save_target, args=(entry.id,))
             st.caption(tr("kpi.target_help", direction=direction_text(kpi, language).lower()))
         elif entry.target is not None:
             st.caption(tr("kpi.target_is", target=value_text(kpi, entry.target, language)))
@@ -197,85 +274,10 @@ for competency in library.competencies:
     if not mine:
         continue
     st.header(tr("kpi.competency_title", competency=competency.title.get(language)), divider="gray")
-    for entry in mine:
-        kpi_card(entry)
-
-# --- entering a value ------------------------------------------------------------------------------------
-ENTRY_KEYS = ("kpi_enter_period", "kpi_enter_numerator", "kpi_enter_denominator", "kpi_enter_value")
-
-
-def _save_value() -> None:
-    entry = register.entry(st.session_state["kpi_enter_entry"])
-    done, saved = attempt(kpis.save_value, db, actor=actor, entry_id=entry.id, library=library,
-                          period=st.session_state.get("kpi_enter_period", ""),
-                          value=st.session_state.get("kpi_enter_value"),
-                          numerator=st.session_state.get("kpi_enter_numerator"),
-                          denominator=st.session_state.get("kpi_enter_denominator"),
-                          replace=st.session_state.get("kpi_enter_replace", False))
-    if done:
-        flash(tr("kpi.saved", kpi=kpi_name(entry), period=saved.period.code,
-                 value=value_text(entry.definition, value_of(entry.definition, saved.measurement), language)))
-        for key in ENTRY_KEYS:
-            st.session_state[key] = "" if key == "kpi_enter_period" else None
-        st.session_state["kpi_enter_replace"] = False
-
-
-if may_answer and usable:
-    st.header(tr("kpi.enter_title"), divider="gray")
-    with st.container(border=True):
-        ids = [k.id for k in usable]
-        if st.session_state.get("kpi_enter_entry") not in ids:
-            st.session_state["kpi_enter_entry"] = ids[0]
-        st.selectbox(tr("kpi.enter_kpi"), ids, format_func=lambda i: plain_name(register.entry(i)),
-                     key="kpi_enter_entry", placeholder=tr("common.choose"))
-        chosen = register.entry(st.session_state["kpi_enter_entry"]).definition
-        st.text_input(tr("kpi.enter_period"), key="kpi_enter_period", max_chars=10, placeholder="2026-Q1")
-        st.caption(tr("kpi.enter_period_help"))
-        if chosen.is_ratio:
-            left, right = st.columns(2)
-            left.number_input(tr("kpi.enter_numerator"), min_value=0.0, value=None, step=1.0,
-                              key="kpi_enter_numerator")
-            left.caption(chosen.numerator.get(language))
-            right.number_input(tr("kpi.enter_denominator"), min_value=0.0, value=None, step=1.0,
-                               key="kpi_enter_denominator")
-            right.caption(chosen.denominator.get(language))
-            st.caption(tr("kpi.enter_ratio_help", unit=unit_text(chosen, language).lower()))
-        else:
-            st.number_input(tr("kpi.enter_value", unit=unit_text(chosen, language)), min_value=0.0, value=None,
-                            step=1.0, key="kpi_enter_value")
-        st.checkbox(tr("kpi.enter_replace"), key="kpi_enter_replace")
-        st.button(tr("kpi.enter_save"), type="primary", icon=":material/save:", on_click=_save_value)
-
-    # --- a file of values ----------------------------------------------------------------------------------
-    with st.expander(tr("kpi.import_title"), icon=":material/upload_file:"):
-        st.markdown(tr("kpi.import_help"))
-        template = pd.DataFrame([[k.code, plain_name(k), "", "", "", ""] for k in usable], columns=TEMPLATE_HEADER)
-        st.download_button(tr("kpi.template"), data=template.to_csv(index=False, sep=";").encode("utf-8-sig"),
-                           file_name="kpi-waarden.csv", mime="text/csv", icon=":material/download:",
-                           on_click="ignore")
-        uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "xlsx"], key="kpi_file",
-                                    max_upload_size=max(1, KPI_FILE_MAX_BYTES // (1024 * 1024)))
-        st.checkbox(tr("kpi.import_replace"), key="kpi_import_replace")
-        if uploaded is not None and st.button(tr("kpi.import_apply"), icon=":material/upload:"):
-            try:
-                count = kpis.import_values(db, actor=actor, organisation_id=organisation.id, library=library,
-                                           filename=uploaded.name, data=uploaded.getvalue(),
-                                           replace=st.session_state.get("kpi_import_replace", False))
-            except FileImportError as error:
-                lines = []
-                for problem in error.problems[:50]:
-                    where = tr("kpifile.where", row=problem.row, column=problem.column) if problem.row else ""
-                    params = {k: escape_md(v) if isinstance(v, str) else v
-                              for k, v in localized_params(problem.params).items()}
-                    lines.append("- " + where + tr(problem.code, **params))
-                more = len(error.problems) - 50
-                st.error(tr("kpi.import_failed", count=len(error.problems)) + "\n\n" + "\n".join(lines)
-                         + (("\n\n" + tr("kpi.import_more", count=more)) if more > 0 else ""))
-            except (service.InputError, AccessDenied) as refused:
-                st.error(tr("kpi.import_failed", count=1) + "\n\n- " + error_text(refused))
-            else:
-                flash(tr("kpi.import_done", count=count))
-                st.rerun()
+    for first in range(0, len(mine), 2):  # two cards side by side (one below the other on a phone)
+        for column, entry in zip(st.columns(2), mine[first:first + 2]):
+            with column:
+                kpi_card(entry)
 
 # --- comparing with similar organisations -------------------------------------------------------------------
 compared = [k for k in usable if k.from_library and k.definition.unit != "count"]
@@ -294,9 +296,11 @@ if compared and years:
         kpi, figure = entry.definition, figures.get(entry.code)
         if figure is None:
             continue
+        own_figure = yearly(kpi, register.measurements(entry.id)).get(int(year))
+        own_value = own_figure.value if own_figure else None
         if figure.suppressed:
             position = tr("kpi.peers_too_small", n=figure.organisations, min=min_group)
-        elif figure.own is None:
+        elif own_value is None:
             position = tr("kpi.peers_no_own", year=year)
         else:
             better = figure.share_below if kpi.direction == "higher" else \
@@ -305,7 +309,7 @@ if compared and years:
                           type=tr(f"orgtype_plural.{organisation.org_type}"))
         rows.append({
             tr("kpi.col_kpi"): plain_name(entry),
-            tr("kpi.peers_col_own"): value_text(kpi, figure.own, language),
+            tr("kpi.peers_col_own"): value_text(kpi, own_value, language),
             tr("kpi.peers_col_median"): "–" if figure.suppressed else value_text(kpi, figure.median, language),
             tr("kpi.peers_col_band"): "–" if figure.suppressed else
             f"{number_text(kpi, figure.p25, language)} – {number_text(kpi, figure.p75, language)}",

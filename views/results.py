@@ -102,6 +102,8 @@ def kpi_part(entry: kpis.RegisterKpi, measurements) -> str:
     text = phrase_text(kpi, value, language)
     text = text if entry.from_library else escape_md(text)
     notes = [period] if period else []
+    if not period and figure.months < months[1]:  # a part of the period: a count is not comparable yet
+        notes.append(tr("results.kpi_months", months=figure.months, total=months[1]))
     if entry.target is not None:
         status = target_status(kpi, value, entry.target)
         notes.append(tr(f"results.kpi_{status}", target=value_text(kpi, entry.target, language)))
