@@ -132,6 +132,8 @@ if kpi_library_now is not None:
                 if others:
                     st.caption(tr("results.kpi_also", parts=" · ".join(others)))
             st.caption(tr("results.kpi_help", period=assessment.period))
+        elif register.usable():  # KPIs of competencies this questionnaire does not have
+            st.caption(tr("results.kpi_other_competencies", count=len(register.usable())))
         else:
             st.caption(tr("results.kpi_none"))
         if st.button(tr("results.to_kpi"), icon=":material/monitoring:"):
