@@ -42,7 +42,7 @@ def trend_figure(kpi: KpiDefinition, measurements: list[Measurement], target: fl
     for period, title in action_starts:
         if period in periods:
             figure.add_vline(x=periods.index(period) - 0.5, line_dash="dot", line_color=ACTION, line_width=2,
-                             annotation_text=html.escape(title if len(title) <= 30 else title[:29] + "…"),
+                             annotation_text=html.escape(title if len(title) <= 24 else title[:23] + "…"),
                              annotation_position="top left",
                              annotation_font_color=ACTION, annotation_font_size=13)
     top = max([v for v in values if v is not None] + ([target] if target is not None else []) + [0])

@@ -126,7 +126,7 @@ table = pd.DataFrame({
     COLUMNS["expected_gain"]: pd.Series([a.expected_gain for a in shown], dtype=float),
     COLUMNS["kpi"]: text_column([a.kpi for a in shown]),
     COLUMNS["kpi_target"]: text_column([a.kpi_target for a in shown]),
-    COLUMNS["kpi_entry_id"]: text_column([kpi_label.get(a.kpi_entry_id) for a in shown]),
+    COLUMNS["kpi_entry_id"]: text_column([kpi_label.get(a.kpi_entry_id, "") for a in shown]),
     COLUMNS["description"]: text_column([a.description for a in shown]),
 }, columns=list(COLUMNS.values()))
 # A laptop shows about five columns; the user chooses which (the action itself always stays in view).
