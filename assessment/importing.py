@@ -80,7 +80,8 @@ def apply_workbook(db: Database, data: "WorkbookData", *, actor: Actor) -> servi
         row.updated_at = now
         # the workbook does not carry an action's register KPI: an action that is still there keeps it
         links = {(a.dimension_id, a.title): a.kpi_entry_id for a in session.scalars(
-            select(PlanActionRow).where(PlanActionRow.assessment_id == row.id, PlanActionRow.kpi_entry_id.is_not(None)))}
+            select(PlanActionRow).where(PlanActionRow.assessment_id == row.id,
+                                        PlanActionRow.kpi_entry_id.is_not(None)))}
         for table in (AnswerRow, TargetRow, PlanActionRow):
             session.execute(delete(table).where(table.assessment_id == row.id))
         for question_id, (value, comment) in data.answers.items():

@@ -126,8 +126,8 @@ def test_an_own_kpi_and_a_file_of_values(shipped, library):
     at.text_input(key="own_denominator").input("Alle terugbelverzoeken")
     button(at, "Eigen KPI toevoegen").click().run()
     assert not at.exception
-    assert "Eigen KPI Terugbelverzoeken binnen een dag toegevoegd (id: eigen\\-terugbelverzoeken\\-binnen\\-een\\-dag)." \
-        in texts(at)
+    assert ("Eigen KPI Terugbelverzoeken binnen een dag toegevoegd "
+            "(id: eigen\\-terugbelverzoeken\\-binnen\\-een\\-dag).") in texts(at)
     # a file with one good and one bad row: nothing stored, every problem by row and column
     content = (f"kpi;periode;teller;noemer\neigen-terugbelverzoeken-binnen-een-dag;{THIS_YEAR}-01;40;50\n"
                f"eigen-terugbelverzoeken-binnen-een-dag;{THIS_YEAR}-02;60;50\ngehoord;{THIS_YEAR}-01;1;2\n")

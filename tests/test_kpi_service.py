@@ -323,7 +323,8 @@ def test_every_problem_of_a_kpi_file_has_a_message_in_both_languages(db, organis
 
 
 @pytest.mark.parametrize("filename, content, codes", [
-    ("x.csv", "kpi,periode,teller,noemer,kleur\nklagers-gehoord,2026,1,2,rood\n", [("kpifile.unknown_column", 1, "kleur")]),
+    ("x.csv", "kpi,periode,teller,noemer,kleur\nklagers-gehoord,2026,1,2,rood\n",
+     [("kpifile.unknown_column", 1, "kleur")]),
     ("x.csv", "naam,teller,noemer\nx,1,2\n", [("kpifile.missing_column", 1, "kpi"),
                                               ("kpifile.missing_column", 1, "period")]),
     ("x.csv", "kpi,periode\nx,2026\n", [("kpifile.no_value_columns", 1, "")]),

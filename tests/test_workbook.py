@@ -259,9 +259,9 @@ def kpi_report(db, zelfscan, report):
     from kpi.library import DEFAULT_FILE, load_library
     library = load_library(DEFAULT_FILE)
     today = date(2026, 11, 22)
-    entries = dict(zip(["aantal-klachten", "doorlooptijd", "klagers-gehoord", "herhaalde-oorzaak"], kpis.add_library_kpis(
-        db, actor=ME, organisation_id=report.organisation.id, library=library,
-        kpi_ids=["aantal-klachten", "doorlooptijd", "klagers-gehoord", "herhaalde-oorzaak"])))
+    codes = ["aantal-klachten", "doorlooptijd", "klagers-gehoord", "herhaalde-oorzaak"]
+    entries = dict(zip(codes, kpis.add_library_kpis(db, actor=ME, organisation_id=report.organisation.id,
+                                                    library=library, kpi_ids=codes)))
 
     def save(code, period, **numbers):
         kpis.save_value(db, actor=ME, entry_id=entries[code], library=library, period=period, today=today, **numbers)
