@@ -33,8 +33,7 @@ from exports.problems import FileImportError, FileProblem
 from questionnaires.model import ID_PATTERN, LocalizedText
 from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
 
-from .figures import (KpiValueError, Measurement, Period, check_measurement, check_target, overlap, parse_period,
-                      yearly)
+from .figures import KpiValueError, Measurement, Period, check_measurement, check_target, overlap, yearly
 from .model import UNITS, KpiDefinition, KpiLibrary, own_definition
 
 MAX_NAME = 200
