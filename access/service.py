@@ -1,16 +1,18 @@
 """Sign-in records, roles per organisation, the one access check, and the activity log.
 
-Every service that takes the id of an organisation, assessment, plan action, workshop or peer set calls
-`require(session, actor, organisation_id, permission)` inside its own transaction, after finding the
+Every service that takes the id of an organisation, assessment, plan action, workshop, peer set or register
+KPI calls `require(session, actor, organisation_id, permission)` inside its own transaction, after finding the
 organisation the id belongs to with `organisation_of`. An id that does not exist and an id of another
 organisation give the same `AccessDenied`, so nobody learns what exists elsewhere.
 
 Roles (per organisation) and what they may do:
 
-    lezer        read: results, history, plan, workbook, benchmark
-    invuller     read + answer: answers, comments, targets, plan, new and final scans, workbook import
+    lezer        read: results, history, plan, workbook, benchmark, KPIs
+    invuller     read + answer: answers, comments, targets, plan, new and final scans, workbook import, KPI values
+                 and KPI targets (by hand or from a file)
     facilitator  read + workshop: lead workshops and record their outcome
-    beheerder    all of the above + manage: members, sharing, renaming, deleting drafts, peer data
+    beheerder    all of the above + manage: members, sharing, renaming, deleting drafts, peer data, which KPIs
+                 are in the KPI register (from the library or the organisation's own)
 
 An application administrator (KLANTBEWUST_ADMINS) creates organisations and manages the members of every
 organisation, also one without members; reading an organisation's data takes a membership like anyone
@@ -29,7 +31,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from assessment.db import Database
-from assessment.models import (ActivityRow, AssessmentRow, MembershipRow, OrganisationRow, PersonRow,
+from assessment.models import (ActivityRow, AssessmentRow, KpiEntryRow, MembershipRow, OrganisationRow, PersonRow,
                                PlanActionRow, PeerSetRow, WorkshopRow, utcnow)
 
 ROLES = ("beheerder", "invuller", "facilitator", "lezer")
@@ -145,7 +147,8 @@ def _require_members_manager(session, actor: Actor, organisation_id: int) -> Non
 
 
 def organisation_of(session, *, assessment_id: str | None = None, workshop_id: str | None = None,
-                    action_id: int | None = None, peer_set_id: int | None = None) -> int | None:
+                    action_id: int | None = None, peer_set_id: int | None = None,
+                    kpi_entry_id: int | None = None) -> int | None:
     """The organisation an id belongs to, or None when there is no such thing (then `require` refuses)."""
     if assessment_id is not None:
         return session.scalar(select(AssessmentRow.organisation_id).where(AssessmentRow.id == str(assessment_id)))
@@ -159,6 +162,10 @@ def organisation_of(session, *, assessment_id: str | None = None, workshop_id: s
                               .where(PlanActionRow.id == action_id))
     if peer_set_id is not None:
         return session.scalar(select(PeerSetRow.organisation_id).where(PeerSetRow.id == peer_set_id))
+    if kpi_entry_id is not None:
+        if not isinstance(kpi_entry_id, int) or isinstance(kpi_entry_id, bool):
+            return None
+        return session.scalar(select(KpiEntryRow.organisation_id).where(KpiEntryRow.id == kpi_entry_id))
     return None
 
 

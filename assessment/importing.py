@@ -78,6 +78,10 @@ def apply_workbook(db: Database, data: "WorkbookData", *, actor: Actor) -> servi
         elif (row.questionnaire_id, row.questionnaire_version) != (questionnaire.id, questionnaire.version):
             raise ImportRefused("questionnaire_mismatch")
         row.updated_at = now
+        # the workbook does not carry an action's register KPI: an action that is still there keeps it
+        links = {(a.dimension_id, a.title): a.kpi_entry_id for a in session.scalars(
+            select(PlanActionRow).where(PlanActionRow.assessment_id == row.id,
+                                        PlanActionRow.kpi_entry_id.is_not(None)))}
         for table in (AnswerRow, TargetRow, PlanActionRow):
             session.execute(delete(table).where(table.assessment_id == row.id))
         for question_id, (value, comment) in data.answers.items():
@@ -91,7 +95,8 @@ def apply_workbook(db: Database, data: "WorkbookData", *, actor: Actor) -> servi
             session.add(TargetRow(assessment_id=row.id, dimension_id=dimension_id, level=level, set_by=actor.label,
                                   updated_at=now))
         for clean in actions:
-            session.add(PlanActionRow(assessment_id=row.id, **clean))
+            link = links.get((clean.get("dimension_id"), clean.get("title")))
+            session.add(PlanActionRow(assessment_id=row.id, **clean, **({"kpi_entry_id": link} if link else {})))
         session.flush()
         log(session, actor, "workbook_imported", row.organisation_id, row.id, answers=len(data.answers),
             actions=len(actions))

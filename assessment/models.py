@@ -131,6 +131,9 @@ class PlanActionRow(Base):
     kpi_target: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # the KPI of the organisation's register whose figures show this action's effect (migration 0008)
+    kpi_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kpi_register.id", ondelete="SET NULL", name="fk_plan_actions_kpi_entry"), nullable=True)
 
 
 class PeerSetRow(Base):
@@ -274,3 +277,58 @@ class ActivityRow(Base):
     action: Mapped[str] = mapped_column(String(40), nullable=False)
     detail: Mapped[str] = mapped_column(Text, nullable=False, default="{}")  # JSON
     at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class KpiEntryRow(Base):
+    """One KPI in an organisation's register (migration 0008): a KPI of the library, known by its id (`code`;
+    its definition is the library's), or the organisation's own KPI with its definition in these columns."""
+
+    __tablename__ = "kpi_register"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "code", name="uq_kpi_register_code"),
+        CheckConstraint("unit IS NULL OR unit IN ('percentage', 'per_1000', 'days', 'count')",
+                        name="ck_kpi_register_unit"),
+        CheckConstraint("direction IS NULL OR direction IN ('higher', 'lower')", name="ck_kpi_register_direction"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), nullable=False,
+                                                 index=True)
+    code: Mapped[str] = mapped_column(String(60), nullable=False)  # the library id, or the own KPI's id
+    from_library: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    definition: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    unit: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    numerator: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    denominator: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    direction: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    competency: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    people_centred: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    source: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    target: Mapped[float | None] = mapped_column(Float, nullable=True)  # in the KPI's unit (a percentage 0-100)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class KpiValueRow(Base):
+    """A measured value of a register KPI for one period: a year, quarter or month (migration 0008). A ratio
+    keeps its numerator and denominator (so periods add up); any other KPI its value."""
+
+    __tablename__ = "kpi_values"
+    __table_args__ = (
+        UniqueConstraint("entry_id", "period", name="uq_kpi_value_period"),
+        CheckConstraint("months IN (1, 3, 12)", name="ck_kpi_value_months"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("kpi_register.id", ondelete="CASCADE"), nullable=False,
+                                          index=True)
+    period: Mapped[str] = mapped_column(String(7), nullable=False)  # 2026, 2026-Q3, 2026-03
+    first_month: Mapped[int] = mapped_column(Integer, nullable=False)  # year * 12 + month - 1
+    months: Mapped[int] = mapped_column(Integer, nullable=False)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)
+    numerator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    entered_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    source: Mapped[str] = mapped_column(String(10), nullable=False, default="app")  # app or file
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -21,7 +21,7 @@ from scoring.engine import AssessmentResult
 from access.service import ANSWER, READ, AccessDenied, Actor, log, organisation_of, require
 
 from .db import Database
-from .models import PlanActionRow, utcnow
+from .models import KpiEntryRow, PlanActionRow, utcnow
 from .service import InputError, _clean_text
 
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -56,6 +56,7 @@ class PlanAction:
     kpi: str = ""
     kpi_target: str = ""
     library_action_id: str | None = None
+    kpi_entry_id: int | None = None  # a KPI of the organisation's register, to follow the action's effect
 
 
 EDITABLE = tuple(f.name for f in fields(PlanAction) if f.name not in ("id", "library_action_id"))
@@ -124,6 +125,10 @@ def _validated(values: dict, questionnaire: Questionnaire) -> dict:
             if value not in STATUSES:
                 raise InputError("unknown_choice", "status", value=str(value))
             clean[name] = value
+        elif name == "kpi_entry_id":
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise InputError("unknown_choice", "kpi_entry_id", value=str(value))
+            clean[name] = value
         elif name == "expected_gain":
             try:
                 gain = float(value)
@@ -144,7 +149,18 @@ def _check_dates(start: date | None, due: date | None) -> None:
 
 def _view(row: PlanActionRow) -> PlanAction:
     return PlanAction(row.id, row.dimension_id, row.title, row.description, row.owner, row.start_date, row.due_date,
-                      row.status, row.expected_gain, row.kpi, row.kpi_target, row.library_action_id)
+                      row.status, row.expected_gain, row.kpi, row.kpi_target, row.library_action_id,
+                      row.kpi_entry_id)
+
+
+def _check_kpi_links(session, organisation_id: int, cleaned: list[dict]) -> None:
+    """A register KPI named by an action belongs to the same organisation (another one's is as unknown as one
+    that does not exist)."""
+    for clean in cleaned:
+        entry_id = clean.get("kpi_entry_id")
+        if entry_id is not None and session.scalar(
+                select(KpiEntryRow.organisation_id).where(KpiEntryRow.id == entry_id)) != organisation_id:
+            raise InputError("unknown_choice", "kpi_entry_id", value=str(entry_id))
 
 
 def _checked(session, actor: Actor, assessment_id: str, permission: str) -> int:
@@ -168,6 +184,7 @@ def add_actions(db: Database, *, actor: Actor, assessment_id: str, questionnaire
     cleaned = [_clean_addition(values, questionnaire) for values in actions]
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
+        _check_kpi_links(session, organisation_id, cleaned)
         rows = [PlanActionRow(assessment_id=assessment_id, **clean) for clean in cleaned]
         session.add_all(rows)
         session.flush()
@@ -205,6 +222,7 @@ def apply_changes(db: Database, *, actor: Actor, assessment_id: str, questionnai
     cleaned_additions = [_clean_addition(values, questionnaire) for values in additions]
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
+        _check_kpi_links(session, organisation_id, list(cleaned_updates.values()) + cleaned_additions)
         for action_id, clean in cleaned_updates.items():
             row = _own_action(session, assessment_id, action_id)
             _check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))

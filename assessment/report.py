@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from access.service import Actor
 from questionnaires.model import Questionnaire
@@ -13,6 +14,10 @@ from scoring.engine import AssessmentResult, score_assessment
 from . import peers, plan, service
 from .db import Database
 from .history import Lookup, compare_entries, organisation_history
+
+if TYPE_CHECKING:
+    from kpi.model import KpiLibrary
+    from kpi.service import Register
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,17 @@ class Report:
     earlier_period: str | None
     exported_on: date
     peers: peers.PeerComparison | None = None  # None when the peer group is too small
+    kpi_library: "KpiLibrary | None" = None  # the KPI library and the organisation's register, for the KPI sheet
+    kpi_register: "Register | None" = None
 
 
 def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Lookup, today: date | None = None,
-                  peer_group: peers.PeerGroup | None = None) -> Report:
-    """`peer_group` defaults to organisations of the same type and size class in the same year."""
+                  peer_group: peers.PeerGroup | None = None, kpi_library: "KpiLibrary | None" = None) -> Report:
+    """`peer_group` defaults to organisations of the same type and size class in the same year; `kpi_library`
+    to the KPI library file (without a usable library the report has no KPIs)."""
+    from kpi import service as kpis
+    from kpi.library import KpiLibraryError, load_library
+
     assessment = service.get_assessment(db, assessment_id, actor=actor)
     questionnaire = lookup(assessment.questionnaire_id, assessment.questionnaire_version)
     if questionnaire is None:
@@ -54,6 +65,13 @@ def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Loo
                                                questionnaire=questionnaire, own_scores=own_scores, group=group)
     if peer_comparison.figures["overall"].suppressed:
         peer_comparison = None
+    if kpi_library is None:
+        try:
+            kpi_library = load_library()
+        except KpiLibraryError:
+            kpi_library = None
+    register = kpis.get_register(db, actor=actor, organisation_id=organisation.id, library=kpi_library) \
+        if kpi_library is not None else None
     return Report(organisation, assessment, questionnaire, answers, result,
                   plan.list_actions(db, actor=actor, assessment_id=assessment.id), comparison, earlier_period,
-                  today or date.today(), peer_comparison)
+                  today or date.today(), peer_comparison, kpi_library, register)

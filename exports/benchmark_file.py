@@ -12,19 +12,15 @@ imports nothing.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import Callable
-
-from openpyxl import load_workbook
 
 from assessment.service import ORGANISATION_TYPES, size_classes_for
 from questionnaires.model import Questionnaire
 
 from .problems import FileImportError, FileProblem
+from .table_file import read_rows
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000  # organisation-years in one file: every gemeente over many years fits
@@ -51,62 +47,9 @@ def organisation_key(label: str) -> str:
     return "file-" + hashlib.sha256(f"klantbewust-peer-organisation\n{normalised}".encode()).hexdigest()[:40]
 
 
-def _limited(rows) -> list[list]:
-    """The rows, read no further than the limits allow: a file with too many stops being read at once."""
-    kept = []
-    for number, row in enumerate(rows, start=1):
-        if number > MAX_ROWS + 1:  # the header and MAX_ROWS rows below it
-            raise BenchmarkFileError([FileProblem("too_many_rows", params={"max": MAX_ROWS})])
-        row = list(row)
-        if len(row) > MAX_COLUMNS and any(cell not in (None, "") for cell in row[MAX_COLUMNS:]):
-            raise BenchmarkFileError([FileProblem("too_many_columns", params={"max": MAX_COLUMNS})])
-        kept.append(row[:MAX_COLUMNS])
-    return kept
-
-
-def _delimiter(text: str) -> str:
-    """The separator of a CSV file: the one that splits its header into the most known columns (a sniffer can
-    be misled by a quoted cell with commas in a semicolon file)."""
-    first_line = text.splitlines()[0] if text else ""
-    known = set(META) | set(ALIASES)
-
-    def score(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
-        return sum(cell.strip().lower() in known for cell in cells), len(cells)
-
-    return max((",", ";", "\t"), key=score)
-
-
 def _rows(filename: str, data: bytes) -> list[list]:
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=False).worksheets[0]
-            rows = _limited(sheet.iter_rows(values_only=True))
-        except BenchmarkFileError:
-            raise
-        except Exception:  # noqa: BLE001 - whatever openpyxl cannot read is not a usable workbook
-            raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
-        formulas = [FileProblem("formula", number, _column_name(rows[0], index))
-                    for number, row in enumerate(rows, start=1) for index, cell in enumerate(row)
-                    if isinstance(cell, str) and cell.startswith("=")]
-        if formulas:  # a formula is no value: its result may be stale or missing
-            raise BenchmarkFileError(formulas)
-        return rows
-    if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise BenchmarkFileError([FileProblem("not_utf8")])
-        return _limited(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
-    raise BenchmarkFileError([FileProblem("not_csv_or_xlsx")])
-
-
-def _column_name(header: list, index: int) -> str:
-    value = header[index] if index < len(header) else None
-    return str(value) if value not in (None, "") else f"#{index + 1}"
+    return read_rows(filename, data, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
+                     known_columns=set(META) | set(ALIASES))
 
 
 def read_benchmark_file(filename: str, data: bytes,

@@ -14,13 +14,14 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.chart import RadarChart, Reference
+from openpyxl.chart import LineChart, RadarChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from assessment.plan import STATUSES, in_language
@@ -404,6 +405,9 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         bench.freeze_panes = "A2"
         print_ready(bench, report, lang, "1:1")
 
+    # --- KPI's (after Scores) -------------------------------------------------------------------------------
+    has_kpis = kpi_sheet(wb, report, lang, wb.sheetnames.index(scores.title) + 1)
+
     # --- Verantwoording -------------------------------------------------------------------------------------
     method = wb.create_sheet(t("export.sheet_method", lang))
     method.column_dimensions["A"].width = 34
@@ -423,6 +427,8 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     if peer:
         lines[6:6] = [(t("export.quartiles", lang), t("about.quartiles", lang)),
                       (t("export.position", lang), t("about.position", lang))]
+    if has_kpis:
+        lines[-2:-2] = [(t("export.kpi_method_title", lang), t("export.kpi_method", lang))]
     for row, (label, value) in enumerate(lines, start=3):
         write(method, row, 1, label, font=BOLD, alignment=WRAP)
         write(method, row, 2, value, alignment=WRAP)
@@ -446,3 +452,145 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# --- the KPI sheet --------------------------------------------------------------------------------------------
+KPI_COLOURS = ["1D4ED8", "B45309", "047857", "7C3AED", "BE185D", "0F766E", "475569", "A16207"]
+KPI_DASHES = [None, "dash", "sysDot", "lgDash", "dashDot", None, "dash", "sysDot"]
+KPI_YEARS = 5
+
+
+def kpi_cell(ws, row: int, column: int, kpi, value: float | None, **style):
+    """A KPI figure as a number the spreadsheet can chart, rounded as the page shows it: a percentage as a
+    share in a "0%" cell, per 1,000 and days with one decimal, a count whole."""
+    from kpi.figures import shown
+    if value is None:
+        return write(ws, row, column, None, **style)
+    if kpi.unit == "percentage":
+        return write(ws, row, column, round_share(value / 100), number_format="0%", **style)
+    return write(ws, row, column, shown(kpi, value), number_format="0" if kpi.unit == "count" else "0.0", **style)
+
+
+def kpi_sheet(wb, report: Report, lang: str, index: int) -> bool:
+    """The KPI sheet: per register KPI (people-centred first) its kind, competency, unit, direction, target and
+    a figure per year (periods added up), with a native line chart per competency; below, every measurement.
+    Percentages are drawn on the left axis, other units on a right axis. Returns whether there is a sheet."""
+    from kpi.display import direction_text, kind_text, unit_text
+    from kpi.figures import target_status, value_of, yearly
+
+    register, library = report.kpi_register, report.kpi_library
+    entries = register.usable() if register is not None else []
+    if not entries:
+        return False
+    ws = wb.create_sheet(t("export.sheet_kpi", lang), index)
+    last_year = report.assessment.year
+    measured_years = sorted({m.period.year for e in entries for m in register.measurements(e.id)
+                             if m.period.year <= last_year})
+    years = measured_years[-KPI_YEARS:] or [last_year]
+    running = [y for y in years if y >= report.exported_on.year]  # a year that is not over yet
+    labels = [t(k, lang) for k in ("kpi.col_kpi", "kpi.col_kind", "kpi.col_competency", "kpi.col_unit",
+                                   "kpi.col_direction", "kpi.col_target")] \
+        + [f"{y}*" if y in running else str(y) for y in years] \
+        + [t("export.kpi_col_status", lang, year=years[-1])]
+    first_year_column = 7
+    header_row(ws, 1, labels, [38, 14, 16, 16, 16, 10] + [9] * len(years) + [26])
+    rows_of: dict[str, list[tuple[int, object]]] = {}
+    for row, entry in enumerate(entries, start=2):
+        kpi = entry.definition
+        per_year = yearly(kpi, register.measurements(entry.id))
+        write(ws, row, 1, entry.name(lang), font=BOLD if kpi.people_centred else None, alignment=WRAP)
+        write(ws, row, 2, kind_text(kpi, lang))
+        write(ws, row, 3, library.competency_title(kpi.competency, lang))
+        write(ws, row, 4, unit_text(kpi, lang))
+        write(ws, row, 5, direction_text(kpi, lang))
+        kpi_cell(ws, row, 6, kpi, entry.target)
+        for offset, year in enumerate(years):
+            figure = per_year.get(year)
+            kpi_cell(ws, row, first_year_column + offset, kpi, figure.value if figure else None)
+        figure = per_year.get(years[-1])
+        status = target_status(kpi, figure.value if figure else None, entry.target)
+        if status:
+            write(ws, row, first_year_column + len(years), t(f"export.kpi_status_{status}", lang))
+        rows_of.setdefault(kpi.competency, []).append((row, entry))
+    last_row = len(entries) + 1
+    fit_row_heights(ws, 2)
+    note_row = last_row + 2
+    note = t("export.kpi_note", lang) + (" " + t("export.kpi_running", lang, year=running[0]) if running else "")
+    write(ws, note_row, 1, note, alignment=WRAP)
+    ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=len(labels))
+    ws.row_dimensions[note_row].height = 32
+
+    # one line chart per competency, below the table
+    anchor_row = note_row + 2
+    categories = Reference(ws, min_col=first_year_column, max_col=first_year_column + len(years) - 1,
+                           min_row=1, max_row=1)
+    for competency in library.competencies:
+        members = rows_of.get(competency.id)
+        if not members:
+            continue
+        left = [(r, e) for r, e in members if e.definition.unit == "percentage"]
+        right = [(r, e) for r, e in members if e.definition.unit != "percentage"]
+        primary, secondary = (left, right) if left else (right, [])
+        chart = _kpi_line_chart(ws, primary, years, first_year_column, categories, lang, 0)
+        chart.title = t("export.kpi_chart_title", lang, competency=competency.title.get(lang))
+        chart.y_axis.title = unit_text(primary[0][1].definition, lang) if not left else t("kpi.unit_percentage",
+                                                                                            lang)
+        if left:
+            chart.y_axis.number_format = "0%"
+            chart.y_axis.scaling.min = 0
+            chart.y_axis.scaling.max = 1
+        if secondary:
+            other = _kpi_line_chart(ws, secondary, years, first_year_column, categories, lang, len(primary))
+            other.y_axis.axId = 200
+            other.y_axis.crosses = "max"
+            other.y_axis.title = t("export.kpi_other_units", lang)
+            chart += other
+        chart.height, chart.width = 8, 24
+        chart.legend.position = "b"
+        ws.add_chart(chart, f"A{anchor_row}")
+        anchor_row += 17
+
+    # every measurement, from a new page on
+    row = anchor_row
+    ws.row_breaks.append(Break(id=row - 1))
+    write(ws, row, 1, t("export.kpi_measurements", lang), font=TITLE_FONT)
+    row += 1
+    header_row(ws, row, [t(k, lang) for k in ("kpi.col_kpi", "kpi.col_period", "kpi.col_numerator",
+                                              "kpi.col_denominator", "kpi.col_value")], [38, 14, 16, 16, 16])
+    for entry in entries:
+        kpi = entry.definition
+        for value in register.values.get(entry.id, []):
+            row += 1
+            write(ws, row, 1, entry.name(lang))
+            write(ws, row, 2, value.period.code)
+            write(ws, row, 3, value.numerator)
+            write(ws, row, 4, value.denominator)
+            kpi_cell(ws, row, 5, kpi, value_of(kpi, value.measurement))
+    ws.freeze_panes = "B2"
+    print_ready(ws, report, lang, None)  # no repeated header: the measurements have their own
+    return True
+
+
+def _kpi_line_chart(ws, members, years, first_column, categories, lang, colour_offset):
+    chart = LineChart()
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.majorGridlines = None if colour_offset else chart.y_axis.majorGridlines
+    for number, (row, entry) in enumerate(members):
+        data = Reference(ws, min_col=first_column, max_col=first_column + len(years) - 1, min_row=row, max_row=row)
+        chart.add_data(data, from_rows=True, titles_from_data=False)
+        series = chart.series[-1]
+        series.tx = SeriesLabel(v=entry.name(lang))
+        colour = KPI_COLOURS[(number + colour_offset) % len(KPI_COLOURS)]
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        dash = KPI_DASHES[(number + colour_offset) % len(KPI_DASHES)]
+        if dash:
+            series.graphicalProperties.line.prstDash = dash
+        series.marker.symbol = "circle"
+        series.marker.size = 7
+        series.marker.graphicalProperties.solidFill = colour
+        series.marker.graphicalProperties.line.solidFill = colour
+        series.smooth = False
+    chart.set_categories(categories)
+    return chart

@@ -19,10 +19,13 @@ from access import AccessDenied, Actor
 from assessment import history, importing, peers, plan, report, service, workshop
 from assessment.models import Base
 from conftest import ME, lookup_for, member_of
+from kpi import service as kpis
+from kpi.library import DEFAULT_FILE as KPI_LIBRARY_FILE
+from kpi.library import load_library
 
-SERVICE_MODULES = [service, plan, workshop, peers, history, report, importing, access.service]
+SERVICE_MODULES = [service, plan, workshop, peers, history, report, importing, access.service, kpis]
 ID_PARAMETERS = {"organisation_id", "assessment_id", "previous_id", "workshop_id", "action_id", "peer_set_id",
-                 "assessment_ids", "earlier_id", "later_id", "data"}
+                 "assessment_ids", "earlier_id", "later_id", "data", "entry_id"}
 # reached by a secret token instead of a membership: a participant's seat or the projector (tested below)
 BY_TOKEN = {"join", "seat", "ballot", "cast_vote", "my_vote", "screen"}
 
@@ -56,19 +59,26 @@ def world(db, mini):
     started, token = workshop.start_workshop(db, actor=bob, assessment_id=b_draft.id, questionnaire=mini,
                                              question_ids=["d1-1", "d1-2"])
     peer_set = peers.load_demo_set(db, actor=bob, organisation_id=org_b.id, questionnaire=mini)
+    library = load_library(KPI_LIBRARY_FILE)
+    [kpi_entry] = kpis.add_library_kpis(db, actor=bob, organisation_id=org_b.id, library=library,
+                                        kpi_ids=["klagers-gehoord"])
+    kpis.save_value(db, actor=bob, entry_id=kpi_entry, library=library, period="2025", numerator=3, denominator=4,
+                    today=date(2026, 11, 23))
     from exports.workbook import build_workbook
     from exports.workbook_import import read_workbook
     workbook = read_workbook(build_workbook(report.gather_report(db, actor=bob, assessment_id=b_draft.id,
                                                                  lookup=lookup_for(mini), today=date(2026, 11, 23))),
                              lookup_for(mini))
     return dict(alice=alice, bob=bob, org_a=org_a, org_b=org_b, own=own, b_final=b_final, b_draft=b_draft,
-                action_id=action_id, workshop=started, token=token, peer_set=peer_set, workbook=workbook, mini=mini)
+                action_id=action_id, workshop=started, token=token, peer_set=peer_set, workbook=workbook, mini=mini,
+                library=library, kpi_entry=kpi_entry)
 
 
 def calls(db, w):
     """Every service function with an id, called by Alice on organisation B's things (B's own tokens even)."""
     a, mini, b, wid, ft = w["alice"], w["mini"], w["b_draft"].id, w["workshop"].id, w["token"]
     org_b = w["org_b"].id
+    lib, entry = w["library"], w["kpi_entry"]
     group = peers.PeerGroup("gemeente", ("inw-lt-20k",), (2026,))
     return {
         "service.update_organisation": lambda: service.update_organisation(
@@ -161,6 +171,26 @@ def calls(db, w):
         "access.service.remove_member": lambda: access.remove_member(db, actor=a, organisation_id=org_b,
                                                              email="bob@gemeente-b.nl"),
         "access.service.my_permissions": None,  # answers about the actor itself: empty for B (tested below)
+        "kpi.service.get_register": lambda: kpis.get_register(db, actor=a, organisation_id=org_b, library=lib),
+        "kpi.service.linked_actions": lambda: kpis.linked_actions(db, actor=a, organisation_id=org_b),
+        "kpi.service.add_library_kpis": lambda: kpis.add_library_kpis(db, actor=a, organisation_id=org_b,
+                                                                      library=lib, kpi_ids=["doorlooptijd"]),
+        "kpi.service.add_own_kpi": lambda: kpis.add_own_kpi(
+            db, actor=a, organisation_id=org_b, library=lib, name="Eigen", definition="x", unit="count",
+            direction="higher", competency="lerend", people_centred=True),
+        "kpi.service.remove_kpi": lambda: kpis.remove_kpi(db, actor=a, entry_id=entry),
+        "kpi.service.set_target": lambda: kpis.set_target(db, actor=a, entry_id=entry, library=lib, target=50),
+        "kpi.service.save_value": lambda: kpis.save_value(db, actor=a, entry_id=entry, library=lib, period="2026",
+                                                          numerator=1, denominator=2, today=date(2026, 11, 23)),
+        "kpi.service.delete_value": lambda: kpis.delete_value(db, actor=a, entry_id=entry, period="2025"),
+        "kpi.service.import_values": lambda: kpis.import_values(
+            db, actor=a, organisation_id=org_b, library=lib, filename="x.csv",
+            data=b"kpi,periode,teller,noemer\nklagers-gehoord,2026,1,2\n", today=date(2026, 11, 23)),
+        "kpi.service.compare_with_peers": lambda: kpis.compare_with_peers(db, actor=a, organisation_id=org_b,
+                                                                          library=lib, year=2025),
+        # an id that does not exist is refused like one of another organisation
+        "kpi.service.save_value (no such KPI)": lambda: kpis.save_value(
+            db, actor=a, entry_id=10_000, library=lib, period="2026", numerator=1, denominator=2),
     }
 
 
@@ -197,7 +227,7 @@ def test_nothing_of_another_organisation_can_be_read_or_changed(db, world):
             call()
         refused.append(name)
         assert dump(db) == before, f"{name} wrote something although it was refused"
-    assert len(refused) >= 50
+    assert len(refused) >= 60
 
 
 def test_the_actors_own_view_shows_nothing_of_another_organisation(db, world):

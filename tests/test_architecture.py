@@ -4,7 +4,7 @@ import ast
 
 from conftest import ROOT
 
-DOMAIN_PACKAGES = ("access", "assessment", "exports", "i18n", "questionnaires", "scoring")
+DOMAIN_PACKAGES = ("access", "assessment", "exports", "i18n", "kpi", "questionnaires", "scoring")
 
 
 def imported_modules(path):

@@ -180,3 +180,125 @@ def test_without_sign_in_another_computer_reaches_only_a_seat_and_a_screen(serve
     here.goto(f"{base}/resultaten?a={assessment.id}&lang=nl")
     expect(here.get_by_text("Gemeente Lokaal").first).to_be_visible(timeout=30_000)
     here.close()
+
+
+def test_a_kpi_value_is_entered_by_clicking_and_typing_and_the_kpi_page_passes_axe(server, browser):
+    """The KPI page in a real browser: choose the KPI, type the period, numerator and denominator, save; the
+    figure is computed and stored; a numerator above its denominator is refused in words. axe finds no WCAG
+    A/AA violation on the page, with its charts, in Dutch and English."""
+    from datetime import date
+
+    from kpi import service as kpis
+    from kpi.library import load_library
+    from test_first_hour import choose
+
+    base, db = server
+    library = load_library()
+    org = service.create_organisation(db, actor=ME, name="Gemeente Meten", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    count, heard = kpis.add_library_kpis(db, actor=ME, organisation_id=org.id, library=library,
+                                         kpi_ids=["aantal-klachten", "klagers-gehoord"])
+    year = date.today().year
+    kpis.save_value(db, actor=ME, entry_id=heard, library=library, period=str(year - 1), numerator=35,
+                    denominator=100)
+    kpis.save_value(db, actor=ME, entry_id=count, library=library, period=str(year - 1), value=210)
+    kpis.set_target(db, actor=ME, entry_id=heard, library=library, target=60)
+
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{base}/kpi?org={org.id}&lang=nl")
+    expect(page.get_by_role("heading", name="Een meting invullen")).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    choose(page, "KPI", "Aantal klachten")  # first another KPI: the fields change with the KPI
+    wait_idle(page)
+    expect(page.get_by_label("Waarde (aantal)")).to_be_visible()
+    choose(page, "KPI", "Klagers die zich gehoord voelen")
+    wait_idle(page)
+    page.get_by_label("Periode", exact=True).fill(f"{year}-Q1")
+    page.get_by_label("Periode", exact=True).press("Tab")
+    wait_idle(page)
+    for label, number in (("Teller", "70"), ("Noemer", "50")):
+        field = page.get_by_label(label, exact=True)
+        field.click()
+        field.type(number)
+        field.press("Tab")
+        wait_idle(page)
+    page.get_by_role("button", name="Meting bewaren").click()
+    wait_idle(page)
+    expect(page.get_by_text(f"Klagers die zich gehoord voelen, {year}-Q1: de teller (70) is groter dan de noemer "
+                            "(50).", exact=False)).to_be_visible(timeout=15_000)
+    assert [v.period.code for v in kpis.get_register(db, actor=ME, organisation_id=org.id,
+                                                     library=library).values[heard]] == [str(year - 1)]
+    numerator = page.get_by_label("Teller", exact=True)
+    numerator.fill("")
+    numerator.type("30")
+    numerator.press("Tab")
+    wait_idle(page)
+    page.get_by_role("button", name="Meting bewaren").click()
+    wait_idle(page)
+    expect(page.get_by_text(f"Bewaard: Klagers die zich gehoord voelen, {year}-Q1: 60%.")).to_be_visible(
+        timeout=15_000)
+    stored = kpis.get_register(db, actor=ME, organisation_id=org.id, library=library).values[heard]
+    assert [(v.period.code, v.numerator, v.denominator, v.source) for v in stored] == [
+        (str(year - 1), 35, 100, "app"), (f"{year}-Q1", 30, 50, "app")]
+    expect(page.get_by_text(f"Laatste meting ({year}-Q1): 60%", exact=False)).to_be_visible()
+    page.wait_for_timeout(500)
+    found = axe_violations(page)
+    assert found == [], "kpi (nl): " + "\n".join(found)
+    page.close()
+
+    english = browser.new_page(viewport={"width": 1366, "height": 900})
+    english.goto(f"{base}/kpi?org={org.id}&lang=en")
+    expect(english.get_by_role("heading", name="Enter a value")).to_be_visible(timeout=30_000)
+    wait_idle(english)
+    english.wait_for_timeout(500)
+    found = axe_violations(english)
+    assert found == [], "kpi (en): " + "\n".join(found)
+    english.close()
+
+
+def test_the_kpi_picture_on_results_history_and_plan_passes_axe(browser, tmp_path):
+    """With the shipped questionnaire (whose competencies the KPIs belong to): the KPI lines on Resultaten, the
+    KPI tables on Geschiedenis and the effect of an action on Verbeterplan have no WCAG A/AA violations."""
+    from datetime import date
+
+    from assessment import plan
+    from kpi import service as kpis
+    from kpi.library import load_library
+    from conftest import ROOT
+
+    zelfscan = load_questionnaire(ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml")
+    library = load_library()
+    year = date.today().year
+    with running_app(tmp_path) as (base, db):
+        org = service.create_organisation(db, actor=ME, name="Gemeente Samen Meten", org_type="gemeente",
+                                          size_class="inw-lt-20k")
+        heard, count = kpis.add_library_kpis(db, actor=ME, organisation_id=org.id, library=library,
+                                             kpi_ids=["klagers-gehoord", "aantal-klachten"])
+        kpis.set_target(db, actor=ME, entry_id=heard, library=library, target=60)
+        scans = []
+        for period, level in ((str(year - 1), 2), (str(year), 3)):
+            assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period=period,
+                                                   questionnaire=zelfscan)
+            for question in zelfscan.questions():
+                service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=level)
+            kpis.save_value(db, actor=ME, entry_id=heard, library=library, period=f"{period}-Q1", numerator=30 + level,
+                            denominator=60)
+            kpis.save_value(db, actor=ME, entry_id=count, library=library, period=f"{period}-Q1", value=50 + level)
+            scans.append(assessment)
+        plan.add_actions(db, actor=ME, assessment_id=scans[-1].id, questionnaire=zelfscan, actions=[
+            dict(dimension_id="kg-terugkoppeling", title="Terugbellen", start_date=date(year - 1, 6, 1),
+                 kpi_entry_id=heard)])
+        for language, path, heading in (("nl", f"resultaten?a={scans[-1].id}", "Scores en KPI's per vaardigheid"),
+                                        ("en", f"resultaten?a={scans[-1].id}", "Scores and KPIs per competency"),
+                                        ("nl", f"geschiedenis?a={scans[-1].id}", "KPI's naast de scores"),
+                                        ("nl", f"verbeterplan?a={scans[-1].id}", "Effect op de KPI's")):
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(f"{base}/{path}&lang={language}")
+            expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=30_000)
+            wait_idle(page)
+            page.wait_for_timeout(500)
+            if path.startswith("resultaten") and language == "nl":
+                expect(page.get_by_text("van de klagers voelt zich gehoord", exact=False)).to_be_visible()
+            found = axe_violations(page)
+            assert found == [], f"{path} ({language}): " + "\n".join(found)
+            page.close()

@@ -109,3 +109,26 @@ def test_the_gating_rule_is_worded_as_the_code_computes_it():
     for key, value in texts().items():
         assert "laagste niveau dat alle" not in value["nl"] and "lowest level that every" not in value["en"], key
         assert "lowest level that all answered" not in value["en"], key
+
+
+def test_kpi_texts_built_from_domain_values_and_error_codes_exist():
+    from kpi.model import DIRECTIONS, UNITS
+    keys = [f"kpi.unit_{u}" for u in UNITS] + [f"kpi.direction_{d}" for d in DIRECTIONS]
+    keys += [f"kpi.kind_{k}" for k in ("people", "traditional")]
+    keys += [f"kpi.target_{s}" for s in ("reached", "not_reached", "unknown")]
+    keys += [f"results.kpi_{s}" for s in ("reached", "not_reached")]
+    keys += [f"export.kpi_status_{s}" for s in ("reached", "not_reached")]
+    keys += [f"kpi.change_{c}" for c in ("better", "worse", "same")]
+    keys += [f"kpi.value_{u}" for u in ("per_1000", "days")]
+    # every code the KPI package and the KPI file reader can raise, as they write it
+    sources = [ROOT / "kpi" / "figures.py", ROOT / "kpi" / "service.py", ROOT / "exports" / "kpi_file.py"]
+    found = set()
+    for source in sources:
+        code = source.read_text(encoding="utf-8")
+        found |= {f"error.{c}" for c in re.findall(r'(?:KpiValueError|InputError)\(\s*"([a-z_]+)"', code)}
+        found |= set(re.findall(r'"((?:error|kpifile)\.[a-z_]+)"', code))
+        found |= {f"kpifile.{c}" for c in re.findall(r'_problem\(\s*"kpifile\.([a-z_]+)"', code)}
+    found |= {f"kpifile.{c}" for c in ("not_csv_or_xlsx", "not_utf8")}  # passed on from the table reader
+    found |= {f"field.kpi_{f}" for f in ("period", "value", "numerator", "denominator", "target")}
+    assert len(found) > 30
+    assert [k for k in sorted(set(keys) | found) if not has(k)] == []

@@ -28,7 +28,7 @@ def test_migrations_build_exactly_the_model_schema(db):
     with db.write_engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert differences == []
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
@@ -90,6 +90,39 @@ def test_peer_records_from_before_0006_keep_counting_as_one_organisation_each(tm
     with upgraded.read() as session:
         keys = session.execute(text("SELECT id, organisation_key FROM peer_records ORDER BY id")).all()
     assert [tuple(k) for k in keys] == [(1, "record-1"), (2, "record-2")]
+    upgraded.dispose()
+
+
+def test_upgrade_to_0008_keeps_plan_actions_and_adds_the_kpi_register(tmp_path, mini):
+    """Plan actions made before the KPI register keep everything, and can name a register KPI afterwards."""
+    url = f"sqlite:///{tmp_path / 'before-kpis.sqlite'}"
+    old = Database(url, migrate=False)
+    old.migrate("0007")
+    with old.write() as session:
+        session.execute(text("INSERT INTO organisations (id, name, name_key, org_type, size_class, created_at, "
+                             "share_anonymously) VALUES (1, 'Gemeente Plan', 'gemeente plan', 'gemeente', "
+                             "'inw-lt-20k', '2025-01-01', 0)"))
+        session.execute(text("INSERT INTO assessments (id, organisation_id, year, period, questionnaire_id, "
+                             "questionnaire_version, status, created_at, updated_at) VALUES ('" + "b" * 32 +
+                             "', 1, 2026, '2026', 'mini', '0.1', 'draft', '2026-01-01', '2026-01-02')"))
+        session.execute(text("INSERT INTO plan_actions (id, assessment_id, dimension_id, title, description, owner, "
+                             "status, expected_gain, kpi, kpi_target, created_at, updated_at) VALUES (7, '" + "b" * 32
+                             + "', 'd1', 'Terugbellen', '', 'Team', 'planned', 1.0, 'Klagers gehoord', '80%', "
+                             "'2026-01-01', '2026-01-01')"))
+    old.dispose()
+    upgraded = Database(url)
+    from assessment import plan
+    from kpi import service as kpis
+    from kpi.library import load_library
+    [action] = plan.list_actions(upgraded, actor=ME, assessment_id="b" * 32)
+    assert (action.id, action.title, action.owner, action.kpi, action.kpi_entry_id) == (
+        7, "Terugbellen", "Team", "Klagers gehoord", None)
+    library = load_library()
+    [entry] = kpis.add_library_kpis(upgraded, actor=ME, organisation_id=1, library=library,
+                                    kpi_ids=["klagers-gehoord"])
+    plan.update_action(upgraded, actor=ME, assessment_id="b" * 32, action_id=7, questionnaire=mini,
+                       kpi_entry_id=entry)
+    assert plan.list_actions(upgraded, actor=ME, assessment_id="b" * 32)[0].kpi_entry_id == entry
     upgraded.dispose()
 
 

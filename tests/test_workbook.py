@@ -248,3 +248,113 @@ def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfsc
     alone = gather_report(db, actor=ME, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
                           peer_group=peers.PeerGroup("provincie", ("fte-lt-250",), (2026,)))
     assert alone.peers is None and "Benchmark" not in open_book(build_workbook(alone, "nl")).sheetnames
+
+
+# --- the KPI sheet ---------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def kpi_report(db, zelfscan, report):
+    """The report's organisation with KPIs in its register: two years of values, quarters added up."""
+    from kpi import service as kpis
+    from kpi.library import DEFAULT_FILE, load_library
+    library = load_library(DEFAULT_FILE)
+    today = date(2026, 11, 22)
+    codes = ["aantal-klachten", "doorlooptijd", "klagers-gehoord", "herhaalde-oorzaak"]
+    entries = dict(zip(codes, kpis.add_library_kpis(db, actor=ME, organisation_id=report.organisation.id,
+                                                    library=library, kpi_ids=codes)))
+
+    def save(code, period, **numbers):
+        kpis.save_value(db, actor=ME, entry_id=entries[code], library=library, period=period, today=today, **numbers)
+    save("klagers-gehoord", "2025", numerator=35, denominator=100)
+    save("klagers-gehoord", "2026-Q1", numerator=30, denominator=50)
+    save("klagers-gehoord", "2026-Q2", numerator=45, denominator=60)  # 2026: 75 of 110 = 68%
+    save("herhaalde-oorzaak", "2025", numerator=1, denominator=8)  # 12.5% -> 13%
+    save("aantal-klachten", "2025", value=240)
+    save("aantal-klachten", "2026-Q1", value=70)
+    save("doorlooptijd", "2026-Q1", numerator=400, denominator=25)  # 16 days
+    kpis.set_target(db, actor=ME, entry_id=entries["klagers-gehoord"], library=library, target=60)
+    kpis.set_target(db, actor=ME, entry_id=entries["doorlooptijd"], library=library, target=14)
+    return gather_report(db, actor=ME, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
+                         today=date(2026, 11, 22), kpi_library=library)
+
+
+def test_kpi_sheet_with_values_targets_direction_and_a_line_chart_per_competency(kpi_report):
+    from openpyxl.chart import LineChart
+    book = open_book(build_workbook(kpi_report, "nl"))
+    assert book.sheetnames[:5] == ["Samenvatting", "Verbeterplan", "Scores", "KPI's", "Antwoorden"]
+    sheet = book["KPI's"]
+    header = [sheet.cell(row=1, column=c).value for c in range(1, 10)]
+    # 2026 is still running on the day of the export: marked, and the note says why
+    assert header == ["KPI", "Soort", "Vaardigheid", "Eenheid", "Richting", "Doel", "2025", "2026*", "Doel in 2026"]
+    rows = [[sheet.cell(row=r, column=c).value for c in range(1, 10)] for r in range(2, 6)]
+    # people-centred first (and in bold), then the traditional ones
+    assert [r[0] for r in rows] == ["Klagers die zich gehoord voelen", "Klachten met een bekende oorzaak",
+                                    "Aantal klachten", "Gemiddelde doorlooptijd van klachten"]
+    assert [r[1] for r in rows] == ["Mensgericht", "Mensgericht", "Traditioneel", "Traditioneel"]
+    assert sheet["A2"].font.b and not sheet["A4"].font.b
+    assert rows[0][2:] == ["Klantgevoelig", "Percentage", "Hoger is beter", 0.6, 0.35, 0.68, "gehaald"]
+    assert sheet["G2"].number_format == "0%" and sheet["H2"].number_format == "0%"
+    assert rows[1][4:8] == ["Lager is beter", None, 0.13, None]  # 1 of 8 = 12.5% -> 13%, halves up
+    assert rows[2][2:9] == ["Ontvankelijk", "Aantal", "Hoger is beter", None, 240, 70, None]
+    assert rows[3][5:9] == [14, None, 16, "nog niet gehaald"]
+    charts = sheet._charts
+    assert len(charts) == 3 and all(isinstance(c, LineChart) for c in charts)  # one per competency
+    titles = [c.title.tx.rich.p[0].r[0].t for c in charts]
+    assert titles == ["Ontvankelijk: KPI's per jaar", "Klantgevoelig: KPI's per jaar", "Lerend: KPI's per jaar"]
+    klantgevoelig = charts[1]
+    # percentages on the left axis, days on a second axis on the right
+    assert [s.tx.v for s in klantgevoelig.series] == ["Klagers die zich gehoord voelen"]
+    assert [s.tx.v for c in klantgevoelig._charts[1:] for s in c.series] == ["Gemiddelde doorlooptijd van klachten"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Alle metingen" in texts and "2026-Q2" in texts
+    measured = [[c.value for c in row] for row in sheet.iter_rows() if row[1].value == "2026-Q2"]
+    assert measured == [["Klagers die zich gehoord voelen", "2026-Q2", 45, 60, 0.75] + [None] * (len(measured[0]) - 5)]
+    english = open_book(build_workbook(kpi_report, "en"))["KPIs"]
+    assert english["A2"].value == "Complainants who felt heard" and english["E2"].value == "Higher is better"
+    method = [c.value for row in book["Verantwoording"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("niet het gemiddelde van de percentages" in v for v in method)
+
+
+def test_without_kpis_there_is_no_kpi_sheet(report):
+    assert "KPI's" not in open_book(build_workbook(report, "nl")).sheetnames
+
+
+def _pixels_near(ppm: bytes, colour: tuple[int, int, int], tolerance: int = 40) -> int:
+    """How many pixels of a binary PPM (P6) image are close to `colour`."""
+    parts = ppm.split(maxsplit=4)
+    assert parts[0] == b"P6" and parts[3] == b"255"
+    width, height, data = int(parts[1]), int(parts[2]), parts[4]
+    count = 0
+    for i in range(0, width * height * 3, 3):
+        if all(abs(data[i + k] - colour[k]) <= tolerance for k in range(3)):
+            count += 1
+    return count
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None or shutil.which("pdftoppm") is None,
+                    reason="LibreOffice and poppler-utils not installed (.ci/run installs them)")
+def test_libreoffice_renders_the_kpi_sheet_with_its_charts(kpi_report, tmp_path):
+    path = tmp_path / "kpis.xlsx"
+    path.write_bytes(build_workbook(kpi_report, "nl"))
+    done = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                          capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "kpis.pdf"
+    assert pdf.exists(), done.stderr
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                                   text=True).stdout.splitlines()
+                     if line.startswith("Pages:")))
+    page_text = {n: subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
+                                   capture_output=True, text=True).stdout for n in range(1, pages + 1)}
+    chart_page = next(n for n, text in page_text.items() if "Klantgevoelig: KPI's per jaar" in text)
+    text = page_text[chart_page]
+    assert "Klagers die zich gehoord voelen" in text and "Mensgericht" in text and "68%" in text
+    assert "Hoger is beter" in text and "Lager is beter" in text
+    assert "Alle metingen" in "".join(page_text.values())
+    subprocess.run(["pdftoppm", "-f", str(chart_page), "-l", str(chart_page), "-r", "80", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    [image] = list(tmp_path.glob("page*.ppm"))
+    # the line of the first KPI in each chart is drawn in blue (#1D4ED8); the second KPI of the Klantgevoelig
+    # chart (days, on the right axis) in orange (#B45309): here a single point, its marker
+    pixels = image.read_bytes()
+    assert _pixels_near(pixels, (0x1D, 0x4E, 0xD8)) > 300
+    assert _pixels_near(pixels, (0xB4, 0x53, 0x09)) > 40

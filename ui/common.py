@@ -29,6 +29,7 @@ PAGE_QUESTIONNAIRE = "views/questionnaire.py"
 PAGE_RESULTS = "views/results.py"
 PAGE_HISTORY = "views/history.py"
 PAGE_PLAN = "views/plan.py"
+PAGE_KPI = "views/kpi.py"
 PAGE_BENCHMARK = "views/benchmark.py"
 PAGE_WORKSHOP = "views/workshop.py"
 PAGE_VOTE = "views/vote.py"
@@ -135,6 +136,30 @@ def catalog() -> Catalog:
     return _catalog(str(questionnaire_dir()))
 
 
+@st.cache_resource(show_spinner=False, ttl=60)
+def _kpi_library(path: str):
+    from kpi.library import KpiLibraryError, load_library
+
+    try:
+        return load_library(path), None
+    except KpiLibraryError as error:
+        return None, error.problem
+
+
+def kpi_library():
+    """The KPI library and None, or None and what is wrong with its file (re-read at most once a minute)."""
+    from kpi.library import library_file
+
+    return _kpi_library(str(library_file()))
+
+
+def kpi_library_problem_text(problem) -> str:
+    key = f"qproblem.{problem.code}"
+    what = tr(key, **problem.params) if has(key) else problem.detail
+    where = tr("qproblem.where", location=problem.location) if problem.location else ""
+    return tr("kpi.library_problem", file=problem.file, where=where, what=what)
+
+
 def questionnaire_for(assessment: service.Assessment) -> Questionnaire | None:
     return catalog().get(assessment.questionnaire_id, assessment.questionnaire_version)
 
@@ -174,9 +199,16 @@ def file_problems_text(problems: list, prefix: str, shown: int = 50) -> str:
     return "\n".join(lines)
 
 
+def localized_params(params: dict) -> dict:
+    """Message parameters in the user's language: a library KPI's name comes in both languages."""
+    from kpi.service import localized
+
+    return {key: localized(value, lang()) for key, value in params.items()}
+
+
 def input_error_text(error: service.InputError) -> str:
     field = tr(f"field.{error.field}")
-    return tr(f"error.{error.code}", field=field, **_as_text(error.params))
+    return tr(f"error.{error.code}", field=field, **_as_text(localized_params(error.params)))
 
 
 def error_text(error: Exception) -> str:
@@ -252,8 +284,8 @@ def start_alias() -> None:
     go_to(PAGE_START, **{k: v for k, v in st.query_params.to_dict().items() if k != PARAM_LANGUAGE})
 
 
-MANAGEMENT_PATHS = ("start", "vragenlijst", "resultaten", "benchmark", "verbeterplan", "geschiedenis", "workshop",
-                    "beheer", "over")
+MANAGEMENT_PATHS = ("start", "vragenlijst", "resultaten", "benchmark", "verbeterplan", "kpi", "geschiedenis",
+                    "workshop", "beheer", "over")
 
 
 def app_pages(actor: Actor | None) -> list:
@@ -276,6 +308,7 @@ def app_pages(actor: Actor | None) -> list:
         st.Page(PAGE_RESULTS, title=tr("nav.results"), icon=":material/radar:", url_path="resultaten"),
         st.Page(PAGE_BENCHMARK, title=tr("nav.benchmark"), icon=":material/groups:", url_path="benchmark"),
         st.Page(PAGE_PLAN, title=tr("nav.plan"), icon=":material/flag:", url_path="verbeterplan"),
+        st.Page(PAGE_KPI, title=tr("nav.kpi"), icon=":material/monitoring:", url_path="kpi"),
         st.Page(PAGE_HISTORY, title=tr("nav.history"), icon=":material/timeline:", url_path="geschiedenis"),
         st.Page(PAGE_WORKSHOP, title=tr("nav.workshop"), icon=":material/groups_3:", url_path="workshop"),
         st.Page(PAGE_MEMBERS, title=tr("nav.members"), icon=":material/manage_accounts:", url_path="beheer"),

@@ -11,11 +11,16 @@ from typing import Callable
 import pandas as pd
 
 FIELDS = ("title", "status", "due_date", "owner", "dimension_id", "start_date", "expected_gain", "kpi",
-          "kpi_target", "description")
+          "kpi_target", "kpi_entry_id", "description")
 
 
-def cell_to_field(name: str, value, dimension_by_title: dict[str, str], status_by_label: dict[str, str]):
+def cell_to_field(name: str, value, dimension_by_title: dict[str, str], status_by_label: dict[str, str],
+                  kpi_by_label: dict[str, int] | None = None):
     """A cell of the editor as the value the plan service expects."""
+    if name == "kpi_entry_id":
+        if value is None or value == "" or (isinstance(value, float) and pd.isna(value)):
+            return None
+        return (kpi_by_label or {}).get(value, value)
     if name == "dimension_id":
         return dimension_by_title.get(value, value)
     if name == "status":

@@ -11,7 +11,10 @@ from scoring.comparison import headline_facts
 from scoring.engine import basis
 from ui.charts import show_chart
 from access import AccessDenied
-from ui.common import PAGE_START, catalog, current_assessment, database, escape_md, go_to, lang, me, tr
+from kpi import service as kpis
+from kpi.display import value_text
+from kpi.figures import figure_over, month_range
+from ui.common import PAGE_START, catalog, current_assessment, database, escape_md, go_to, kpi_library, lang, me, tr
 
 db = database()
 actor = me()
@@ -130,6 +133,37 @@ show_chart(figure, language)
 with st.expander(tr("history.trend_as_table")):  # the chart's numbers, for screen readers and for reading
     st.table(pd.DataFrame({trace.name: [number(v) for v in trace.y] for trace in figure.data},
                           index=pd.Index(periods, name=tr("history.col_period"))))
+
+# --- KPIs beside the scores ------------------------------------------------------------------------------
+library, _ = kpi_library()
+if library is not None:
+    st.subheader(tr("history.kpi_title"))
+    register = kpis.get_register(db, actor=actor, organisation_id=organisation.id, library=library)
+    usable = register.usable()
+    if not usable:
+        st.caption(tr("history.kpi_none"))
+    for competency in latest.questionnaire.competencies:
+        entries = [k for k in usable if k.definition.competency == competency.id]
+        if not entries:
+            continue
+        columns = {tr("history.kpi_col_score"): [
+            number(e.result.competencies[competency.id].score) if competency.id in e.result.competencies else "–"
+            for e in scored]}
+        for entry in entries:
+            kpi = entry.definition
+            name = entry.name(language)
+            if entry.target is not None:
+                name = tr("history.kpi_col_target", name=name, target=value_text(kpi, entry.target, language))
+            figures = []
+            for e in scored:
+                months = month_range(e.assessment.period)
+                figure = figure_over(kpi, register.measurements(entry.id), *months) if months else None
+                figures.append(value_text(kpi, figure.value if figure else None, language))
+            columns[name] = figures
+        st.markdown(f"**{competency.title.get(language)}**")
+        st.table(pd.DataFrame(columns, index=pd.Index(periods, name=tr("history.col_period"))))
+    if usable:
+        st.caption(tr("history.kpi_help"))
 
 # --- compare two assessments ---------------------------------------------------------------------------
 st.subheader(tr("history.compare_title"))

@@ -6,11 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from assessment import plan, service
+from kpi import service as kpis
+from kpi.figures import effect
 from scoring.engine import score_assessment
 from ui.charts import show_chart
 from access import ANSWER
-from ui.common import (assessment_header, attempt, database, escape_md, lang, me, permissions_in, require_assessment,
-                       show_page_error, tr)
+from ui.common import (assessment_header, attempt, database, escape_md, kpi_library, lang, me, permissions_in,
+                       require_assessment, show_page_error, tr)
+from ui.kpi_view import effect_parts
 from ui.plan_table import FIELDS, cell_to_field, editor_changes, plan_timeline
 
 assessment, questionnaire = require_assessment()
@@ -33,6 +36,15 @@ dimension_title = {d.id: d.title.get(language) for d in questionnaire.dimensions
 competency_of = {d.id: questionnaire.competency_of(d.id).id for d in questionnaire.dimensions()}
 competency_title = {c.id: c.title.get(language) for c in questionnaire.competencies}
 status_label = {code: tr(f"plan.status_{code}") for code in plan.STATUSES}
+library, _ = kpi_library()
+register = kpis.get_register(db, actor=actor, organisation_id=assessment.organisation_id, library=library) \
+    if library is not None else None
+register_kpis = register.usable() if register is not None else []
+# a label per register KPI for the table (its name; with its id when two names are the same)
+kpi_names = [k.name(language) for k in register_kpis]
+kpi_label = {k.id: k.name(language) if kpi_names.count(k.name(language)) == 1 else f"{k.name(language)} ({k.code})"
+             for k in register_kpis}
+kpi_by_label = {label: entry_id for entry_id, label in kpi_label.items()}
 
 show_page_error()
 if not may_change:
@@ -79,7 +91,7 @@ shown = [a for a in actions if a.status in statuses and competency_of.get(a.dime
 COLUMN_KEYS = {"title": "plan.col_title", "status": "plan.col_status", "due_date": "plan.col_due",
                "owner": "plan.col_owner", "dimension_id": "plan.col_dimension", "start_date": "plan.col_start",
                "expected_gain": "plan.col_gain", "kpi": "plan.col_kpi", "kpi_target": "plan.col_kpi_target",
-               "description": "plan.col_description"}
+               "kpi_entry_id": "plan.col_kpi_entry", "description": "plan.col_description"}
 COLUMNS = {name: tr(COLUMN_KEYS[name]) for name in FIELDS}  # the most used first: the table scrolls sideways
 dimension_by_title = {title: did for did, title in dimension_title.items()}
 status_by_label = {label: code for code, label in status_label.items()}
@@ -89,7 +101,7 @@ def apply_edits(shown_ids: list[int]) -> None:
     field_of_label = {label: name for name, label in COLUMNS.items()}
     updates, additions, deletions = editor_changes(
         st.session_state["plan_editor"], shown_ids, field_of_label,
-        lambda name, value: cell_to_field(name, value, dimension_by_title, status_by_label))
+        lambda name, value: cell_to_field(name, value, dimension_by_title, status_by_label, kpi_by_label))
     if attempt(plan.apply_changes, db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire,
                updates=updates, additions=additions, deletions=deletions)[0]:
         st.toast(tr("questionnaire.saved"), icon=":material/check_circle:")
@@ -114,10 +126,11 @@ table = pd.DataFrame({
     COLUMNS["expected_gain"]: pd.Series([a.expected_gain for a in shown], dtype=float),
     COLUMNS["kpi"]: text_column([a.kpi for a in shown]),
     COLUMNS["kpi_target"]: text_column([a.kpi_target for a in shown]),
+    COLUMNS["kpi_entry_id"]: text_column([kpi_label.get(a.kpi_entry_id, "") for a in shown]),
     COLUMNS["description"]: text_column([a.description for a in shown]),
 }, columns=list(COLUMNS.values()))
 # A laptop shows about five columns; the user chooses which (the action itself always stays in view).
-MAIN_COLUMNS = ["title", "status", "due_date", "owner", "dimension_id"]
+MAIN_COLUMNS = ["title", "status", "due_date", "owner", "dimension_id"] + (["kpi_entry_id"] if register_kpis else [])
 visible = st.multiselect(tr("plan.columns"), [f for f in FIELDS if f != "title"],
                          default=[f for f in MAIN_COLUMNS if f != "title"], format_func=COLUMNS.__getitem__,
                          key="plan_columns", placeholder=tr("common.choose_many"))
@@ -139,6 +152,7 @@ st.data_editor(
                                                                 width=110),
         COLUMNS["kpi"]: st.column_config.TextColumn(max_chars=plan.MAX_KPI, width=260),
         COLUMNS["kpi_target"]: st.column_config.TextColumn(max_chars=plan.MAX_KPI_TARGET, width=130),
+        COLUMNS["kpi_entry_id"]: st.column_config.SelectboxColumn(options=list(kpi_by_label), width=220),
         COLUMNS["description"]: st.column_config.TextColumn(max_chars=plan.MAX_DESCRIPTION, width=320),
     },
 )
@@ -164,3 +178,22 @@ late = [a for a in shown if a.due_date and a.due_date < date.today() and a.statu
 if late:
     st.warning(tr("plan.late", count=len(late), titles=", ".join(escape_md(a.title) for a in late)),
                icon=":material/schedule:")
+
+# --- the effect of actions on register KPIs ------------------------------------------------------------
+if register_kpis:
+    st.subheader(tr("plan.effect_title"))
+    linked = [a for a in shown if a.kpi_entry_id in kpi_label]
+    if not linked:
+        st.caption(tr("plan.effect_help"))
+    for action in linked:
+        entry = register.entry(action.kpi_entry_id)
+        name = entry.name(language) if entry.from_library else escape_md(entry.name(language))
+        if action.start_date is None:
+            st.markdown("- " + tr("plan.effect_no_start", title=escape_md(action.title), kpi=name))
+            continue
+        before, after = effect_parts(entry.definition, effect(entry.definition, register.measurements(entry.id),
+                                                              action.start_date), language)
+        st.markdown("- " + tr("plan.effect_line", title=escape_md(action.title),
+                              start=action.start_date.strftime("%d-%m-%Y"), kpi=name,
+                              before=before or tr("kpi.effect_no_before"),
+                              after=", ".join(after) if after else tr("kpi.effect_no_after")))
