@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from access.service import Actor
 from questionnaires.model import Questionnaire
@@ -13,6 +13,7 @@ from scoring.engine import AssessmentResult, score_assessment
 from . import peers, plan, service
 from .db import Database
 from .history import Lookup, compare_entries, organisation_history
+from .models import utcnow
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,14 @@ class Report:
     earlier_period: str | None
     exported_on: date
     peers: peers.PeerComparison | None = None  # None when the peer group is too small
+    # when the data was read (UTC): an import of the workbook knows what changed in the app since then
+    exported_at: datetime | None = None
 
 
 def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Lookup, today: date | None = None,
                   peer_group: peers.PeerGroup | None = None) -> Report:
     """`peer_group` defaults to organisations of the same type and size class in the same year."""
+    exported_at = utcnow()  # before anything is read: a change after this moment is not in the export
     assessment = service.get_assessment(db, assessment_id, actor=actor)
     questionnaire = lookup(assessment.questionnaire_id, assessment.questionnaire_version)
     if questionnaire is None:
@@ -56,4 +60,4 @@ def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Loo
         peer_comparison = None
     return Report(organisation, assessment, questionnaire, answers, result,
                   plan.list_actions(db, actor=actor, assessment_id=assessment.id), comparison, earlier_period,
-                  today or date.today(), peer_comparison)
+                  today or date.today(), peer_comparison, exported_at)

@@ -15,6 +15,7 @@ import access
 from access import AccessDenied, Actor
 from assessment import service
 from assessment.db import Database, database_url, get_database
+from assessment.importing import ImportRefused
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, has, t
 from questionnaires.loader import Catalog, QuestionnaireProblem, discover, questionnaire_dir
 from questionnaires.model import Questionnaire
@@ -151,9 +152,20 @@ def show_catalog_problems() -> None:
 
 
 def import_problem_text(problem) -> str:
-    """One problem of a workbook import, with where it is (sheet, row, column) when known."""
-    where = tr("import.where", sheet=problem.sheet, row=problem.row, column=problem.column) if problem.row else ""
-    return where + tr(f"import.{problem.code}", sheet=problem.sheet, **problem.params)
+    """One problem of a workbook import (for markdown), with where it is (sheet, row, column) when known.
+    Values quoted from the file are shown as text; a value the app refuses is named as the app names it."""
+    safe = {k: escape_md(v) if isinstance(v, str) else v for k, v in problem.params.items()}
+    sheet = escape_md(problem.sheet)
+    if problem.row:
+        where = tr("import.where", sheet=sheet, row=problem.row, column=problem.column)
+    elif problem.sheet and problem.code != "missing_sheet":
+        where = tr("import.where_sheet", sheet=sheet)
+    else:
+        where = ""
+    if problem.code == "input_error":
+        error, field = safe.pop("error"), safe.pop("field")
+        return where + tr(f"error.{error}", field=tr(f"field.{field}"), **safe)
+    return where + tr(f"import.{problem.code}", sheet=sheet, **safe)
 
 
 def input_error_text(error: service.InputError) -> str:
@@ -171,6 +183,9 @@ def error_text(error: Exception) -> str:
         return tr("questionnaire.read_only")
     if isinstance(error, WorkshopError):
         return tr(f"workshop.{error.code}")
+    if isinstance(error, ImportRefused):
+        text = tr(f"import.{error.code}", row=error.row, **error.params)
+        return text if error.code in ("changed_since_preview", "choice_missing") else tr("import.failed") + " " + text
     return tr("access.denied")
 
 
@@ -189,7 +204,7 @@ def attempt(call, *args, **kwargs):
         kwargs["actor"] = now
     try:
         return True, call(*args, **kwargs)
-    except (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError) as error:
+    except (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError, ImportRefused) as error:
         st.session_state["page_error"] = error_text(error)
         return False, None
 
