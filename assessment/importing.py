@@ -121,6 +121,7 @@ class AppRow:
     values: dict  # canonical values of the fields, as the workbook would show them
     changed_by: str | None = None
     changed_at: datetime | None = None
+    created_at: datetime | None = None  # plan actions: a number can be used again after a removal (SQLite)
 
 
 @dataclass(frozen=True)
@@ -199,16 +200,28 @@ def compare(workbook: "WorkbookData", app: AppData, *, new_assessment: bool = Fa
                                    label=dimension_id))
 
     # the plan: by the action's number; a row without a number is new
-    in_workbook = set()
+    def added_later(row: AppRow) -> bool:
+        return row.created_at is not None and row.created_at > workbook.exported_at
+
+    exported_ids = {int(k.split(":", 1)[1]) for k in exported if k.startswith("action:")}
+    # actions added in the app after the export (also one that got the number of an action removed since)
+    later = {action_id: row for action_id, row in app.actions.items()
+             if action_id not in exported_ids or added_later(row)}
+    matched, in_workbook = set(), set()
     for action in workbook.actions:
         mine = canonical_row({f: action.fields.get(f) for f in PLAN_FIELDS})
         if action.id is None or new_assessment:
+            same = next((action_id for action_id, row in later.items()
+                         if action_id not in matched and canonical_row(row.values) == mine), None)
+            if same is not None:  # already in the app: this workbook was imported before, or someone typed it
+                matched.add(same)
+                continue
             differences.append(Difference(PLAN, f"new:{action.row}", "added", PLAN_FIELDS, {}, mine, action.row,
                                           label=mine["title"]))
             continue
         key = action_key(action.id)
         in_workbook.add(action.id)
-        current = app.actions.get(action.id)
+        current = None if action.id in later else app.actions.get(action.id)
         workbook_changed = tuple(f for f in PLAN_FIELDS if changed(key, f, mine[f]))
         if current is None:  # removed in the app after the export
             gone = app.removed_actions.get(action.id, AppRow({}))
@@ -236,14 +249,16 @@ def compare(workbook: "WorkbookData", app: AppData, *, new_assessment: bool = Fa
                                    changed_at=current.changed_at, label=theirs["title"]))
     if not new_assessment:
         for action_id, current in app.actions.items():
+            theirs = canonical_row(current.values)
+            if action_id in later:
+                if action_id not in matched:  # added in the app after the export: it stays
+                    kept.append(Difference(PLAN, f"later:{action_id}", "added", PLAN_FIELDS, theirs, {},
+                                           changed_by=current.changed_by, changed_at=current.changed_at,
+                                           label=theirs["title"]))
+                continue
             if action_id in in_workbook:
                 continue
             key = action_key(action_id)
-            theirs = canonical_row(current.values)
-            if key not in exported:  # added in the app after the export
-                kept.append(Difference(PLAN, key, "added", PLAN_FIELDS, theirs, {}, changed_by=current.changed_by,
-                                       changed_at=current.changed_at, label=theirs["title"]))
-                continue
             app_changed = tuple(f for f in PLAN_FIELDS if changed(key, f, theirs[f]))
             differences.append(Difference(PLAN, key, "removed", (), theirs, {}, None, app_changed,
                                           changed_by=current.changed_by if app_changed else None,
@@ -287,7 +302,7 @@ def _app_data(session, assessment_id: str, workbook: "WorkbookData") -> AppData:
     for row in session.scalars(select(PlanActionRow).where(PlanActionRow.assessment_id == assessment_id)):
         shown = plan.in_language(plan._view(row), workbook.questionnaire, workbook.language)
         by, at = actions_by.get(row.id, (None, row.updated_at))
-        actions[row.id] = AppRow({f: getattr(shown, f) for f in PLAN_FIELDS}, by, at)
+        actions[row.id] = AppRow({f: getattr(shown, f) for f in PLAN_FIELDS}, by, at, row.created_at)
     return AppData(answers, targets, actions, removed, target_changes)
 
 

@@ -161,10 +161,10 @@ def _read(book, lookup) -> WorkbookData:
             problem("too_many_rows", sheet=name, max=MAX_ROWS)
             return name, iter(())
         if ws.max_row is not None and ws.max_column is not None:
-            budget["cells"] -= ws.max_row * ws.max_column
-            if budget["cells"] < 0:
+            if ws.max_row * ws.max_column > budget["cells"]:
                 problem("too_many_cells", sheet=name, max=MAX_CELLS)
                 return name, iter(())
+            budget["cells"] -= ws.max_row * ws.max_column
         columns = len(labels)
 
         def rows() -> Iterator[tuple[int, tuple]]:

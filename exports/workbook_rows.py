@@ -23,7 +23,8 @@ TEXT_FIELDS = {"comment", "title", "owner", "kpi", "kpi_target", "description"}
 
 
 def canonical(field: str, value):
-    """One field's value in the form used for comparing (and fingerprinting)."""
+    """One field's value in the form used for comparing (and fingerprinting); canonical(canonical(x)) is
+    canonical(x)."""
     if field in TEXT_FIELDS:
         if value is None:
             return ""
@@ -33,6 +34,8 @@ def canonical(field: str, value):
     if field in ("start_date", "due_date"):
         if isinstance(value, datetime):
             value = value.date()
+        if isinstance(value, str):  # already canonical
+            return value or None
         return value.isoformat() if isinstance(value, date) else None
     if field == "expected_gain":
         return None if value is None else float(value)
