@@ -283,13 +283,13 @@ def _read(book, lookup) -> WorkbookData:
         for column_number, cell in enumerate(cells, start=1):
             try:
                 values[column_number] = value(cell, row_number, get_column_letter(column_number), name)
-            except _Formula:
-                ok = False
-        if not ok:
-            continue
+            except _Formula:  # named once; the other cells of the row are still checked
+                values[column_number], ok = _Formula, False
         fields: dict = {}
         for column_number, key in enumerate(PLAN_FIELDS, start=1):
             raw, column = values[column_number], get_column_letter(column_number)
+            if raw is _Formula:
+                continue
             if key == "dimension_id":
                 if raw not in dimension_by_title:
                     problem("unknown_dimension", row_number, column, name,
@@ -336,7 +336,7 @@ def _read(book, lookup) -> WorkbookData:
         number = values[len(PLAN_FIELDS) + 1]
         column = get_column_letter(len(PLAN_FIELDS) + 1)
         action_id = None
-        if number not in (None, ""):
+        if number not in (None, "", _Formula):
             if isinstance(number, float) and number.is_integer():
                 number = int(number)
             if isinstance(number, bool) or not isinstance(number, int) or action_key(number) not in exported:

@@ -154,7 +154,9 @@ def show_catalog_problems() -> None:
 def import_problem_text(problem) -> str:
     """One problem of a workbook import (for markdown), with where it is (sheet, row, column) when known.
     Values quoted from the file are shown as text; a value the app refuses is named as the app names it."""
-    safe = {k: escape_md(v) if isinstance(v, str) else v for k, v in problem.params.items()}
+    params = dict(problem.params)
+    error, field = params.pop("error", None), params.pop("field", None)  # codes, not text from the file
+    safe = {k: escape_md(v) if isinstance(v, str) else v for k, v in params.items()}
     sheet = escape_md(problem.sheet)
     if problem.row:
         where = tr("import.where", sheet=sheet, row=problem.row, column=problem.column)
@@ -163,7 +165,6 @@ def import_problem_text(problem) -> str:
     else:
         where = ""
     if problem.code == "input_error":
-        error, field = safe.pop("error"), safe.pop("field")
         return where + tr(f"error.{error}", field=tr(f"field.{field}"), **safe)
     return where + tr(f"import.{problem.code}", sheet=sheet, **safe)
 
