@@ -322,11 +322,14 @@ def _cancel_import() -> None:
     st.session_state["import_done"] = tr("import.cancelled")
 
 
-def _item(difference: Difference) -> str:
-    """What a row is about, as people know it: the question, the section or the action."""
+def _item(difference: Difference, short: bool = False) -> str:
+    """What a row is about, as people know it: the question (its code, with its text unless `short`), the
+    section or the action."""
     if difference.sheet == ANSWERS:
-        question = questionnaire.question(difference.label)
-        return f"{difference.label} · {question.text.get(language)}"
+        if short:
+            return difference.label
+        text = questionnaire.question(difference.label).text.get(language)
+        return f"{difference.label} · {text if len(text) <= 60 else text[:59].rstrip() + '…'}"
     if difference.sheet == TARGETS:
         return title_of(difference.label)
     return difference.label
@@ -365,7 +368,8 @@ def _action_summary(values: dict) -> str:
 def _table_rows(differences) -> list[dict]:
     rows = []
     for difference in differences:
-        common = {tr("import.col_row"): difference.row, tr("import.col_item"): _item(difference)}
+        common = {tr("import.col_row"): str(difference.row) if difference.row else "–",
+                  tr("import.col_item"): _item(difference)}
         if difference.kind == "added" and difference.sheet == PLAN:
             rows.append(common | {tr("import.col_field"): tr("import.value_new"), tr("import.col_app"): "–",
                                   tr("import.col_workbook"): _action_summary(difference.workbook or difference.app)})
@@ -385,9 +389,14 @@ def _table_rows(differences) -> list[dict]:
 def _show_table(differences) -> None:
     rows = _table_rows(differences)
     if rows:
-        frame = pd.DataFrame(rows)
-        frame[tr("import.col_row")] = frame[tr("import.col_row")].astype("Int64")
-        st.dataframe(frame, hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3)
+        # every column in view: the values side by side matter most
+        columns = {tr("import.col_row"): st.column_config.TextColumn(width=40),
+                   tr("import.col_item"): st.column_config.TextColumn(width=300),
+                   tr("import.col_field"): st.column_config.TextColumn(width=100),
+                   tr("import.col_app"): st.column_config.TextColumn(width=220),
+                   tr("import.col_workbook"): st.column_config.TextColumn(width=220)}
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
+                     column_config=columns)
 
 
 def _who(difference: Difference) -> str:
@@ -424,7 +433,8 @@ def _show_conflict(preview: ImportPreview, difference: Difference) -> None:
                     if name in difference.workbook:
                         st.markdown(f"{_field_name(difference, name)}: "
                                     f"{escape_md(_shown(difference, name, difference.workbook[name]))}")
-        st.radio(tr("import.choice_label", item=escape_md(item)), [APP, WORKBOOK], index=None, horizontal=True,
+        st.radio(tr("import.choice_label", item=escape_md(_item(difference, short=True))), [APP, WORKBOOK],
+                 index=None, horizontal=True,
                  key=_choice_key(preview, difference),
                  format_func=lambda choice: tr("import.choice_app" if choice == APP else "import.choice_workbook"))
 
