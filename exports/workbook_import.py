@@ -97,9 +97,12 @@ def read_workbook(data: bytes, lookup: Callable[[str, str], Questionnaire | None
         raise WorkbookImportError([FileProblem("too_large", params={"max": MAX_BYTES // MB})])
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = archive.namelist()
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError):
         raise WorkbookImportError([FileProblem("not_xlsx")])
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise WorkbookImportError([FileProblem("macro_file")])  # an .xlsm: never read
     if unpacked > MAX_UNPACKED_BYTES:
         raise WorkbookImportError([FileProblem("too_large_unpacked", params={"max": MAX_UNPACKED_BYTES // MB})])
     try:

@@ -77,6 +77,17 @@ def test_a_workbook_is_compared_and_only_the_confirmed_differences_are_saved(ser
         page.get_by_role("button", name="Verschillen opslaan").click()
         expect(page.get_by_text("Het werkboek is verwerkt. Opgeslagen: 2 antwoorden, 1 veranderde actie.")
                ).to_be_visible(timeout=30_000)
+        # a file over the limit gets the app's own message, in the user's language
+        page.goto(f"{base}/resultaten?a={assessment.id}&lang=en")
+        expander = page.get_by_text("Import a workbook", exact=True)
+        expect(expander).to_be_visible(timeout=30_000)
+        wait_idle(page)
+        expander.click()
+        page.locator("input[type=file]").set_input_files(
+            {"name": "groot.xlsx", "mimeType": "application/octet-stream", "buffer": b"PK" + b"x" * (11 << 20)})
+        page.get_by_role("button", name="Check the workbook").click(timeout=30_000)
+        expect(page.get_by_text("The file is too large. It may be at most 10 MB.", exact=False)).to_be_visible(
+            timeout=30_000)
         browser.close()
     after = service.get_answers(db, actor=ME, assessment_id=assessment.id)
     assert (after["d1-1"].value, after["d1-2"].value, after["d1-3"].value) == (5, 4, 3)

@@ -194,3 +194,18 @@ def test_the_preview_in_english(scan):
     at = upload_and_check(scan, workbook(scan, edit(scan, "en"), lang="en"), lang="en")
     assert "In the workbook: 1 answer different, 1 comment different, 1 action different." in texts(at)
     assert "Save the differences" in [b.label for b in at.button]
+
+
+def test_other_spreadsheet_files_get_a_message_that_says_what_to_do(scan):
+    import zipfile
+    macro = BytesIO()
+    with zipfile.ZipFile(BytesIO(workbook(scan))) as source, zipfile.ZipFile(macro, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item.filename))
+        target.writestr("xl/vbaProject.bin", b"\x00macro")
+    at = upload_and_check(scan, macro.getvalue())
+    assert "Dit werkboek bevat macro's (.xlsm). Die leest de app niet." in at.error[0].value
+    at = upload_and_check(scan, b"organisatie;jaar\nGemeente;2026\n")
+    assert "Sla het op als Excel-werkmap (.xlsx) en probeer het opnieuw." in at.error[0].value
+    assert at.file_uploader(key="import_file").allowed_type == [".xlsx", ".xlsm", ".xls", ".ods", ".csv"] or \
+        "xlsm" in str(at.file_uploader(key="import_file").allowed_type)

@@ -227,7 +227,7 @@ def test_bad_files_are_refused_with_every_problem_and_change_nothing(report, db,
 
 def test_every_import_problem_has_a_message(report, zelfscan):
     from i18n import has
-    codes = ["not_xlsx", "foreign_file", "old_format", "too_large", "too_large_unpacked", "too_many_rows",
+    codes = ["not_xlsx", "macro_file", "foreign_file", "old_format", "too_large", "too_large_unpacked", "too_many_rows",
              "too_many_cells", "unexpected_header", "formula", "error_value", "unknown_questionnaire", "missing_sheet",
              "unknown_question", "duplicate_question", "duplicate_dimension", "invalid_level", "unknown_dimension",
              "invalid_target", "unknown_status", "invalid_date", "unknown_action_number", "duplicate_action_number",

@@ -497,7 +497,12 @@ if may_answer:
         st.caption(tr("import.help"))
         if "import_done" in st.session_state:
             st.success(st.session_state.pop("import_done"), icon=":material/check_circle:")
-        uploaded = st.file_uploader(tr("import.upload"), type=["xlsx"], key="import_file",
+        # the limit is said (and checked) in the user's language; the uploader's own English line about its
+        # larger ceiling would contradict it, so it is hidden
+        st.html("<style>.st-key-import_file [data-testid='stFileUploaderDropzoneInstructions']{display:none}"
+                "</style>")
+        # other spreadsheet files are let through, so that the app can say in the user's language what to do
+        uploaded = st.file_uploader(tr("import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"], key="import_file",
                                     max_upload_size=UPLOAD_CEILING_MB, on_change=_forget_import)
         st.caption(tr("import.upload_limit", max=MAX_BYTES // MB))
         if uploaded is not None:
