@@ -376,6 +376,8 @@ def apply_workbook(db: Database, data: "WorkbookData", *, actor: Actor, confirme
     were written, per kind."""
     choices, remove = dict(choices or {}), set(remove)
     with db.write() as session:
+        # lock the assessment first, so that no change of the app slips in between comparing and writing
+        session.scalar(select(AssessmentRow.id).where(AssessmentRow.id == data.assessment_id).with_for_update())
         preview = _preview_in(session, data, actor)
         if preview.signature != confirmed.signature:
             raise ImportRefused("changed_since_preview")

@@ -21,7 +21,7 @@ from scoring.engine import AssessmentResult
 from access.service import ANSWER, READ, AccessDenied, Actor, log, organisation_of, require
 
 from .db import Database
-from .models import PlanActionRow, utcnow
+from .models import AssessmentRow, PlanActionRow, utcnow
 from .service import InputError, _clean_text
 
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -205,6 +205,8 @@ def apply_changes(db: Database, *, actor: Actor, assessment_id: str, questionnai
     cleaned_additions = [_clean_addition(values, questionnaire) for values in additions]
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
+        # one writer per assessment at a time (a workbook import compares and writes under the same lock)
+        session.scalar(select(AssessmentRow.id).where(AssessmentRow.id == assessment_id).with_for_update())
         store_changes(session, actor, organisation_id, assessment_id, cleaned_updates, cleaned_additions, deletions,
                       source)
 

@@ -231,6 +231,7 @@ def _read(book, lookup) -> WorkbookData:
         except _Formula:
             ok = False
         else:
+            level = _number_text(level)
             if level not in (None, ""):
                 if isinstance(level, bool) or not isinstance(level, (int, float)) or level not in (1, 2, 3, 4, 5):
                     problem("invalid_level", row_number, "D", name, value=quoted(level))
@@ -266,6 +267,7 @@ def _read(book, lookup) -> WorkbookData:
             problem("unknown_dimension", row_number, "B", name, value=quoted(dimension_title))
             continue
         dimension_id = dimension_by_title[dimension_title]
+        target = _number_text(target)
         if dimension_id in targets:
             problem("duplicate_dimension", row_number, "B", name, value=quoted(dimension_title))
             continue
@@ -313,6 +315,8 @@ def _read(book, lookup) -> WorkbookData:
                     fields[key] = raw.date()
                 elif isinstance(raw, date):
                     fields[key] = raw
+                elif isinstance(raw, str) and _date_text(raw) is not None:  # a date typed in a text cell
+                    fields[key] = _date_text(raw)
                 else:
                     problem("invalid_date", row_number, column, name, value=quoted(raw))
                     ok = False
@@ -360,6 +364,24 @@ def _read(book, lookup) -> WorkbookData:
     return WorkbookData(meta.get("assessment_id", ""), questionnaire, meta.get("organisation", ""),
                         meta.get("org_type", ""), meta.get("size_class", ""), meta.get("period", ""), lang,
                         exported_at, answers, targets, tuple(actions), exported, explicit)
+
+
+def _number_text(value):
+    """A whole number typed in a text cell ("4") is that number; anything else stays as it is."""
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 3:
+        return int(value.strip())
+    return value
+
+
+def _date_text(text: str) -> date | None:
+    """A date typed as text: 31-12-2026 (also 31/12/2026) or 2026-12-31; None when it is not one."""
+    text = text.strip()
+    for pattern in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def _text(value) -> str:

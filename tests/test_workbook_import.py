@@ -486,3 +486,22 @@ def test_the_hidden_sheet_records_when_and_what_was_exported(db, scan):
     assert abs((datetime.now(timezone.utc) - exported_at).total_seconds()) < 60
     assert meta[f"action:{scan['ids'][0]}"].startswith("title=") and "comment=" in meta["answer:ont-toegang-1"]
     assert json.dumps(meta)  # plain text only
+
+
+def test_a_number_or_a_date_typed_as_text_is_read_as_what_it_says(db, scan):
+    own = scan["ids"][2]
+
+    def typed_as_text(book):
+        answers, actions, scores = book["Antwoorden"], book["Verbeterplan"], book["Scores"]
+        answers.cell(row=row_of(answers, "ont-toegang-2"), column=4).value = "4"
+        actions.cell(row=row_of(actions, own, column=11), column=5).value = "15-07-2026"
+        actions.cell(row=row_of(actions, own, column=11), column=4).value = "2026-02-01"  # as it was
+        scores.cell(row=row_of(scores, "Sturen op de bedoeling", column=2), column=6).value = "5"
+    preview = preview_workbook(db, read(edited(export(db, scan), typed_as_text), scan), actor=ME)
+    assert [(d.key, d.workbook) for d in preview.differences] == [
+        ("answer:ont-toegang-2", {"value": 4}), ("target:le-sturing", {"level": 5}),
+        (f"action:{own}", {"due_date": "2026-07-15"})]
+    found = problems_of(edited(export(db, scan), lambda book: setattr(book["Verbeterplan"].cell(
+        row=row_of(book["Verbeterplan"], own, column=11), column=5), "value", "volgende week")), scan)
+    assert [(code, column, params) for code, _, _, column, params in found] == [
+        ("invalid_date", "E", {"value": "volgende week"})]
