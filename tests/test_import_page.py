@@ -208,3 +208,16 @@ def test_other_spreadsheet_files_get_a_message_that_says_what_to_do(scan):
     at = upload_and_check(scan, b"organisatie;jaar\nGemeente;2026\n")
     assert "Sla het op als Excel-werkmap (.xlsx) en probeer het opnieuw." in at.error[0].value
     assert at.file_uploader(key="import_file").allowed_type == [".xlsx", ".xlsm", ".xls", ".ods", ".csv"]
+
+
+def test_a_change_in_the_app_after_the_check_is_not_overwritten(scan):
+    db, assessment = scan["db"], scan["assessment"]
+    at = upload_and_check(scan, workbook(scan, edit(scan)))
+    assert "1 conflict" not in texts(at)
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=2)  # meanwhile
+    before = dump(db)
+    button(at, "Verschillen opslaan").click().run()
+    assert not at.exception
+    assert "In de app is intussen iets veranderd. Er is nog niets opgeslagen." in texts(at)
+    assert "1 conflict" in texts(at)  # the new comparison is shown
+    assert dump(db) == before
