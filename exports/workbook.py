@@ -48,7 +48,6 @@ GREY = PatternFill("solid", fgColor="E2E8F0")
 META_SHEET = "_klantbewust"
 FORMAT = "klantbewust-workbook/2"  # /2: plan actions carry their number; the hidden sheet holds fingerprints
 OLD_FORMATS = ("klantbewust-workbook/1",)
-PLAN_COLUMNS = 11  # A-J the fields of an action (PLAN_FIELDS), K its number in the app
 TEXT = "@"  # the "Text" number format: Excel keeps what is typed as text ("80%" stays "80%", "=..." no formula)
 TEXT_COLUMNS = (1, 3, 8, 9, 10)  # of the plan sheet: title, owner, KPI, KPI target, description
 

@@ -31,7 +31,7 @@ from questionnaires.model import Questionnaire
 
 from .problems import FileImportError, FileProblem
 from .workbook import FORMAT, META_SHEET, OLD_FORMATS, answer_labels, plan_labels, score_labels
-from .workbook_rows import PLAN_FIELDS, action_key, answer_key, parse_fingerprints, target_key
+from .workbook_rows import PLAN_FIELDS, action_key, parse_fingerprints
 
 MB = 1024 * 1024
 MAX_BYTES = 10 * MB  # the file as uploaded

@@ -239,6 +239,13 @@ def test_every_import_problem_has_a_message(report, zelfscan):
         assert has(f"error.{code}")
     for name in ("comment", "title", "owner", "kpi", "kpi_target", "description", "expected_gain", "due_date"):
         assert has(f"field.{name}")
+    # the summary's words for every kind of difference, and for what was written
+    from assessment.importing import ImportPreview
+    from datetime import datetime, timezone
+    empty = ImportPreview("x", "2026", "", False, datetime.now(timezone.utc), (), ())
+    assert [k for k in empty.counts() if not has(f"import.count_{k}")] == []
+    written = ("answers", "targets", "actions_added", "actions_changed", "actions_removed")
+    assert [k for k in written if not has(f"import.written_{k}")] == []
 
 
 def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfscan):

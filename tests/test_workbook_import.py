@@ -12,7 +12,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import text
 
 import access
@@ -154,7 +154,7 @@ def make_edits(book, scan) -> None:
 
 @pytest.mark.parametrize("client", CLIENTS)
 def test_edits_give_exactly_the_intended_differences_and_only_those_are_written(db, scan, tmp_path, client):
-    draft, questionnaire = scan["draft"], scan["questionnaire"]
+    draft = scan["draft"]
     data = CLIENTS[client](edited(export(db, scan), lambda book: make_edits(book, scan)), tmp_path)
     answers_before, actions_before = rows_of(db, "answers"), rows_of(db, "plan_actions")
     carl = member_of(db, scan["org"].id, "carl@terugzet.nl", "invuller")  # the one who imports
