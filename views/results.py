@@ -370,9 +370,10 @@ def _table_rows(differences) -> list[dict]:
     for difference in differences:
         common = {tr("import.col_row"): str(difference.row) if difference.row else "–",
                   tr("import.col_item"): _item(difference)}
-        if difference.kind == "added" and difference.sheet == PLAN:
-            rows.append(common | {tr("import.col_field"): tr("import.value_new"), tr("import.col_app"): "–",
-                                  tr("import.col_workbook"): _action_summary(difference.workbook or difference.app)})
+        if difference.kind == "added" and difference.sheet == PLAN:  # new in the workbook, or (kept) in the app
+            rows.append(common | {tr("import.col_field"): tr("import.value_new"),
+                                  tr("import.col_app"): _action_summary(difference.app) or "–",
+                                  tr("import.col_workbook"): _action_summary(difference.workbook) or "–"})
         elif difference.kind == "removed":
             rows.append(common | {tr("import.col_field"): tr("import.value_removed"),
                                   tr("import.col_app"): _action_summary(difference.app) or "–",
