@@ -11,7 +11,6 @@ text cell read back as nothing, 1.0 read back as 1, a date read back as a date a
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date, datetime
 
 ANSWER_FIELDS = ("value", "comment")
@@ -51,9 +50,9 @@ def canonical_row(values: dict) -> dict:
 
 
 def fingerprint(field: str, value) -> str:
-    """A short fingerprint of one field's canonical value."""
-    text = json.dumps(canonical(field, value), ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(f"{field}\x1f{text}".encode("utf-8")).hexdigest()[:12]
+    """A short fingerprint (12 hex digits) of one field's canonical value (a text, number, None or code, whose
+    repr is the same on every run)."""
+    return hashlib.blake2b(f"{field}\x1f{canonical(field, value)!r}".encode("utf-8"), digest_size=6).hexdigest()
 
 
 def row_fingerprints(values: dict, fields: tuple[str, ...]) -> str:
