@@ -194,7 +194,7 @@ def compare(workbook: "WorkbookData", app: AppData, *, new_assessment: bool = Fa
                     TARGETS, key, "changed", ("level",), {"level": theirs}, {"level": mine}, target.row,
                     ("level",) if app_changed else (), changed_by=who.changed_by if app_changed else None,
                     changed_at=who.changed_at if app_changed else None, label=dimension_id))
-        elif app_changed:
+        elif app_changed and mine != theirs:
             kept.append(Difference(TARGETS, key, "changed", ("level",), {"level": theirs}, {"level": mine},
                                    target.row, changed_by=who.changed_by, changed_at=who.changed_at,
                                    label=dimension_id))
