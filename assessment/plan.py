@@ -21,7 +21,7 @@ from scoring.engine import AssessmentResult
 from access.service import ANSWER, READ, AccessDenied, Actor, log, organisation_of, require
 
 from .db import Database
-from .models import KpiEntryRow, PlanActionRow, utcnow
+from .models import AssessmentRow, KpiEntryRow, PlanActionRow, utcnow
 from .service import InputError, _clean_text
 
 STATUSES = ("planned", "in_progress", "done", "dropped")
@@ -223,27 +223,38 @@ def apply_changes(db: Database, *, actor: Actor, assessment_id: str, questionnai
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
         _check_kpi_links(session, organisation_id, list(cleaned_updates.values()) + cleaned_additions)
-        for action_id, clean in cleaned_updates.items():
-            row = _own_action(session, assessment_id, action_id)
-            _check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))
-            changed = {name: value for name, value in clean.items() if getattr(row, name) != value}
-            for name, value in changed.items():
-                setattr(row, name, value)
-            if changed:
-                row.updated_at = utcnow()
-                log(session, actor, "action_changed", organisation_id, assessment_id, action_id=action_id,
-                    fields=sorted(changed), source=source)
-        added = [PlanActionRow(assessment_id=assessment_id, **clean) for clean in cleaned_additions]
-        session.add_all(added)
-        session.flush()
-        for row in added:
-            log(session, actor, "action_added", organisation_id, assessment_id, action_id=row.id, title=row.title,
-                source=source)
-        for action_id in deletions:
-            row = _own_action(session, assessment_id, action_id)
-            log(session, actor, "action_removed", organisation_id, assessment_id, action_id=action_id, title=row.title,
-                source=source)
-            session.delete(row)
+        # one writer per assessment at a time (a workbook import compares and writes under the same lock)
+        session.scalar(select(AssessmentRow.id).where(AssessmentRow.id == assessment_id).with_for_update())
+        store_changes(session, actor, organisation_id, assessment_id, cleaned_updates, cleaned_additions, deletions,
+                      source)
+
+
+def store_changes(session, actor: Actor, organisation_id: int, assessment_id: str, updates: dict[int, dict],
+                  additions: list[dict], deletions: list[int], source: str = "app") -> list[int]:
+    """Inside a write transaction whose caller checked the actor's rights: write changes that `_validated`
+    (and `_clean_addition`) checked, and log each with its source (app, workbook). Returns the new ids."""
+    for action_id, clean in updates.items():
+        row = _own_action(session, assessment_id, action_id)
+        _check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))
+        changed = {name: value for name, value in clean.items() if getattr(row, name) != value}
+        for name, value in changed.items():
+            setattr(row, name, value)
+        if changed:
+            row.updated_at = utcnow()
+            log(session, actor, "action_changed", organisation_id, assessment_id, action_id=action_id,
+                fields=sorted(changed), source=source)
+    added = [PlanActionRow(assessment_id=assessment_id, **clean) for clean in additions]
+    session.add_all(added)
+    session.flush()
+    for row in added:
+        log(session, actor, "action_added", organisation_id, assessment_id, action_id=row.id, title=row.title,
+            source=source)
+    for action_id in deletions:
+        row = _own_action(session, assessment_id, action_id)
+        log(session, actor, "action_removed", organisation_id, assessment_id, action_id=action_id, title=row.title,
+            source=source)
+        session.delete(row)
+    return [row.id for row in added]
 
 
 def _own_action(session, assessment_id: str, action_id: int) -> PlanActionRow:

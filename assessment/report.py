@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from access.service import Actor
@@ -14,6 +14,7 @@ from scoring.engine import AssessmentResult, score_assessment
 from . import peers, plan, service
 from .db import Database
 from .history import Lookup, compare_entries, organisation_history
+from .models import utcnow
 
 if TYPE_CHECKING:
     from kpi.model import KpiLibrary
@@ -34,6 +35,8 @@ class Report:
     peers: peers.PeerComparison | None = None  # None when the peer group is too small
     kpi_library: "KpiLibrary | None" = None  # the KPI library and the organisation's register, for the KPI sheet
     kpi_register: "Register | None" = None
+    # when the data was read (UTC): an import of the workbook knows what changed in the app since then
+    exported_at: datetime | None = None
 
 
 def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Lookup, today: date | None = None,
@@ -43,6 +46,7 @@ def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Loo
     from kpi import service as kpis
     from kpi.library import KpiLibraryError, load_library
 
+    exported_at = utcnow()  # before anything is read: a change after this moment is not in the export
     assessment = service.get_assessment(db, assessment_id, actor=actor)
     questionnaire = lookup(assessment.questionnaire_id, assessment.questionnaire_version)
     if questionnaire is None:
@@ -74,4 +78,4 @@ def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Loo
         if kpi_library is not None else None
     return Report(organisation, assessment, questionnaire, answers, result,
                   plan.list_actions(db, actor=actor, assessment_id=assessment.id), comparison, earlier_period,
-                  today or date.today(), peer_comparison, kpi_library, register)
+                  today or date.today(), peer_comparison, kpi_library, register, exported_at)

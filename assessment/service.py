@@ -560,18 +560,26 @@ def set_target(db: Database, *, actor: Actor, assessment_id: str, dimension_id: 
         raise InputError("invalid_target", "level", value=str(level))
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
-        _lock_draft(session, assessment_id)
-        log(session, actor, "target_set", organisation_id, assessment_id, dimension=dimension_id, level=level)
-        if level is None:
-            row = session.get(TargetRow, (assessment_id, dimension_id))
-            if row is not None:
-                session.delete(row)
-            return
-        now = datetime.now(timezone.utc)
-        _upsert(session, TargetRow.__table__,
-                dict(assessment_id=assessment_id, dimension_id=dimension_id, level=level, set_by=actor.label,
-                     updated_at=now),
-                ["assessment_id", "dimension_id"], dict(level=level, set_by=actor.label, updated_at=now))
+        store_target(session, actor, organisation_id, assessment_id, dimension_id, level)
+
+
+def store_target(session, actor: Actor, organisation_id: int, assessment_id: str, dimension_id: str,
+                 level: int | None, source: str = "app") -> None:
+    """Inside a write transaction whose caller checked the actor's rights: set (or, with None, remove) a
+    target, with who and when, and log it. `source` says where the change came from (app, workbook)."""
+    _lock_draft(session, assessment_id)
+    log(session, actor, "target_set", organisation_id, assessment_id, dimension=dimension_id, level=level,
+        source=source)
+    if level is None:
+        row = session.get(TargetRow, (assessment_id, dimension_id))
+        if row is not None:
+            session.delete(row)
+        return
+    now = datetime.now(timezone.utc)
+    _upsert(session, TargetRow.__table__,
+            dict(assessment_id=assessment_id, dimension_id=dimension_id, level=level, set_by=actor.label,
+                 updated_at=now),
+            ["assessment_id", "dimension_id"], dict(level=level, set_by=actor.label, updated_at=now))
 
 
 def get_targets(db: Database, *, actor: Actor, assessment_id: str) -> dict[str, int]:

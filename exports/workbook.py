@@ -11,6 +11,7 @@ return would otherwise become a formula in Excel.
 
 from __future__ import annotations
 
+from datetime import timezone
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -24,11 +25,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from assessment.models import utcnow
 from assessment.plan import STATUSES, in_language
 from assessment.report import Report
 from i18n import format_percent, round_half_up, round_share, rounded_score, t
 from scoring.engine import basis
 from scoring.peers import position as peer_position
+
+from .workbook_rows import (ANSWER_FIELDS, PLAN_FIELDS, TARGET_FIELDS, action_key, answer_key, row_fingerprints,
+                            target_key)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="1D4ED8")
@@ -42,7 +47,10 @@ GREEN = PatternFill("solid", fgColor="BBF7D0")
 RED = PatternFill("solid", fgColor="FECACA")
 GREY = PatternFill("solid", fgColor="E2E8F0")
 META_SHEET = "_klantbewust"
-FORMAT = "klantbewust-workbook/1"
+FORMAT = "klantbewust-workbook/2"  # /2: plan actions carry their number; the hidden sheet holds fingerprints
+OLD_FORMATS = ("klantbewust-workbook/1",)
+TEXT = "@"  # the "Text" number format: Excel keeps what is typed as text ("80%" stays "80%", "=..." no formula)
+TEXT_COLUMNS = (1, 3, 8, 9, 10)  # of the plan sheet: title, owner, KPI, KPI target, description
 
 
 def write(ws, row: int, column: int, value, *, font=None, alignment=None, number_format=None):
@@ -141,6 +149,25 @@ def share(value: float | None):
     return None if value is None else round_share(value)
 
 
+def plan_labels(lang: str) -> list[str]:
+    """The headers of the plan sheet, A-K."""
+    return [t(k, lang) for k in ("plan.col_title", "plan.col_dimension", "plan.col_owner", "plan.col_start",
+                                 "plan.col_due", "plan.col_status", "plan.col_gain", "plan.col_kpi",
+                                 "plan.col_kpi_target", "plan.col_description", "export.col_action_number")]
+
+
+def answer_labels(lang: str) -> list[str]:
+    """The headers of the answers sheet, A-G."""
+    return [t(k, lang) for k in ("export.col_question_id", "results.col_dimension", "export.col_question",
+                                 "export.col_level", "export.col_answer", "export.col_descriptor", "field.comment")]
+
+
+def score_labels(lang: str) -> list[str]:
+    """The headers of the scores sheet, A-G (figures of peers may follow)."""
+    return [t(k, lang) for k in ("results.col_competency", "results.col_dimension", "results.col_score",
+                                 "results.col_stage", "results.col_coverage", "results.col_target", "results.col_gap")]
+
+
 def build_workbook(report: Report, lang: str = "nl") -> bytes:
     wb = Workbook()
     questionnaire = report.questionnaire
@@ -148,13 +175,13 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     title = {c.id: c.title.get(lang) for c in questionnaire.competencies}
     title.update({d.id: d.title.get(lang) for d in questionnaire.dimensions()})
     status_label = {code: t(f"plan.status_{code}", lang) for code in STATUSES}
+    exported_at = (report.exported_at or utcnow()).astimezone(timezone.utc)
+    fingerprints: dict[str, str] = {}  # row key -> its fields' fingerprints, for telling changes apart on import
 
     # --- Scores (first built: the radar on the summary refers to it) ------------------------------------
     scores = wb.active
     scores.title = t("export.sheet_scores", lang)
-    labels = [t(k, lang) for k in ("results.col_competency", "results.col_dimension", "results.col_score",
-                                   "results.col_stage", "results.col_coverage", "results.col_target",
-                                   "results.col_gap")]
+    labels = score_labels(lang)
     widths = [20, 36, 10, 8, 30, 10, 14]
     peer = report.peers
     if peer:
@@ -195,6 +222,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         write(scores, row, 4, scored.stage)
         write(scores, row, 5, basis_text(scored, lang))
         write(scores, row, 6, scored.target)
+        fingerprints[target_key(dimension.id)] = row_fingerprints({"level": scored.target}, TARGET_FIELDS)
         write(scores, row, 7, number(scored.gap), number_format="0.0")
         peer_cells(row, dimension.id)
         row += 1
@@ -284,20 +312,18 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
 
     # --- Verbeterplan -------------------------------------------------------------------------------------
     plan_ws = wb.create_sheet(t("export.sheet_plan", lang), 1)
-    plan_labels = [t(k, lang) for k in ("plan.col_title", "plan.col_dimension", "plan.col_owner", "plan.col_start",
-                                        "plan.col_due", "plan.col_status", "plan.col_gain", "plan.col_kpi",
-                                        "plan.col_kpi_target", "plan.col_description")]
-    header_row(plan_ws, 1, plan_labels, [30, 24, 16, 11, 11, 12, 10, 30, 12, 40])
+    header_row(plan_ws, 1, plan_labels(lang), [30, 24, 16, 11, 11, 12, 10, 30, 12, 40, 10])
     for row, action in enumerate(report.actions, start=2):
         action = in_language(action, report.questionnaire, lang)
         values = [action.title, title.get(action.dimension_id, action.dimension_id), action.owner, action.start_date,
                   action.due_date, status_label[action.status], action.expected_gain, action.kpi, action.kpi_target,
-                  action.description]
+                  action.description, action.id]
         for column, value in enumerate(values, start=1):
             write(plan_ws, row, column, value, alignment=WRAP,
-                  number_format="DD-MM-YYYY" if column in (4, 5) else None)
+                  number_format="DD-MM-YYYY" if column in (4, 5) else TEXT if column in TEXT_COLUMNS else None)
+        fingerprints[action_key(action.id)] = row_fingerprints(vars(action), PLAN_FIELDS)
     last = max(2, len(report.actions) + 1)
-    table = Table(displayName="Verbeterplan", ref=f"A1:J{last}")
+    table = Table(displayName="Verbeterplan", ref=f"A1:K{last}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     plan_ws.add_table(table)
     status_list = DataValidation(type="list", formula1='"' + ",".join(status_label.values()) + '"',
@@ -306,8 +332,8 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     plan_ws.add_data_validation(status_list)
     status_list.add(f"F2:F{max(last, 200)}")
     done, dropped = status_label["done"], status_label["dropped"]
-    plan_ws.conditional_formatting.add(f"A2:J{last}", FormulaRule(formula=[f'$F2="{done}"'], fill=GREEN))
-    plan_ws.conditional_formatting.add(f"A2:J{last}", FormulaRule(formula=[f'$F2="{dropped}"'], fill=GREY))
+    plan_ws.conditional_formatting.add(f"A2:K{last}", FormulaRule(formula=[f'$F2="{done}"'], fill=GREEN))
+    plan_ws.conditional_formatting.add(f"A2:K{last}", FormulaRule(formula=[f'$F2="{dropped}"'], fill=GREY))
     overdue = f'AND(ISNUMBER($E2),$E2<TODAY(),$F2<>"{done}",$F2<>"{dropped}")'
     plan_ws.conditional_formatting.add(f"E2:E{last}", FormulaRule(formula=[overdue], fill=RED))
     fit_row_heights(plan_ws, 2)
@@ -316,10 +342,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
 
     # --- Antwoorden -----------------------------------------------------------------------------------------
     answers_ws = wb.create_sheet(t("export.sheet_answers", lang))
-    header_row(answers_ws, 1, [t(k, lang) for k in ("export.col_question_id", "results.col_dimension",
-                                                    "export.col_question", "export.col_level", "export.col_answer",
-                                                    "export.col_descriptor", "field.comment")],
-               [15, 22, 42, 7, 16, 42, 34])
+    header_row(answers_ws, 1, answer_labels(lang), [15, 22, 42, 7, 16, 42, 34])
     row = 2
     for dimension in questionnaire.dimensions():
         for question in dimension.questions:
@@ -336,8 +359,10 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
                 answer_text = t("answer.open", lang)
             values = [question.id, title[dimension.id], question.text.get(lang), level, answer_text,
                       question.descriptor(level, lang) if level else "", answer.comment if answer else ""]
+            fingerprints[answer_key(question.id)] = row_fingerprints(
+                {"value": value, "comment": answer.comment if answer else ""}, ANSWER_FIELDS)
             for column, cell_value in enumerate(values, start=1):
-                write(answers_ws, row, column, cell_value, alignment=WRAP)
+                write(answers_ws, row, column, cell_value, alignment=WRAP, number_format=TEXT if column == 7 else None)
             row += 1
     fit_row_heights(answers_ws, 2)
     answers_ws.freeze_panes = "A2"
@@ -423,6 +448,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
         (t("export.peer_group", lang), peer_group_text(report, lang) if peer else t("export.peer_none", lang)),
         (t("export.exported_on", lang), report.exported_on.strftime("%d-%m-%Y")),
         (t("export.basis", lang), questionnaire.basis.get(lang)),
+        (t("export.import_label", lang), t("export.import_note", lang)),
     ]
     if peer:
         lines[6:6] = [(t("export.quartiles", lang), t("about.quartiles", lang)),
@@ -442,7 +468,9 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
                  ("organisation", report.organisation.name), ("org_type", report.organisation.org_type),
                  ("size_class", report.organisation.size_class), ("period", report.assessment.period),
                  ("explicit_targets", ",".join(d.dimension_id for d in result.dimensions.values()
-                                               if not d.target_is_default) or "-"))
+                                               if not d.target_is_default) or "-"),
+                 ("exported_at", exported_at.isoformat()),
+                 *fingerprints.items())
     for row, (key, value) in enumerate(meta_rows, 1):
         write(meta, row, 1, key)
         write(meta, row, 2, value)

@@ -69,9 +69,10 @@ def world(db, mini):
     workbook = read_workbook(build_workbook(report.gather_report(db, actor=bob, assessment_id=b_draft.id,
                                                                  lookup=lookup_for(mini), today=date(2026, 11, 23))),
                              lookup_for(mini))
+    preview = importing.preview_workbook(db, workbook, actor=bob)  # what Bob would confirm
     return dict(alice=alice, bob=bob, org_a=org_a, org_b=org_b, own=own, b_final=b_final, b_draft=b_draft,
-                action_id=action_id, workshop=started, token=token, peer_set=peer_set, workbook=workbook, mini=mini,
-                library=library, kpi_entry=kpi_entry)
+                action_id=action_id, workshop=started, token=token, peer_set=peer_set, workbook=workbook,
+                preview=preview, mini=mini, library=library, kpi_entry=kpi_entry)
 
 
 def calls(db, w):
@@ -161,7 +162,9 @@ def calls(db, w):
         "history.compare_assessments": lambda: history.compare_assessments(
             db, actor=a, earlier_id=w["b_final"].id, later_id=b, lookup=lookup_for(mini)),
         "report.gather_report": lambda: report.gather_report(db, actor=a, assessment_id=b, lookup=lookup_for(mini)),
-        "importing.apply_workbook": lambda: importing.apply_workbook(db, w["workbook"], actor=a),
+        "importing.preview_workbook": lambda: importing.preview_workbook(db, w["workbook"], actor=a),
+        "importing.apply_workbook": lambda: importing.apply_workbook(db, w["workbook"], actor=a,
+                                                                     confirmed=w["preview"]),
         "access.service.activity": lambda: access.activity(db, actor=a, assessment_id=b),
         "access.service.list_members": lambda: access.list_members(db, actor=a, organisation_id=org_b),
         "access.service.add_member": lambda: access.add_member(db, actor=a, organisation_id=org_b, email="alice@gemeente-a.nl",

@@ -392,7 +392,9 @@ def test_plan_actions_name_a_register_kpi_of_their_own_organisation(db, organisa
 
 def test_a_workbook_import_keeps_the_kpi_link_of_an_action_that_is_still_there(db, organisation, library, register,
                                                                                mini):
-    from assessment.importing import apply_workbook
+    from openpyxl import load_workbook
+
+    from assessment.importing import apply_workbook, preview_workbook
     from assessment.report import gather_report
     from conftest import lookup_for
     from exports.workbook import build_workbook
@@ -404,7 +406,18 @@ def test_a_workbook_import_keeps_the_kpi_link_of_an_action_that_is_still_there(d
         dict(dimension_id="d2", title="Zonder KPI")])
     book = build_workbook(gather_report(db, actor=ME, assessment_id=assessment.id, lookup=lookup_for(mini),
                                         kpi_library=library))
-    apply_workbook(db, read_workbook(book, lookup_for(mini)), actor=ME)
+    # the status of both actions changed in the workbook: the import writes the status, the links stay
+    edited = load_workbook(BytesIO(book))
+    for row in range(2, edited["Verbeterplan"].max_row + 1):
+        if edited["Verbeterplan"].cell(row=row, column=1).value in ("Terugbelbelofte", "Zonder KPI"):
+            edited["Verbeterplan"].cell(row=row, column=6).value = "lopend"
+    out = BytesIO()
+    edited.save(out)
+    workbook = read_workbook(out.getvalue(), lookup_for(mini))
+    preview = preview_workbook(db, workbook, actor=ME)
+    assert preview.counts()["actions_changed"] == 2
+    apply_workbook(db, workbook, actor=ME, confirmed=preview)
+    assert {a.status for a in plan.list_actions(db, actor=ME, assessment_id=assessment.id)} == {"in_progress"}
     assert [(a.title, a.kpi_entry_id) for a in plan.list_actions(db, actor=ME, assessment_id=assessment.id)] == [
         ("Terugbelbelofte", register["klagers-gehoord"]), ("Zonder KPI", None)]
 

@@ -69,13 +69,17 @@ def test_sheets_values_and_chart(report):
 def test_plan_sheet_is_a_filterable_table_with_a_status_drop_down(report):
     book = open_book(build_workbook(report, "nl"))
     sheet = book["Verbeterplan"]
-    assert list(sheet.tables) == ["Verbeterplan"] and sheet.tables["Verbeterplan"].ref == "A1:J5"
+    assert list(sheet.tables) == ["Verbeterplan"] and sheet.tables["Verbeterplan"].ref == "A1:K5"
     assert sheet.freeze_panes == "A2"
     validations = sheet.data_validations.dataValidation
     assert len(validations) == 1 and validations[0].formula1 == '"gepland,lopend,afgerond,vervallen"'
     assert "F2:F200" in str(validations[0].sqref)
     assert len(sheet.conditional_formatting) >= 2
     assert sheet["F5"].value == "afgerond" and sheet["D2"].value.date() == date(2026, 1, 1)
+    # each action carries its number in the app, so an import knows which action a row is
+    assert sheet["K1"].value == "Nr. in de app"
+    assert [sheet.cell(row=r, column=11).value for r in range(2, 6)] == [a.id for a in report.actions]
+    assert sheet["A2"].number_format == "@" and sheet["I2"].number_format == "@"  # typed text stays text
 
 
 def test_user_text_never_becomes_a_formula(report):
@@ -141,21 +145,26 @@ def snapshot(db, assessment_id):
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_round_trip_into_a_fresh_database(report, db, zelfscan, tmp_path, lang):
     from assessment.db import Database
-    from assessment.importing import apply_workbook
+    from assessment.importing import apply_workbook, preview_workbook
     from exports.workbook_import import read_workbook
     service.set_target(db, actor=ME, assessment_id=report.assessment.id, dimension_id="le-sturing", level=4)
     report = gather_report(db, actor=ME, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan))
     data = build_workbook(report, lang)
     fresh = Database(f"sqlite:///{tmp_path / 'fresh.sqlite'}")
-    imported = apply_workbook(fresh, read_workbook(data, lookup_for(zelfscan)), actor=ME)
+    workbook = read_workbook(data, lookup_for(zelfscan))
+    preview = preview_workbook(fresh, workbook, actor=ME)
+    assert preview.new_assessment and preview.counts()["actions_added"] == 4
+    apply_workbook(fresh, workbook, actor=ME, confirmed=preview)
+    imported = service.get_assessment(fresh, report.assessment.id, actor=ME)
     assert imported.id == report.assessment.id and imported.period == "2026"
     assert imported.organisation_name == "Gemeente Excel & Co"
     original, copy = snapshot(db, report.assessment.id), snapshot(fresh, imported.id)
     assert copy[0] == original[0]  # answers and comments, the formula-like comment included
     assert copy[1] == original[1] == {"le-sturing": 4}  # only the target that was set, not the defaults
     assert copy[2] == original[2]  # the plan, field by field
-    # importing the same file again updates the same assessment instead of adding one
-    apply_workbook(fresh, read_workbook(data, lookup_for(zelfscan)), actor=ME)
+    # importing the same file again finds the same assessment and nothing to change
+    again = preview_workbook(fresh, read_workbook(data, lookup_for(zelfscan)), actor=ME)
+    assert not again.new_assessment and again.differences == ()
     assert snapshot(fresh, imported.id) == copy
     fresh.dispose()
 
@@ -203,21 +212,40 @@ def test_bad_files_are_refused_with_every_problem_and_change_nothing(report, db,
     assert problems(tampered(good, other_questionnaire))[0][0] == "unknown_questionnaire"
     assert snapshot(db, report.assessment.id) == before  # nothing was written by any of these
 
-    # a final assessment is not overwritten
+    # a final assessment is not changed by a workbook
+    from assessment.importing import preview_workbook
+    workbook = read_workbook(good, lookup)
+    preview = preview_workbook(db, workbook, actor=ME)
     service.finalise_assessment(db, actor=ME, assessment_id=report.assessment.id)
-    with pytest.raises(ImportRefused) as refused:
-        apply_workbook(db, read_workbook(good, lookup), actor=ME)
-    assert refused.value.code == "assessment_final"
+    for attempt in (lambda: preview_workbook(db, workbook, actor=ME),
+                    lambda: apply_workbook(db, workbook, actor=ME, confirmed=preview)):
+        with pytest.raises(ImportRefused) as refused:
+            attempt()
+        assert refused.value.code == "assessment_final"
     assert snapshot(db, report.assessment.id) == before
 
 
 def test_every_import_problem_has_a_message(report, zelfscan):
     from i18n import has
-    codes = ["not_xlsx", "foreign_file", "too_large", "unknown_questionnaire", "missing_sheet", "unknown_question",
-             "duplicate_question", "invalid_level", "unknown_dimension", "invalid_target", "unknown_status",
-             "invalid_date", "invalid_gain", "missing_title", "invalid_action", "organisation_incomplete",
-             "period_taken", "assessment_final", "questionnaire_mismatch", "where"]
+    codes = ["not_xlsx", "macro_file", "foreign_file", "old_format", "too_large", "too_large_unpacked", "too_many_rows",
+             "too_many_cells", "unexpected_header", "formula", "error_value", "unknown_questionnaire", "missing_sheet",
+             "unknown_question", "duplicate_question", "duplicate_dimension", "invalid_level", "unknown_dimension",
+             "invalid_target", "unknown_status", "invalid_date", "unknown_action_number", "duplicate_action_number",
+             "organisation_incomplete", "period_taken", "assessment_final", "questionnaire_mismatch",
+             "changed_since_preview", "choice_missing", "where", "where_sheet"]
     assert [c for c in codes if not has(f"import.{c}")] == []
+    # a value the app refuses ("input_error") is named by the app's own message for that field and rule
+    for code in ("required", "too_long", "control_characters", "invalid_gain", "due_before_start"):
+        assert has(f"error.{code}")
+    for name in ("comment", "title", "owner", "kpi", "kpi_target", "description", "expected_gain", "due_date"):
+        assert has(f"field.{name}")
+    # the summary's words for every kind of difference, and for what was written
+    from assessment.importing import ImportPreview
+    from datetime import datetime, timezone
+    empty = ImportPreview("x", "2026", "", False, datetime.now(timezone.utc), (), ())
+    assert [k for k in empty.counts() if not has(f"import.count_{k}")] == []
+    written = ("answers", "targets", "actions_added", "actions_changed", "actions_removed")
+    assert [k for k in written if not has(f"import.written_{k}")] == []
 
 
 def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfscan):

@@ -15,6 +15,7 @@ import access
 from access import AccessDenied, Actor
 from assessment import service
 from assessment.db import Database, database_url, get_database
+from assessment.importing import ImportRefused
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, has, t
 from questionnaires.loader import Catalog, QuestionnaireProblem, discover, questionnaire_dir
 from questionnaires.model import Questionnaire
@@ -182,10 +183,21 @@ def _as_text(params: dict) -> dict:
 
 
 def import_problem_text(problem) -> str:
-    """One problem of a workbook import, with where it is (sheet, row, column) when known."""
-    where = tr("import.where", **_as_text(dict(sheet=problem.sheet, row=problem.row, column=problem.column))) \
-        if problem.row else ""
-    return where + tr(f"import.{problem.code}", **_as_text(dict(problem.params, sheet=problem.sheet)))
+    """One problem of a workbook import (for markdown), with where it is (sheet, row, column) when known.
+    Values quoted from the file are shown as text; a value the app refuses is named as the app names it."""
+    params = dict(problem.params)
+    error, field = params.pop("error", None), params.pop("field", None)  # codes, not text from the file
+    safe = {k: escape_md(v) if isinstance(v, str) else v for k, v in params.items()}
+    sheet = escape_md(problem.sheet)
+    if problem.row:
+        where = tr("import.where", sheet=sheet, row=problem.row, column=problem.column)
+    elif problem.sheet and problem.code != "missing_sheet":
+        where = tr("import.where_sheet", sheet=sheet)
+    else:
+        where = ""
+    if problem.code == "input_error":
+        return where + tr(f"error.{error}", field=tr(f"field.{field}"), **safe)
+    return where + tr(f"import.{problem.code}", sheet=sheet, **safe)
 
 
 def file_problems_text(problems: list, prefix: str, shown: int = 50) -> str:
@@ -221,6 +233,9 @@ def error_text(error: Exception) -> str:
         return tr("questionnaire.read_only")
     if isinstance(error, WorkshopError):
         return tr(f"workshop.{error.code}")
+    if isinstance(error, ImportRefused):
+        text = tr(f"import.{error.code}", row=error.row, **error.params)
+        return text if error.code in ("changed_since_preview", "choice_missing") else tr("import.failed") + " " + text
     return tr("access.denied")
 
 
@@ -239,7 +254,7 @@ def attempt(call, *args, **kwargs):
         kwargs["actor"] = now
     try:
         return True, call(*args, **kwargs)
-    except (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError) as error:
+    except (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError, ImportRefused) as error:
         st.session_state["page_error"] = error_text(error)
         return False, None
 
