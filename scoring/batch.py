@@ -23,6 +23,7 @@ CODE_DONT_KNOW = 0.0
 OVERALL = "overall"
 _EPS = 1e-9
 _BLOCK_ROWS = 4096
+_POWERS_OF_16 = np.array([0.0, 16.0 ** 4, 16.0 ** 3, 16.0 ** 2, 16.0, 1.0])  # level l > 0 -> 16^(5 - l)
 
 
 def encode_value(value) -> float:
@@ -109,7 +110,7 @@ def _check_codes(x: np.ndarray, levels: np.ndarray, index, question_ids: list[st
     raise ValueError(f"invalid answer code {x[row, col]!r} in row {index[row]!r}, column {question_ids[col]!r}")
 
 
-def _lowest_level(levels: np.ndarray, scored: np.ndarray, membership: np.ndarray) -> np.ndarray:
+def _lowest_level(levels: np.ndarray, membership: np.ndarray) -> np.ndarray:
     """Per dimension, the lowest scored level (NaN where none), without a per-dimension loop.
 
     Each scored level l contributes 16^(5 - l) = 2^(20 - 4l) (a non-score contributes 0). With fewer than
@@ -117,11 +118,11 @@ def _lowest_level(levels: np.ndarray, scored: np.ndarray, membership: np.ndarray
     from which powers of 16 the sum reaches. All sums are exact in float64.
     """
     if membership.sum(axis=0).max() >= 16:
-        lowest = np.where(scored, levels, np.nan)
+        lowest = np.where(levels > 0.0, levels, np.nan)
         return np.stack([np.fmin.reduce(lowest[:, membership[:, d] > 0], axis=1)
                          for d in range(membership.shape[1])], axis=1)
-    powers = np.exp2(20.0 - 4.0 * levels)
-    powers *= scored
+    # a table lookup, not exp2: levels are whole numbers 0-5 (checked), and level 0 (not scored) adds nothing
+    powers = _POWERS_OF_16.take(levels.astype(np.intp))
     total = powers @ membership
     lowest = 1.0 + (total < 65536.0) + (total < 4096.0) + (total < 256.0) + (total < 16.0)
     lowest[total == 0] = np.nan
@@ -167,7 +168,7 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
 
         if layout.rule == "gating":
             dim_stage = stage[:, :n_d]
-            dim_stage[:] = _lowest_level(levels, scored, layout.membership)
+            dim_stage[:] = _lowest_level(levels, layout.membership)
             dim_stage[~has_score] = np.nan
             # fmin ignores NaN: a competency's stage is the lowest stage of its scored dimensions
             # (column by column: much faster than a reduction over a few columns)
