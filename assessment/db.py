@@ -14,7 +14,7 @@ import os
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -53,6 +53,16 @@ def _sqlite_engine(url: str, begin_statement: str) -> Engine:
     return engine
 
 
+T = TypeVar("T")
+
+
+class _GroupedJob:
+    __slots__ = ("job", "result", "error", "done")
+
+    def __init__(self, job):
+        self.job, self.result, self.error, self.done = job, None, None, False
+
+
 class Database:
     """Engines and sessions for one database URL. Use `write()` for changes and `read()` for queries."""
 
@@ -73,6 +83,7 @@ class Database:
         # the moment the previous commits, instead of on SQLite's busy handler, which sleeps in steps;
         # BEGIN IMMEDIATE still orders them against writers in other processes.
         self._write_lock = threading.Lock() if self.is_sqlite else None
+        self._queue_lock, self._queue = threading.Lock(), []  # jobs waiting for `write_grouped`
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         if migrate:
             self.migrate()
@@ -114,6 +125,57 @@ class Database:
             return
         with self._write_lock, self.write_engine.begin() as connection:
             yield connection
+
+    def write_grouped(self, job: Callable[[Connection], T]) -> T:
+        """Run `job(connection)` in a write transaction, and return what it returns or raise what it raises.
+
+        On SQLite, jobs that arrive while another write is busy are run together in one transaction when the
+        lock comes free (group commit: one BEGIN IMMEDIATE and one COMMIT for a room of votes), each in its own
+        savepoint, so a job that raises leaves nothing behind and the others still commit. A job must be short
+        and must not start a transaction of its own. On PostgreSQL every job has its own transaction.
+        """
+        if self._write_lock is None:
+            with self.write_engine.begin() as connection:
+                return job(connection)
+        entry = _GroupedJob(job)
+        with self._queue_lock:
+            self._queue.append(entry)
+        with self._write_lock:
+            if not entry.done:  # nobody took it along yet: take along everything that is waiting
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._run_group(batch)
+        # the thread that took this job along held the write lock until its group committed
+        if entry.error is not None:
+            raise entry.error
+        return entry.result
+
+    def _run_group(self, batch: list["_GroupedJob"]) -> None:
+        try:
+            with self.write_engine.begin() as connection:
+                if len(batch) == 1:  # alone: the transaction itself undoes a job that raises
+                    try:
+                        batch[0].result = batch[0].job(connection)
+                    except Exception as error:  # noqa: BLE001 - handed to the job's own caller
+                        batch[0].error = error
+                        connection.rollback()
+                    return
+                for entry in batch:
+                    savepoint = connection.begin_nested()
+                    try:
+                        entry.result = entry.job(connection)
+                    except Exception as error:  # noqa: BLE001 - handed to the job's own caller
+                        savepoint.rollback()
+                        entry.error = error
+                    else:
+                        savepoint.commit()
+        except Exception as error:  # noqa: BLE001 - the commit failed: none of the group is stored
+            for entry in batch:
+                if entry.error is None:
+                    entry.result, entry.error = None, error
+        finally:
+            for entry in batch:
+                entry.done = True
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -13,13 +13,16 @@ the results then also say how many people changed their vote.
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaires.model import Questionnaire
 from scoring.agreement import VoteSummary, summarise
@@ -305,22 +308,37 @@ def second_round(db: Database, *, actor: Actor, workshop_id: str, token: str, qu
         question.round, question.state = 2, "voting"
 
 
+# A vote's two statements, built once: a room of phones votes within the same few seconds
+_VOTE_LOOKUP = (
+    select(ParticipantRow.workshop_id, WorkshopRow.closed, WorkshopRow.expires_at, WorkshopQuestionRow.state,
+           WorkshopQuestionRow.round)
+    .join(WorkshopRow, WorkshopRow.id == ParticipantRow.workshop_id)
+    .outerjoin(WorkshopQuestionRow, (WorkshopQuestionRow.workshop_id == ParticipantRow.workshop_id)
+               & (WorkshopQuestionRow.question_id == bindparam("question")))
+    .where(ParticipantRow.id == bindparam("token")))
+
+
+@functools.cache
+def _vote_upsert(dialect: str):
+    """Insert a vote, or change it when this seat already voted in this round (SQLite or PostgreSQL)."""
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    statement = insert(VoteRow.__table__)
+    return statement.on_conflict_do_update(
+        index_elements=["workshop_id", "question_id", "round", "participant_id"],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at})
+
+
 def cast_vote(db: Database, *, participant_token: str, question_id: str, value: str) -> None:
-    """Store or change a vote; only while voting on that question is open. Two statements in one write
-    transaction: one look-up of the seat with its workshop and question, one insert-or-update of the vote
-    (a room of phones votes within the same few seconds)."""
+    """Store or change a vote; only while voting on that question is open. Two statements: one look-up of the
+    seat with its workshop and question, one insert-or-update of the vote. A room of phones votes within the
+    same few seconds: votes that arrive together are committed together (`Database.write_grouped`)."""
     if value not in VALUES:
         raise WorkshopError("invalid_vote")
     if not isinstance(participant_token, str) or not participant_token:
         raise WorkshopError("unknown_seat")
-    with db.write_connection() as connection:
-        found = connection.execute(
-            select(ParticipantRow.workshop_id, WorkshopRow.closed, WorkshopRow.expires_at,
-                   WorkshopQuestionRow.state, WorkshopQuestionRow.round)
-            .join(WorkshopRow, WorkshopRow.id == ParticipantRow.workshop_id)
-            .outerjoin(WorkshopQuestionRow, (WorkshopQuestionRow.workshop_id == ParticipantRow.workshop_id)
-                       & (WorkshopQuestionRow.question_id == question_id))
-            .where(ParticipantRow.id == participant_token)).first()
+
+    def store(connection) -> None:
+        found = connection.execute(_VOTE_LOOKUP, {"token": participant_token, "question": question_id}).first()
         if found is None:
             raise WorkshopError("unknown_seat")
         workshop_id, closed, expires_at, state, round_ = found
@@ -330,11 +348,11 @@ def cast_vote(db: Database, *, participant_token: str, question_id: str, value: 
             raise WorkshopError("unknown_question")
         if state != "voting":
             raise WorkshopError("voting_closed")
-        now = utcnow()
-        service._upsert(connection, VoteRow.__table__,
-                        dict(workshop_id=workshop_id, question_id=question_id, round=round_,
-                             participant_id=participant_token, value=value, updated_at=now),
-                        ["workshop_id", "question_id", "round", "participant_id"], dict(value=value, updated_at=now))
+        connection.execute(_vote_upsert(connection.dialect.name),
+                           dict(workshop_id=workshop_id, question_id=question_id, round=round_,
+                                participant_id=participant_token, value=value, updated_at=utcnow()))
+
+    db.write_grouped(store)
 
 
 def my_vote(db: Database, *, participant_token: str, question_id: str) -> str | None:

@@ -201,3 +201,33 @@ def test_an_agreed_answer_cannot_change_a_final_assessment(db, session):
         workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1", value="3")
     assert workshop.question_states(db, actor=ME, workshop_id=started.id, token=token)["d1-1"].agreed_value is None
     assert service.get_answers(db, actor=ME, assessment_id=assessment.id) == {}
+
+
+def test_votes_arriving_together_are_stored_or_refused_one_by_one(db, session):
+    """Votes that arrive at the same moment share one transaction on SQLite (group commit): a refused vote
+    still raises for its own voter and leaves nothing, and every other vote of the group is stored."""
+    _, started, token = session
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    seats = [workshop.join(db, code=started.join_code, role="other")[1] for _ in range(60)]
+    refused, go = [], threading.Barrier(len(seats))
+
+    def vote(number: int, seat: str) -> None:
+        go.wait()
+        question = "d1-1" if number % 2 == 0 else "d1-2"  # d1-2 is not open: refused
+        try:
+            workshop.cast_vote(db, participant_token=seat if number % 10 else "nep-stoel", question_id=question,
+                               value=str(1 + number % 5))
+        except workshop.WorkshopError as error:
+            refused.append((number, error.code))
+
+    threads = [threading.Thread(target=vote, args=(i, s)) for i, s in enumerate(seats)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected_refused = {(i, "unknown_seat" if i % 10 == 0 else "voting_closed")
+                        for i in range(60) if i % 10 == 0 or i % 2}
+    assert set(refused) == expected_refused
+    stored = {(i, workshop.my_vote(db, participant_token=s, question_id="d1-1")) for i, s in enumerate(seats)}
+    assert stored == {(i, str(1 + i % 5) if i % 2 == 0 and i % 10 else None) for i in range(60)}
+    assert workshop.my_vote(db, participant_token=seats[1], question_id="d1-2") is None
