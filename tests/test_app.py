@@ -374,6 +374,13 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     assert f"## Code om mee te doen: :blue[{code}]" in texts(facilitator)
     assert any("QR-code om mee te doen" in h.proto.body and code in h.proto.body for h in facilitator.get("html"))
     button(facilitator, "Stemmen openen").click().run()
+    # a link with a wrong facilitator token, or with another assessment, shows a message and nothing else
+    for params in (dict(a=assessment.id, w=workshop_id, ft="geraden"),
+                   dict(a="een-andere-scan", w=workshop_id, ft=token)):
+        stranger = new_session("views/workshop.py", lang="nl", **params)
+        assert not stranger.exception and stranger.error
+        assert code not in texts(stranger) and not stranger.get("html")
+        assert not [b for b in stranger.button if b.label in ("Stemmen sluiten", "Uitkomst tonen")]
     # a participant joins on the vote page with the code and a role, and votes
     phone = new_session("views/vote.py", code=code, lang="nl")
     phone.radio(key="join_role").set_value("backoffice")
