@@ -249,3 +249,45 @@ def test_revoked_links_do_not_count(db, setting):
     assert view.invited == 3 and view.figures.questions["d1-1"].summary.counts[1] == 0
     with pytest.raises(AccessDenied):  # a link of this assessment only
         respondents.revoke_link(db, actor=manager, assessment_id=a, link_id=10_000)
+
+
+def test_the_workbook_sheet_has_roles_gaps_and_disagreement_but_no_individual_answers(db, setting):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from assessment import report
+    from conftest import lookup_for
+    from exports.workbook import build_workbook
+
+    a, manager, mini = setting["assessment"].id, setting["manager"], setting["mini"]
+    links = respondents.create_links(db, actor=manager, assessment_id=a, count=7)
+    answer_all(db, setting, links, ["frontoffice"] * 3 + ["management"] * 3 + ["backoffice"], [2, 2, 3, 4, 4, 5, 1])
+    respondents.choose_role(db, assessment_id=a, token=links[0].token, role="frontoffice", name="Fatima Geheim",
+                            today=TODAY)
+    respondents.save_respondent_answer(db, assessment_id=a, token=links[0].token, questionnaire=mini,
+                                       question_id="d1-1", comment="=HYPERLINK(\"x\") vertrouwelijk", today=TODAY)
+    data = build_workbook(report.gather_report(db, actor=manager, assessment_id=a, lookup=lookup_for(mini),
+                                               today=TODAY))
+    book = load_workbook(BytesIO(data))
+    ws = book["Respondenten"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    text = "\n".join(str(v) for row in cells for v in row if v is not None)
+    assert "7 links uitgedeeld, 7 mensen hebben geantwoord." in text
+    roles = {row[0]: row[1:3] for row in cells if row[0] in ("Frontoffice", "Management", "Backoffice")}
+    assert roles == {"Frontoffice": [3, "ja"], "Management": [3, "ja"], "Backoffice": [1, "nee, te weinig mensen"]}
+    assert "Backoffice: minder dan 3 mensen" in text
+    header = next(row for row in cells if row[0] == "Onderdeel")
+    assert header[:6] == ["Onderdeel", "Iedereen", "Frontoffice", "Management", "Verschil", "Hoogste > laagste"]
+    d1 = next(row for row in cells if row[0] == "Dimensie een")
+    # medians on d1-1: everyone 3 (1 2 2 3 4 4 5), front office 2, management 4; only d1-1 was answered
+    assert d1[1:6] == [3.0, 2.0, 4.0, 2.0, "Management > Frontoffice"]
+    question = next(row for row in cells if row[0] == "Vraag d1-1")
+    assert question[1:3] == [7, 3.0] and isinstance(question[3], float)
+    # never an individual answer, a name or a comment
+    assert "Fatima" not in text and "vertrouwelijk" not in text
+    assert all(not (isinstance(v, str) and v.startswith("=")) for row in cells for v in row)
+    assert "Respondenten" not in load_workbook(BytesIO(build_workbook(report.gather_report(
+        db, actor=manager, assessment_id=service.create_assessment(
+            db, actor=manager, organisation_id=setting["org"].id, period="2027", questionnaire=mini).id,
+        lookup=lookup_for(mini), today=TODAY)))).sheetnames

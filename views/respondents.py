@@ -74,20 +74,23 @@ if MANAGE in allowed:
             attempt(respondents.set_deadline, db, actor=actor, assessment_id=assessment.id, deadline=None)
             st.rerun()
     if survey.links:
-        st.caption(tr("respondents.links_hint"))
-        for number_, link in enumerate(survey.links, start=1):
-            status = tr("respondents.status_revoked") if link.revoked else (
-                tr("respondents.status_new") if link.role is None else
-                tr("respondents.status_started", role=tr(f"workshop.role_{link.role}"), count=link.answered))
-            with st.container(border=True):
-                top, button = st.columns([5, 1], vertical_alignment="center")
-                top.markdown(f"**{tr('respondents.link_number', number=number_)}** · {status}"
-                             + (f" · {escape_md(link.name)}" if link.name else ""))
-                if not link.revoked:
-                    button.button(tr("respondents.revoke"), key=f"revoke_{link.id}", icon=":material/link_off:",
-                                  on_click=attempt, args=(respondents.revoke_link, db),
-                                  kwargs=dict(actor=actor, assessment_id=assessment.id, link_id=link.id))
-                    st.code(link_address(link.token), language=None, wrap_lines=True)
+        open_links = [link for link in survey.links if not link.revoked]
+        with st.expander(tr("respondents.links_list", count=len(open_links)),
+                         expanded=not any(link.answered for link in survey.links)):
+            st.caption(tr("respondents.links_hint"))
+            for number_, link in enumerate(survey.links, start=1):
+                status = tr("respondents.status_revoked") if link.revoked else (
+                    tr("respondents.status_new") if link.role is None else
+                    tr("respondents.status_started", role=tr(f"workshop.role_{link.role}"), count=link.answered))
+                with st.container(border=True):
+                    top, button = st.columns([5, 1], vertical_alignment="center")
+                    top.markdown(f"**{tr('respondents.link_number', number=number_)}** · {status}"
+                                 + (f" · {escape_md(link.name)}" if link.name else ""))
+                    if not link.revoked:
+                        button.button(tr("respondents.revoke"), key=f"revoke_{link.id}", icon=":material/link_off:",
+                                      on_click=attempt, args=(respondents.revoke_link, db),
+                                      kwargs=dict(actor=actor, assessment_id=assessment.id, link_id=link.id))
+                        st.code(link_address(link.token), language=None, wrap_lines=True)
 
 # --- the overview -------------------------------------------------------------------------------------------
 view = respondents.overview(db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire)
