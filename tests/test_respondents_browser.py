@@ -117,7 +117,7 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
     manager.get_by_text("6 links in gebruik").click()  # folded away once answers come in
     expect(manager.get_by_text("Frontoffice, 1 antwoord · Fatima")).to_be_visible()  # the name she left
     assert axe_violations(manager) == []
-    shoot(manager, "overview-nl-1366")
+    shoot(manager, "overview-nl-1366", 4200)
     manager.get_by_role("button", name="Overnemen als antwoord").click()
     expect(manager.get_by_text("Overgenomen in de scan: samengesteld uit 6 antwoorden, mediaan 3,5, "
                                "overeenstemming 0,42.")).to_be_visible(timeout=15_000)
@@ -132,5 +132,5 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
     expect(english.get_by_role("heading", name="Perception gaps between roles")).to_be_visible(timeout=30_000)
     expect(english.get_by_text("Merged before: samengesteld uit 6 antwoorden", exact=False)).to_be_visible()
     assert axe_violations(english) == []
-    shoot(english, "overview-en-1366")
+    shoot(english, "overview-en-1366", 4200)
     laptop.close()
