@@ -332,3 +332,75 @@ class KpiValueRow(Base):
     entered_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     source: Mapped[str] = mapped_column(String(10), nullable=False, default="app")  # app or file
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class RespondentSurveyRow(Base):
+    """Colleagues answering an assessment on their own (migration 0009): the deadline for all its links."""
+
+    __tablename__ = "respondent_surveys"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    deadline: Mapped[date | None] = mapped_column(Date, nullable=True)  # the last day answers are taken
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class RespondentRow(Base):
+    """One personal link of an assessment (migration 0009). The token is the respondent's only key; the role
+    and the (optional) name are chosen by the respondent."""
+
+    __tablename__ = "respondents"
+    __table_args__ = (
+        UniqueConstraint("token", name="uq_respondents_token"),
+        CheckConstraint("role IS NULL OR role IN ('frontoffice', 'backoffice', 'management', 'other')",
+                        name="ck_respondent_role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False,
+                                               index=True)
+    token: Mapped[str] = mapped_column(String(64), nullable=False)
+    role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class RespondentAnswerRow(Base):
+    """A respondent's answer to one question (migration 0009): saved the moment it is given."""
+
+    __tablename__ = "respondent_answers"
+    __table_args__ = (
+        UniqueConstraint("respondent_id", "question_id", name="uq_respondent_answer_question"),
+        CheckConstraint("level IS NULL OR (level >= 1 AND level <= 5)", name="ck_respondent_answer_level"),
+        CheckConstraint("non_score IS NULL OR non_score IN ('nvt', 'weetniet')", name="ck_respondent_answer_non_score"),
+        CheckConstraint("level IS NULL OR non_score IS NULL", name="ck_respondent_answer_one_value"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("respondents.id", ondelete="CASCADE"), nullable=False,
+                                               index=True)
+    question_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    non_score: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class RespondentMergeRow(Base):
+    """How a question's answer was put together from the respondents' answers (migration 0009): what was
+    suggested, what was chosen, why, and the figures it rested on."""
+
+    __tablename__ = "respondent_merges"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(10), nullable=False)  # 1-5, nvt, weetniet
+    suggested: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    answers: Mapped[int] = mapped_column(Integer, nullable=False)
+    median: Mapped[float | None] = mapped_column(Float, nullable=True)
+    agreement: Mapped[float | None] = mapped_column(Float, nullable=True)
+    rationale: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    provenance: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    merged_by: Mapped[str] = mapped_column(String(254), nullable=False)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

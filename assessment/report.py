@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from kpi.model import KpiLibrary
     from kpi.service import Register
 
+    from .respondents import Overview
+
 
 @dataclass(frozen=True)
 class Report:
@@ -37,6 +39,8 @@ class Report:
     kpi_register: "Register | None" = None
     # when the data was read (UTC): an import of the workbook knows what changed in the app since then
     exported_at: datetime | None = None
+    # the colleagues who answered on their own, taken together (never their individual answers); None: nobody
+    respondents: "Overview | None" = None
 
 
 def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Lookup, today: date | None = None,
@@ -76,6 +80,10 @@ def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Loo
             kpi_library = None
     register = kpis.get_register(db, actor=actor, organisation_id=organisation.id, library=kpi_library) \
         if kpi_library is not None else None
+    from .respondents import overview
+
+    respondents = overview(db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire)
     return Report(organisation, assessment, questionnaire, answers, result,
                   plan.list_actions(db, actor=actor, assessment_id=assessment.id), comparison, earlier_period,
-                  today or date.today(), peer_comparison, kpi_library, register, exported_at)
+                  today or date.today(), peer_comparison, kpi_library, register, exported_at,
+                  respondents if respondents.figures.total else None)

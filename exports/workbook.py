@@ -29,6 +29,7 @@ from assessment.models import utcnow
 from assessment.plan import STATUSES, in_language
 from assessment.report import Report
 from i18n import format_percent, round_half_up, round_share, rounded_score, t
+from scoring.agreement import agreement_band
 from scoring.engine import basis
 from scoring.peers import position as peer_position
 
@@ -433,6 +434,10 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     # --- KPI's (after Scores) -------------------------------------------------------------------------------
     has_kpis = kpi_sheet(wb, report, lang, wb.sheetnames.index(scores.title) + 1)
 
+    # --- Respondenten ---------------------------------------------------------------------------------------
+    if report.respondents is not None:
+        respondents_sheet(wb, report, lang)
+
     # --- Verantwoording -------------------------------------------------------------------------------------
     method = wb.create_sheet(t("export.sheet_method", lang))
     method.column_dimensions["A"].width = 34
@@ -622,3 +627,63 @@ def _kpi_line_chart(ws, members, years, first_column, categories, lang, colour_o
         series.smooth = False
     chart.set_categories(categories)
     return chart
+
+
+def respondents_sheet(wb, report: Report, lang: str, most: int = 10) -> None:
+    """The colleagues who answered on their own, taken together: respondents per role, the perception gaps per
+    competency and dimension, and the questions with the least agreement. Never an individual answer, a name
+    or a comment; a role below the anonymity minimum only counts in "all"."""
+    from scoring.respondents import ALL
+
+    view, questionnaire = report.respondents, report.questionnaire
+    figures = view.figures
+    ws = wb.create_sheet(t("export.sheet_respondents", lang))
+    role = lambda line: t("respondents.line_all", lang) if line == ALL else t(f"workshop.role_{line}", lang)  # noqa: E731
+    write(ws, 1, 1, t("export.respondents_title", lang), font=TITLE_FONT)
+    write(ws, 2, 1, t("respondents.counts", lang, invited=view.invited, count=figures.total), alignment=WRAP)
+    row = 4
+    header_row(ws, row, [t("respondents.col_role", lang), t("respondents.col_respondents", lang),
+                         t("respondents.col_shown", lang)], [34, 16, 16, 16, 16, 16, 14, 28])
+    for name, count in figures.respondents.items():
+        row += 1
+        write(ws, row, 1, role(name))
+        write(ws, row, 2, count)
+        write(ws, row, 3, t("respondents.shown_yes" if name in figures.shown_roles else "respondents.shown_no", lang))
+    if figures.hidden_roles:
+        row += 1
+        write(ws, row, 1, t("respondents.hidden", lang, min=view.min_group,
+                            roles=", ".join(role(r) for r in figures.hidden_roles)), alignment=WRAP)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
+        ws.row_dimensions[row].height = 32
+    lines = [ALL, *figures.shown_roles]
+    row += 2
+    write(ws, row, 1, t("respondents.gaps_title", lang), font=BOLD)
+    row += 1
+    header_row(ws, row, [t("respondents.col_part", lang), *(role(line) for line in lines),
+                         t("respondents.col_gap", lang), t("respondents.col_gap_between", lang)],
+               [34, *([16] * len(lines)), 14, 28])
+    units = [(c.title.get(lang), figures.competencies[c.id], BOLD) for c in questionnaire.competencies]
+    units += [(d.title.get(lang), figures.dimensions[d.id], None) for d in questionnaire.dimensions()]
+    for title, gap, font in units:
+        row += 1
+        write(ws, row, 1, title, font=font)
+        for column, line in enumerate(lines, start=2):
+            write(ws, row, column, number(gap.by_line.get(line)), number_format="0.0")
+        write(ws, row, len(lines) + 2, number(gap.gap), number_format="0.0")
+        write(ws, row, len(lines) + 3, f"{role(gap.highest)} > {role(gap.lowest)}" if gap.gap else "")
+    row += 2
+    write(ws, row, 1, t("respondents.disagreement_title", lang), font=BOLD)
+    row += 1
+    header_row(ws, row, [t("respondents.col_question", lang), t("respondents.col_answers", lang),
+                         t("respondents.col_median", lang), t("respondents.col_agreement", lang),
+                         t("respondents.col_band", lang)], [34, 16, 16, 16, 16])
+    first = row + 1
+    for item in figures.most_disagreement()[:most]:
+        row += 1
+        write(ws, row, 1, questionnaire.question(item.question_id).text.get(lang), alignment=WRAP)
+        write(ws, row, 2, item.answers)
+        write(ws, row, 3, number(item.summary.median), number_format="0.0")
+        write(ws, row, 4, round_half_up(item.summary.agreement, 2), number_format="0.00")
+        write(ws, row, 5, t(f"workshop.agreement_{agreement_band(item.summary.agreement)}", lang), alignment=WRAP)
+    fit_row_heights(ws, first)
+    print_ready(ws, report, lang, None)

@@ -16,18 +16,20 @@ from sqlalchemy import text
 
 import access
 from access import AccessDenied, Actor
-from assessment import history, importing, peers, plan, report, service, workshop
+from assessment import history, importing, peers, plan, report, respondents, service, workshop
 from assessment.models import Base
 from conftest import ME, lookup_for, member_of
 from kpi import service as kpis
 from kpi.library import DEFAULT_FILE as KPI_LIBRARY_FILE
 from kpi.library import load_library
 
-SERVICE_MODULES = [service, plan, workshop, peers, history, report, importing, access.service, kpis]
+SERVICE_MODULES = [service, plan, workshop, peers, history, report, importing, access.service, kpis, respondents]
 ID_PARAMETERS = {"organisation_id", "assessment_id", "previous_id", "workshop_id", "action_id", "peer_set_id",
                  "assessment_ids", "earlier_id", "later_id", "data", "entry_id"}
 # reached by a secret token instead of a membership: a participant's seat or the projector (tested below)
-BY_TOKEN = {"join", "seat", "ballot", "cast_vote", "my_vote", "screen"}
+# or a respondent's personal link (tested in test_respondents.py and below)
+BY_TOKEN = {"join", "seat", "ballot", "cast_vote", "my_vote", "screen", "respondent_state", "choose_role",
+            "save_respondent_answer"}
 
 
 def public_functions():
@@ -56,6 +58,10 @@ def world(db, mini):
     service.save_answer(db, actor=bob, assessment_id=b_draft.id, question_id="d1-1", value=3)
     [action_id] = plan.add_actions(db, actor=bob, assessment_id=b_draft.id, questionnaire=mini,
                                    actions=[dict(dimension_id="d1", title="Geheim plan")])
+    [b_link] = respondents.create_links(db, actor=bob, assessment_id=b_draft.id, count=1)
+    respondents.choose_role(db, assessment_id=b_draft.id, token=b_link.token, role="frontoffice")
+    respondents.save_respondent_answer(db, assessment_id=b_draft.id, token=b_link.token, questionnaire=mini,
+                                       question_id="d1-1", value=4)
     started, token = workshop.start_workshop(db, actor=bob, assessment_id=b_draft.id, questionnaire=mini,
                                              question_ids=["d1-1", "d1-2"])
     peer_set = peers.load_demo_set(db, actor=bob, organisation_id=org_b.id, questionnaire=mini)
@@ -72,7 +78,7 @@ def world(db, mini):
     preview = importing.preview_workbook(db, workbook, actor=bob)  # what Bob would confirm
     return dict(alice=alice, bob=bob, org_a=org_a, org_b=org_b, own=own, b_final=b_final, b_draft=b_draft,
                 action_id=action_id, workshop=started, token=token, peer_set=peer_set, workbook=workbook,
-                preview=preview, mini=mini, library=library, kpi_entry=kpi_entry)
+                preview=preview, mini=mini, library=library, kpi_entry=kpi_entry, b_link=b_link)
 
 
 def calls(db, w):
@@ -191,6 +197,18 @@ def calls(db, w):
             data=b"kpi,periode,teller,noemer\nklagers-gehoord,2026,1,2\n", today=date(2026, 11, 23)),
         "kpi.service.compare_with_peers": lambda: kpis.compare_with_peers(db, actor=a, organisation_id=org_b,
                                                                           library=lib, year=2025),
+        "respondents.create_links": lambda: respondents.create_links(db, actor=a, assessment_id=b, count=1),
+        "respondents.revoke_link": lambda: respondents.revoke_link(db, actor=a, assessment_id=b,
+                                                                   link_id=w["b_link"].id),
+        "respondents.set_deadline": lambda: respondents.set_deadline(db, actor=a, assessment_id=b,
+                                                                     deadline=date(2026, 1, 1)),
+        "respondents.get_survey": lambda: respondents.get_survey(db, actor=a, assessment_id=b),
+        "respondents.overview": lambda: respondents.overview(db, actor=a, assessment_id=b, questionnaire=mini),
+        "respondents.merge_answer": lambda: respondents.merge_answer(db, actor=a, assessment_id=b, questionnaire=mini,
+                                                                     question_id="d1-1", value="4"),
+        # B's link through Alice's own assessment: a link of another assessment is refused too
+        "respondents.revoke_link (own assessment, B's link)": lambda: respondents.revoke_link(
+            db, actor=a, assessment_id=w["own"].id, link_id=w["b_link"].id),
         # an id that does not exist is refused like one of another organisation
         "kpi.service.save_value (no such KPI)": lambda: kpis.save_value(
             db, actor=a, entry_id=10_000, library=lib, period="2026", numerator=1, denominator=2),
@@ -326,6 +344,21 @@ def test_seat_and_projector_links_reach_only_their_own_workshop(db, world):
     assert view.workshop.projector_token == "" and view.results is None  # nothing the room may not see
     with pytest.raises(workshop.WorkshopError):  # Bob's link with a wrong facilitator token
         workshop.reveal(db, actor=world["bob"], workshop_id=started.id, token=own_token, question_id="d1-1")
+
+
+def test_a_respondent_link_reaches_only_its_own_questionnaire(db, world):
+    link, b_draft, mini = world["b_link"], world["b_draft"].id, world["mini"]
+    before = dump(db)
+    for assessment_id, token in ((world["own"].id, link.token), (b_draft, link.token + "x"), (b_draft, ""),
+                                 (b_draft, None), (b_draft, world["token"])):
+        with pytest.raises(respondents.RespondentError):
+            respondents.save_respondent_answer(db, assessment_id=assessment_id, token=token, questionnaire=mini,
+                                               question_id="d1-1", value=1)
+        with pytest.raises(respondents.RespondentError):
+            respondents.respondent_state(db, assessment_id=assessment_id, token=token)
+    assert dump(db) == before
+    state = respondents.respondent_state(db, assessment_id=b_draft, token=link.token)
+    assert state.answers == {"d1-1": 4} and state.role == "frontoffice"
 
 
 def test_an_actor_is_needed(db, world):

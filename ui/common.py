@@ -38,6 +38,8 @@ PAGE_SCREEN = "views/projector.py"
 PAGE_ABOUT = "views/about.py"
 PAGE_MEMBERS = "views/members.py"
 PAGE_SIGN_IN = "views/sign_in.py"
+PAGE_RESPOND = "views/respond.py"
+PAGE_RESPONDENTS = "views/respondents.py"
 
 
 # --- language --------------------------------------------------------------------------------------
@@ -225,6 +227,7 @@ def input_error_text(error: service.InputError) -> str:
 
 def error_text(error: Exception) -> str:
     """What went wrong, in the user's language, for every refusal a service can give."""
+    from assessment.respondents import RespondentError
     from assessment.workshop import WorkshopError
 
     if isinstance(error, service.InputError):
@@ -233,6 +236,8 @@ def error_text(error: Exception) -> str:
         return tr("questionnaire.read_only")
     if isinstance(error, WorkshopError):
         return tr(f"workshop.{error.code}")
+    if isinstance(error, RespondentError):
+        return tr(f"respondents.{error.code}", **error.params)
     if isinstance(error, ImportRefused):
         text = tr(f"import.{error.code}", row=error.row, **error.params)
         return text if error.code in ("changed_since_preview", "choice_missing") else tr("import.failed") + " " + text
@@ -242,6 +247,7 @@ def error_text(error: Exception) -> str:
 def attempt(call, *args, **kwargs):
     """Call a service; a refusal becomes a message shown on the next run (`show_page_error`). Returns
     (True, result) or (False, None). Made for callbacks, which run before the page is drawn again."""
+    from assessment.respondents import RespondentError
     from assessment.workshop import WorkshopError
     from ui.identity import current_actor, session_expired
 
@@ -254,7 +260,8 @@ def attempt(call, *args, **kwargs):
         kwargs["actor"] = now
     try:
         return True, call(*args, **kwargs)
-    except (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError, ImportRefused) as error:
+    except (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError, ImportRefused,
+            RespondentError) as error:
         st.session_state["page_error"] = error_text(error)
         return False, None
 
@@ -300,14 +307,16 @@ def start_alias() -> None:
 
 
 MANAGEMENT_PATHS = ("start", "vragenlijst", "resultaten", "benchmark", "verbeterplan", "kpi", "geschiedenis",
-                    "workshop", "beheer", "over")
+                    "workshop", "respondenten", "beheer", "over")
 
 
 def app_pages(actor: Actor | None) -> list:
     """The pages this actor can reach. Without an actor: the sign-in page (or, in local mode, the page that
-    explains the local rule), a workshop seat and a projector screen; nothing else."""
+    explains the local rule), a workshop seat, a projector screen and a respondent's own questionnaire (by
+    its personal link); nothing else."""
     public = [st.Page(PAGE_VOTE, title=tr("nav.vote"), icon=":material/how_to_vote:", url_path="stemmen"),
-              st.Page(PAGE_SCREEN, title=tr("nav.screen"), icon=":material/tv:", url_path="scherm")]
+              st.Page(PAGE_SCREEN, title=tr("nav.screen"), icon=":material/tv:", url_path="scherm"),
+              st.Page(PAGE_RESPOND, title=tr("nav.respond"), icon=":material/edit_note:", url_path="invullen")]
     if actor is None:
         from ui.landing import show_landing
 
@@ -326,6 +335,8 @@ def app_pages(actor: Actor | None) -> list:
         st.Page(PAGE_KPI, title=tr("nav.kpi"), icon=":material/monitoring:", url_path="kpi"),
         st.Page(PAGE_HISTORY, title=tr("nav.history"), icon=":material/timeline:", url_path="geschiedenis"),
         st.Page(PAGE_WORKSHOP, title=tr("nav.workshop"), icon=":material/groups_3:", url_path="workshop"),
+        st.Page(PAGE_RESPONDENTS, title=tr("nav.respondents"), icon=":material/forum:",
+                url_path="respondenten"),
         st.Page(PAGE_MEMBERS, title=tr("nav.members"), icon=":material/manage_accounts:", url_path="beheer"),
         st.Page(PAGE_ABOUT, title=tr("nav.about"), icon=":material/menu_book:", url_path="over"),
         *public,

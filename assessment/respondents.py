@@ -1,0 +1,373 @@
+"""Respondents: colleagues answer an assessment on their own, each through a personal link.
+
+Who may do what:
+- a beheerder (access.MANAGE) creates links, revokes them and sets the deadline; only they see the links;
+- a respondent acts by the link alone (the assessment id and a random token, like a workshop seat): they
+  choose a role (front office, back office, management, other) and may leave a name, then read and save
+  only their own answers, one at a time. A revoked or unknown link, a link of another assessment, an answer
+  after the deadline or on a final assessment is refused with a `RespondentError` and nothing is written;
+- members who read the assessment (READ) see the overview: counts per role, per question the distribution,
+  median and agreement, per dimension and competency the figures per role and the perception gaps
+  (`scoring.respondents`); roles with fewer than three respondents are only counted in "all";
+- an invuller (ANSWER) merges: per question the chosen value becomes the assessment's answer, with its
+  provenance ("samengesteld uit 9 antwoorden, mediaan 3, overeenstemming 0,62") as the comment and in a
+  record of its own.
+Answers of revoked links do not count anywhere.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from access.service import ANSWER, MANAGE, READ, AccessDenied, Actor, log, organisation_of, require
+from i18n import format_number, t
+from questionnaires.model import Questionnaire
+from scoring.agreement import VoteSummary
+from scoring.respondents import MIN_GROUP, ROLES, Response, RoleFigures, role_figures
+
+from . import service
+from .db import Database
+from .models import (AssessmentRow, RespondentAnswerRow, RespondentMergeRow, RespondentRow, RespondentSurveyRow,
+                     utcnow)
+
+VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")
+MAX_LINKS = 200  # links made at once
+MAX_NAME = 100
+LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+UNSET = object()
+
+
+class RespondentError(ValueError):
+    """`code` is a translation key under "respondents.": unknown_link, revoked, other_assessment,
+    after_deadline, final, unknown_role, choose_role_first, unknown_question, invalid_answer, too_many."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+@dataclass(frozen=True)
+class Link:
+    id: int
+    token: str
+    role: str | None
+    name: str
+    revoked: bool
+    answered: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Survey:
+    """The links of an assessment and its deadline, for its beheerder."""
+
+    deadline: date | None
+    links: list[Link]
+
+
+@dataclass(frozen=True)
+class RespondentState:
+    """What a respondent's own page needs: never anything of other respondents."""
+
+    assessment_id: str
+    questionnaire: tuple[str, str]  # (id, version)
+    organisation_name: str
+    period: str
+    role: str | None
+    name: str
+    answers: dict[str, object]  # question id -> 1-5 / nvt / weetniet
+    comments: dict[str, str]
+    deadline: date | None
+    closed: str | None  # None while answers are taken; else "after_deadline" or "final"
+
+
+@dataclass(frozen=True)
+class Merge:
+    question_id: str
+    value: str
+    suggested: str | None
+    answers: int
+    median: float | None
+    agreement: float | None
+    rationale: str
+    provenance: str
+    merged_by: str
+    merged_at: datetime
+
+
+@dataclass(frozen=True)
+class Overview:
+    invited: int  # links that are not revoked
+    started: int  # of those, with a role chosen
+    figures: RoleFigures
+    comments: dict[str, list[str]]  # question id -> comments, without names or roles
+    merges: dict[str, Merge]
+    deadline: date | None
+    min_group: int = MIN_GROUP
+
+
+def today_here() -> date:
+    return datetime.now(LOCAL_TIMEZONE).date()
+
+
+# --- the beheerder ------------------------------------------------------------------------------------
+
+def _managed(session, actor: Actor, assessment_id: str, permission: str = MANAGE) -> int:
+    organisation_id = organisation_of(session, assessment_id=assessment_id)
+    require(session, actor, organisation_id, permission)
+    return organisation_id
+
+
+def _links(session, assessment_id: str) -> list[Link]:
+    answered = dict(session.execute(
+        select(RespondentAnswerRow.respondent_id, func.count())
+        .join(RespondentRow, RespondentRow.id == RespondentAnswerRow.respondent_id)
+        .where(RespondentRow.assessment_id == assessment_id,
+               (RespondentAnswerRow.level.is_not(None)) | (RespondentAnswerRow.non_score.is_not(None)))
+        .group_by(RespondentAnswerRow.respondent_id)).all())
+    rows = session.scalars(select(RespondentRow).where(RespondentRow.assessment_id == assessment_id)
+                           .order_by(RespondentRow.id)).all()
+    return [Link(r.id, r.token, r.role, r.name, r.revoked, answered.get(r.id, 0), r.created_at) for r in rows]
+
+
+def create_links(db: Database, *, actor: Actor, assessment_id: str, count: int) -> list[Link]:
+    """`count` new personal links for a draft assessment (beheerder)."""
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_LINKS:
+        raise RespondentError("too_many", max=MAX_LINKS)
+    with db.write() as session:
+        organisation_id = _managed(session, actor, assessment_id)
+        service._lock_draft(session, assessment_id)
+        rows = [RespondentRow(assessment_id=assessment_id, token=secrets.token_urlsafe(24), name="", revoked=False,
+                              created_by=actor.label) for _ in range(count)]
+        session.add_all(rows)
+        session.flush()
+        log(session, actor, "respondent_links_created", organisation_id, assessment_id, count=count)
+        ids = {r.id for r in rows}
+        return [link for link in _links(session, assessment_id) if link.id in ids]
+
+
+def revoke_link(db: Database, *, actor: Actor, assessment_id: str, link_id: int) -> None:
+    """The link stops working at once; its answers no longer count (beheerder)."""
+    with db.write() as session:
+        organisation_id = _managed(session, actor, assessment_id)
+        row = session.get(RespondentRow, link_id) if isinstance(link_id, int) else None
+        if row is None or row.assessment_id != assessment_id:  # as for any id: unknown or not yours, one answer
+            raise AccessDenied(MANAGE)
+        if not row.revoked:
+            row.revoked = True
+            log(session, actor, "respondent_link_revoked", organisation_id, assessment_id, link=link_id)
+
+
+def set_deadline(db: Database, *, actor: Actor, assessment_id: str, deadline: date | None) -> None:
+    """The last day on which respondents can answer (None: no deadline) (beheerder)."""
+    if deadline is not None and not isinstance(deadline, date):
+        raise service.InputError("invalid_date", "deadline", value=str(deadline))
+    with db.write() as session:
+        organisation_id = _managed(session, actor, assessment_id)
+        row = session.get(RespondentSurveyRow, assessment_id)
+        if row is None:
+            session.add(RespondentSurveyRow(assessment_id=assessment_id, deadline=deadline, updated_at=utcnow()))
+        else:
+            row.deadline, row.updated_at = deadline, utcnow()
+        log(session, actor, "respondent_deadline_set", organisation_id, assessment_id,
+            deadline=deadline.isoformat() if deadline else None)
+
+
+def get_survey(db: Database, *, actor: Actor, assessment_id: str) -> Survey:
+    """The links (with their secret tokens) and the deadline (beheerder)."""
+    with db.read() as session:
+        _managed(session, actor, assessment_id)
+        return Survey(_deadline(session, assessment_id), _links(session, assessment_id))
+
+
+def _deadline(session, assessment_id: str) -> date | None:
+    return session.scalar(select(RespondentSurveyRow.deadline).where(
+        RespondentSurveyRow.assessment_id == assessment_id))
+
+
+# --- the respondent, by link ----------------------------------------------------------------------------
+
+def _by_link(session, assessment_id: str, token: str, *, lock: bool = False) -> tuple[RespondentRow, AssessmentRow]:
+    """The respondent of a valid link: unknown or tampered, of another assessment, or revoked is refused."""
+    if not isinstance(token, str) or not token or len(token) > 64:
+        raise RespondentError("unknown_link")
+    row = session.scalar(select(RespondentRow).where(RespondentRow.token == token))
+    if row is None or not secrets.compare_digest(row.token, token):
+        raise RespondentError("unknown_link")
+    if row.assessment_id != assessment_id:
+        raise RespondentError("other_assessment")
+    if row.revoked:
+        raise RespondentError("revoked")
+    query = select(AssessmentRow).where(AssessmentRow.id == row.assessment_id)
+    assessment = session.scalar(query.with_for_update() if lock else query)
+    return row, assessment
+
+
+def _closed(session, assessment: AssessmentRow, today: date) -> str | None:
+    if assessment.status == "final":
+        return "final"
+    deadline = _deadline(session, assessment.id)
+    if deadline is not None and today > deadline:
+        return "after_deadline"
+    return None
+
+
+def respondent_state(db: Database, *, assessment_id: str, token: str, today: date | None = None) -> RespondentState:
+    """The respondent's own questionnaire: their role, name and answers, and whether answers are still taken."""
+    from .models import OrganisationRow
+
+    with db.read() as session:
+        row, assessment = _by_link(session, assessment_id, token)
+        answers, comments = {}, {}
+        for answer in session.scalars(select(RespondentAnswerRow).where(RespondentAnswerRow.respondent_id == row.id)):
+            value = answer.level if answer.level is not None else answer.non_score
+            if value is not None:
+                answers[answer.question_id] = value
+            if answer.comment:
+                comments[answer.question_id] = answer.comment
+        organisation = session.get(OrganisationRow, assessment.organisation_id)
+        return RespondentState(assessment.id, (assessment.questionnaire_id, assessment.questionnaire_version),
+                               organisation.name, assessment.period, row.role, row.name, answers, comments,
+                               _deadline(session, assessment.id), _closed(session, assessment, today or today_here()))
+
+
+def _writable(session, assessment_id: str, token: str, today: date | None) -> RespondentRow:
+    row, assessment = _by_link(session, assessment_id, token, lock=True)
+    closed = _closed(session, assessment, today or today_here())
+    if closed:
+        raise RespondentError(closed)
+    return row
+
+
+def choose_role(db: Database, *, assessment_id: str, token: str, role: str, name: str = "",
+                today: date | None = None) -> None:
+    """The respondent's role (required) and name (optional); may be changed while answers are taken."""
+    if role not in ROLES:
+        raise RespondentError("unknown_role")
+    name = service._clean_text(name, "respondent_name", MAX_NAME)
+    with db.write() as session:
+        row = _writable(session, assessment_id, token, today)
+        row.role, row.name = role, name
+
+
+def save_respondent_answer(db: Database, *, assessment_id: str, token: str, questionnaire: Questionnaire,
+                           question_id: str, value=UNSET, comment=UNSET, today: date | None = None) -> None:
+    """Store the respondent's level (1-5, "nvt", "weetniet", or None to clear) and/or comment of one question."""
+    fields: dict = {}
+    if value is not UNSET:
+        if value is None:
+            fields.update(level=None, non_score=None)
+        else:
+            if str(value) not in VALUES or isinstance(value, bool):
+                raise RespondentError("invalid_answer")
+            fields.update(level=int(value), non_score=None) if str(value).isdigit() else \
+                fields.update(level=None, non_score=str(value))
+    if comment is not UNSET:
+        fields["comment"] = service._clean_text(comment, "comment", service.MAX_COMMENT)
+    with db.write() as session:
+        row = _writable(session, assessment_id, token, today)
+        assessment = session.get(AssessmentRow, assessment_id)
+        if (assessment.questionnaire_id, assessment.questionnaire_version) != (questionnaire.id,
+                                                                               questionnaire.version) \
+                or question_id not in {q.id for q in questionnaire.questions()}:
+            raise RespondentError("unknown_question")
+        if row.role is None:
+            raise RespondentError("choose_role_first")
+        if not fields:
+            return
+        now = utcnow()
+        new_row = dict(respondent_id=row.id, question_id=question_id, level=None, non_score=None, comment="",
+                       updated_at=now) | fields
+        service._upsert(session, RespondentAnswerRow.__table__, new_row, ["respondent_id", "question_id"],
+                        dict(fields, updated_at=now))
+
+
+# --- the overview and the merge -------------------------------------------------------------------------
+
+def _responses(session, assessment_id: str) -> tuple[list[Response], dict[str, list[str]], int, int]:
+    links = session.scalars(select(RespondentRow).where(RespondentRow.assessment_id == assessment_id,
+                                                        RespondentRow.revoked.is_(False))).all()
+    roles = {r.id: r.role for r in links}
+    answers: dict[int, dict[str, object]] = {r.id: {} for r in links if r.role}
+    comments: dict[str, list[str]] = {}
+    rows = session.scalars(select(RespondentAnswerRow).where(RespondentAnswerRow.respondent_id.in_(list(roles)))
+                           .order_by(RespondentAnswerRow.question_id, RespondentAnswerRow.id)).all()
+    for answer in rows:
+        if roles.get(answer.respondent_id) is None:
+            continue
+        value = answer.level if answer.level is not None else answer.non_score
+        if value is not None:
+            answers[answer.respondent_id][answer.question_id] = value
+        if answer.comment:
+            comments.setdefault(answer.question_id, []).append(answer.comment)
+    responses = [Response(roles[rid], found) for rid, found in answers.items()]
+    return responses, comments, len(links), len(answers)
+
+
+def _merge(row: RespondentMergeRow) -> Merge:
+    return Merge(row.question_id, row.value, row.suggested, row.answers, row.median, row.agreement, row.rationale,
+                 row.provenance, row.merged_by, row.merged_at)
+
+
+def overview(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Questionnaire) -> Overview:
+    """The respondents' answers taken together (no individual answers, no names): see the module text."""
+    with db.read() as session:
+        _managed(session, actor, assessment_id, READ)
+        responses, comments, invited, started = _responses(session, assessment_id)
+        merges = {r.question_id: _merge(r) for r in session.scalars(
+            select(RespondentMergeRow).where(RespondentMergeRow.assessment_id == assessment_id))}
+        return Overview(invited, started, role_figures(questionnaire, responses), comments, merges,
+                        _deadline(session, assessment_id))
+
+
+def provenance_text(summary: VoteSummary, language: str) -> str:
+    """ "samengesteld uit 9 antwoorden, mediaan 3, overeenstemming 0,62" (in the user's language)."""
+    none = t("respondents.none", language)
+    median = none if summary.median is None else (
+        str(int(summary.median)) if float(summary.median).is_integer() else format_number(summary.median, language))
+    agreement = none if summary.agreement is None else format_number(summary.agreement, language, 2)
+    return t("respondents.provenance", language, count=summary.voted, median=median, agreement=agreement)
+
+
+def merge_answer(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Questionnaire, question_id: str,
+                 value: str, rationale: str = "", language: str = "nl") -> Merge:
+    """The chosen value becomes the assessment's answer, with its provenance as the comment (and the rationale
+    after it). A value other than the suggestion, or a choice without a suggestion, needs a rationale."""
+    if value not in VALUES:
+        raise service.InputError("invalid_answer", "value", value=str(value))
+    rationale = service._clean_text(rationale, "rationale", service.MAX_COMMENT)
+    with db.write() as session:
+        organisation_id = _managed(session, actor, assessment_id, ANSWER)
+        assessment = session.get(AssessmentRow, assessment_id)
+        if (assessment.questionnaire_id, assessment.questionnaire_version) != (questionnaire.id,
+                                                                               questionnaire.version) \
+                or question_id not in {q.id for q in questionnaire.questions()}:
+            raise RespondentError("unknown_question")
+        responses, _, _, _ = _responses(session, assessment_id)
+        figures = role_figures(questionnaire, responses).questions[question_id]
+        if figures.answers == 0:
+            raise RespondentError("no_answers")
+        suggested = None if figures.suggested is None else str(figures.suggested)
+        if value != suggested and not rationale:
+            raise service.InputError("rationale_required", "rationale")
+        provenance = provenance_text(figures.summary, language)
+        comment = provenance + (f". {rationale}" if rationale else "")
+        level, non_score = service._split_value(int(value) if value.isdigit() else value)
+        service.store_answer(session, actor, organisation_id, assessment_id, question_id, source="respondents",
+                             level=level, non_score=non_score, comment=comment[:service.MAX_COMMENT])
+        now = utcnow()
+        record = dict(value=value, suggested=suggested, answers=figures.answers, median=figures.summary.median,
+                      agreement=figures.summary.agreement, rationale=rationale, provenance=provenance,
+                      merged_by=actor.label, merged_at=now)
+        service._upsert(session, RespondentMergeRow.__table__,
+                        dict(assessment_id=assessment_id, question_id=question_id) | record,
+                        ["assessment_id", "question_id"], record)
+        log(session, actor, "respondents_merged", organisation_id, assessment_id, question=question_id, value=value,
+            suggested=suggested, answers=figures.answers)
+        return Merge(question_id, value, suggested, figures.answers, figures.summary.median,
+                     figures.summary.agreement, rationale, provenance, actor.label, now)

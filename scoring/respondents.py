@@ -1,0 +1,128 @@
+"""Figures of several respondents who answered the same questionnaire on their own, per role.
+
+- Per question: the distribution, median and agreement (van der Eijk's A, `scoring.agreement`) of everyone,
+  and of each role that is shown.
+- A role is shown on its own only when at least `MIN_GROUP` respondents of it answered something; smaller
+  roles still count in "all" (anonymity: nobody's answers can be read from a group of one or two).
+- Per role ("line"), a dimension's figure is the weighted mean (question weights) of that line's median
+  level per question, over the questions where the line gave a level; a competency's figure is the mean of
+  its dimensions' figures. n.v.t. and weet niet give no level.
+- The perception gap of a dimension or competency is the highest minus the lowest figure of the shown roles
+  (no gap with fewer than two shown roles).
+- The suggested merged answer of a question is its median level (the lower level when the median lies
+  between two), or none when there is no level or when agreement is low (A below HIGH_DISAGREEMENT).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+from questionnaires.model import Questionnaire
+from scoring.agreement import HIGH_DISAGREEMENT, VoteSummary, summarise
+
+ROLES = ("frontoffice", "backoffice", "management", "other")
+ALL = "all"
+MIN_GROUP = 3
+
+
+@dataclass(frozen=True)
+class Response:
+    """One respondent: their role and answers (question id -> 1-5, "nvt", "weetniet")."""
+
+    role: str
+    answers: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class QuestionFigures:
+    question_id: str
+    summary: VoteSummary  # everyone
+    by_role: dict[str, VoteSummary]  # shown roles only
+    suggested: object | None  # 1-5, or None
+
+    @property
+    def answers(self) -> int:
+        return self.summary.voted
+
+
+@dataclass(frozen=True)
+class Gap:
+    unit_id: str  # a dimension or competency id
+    by_line: dict[str, float | None]  # "all" and each shown role
+    gap: float | None
+    highest: str | None
+    lowest: str | None
+
+
+@dataclass(frozen=True)
+class RoleFigures:
+    respondents: dict[str, int]  # per role: respondents with at least one answer (every role, also hidden)
+    shown_roles: tuple[str, ...]
+    hidden_roles: tuple[str, ...]  # roles with 1 or 2 respondents: only counted in "all"
+    questions: dict[str, QuestionFigures]
+    dimensions: dict[str, Gap]
+    competencies: dict[str, Gap]
+
+    @property
+    def total(self) -> int:
+        return sum(self.respondents.values())
+
+    def most_disagreement(self) -> list[QuestionFigures]:
+        """Questions with an agreement figure, least agreement first (questionnaire order among equals)."""
+        rated = [q for q in self.questions.values() if q.summary.agreement is not None]
+        return sorted(rated, key=lambda q: q.summary.agreement)
+
+
+def suggestion(summary: VoteSummary) -> int | None:
+    if summary.median is None or summary.agreement is None or summary.agreement < HIGH_DISAGREEMENT:
+        return None
+    return int(math.floor(summary.median + 1e-9))
+
+
+def _gap(unit_id: str, by_line: dict[str, float | None], shown: tuple[str, ...]) -> Gap:
+    present = {role: by_line[role] for role in shown if by_line.get(role) is not None}
+    if len(present) < 2:
+        return Gap(unit_id, by_line, None, None, None)
+    highest = max(present, key=present.get)
+    lowest = min(present, key=present.get)
+    return Gap(unit_id, by_line, present[highest] - present[lowest], highest, lowest)
+
+
+def role_figures(questionnaire: Questionnaire, responses: list[Response], min_group: int = MIN_GROUP) -> RoleFigures:
+    answering = [r for r in responses if any(v is not None for v in r.answers.values())]
+    counts = {role: sum(1 for r in answering if r.role == role) for role in ROLES}
+    counts = {role: n for role, n in counts.items() if n}
+    shown = tuple(role for role in ROLES if counts.get(role, 0) >= min_group)
+    hidden = tuple(role for role in ROLES if 0 < counts.get(role, 0) < min_group)
+
+    questions: dict[str, QuestionFigures] = {}
+    medians: dict[str, dict[str, float]] = {ALL: {}, **{role: {} for role in shown}}
+    for question in questionnaire.questions():
+        values = [r.answers.get(question.id) for r in answering]
+        everyone = summarise([v for v in values if v is not None])
+        by_role = {role: summarise([r.answers[question.id] for r in answering
+                                    if r.role == role and r.answers.get(question.id) is not None])
+                   for role in shown}
+        questions[question.id] = QuestionFigures(question.id, everyone, by_role, suggestion(everyone))
+        for line, summary in ((ALL, everyone), *by_role.items()):
+            if summary.median is not None:
+                medians[line][question.id] = summary.median
+
+    dimensions: dict[str, Gap] = {}
+    competencies: dict[str, Gap] = {}
+    for competency in questionnaire.competencies:
+        per_line_dimensions: dict[str, list[float]] = {line: [] for line in medians}
+        for dimension in competency.dimensions:
+            by_line: dict[str, float | None] = {}
+            for line, found in medians.items():
+                weighted = [(q.weight, found[q.id]) for q in dimension.questions if q.id in found]
+                total = sum(w for w, _ in weighted)
+                by_line[line] = sum(w * m for w, m in weighted) / total if weighted else None
+                if by_line[line] is not None:
+                    per_line_dimensions[line].append(by_line[line])
+            dimensions[dimension.id] = _gap(dimension.id, by_line, shown)
+        competencies[competency.id] = _gap(
+            competency.id, {line: sum(v) / len(v) if v else None for line, v in per_line_dimensions.items()}, shown)
+    return RoleFigures(counts, shown, hidden, questions, dimensions, competencies)

@@ -1,0 +1,293 @@
+"""Respondents: personal links, answers by link, refusals that write nothing, the overview per role with the
+anonymity threshold, and the merge into the assessment's answer with its provenance (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from access import AccessDenied
+from assessment import respondents, service
+from assessment.respondents import RespondentError
+from conftest import ME, member_of
+from scoring.respondents import Response, role_figures, suggestion
+from scoring.agreement import summarise
+from test_access import dump
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def setting(db, mini):
+    org = service.create_organisation(db, actor=ME, name="Gemeente Luisterdam", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    manager = member_of(db, org.id, "beheer@luisterdam.nl", "beheerder")
+    assessment = service.create_assessment(db, actor=manager, organisation_id=org.id, period="2026",
+                                           questionnaire=mini)
+    return dict(org=org, manager=manager, assessment=assessment, mini=mini)
+
+
+def answer_all(db, setting, links, roles, values, question_id="d1-1"):
+    a, mini = setting["assessment"].id, setting["mini"]
+    for link, role, value in zip(links, roles, values):
+        respondents.choose_role(db, assessment_id=a, token=link.token, role=role, today=TODAY)
+        respondents.save_respondent_answer(db, assessment_id=a, token=link.token, questionnaire=mini,
+                                           question_id=question_id, value=value, today=TODAY)
+
+
+def test_links_are_personal_random_and_only_the_beheerder_makes_and_sees_them(db, setting):
+    a, manager = setting["assessment"].id, setting["manager"]
+    links = respondents.create_links(db, actor=manager, assessment_id=a, count=3)
+    assert len({link.token for link in links}) == 3 and all(len(link.token) >= 32 for link in links)
+    assert [link.role for link in links] == [None] * 3
+    invuller = member_of(db, setting["org"].id, "invuller@luisterdam.nl", "invuller")
+    before = dump(db)
+    for call in (lambda: respondents.create_links(db, actor=invuller, assessment_id=a, count=1),
+                 lambda: respondents.get_survey(db, actor=invuller, assessment_id=a),
+                 lambda: respondents.revoke_link(db, actor=invuller, assessment_id=a, link_id=links[0].id),
+                 lambda: respondents.set_deadline(db, actor=invuller, assessment_id=a, deadline=TODAY)):
+        with pytest.raises(AccessDenied):
+            call()
+    assert dump(db) == before
+    survey = respondents.get_survey(db, actor=manager, assessment_id=a)
+    assert [link.token for link in survey.links] == [link.token for link in links] and survey.deadline is None
+    log = [e.action for e in __import__("access").activity(db, actor=manager, assessment_id=a)]
+    assert "respondent_links_created" in log
+    with pytest.raises(RespondentError):
+        respondents.create_links(db, actor=manager, assessment_id=a, count=0)
+
+
+def test_a_respondent_chooses_a_role_answers_and_resumes_and_sees_only_their_own_answers(db, setting):
+    a, manager, mini = setting["assessment"].id, setting["manager"], setting["mini"]
+    mine, other = respondents.create_links(db, actor=manager, assessment_id=a, count=2)
+    with pytest.raises(RespondentError) as first:  # the role comes first
+        respondents.save_respondent_answer(db, assessment_id=a, token=mine.token, questionnaire=mini,
+                                           question_id="d1-1", value=3, today=TODAY)
+    assert first.value.code == "choose_role_first"
+    respondents.choose_role(db, assessment_id=a, token=mine.token, role="frontoffice", name="Fatima", today=TODAY)
+    respondents.save_respondent_answer(db, assessment_id=a, token=mine.token, questionnaire=mini,
+                                       question_id="d1-1", value=3, today=TODAY)
+    respondents.save_respondent_answer(db, assessment_id=a, token=mine.token, questionnaire=mini,
+                                       question_id="d1-1", comment="Klachten komen vaak niet bij ons aan.",
+                                       today=TODAY)
+    respondents.save_respondent_answer(db, assessment_id=a, token=mine.token, questionnaire=mini,
+                                       question_id="d1-2", value="weetniet", today=TODAY)
+    answer_all(db, setting, [other], ["management"], [5])
+    state = respondents.respondent_state(db, assessment_id=a, token=mine.token, today=TODAY)  # a new visit
+    assert (state.role, state.name, state.closed) == ("frontoffice", "Fatima", None)
+    assert state.answers == {"d1-1": 3, "d1-2": "weetniet"}  # the other respondent's 5 is not there
+    assert state.comments == {"d1-1": "Klachten komen vaak niet bij ons aan."}
+    respondents.save_respondent_answer(db, assessment_id=a, token=mine.token, questionnaire=mini,
+                                       question_id="d1-2", value=None, today=TODAY)
+    assert respondents.respondent_state(db, assessment_id=a, token=mine.token, today=TODAY).answers == {"d1-1": 3}
+    # nothing of this reaches the assessment's own answers before a merge
+    assert service.get_answers(db, actor=manager, assessment_id=a) == {}
+    assert [link.answered for link in respondents.get_survey(db, actor=manager, assessment_id=a).links] == [1, 1]
+
+
+def test_refused_links_and_moments_write_nothing(db, setting):
+    a, manager, mini = setting["assessment"].id, setting["manager"], setting["mini"]
+    link, revoked = respondents.create_links(db, actor=manager, assessment_id=a, count=2)
+    answer_all(db, setting, [link, revoked], ["backoffice", "backoffice"], [2, 2])
+    respondents.revoke_link(db, actor=manager, assessment_id=a, link_id=revoked.id)
+    elsewhere = service.create_assessment(db, actor=manager, organisation_id=setting["org"].id, period="2026-H2",
+                                          questionnaire=mini)
+    [foreign] = respondents.create_links(db, actor=manager, assessment_id=elsewhere.id, count=1)
+
+    def save(token, assessment_id=a, today=TODAY, **kwargs):
+        return respondents.save_respondent_answer(db, assessment_id=assessment_id, token=token, questionnaire=mini,
+                                                  question_id=kwargs.pop("question_id", "d1-2"), today=today,
+                                                  **({"value": 4} | kwargs))
+
+    cases = {
+        "revoked": lambda: save(revoked.token),
+        "unknown_link": lambda: save(link.token[:-1] + ("A" if link.token[-1] != "A" else "B")),
+        "other_assessment": lambda: save(foreign.token),
+        "invalid_answer": lambda: save(link.token, value=7),
+        "unknown_question": lambda: save(link.token, question_id="elders-1"),
+    }
+    for tampered in ("", None, "x" * 500):
+        cases[f"unknown_link {tampered!r:.10}"] = lambda t=tampered: save(t)
+    before = dump(db)
+    for code, call in cases.items():
+        with pytest.raises(RespondentError) as refused:
+            call()
+        assert refused.value.code == code.split(" ")[0]
+        assert dump(db) == before, code
+    with pytest.raises(RespondentError) as role_refused:
+        respondents.choose_role(db, assessment_id=a, token=revoked.token, role="management")
+    assert role_refused.value.code == "revoked"
+    with pytest.raises(RespondentError):
+        respondents.respondent_state(db, assessment_id=a, token=revoked.token)
+
+    respondents.set_deadline(db, actor=manager, assessment_id=a, deadline=date(2026, 11, 22))
+    before = dump(db)
+    with pytest.raises(RespondentError) as late:
+        save(link.token)
+    assert late.value.code == "after_deadline" and dump(db) == before
+    assert respondents.respondent_state(db, assessment_id=a, token=link.token, today=TODAY).closed == "after_deadline"
+    save(link.token, today=date(2026, 11, 22))  # the deadline day itself still counts
+    respondents.set_deadline(db, actor=manager, assessment_id=a, deadline=None)
+
+    service.finalise_assessment(db, actor=manager, assessment_id=a)
+    before = dump(db)
+    with pytest.raises(RespondentError) as final:
+        save(link.token, value=1)
+    assert final.value.code == "final" and dump(db) == before
+    with pytest.raises(service.AssessmentIsFinal):
+        respondents.create_links(db, actor=manager, assessment_id=a, count=1)
+
+
+def test_the_figures_per_role_by_hand(mini):
+    # d1 has questions d1-1 .. d1-4 (weights from the file); here only d1-1 and d1-2 get answers
+    weights = {q.id: q.weight for q in mini.questions()}
+    responses = [Response("frontoffice", {"d1-1": 2, "d1-2": 3}), Response("frontoffice", {"d1-1": 2, "d1-2": 2}),
+                 Response("frontoffice", {"d1-1": 3, "d1-2": "nvt"}),
+                 Response("management", {"d1-1": 4, "d1-2": 5}), Response("management", {"d1-1": 5, "d1-2": 5}),
+                 Response("management", {"d1-1": 4, "d1-2": 4}),
+                 Response("backoffice", {"d1-1": 1}), Response("backoffice", {"d1-1": 5}),
+                 Response("other", {})]  # no answers: not counted at all
+    figures = role_figures(mini, responses)
+    assert figures.respondents == {"frontoffice": 3, "backoffice": 2, "management": 3}
+    assert figures.shown_roles == ("frontoffice", "management") and figures.hidden_roles == ("backoffice",)
+    q1 = figures.questions["d1-1"]
+    assert q1.summary.voted == 8 and q1.summary.median == 3.5  # 1 2 2 3 4 4 5 5
+    assert set(q1.by_role) == {"frontoffice", "management"}  # the back office is not shown on its own
+    assert q1.by_role["frontoffice"].median == 2 and q1.by_role["management"].median == 4
+    # front office medians: d1-1 = 2, d1-2 = 2.5 (3 and 2; nvt is no level); management: 4 and 5
+    w1, w2 = weights["d1-1"], weights["d1-2"]
+    d1 = figures.dimensions["d1"]
+    assert d1.by_line["frontoffice"] == pytest.approx((w1 * 2 + w2 * 2.5) / (w1 + w2))
+    assert d1.by_line["management"] == pytest.approx((w1 * 4 + w2 * 5) / (w1 + w2))
+    assert "backoffice" not in d1.by_line
+    assert d1.gap == pytest.approx(d1.by_line["management"] - d1.by_line["frontoffice"])
+    assert (d1.highest, d1.lowest) == ("management", "frontoffice")
+    assert figures.dimensions["d2"].by_line["management"] is None and figures.dimensions["d2"].gap is None
+    # the competency of d1 (c1, with d1 and d2): only d1 has a figure
+    assert figures.competencies["c1"].by_line["frontoffice"] == pytest.approx(d1.by_line["frontoffice"])
+    assert [q.question_id for q in figures.most_disagreement()] == sorted(
+        ["d1-1", "d1-2"], key=lambda qid: figures.questions[qid].summary.agreement)
+
+
+def test_the_suggestion_is_the_median_unless_agreement_is_low():
+    assert suggestion(summarise([3, 3, 3, 4])) == 3
+    assert suggestion(summarise([2, 3])) == 2  # between two levels: the lower one
+    assert suggestion(summarise([1, 1, 5, 5])) is None  # split: no suggestion
+    assert suggestion(summarise(["nvt", "weetniet"])) is None
+
+
+def test_overview_hides_small_roles_and_shows_no_individual_answers(db, setting):
+    a, manager, mini = setting["assessment"].id, setting["manager"], setting["mini"]
+    links = respondents.create_links(db, actor=manager, assessment_id=a, count=6)
+    answer_all(db, setting, links[:5], ["frontoffice"] * 3 + ["management"] * 2, [2, 2, 3, 5, 4])
+    lezer = member_of(db, setting["org"].id, "lezer@luisterdam.nl", "lezer")
+    view = respondents.overview(db, actor=lezer, assessment_id=a, questionnaire=mini)
+    assert (view.invited, view.started) == (6, 5)
+    assert view.figures.shown_roles == ("frontoffice",) and view.figures.hidden_roles == ("management",)
+    assert view.figures.questions["d1-1"].summary.voted == 5  # the management answers count in "all"
+    assert set(view.figures.questions["d1-1"].by_role) == {"frontoffice"}
+    assert not hasattr(view, "links") and "token" not in repr(view)
+    outsider = member_of(db, service.create_organisation(db, actor=ME, name="Elders", org_type="gemeente",
+                                                         size_class="inw-lt-20k").id, "x@elders.nl", "beheerder")
+    with pytest.raises(AccessDenied):
+        respondents.overview(db, actor=outsider, assessment_id=a, questionnaire=mini)
+
+
+def test_merge_becomes_the_answer_with_its_provenance_and_is_logged(db, setting):
+    a, manager, mini = setting["assessment"].id, setting["manager"], setting["mini"]
+    links = respondents.create_links(db, actor=manager, assessment_id=a, count=9)
+    answer_all(db, setting, links, ["frontoffice"] * 3 + ["backoffice"] * 3 + ["management"] * 3,
+               [3, 3, 3, 2, 3, 3, 4, 3, 4])
+    view = respondents.overview(db, actor=manager, assessment_id=a, questionnaire=mini)
+    figures = view.figures.questions["d1-1"]
+    assert figures.suggested == 3 and figures.summary.median == 3
+    invuller = member_of(db, setting["org"].id, "invuller@luisterdam.nl", "invuller")
+    merged = respondents.merge_answer(db, actor=invuller, assessment_id=a, questionnaire=mini, question_id="d1-1",
+                                      value="3")
+    agreement = f"{figures.summary.agreement:.2f}".replace(".", ",")
+    assert merged.provenance == f"samengesteld uit 9 antwoorden, mediaan 3, overeenstemming {agreement}"
+    answer = service.get_answers(db, actor=manager, assessment_id=a)["d1-1"]
+    assert (answer.value, answer.comment, answer.answered_by) == (3, merged.provenance, "invuller@luisterdam.nl")
+    again = respondents.overview(db, actor=manager, assessment_id=a, questionnaire=mini)
+    assert again.merges["d1-1"].merged_by == "invuller@luisterdam.nl" and again.merges["d1-1"].suggested == "3"
+    log = __import__("access").activity(db, actor=manager, assessment_id=a)
+    assert (log[0].actor, log[0].action, log[0].detail["question"]) == ("invuller@luisterdam.nl",
+                                                                          "respondents_merged", "d1-1")
+    # another value than the suggestion needs a rationale; then the rationale follows the provenance
+    before = dump(db)
+    with pytest.raises(service.InputError) as why:
+        respondents.merge_answer(db, actor=invuller, assessment_id=a, questionnaire=mini, question_id="d1-1",
+                                 value="2")
+    assert why.value.code == "rationale_required" and dump(db) == before
+    respondents.merge_answer(db, actor=invuller, assessment_id=a, questionnaire=mini, question_id="d1-1", value="2",
+                             rationale="De frontoffice ziet het dagelijks.", language="en")
+    answer = service.get_answers(db, actor=manager, assessment_id=a)["d1-1"]
+    assert answer.value == 2 and answer.comment.startswith("put together from 9 answers, median 3, agreement ")
+    assert answer.comment.endswith(". De frontoffice ziet het dagelijks.")
+    lezer = member_of(db, setting["org"].id, "lezer@luisterdam.nl", "lezer")
+    before = dump(db)
+    with pytest.raises(AccessDenied):
+        respondents.merge_answer(db, actor=lezer, assessment_id=a, questionnaire=mini, question_id="d1-1", value="3")
+    with pytest.raises(RespondentError):  # nobody answered d3-1
+        respondents.merge_answer(db, actor=invuller, assessment_id=a, questionnaire=mini, question_id="d3-1",
+                                 value="3", rationale="x")
+    service.finalise_assessment(db, actor=manager, assessment_id=a)
+    before = dump(db)
+    with pytest.raises(service.AssessmentIsFinal):
+        respondents.merge_answer(db, actor=invuller, assessment_id=a, questionnaire=mini, question_id="d1-1",
+                                 value="3")
+    assert dump(db) == before
+
+
+def test_revoked_links_do_not_count(db, setting):
+    a, manager, mini = setting["assessment"].id, setting["manager"], setting["mini"]
+    links = respondents.create_links(db, actor=manager, assessment_id=a, count=4)
+    answer_all(db, setting, links, ["frontoffice"] * 4, [1, 4, 4, 4])
+    respondents.revoke_link(db, actor=manager, assessment_id=a, link_id=links[0].id)
+    view = respondents.overview(db, actor=manager, assessment_id=a, questionnaire=mini)
+    assert view.invited == 3 and view.figures.questions["d1-1"].summary.counts[1] == 0
+    with pytest.raises(AccessDenied):  # a link of this assessment only
+        respondents.revoke_link(db, actor=manager, assessment_id=a, link_id=10_000)
+
+
+def test_the_workbook_sheet_has_roles_gaps_and_disagreement_but_no_individual_answers(db, setting):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from assessment import report
+    from conftest import lookup_for
+    from exports.workbook import build_workbook
+
+    a, manager, mini = setting["assessment"].id, setting["manager"], setting["mini"]
+    links = respondents.create_links(db, actor=manager, assessment_id=a, count=7)
+    answer_all(db, setting, links, ["frontoffice"] * 3 + ["management"] * 3 + ["backoffice"], [2, 2, 3, 4, 4, 5, 1])
+    respondents.choose_role(db, assessment_id=a, token=links[0].token, role="frontoffice", name="Fatima Geheim",
+                            today=TODAY)
+    respondents.save_respondent_answer(db, assessment_id=a, token=links[0].token, questionnaire=mini,
+                                       question_id="d1-1", comment="=HYPERLINK(\"x\") vertrouwelijk", today=TODAY)
+    data = build_workbook(report.gather_report(db, actor=manager, assessment_id=a, lookup=lookup_for(mini),
+                                               today=TODAY))
+    book = load_workbook(BytesIO(data))
+    ws = book["Respondenten"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    text = "\n".join(str(v) for row in cells for v in row if v is not None)
+    assert "7 links uitgedeeld, 7 mensen hebben geantwoord." in text
+    roles = {row[0]: row[1:3] for row in cells if row[0] in ("Frontoffice", "Management", "Backoffice")}
+    assert roles == {"Frontoffice": [3, "ja"], "Management": [3, "ja"], "Backoffice": [1, "nee, te weinig mensen"]}
+    assert "Backoffice: minder dan 3 mensen" in text
+    header = next(row for row in cells if row[0] == "Onderdeel")
+    assert header[:6] == ["Onderdeel", "Iedereen", "Frontoffice", "Management", "Verschil", "Hoogste > laagste"]
+    d1 = next(row for row in cells if row[0] == "Dimensie een")
+    # medians on d1-1: everyone 3 (1 2 2 3 4 4 5), front office 2, management 4; only d1-1 was answered
+    assert d1[1:6] == [3.0, 2.0, 4.0, 2.0, "Management > Frontoffice"]
+    question = next(row for row in cells if row[0] == "Vraag d1-1")
+    assert question[1:3] == [7, 3.0] and isinstance(question[3], float)
+    # never an individual answer, a name or a comment
+    assert "Fatima" not in text and "vertrouwelijk" not in text
+    assert all(not (isinstance(v, str) and v.startswith("=")) for row in cells for v in row)
+    assert "Respondenten" not in load_workbook(BytesIO(build_workbook(report.gather_report(
+        db, actor=manager, assessment_id=service.create_assessment(
+            db, actor=manager, organisation_id=setting["org"].id, period="2027", questionnaire=mini).id,
+        lookup=lookup_for(mini), today=TODAY)))).sheetnames

@@ -1,0 +1,136 @@
+"""Respondents in a real browser, from an empty database: the feedback manager makes three links on a laptop,
+three colleagues answer on their phones (390x844), one of them comes back later through the same link, and the
+manager reads the overview per role and merges a question into the scan. Screenshots in Dutch and English."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from assessment import respondents, service
+from browser_support import axe_violations, running_app, wait_idle
+from conftest import FIXTURES, ME, ROOT
+from questionnaires.loader import ENV_DIR, load_questionnaire
+
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("respondents"), **{ENV_DIR: str(FIXTURES)}) as (base, db):
+        yield base, db
+
+
+def on_this_server(link: str, base: str) -> str:
+    """The link as shown (with this computer's network address) pointed at the test server."""
+    parts, server = urlsplit(link), urlsplit(base)
+    return urlunsplit(parts._replace(scheme=server.scheme, netloc=server.netloc))
+
+
+def shoot(page, name: str, height: int = 2400) -> None:
+    """The whole page: Streamlit scrolls inside its own container, so the window is made tall for the shot."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": height})
+    wait_idle(page)
+    page.wait_for_timeout(1500)
+    page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / f"respondents-{name}.png"))
+    page.set_viewport_size(size)
+
+
+def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, browser):
+    base, db = server
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    with db.read() as session:  # an empty database: no organisation yet
+        from sqlalchemy import text
+        assert session.execute(text("SELECT COUNT(*) FROM organisations")).scalar() == 0
+    org = service.create_organisation(db, actor=ME, name="Gemeente Luisterdam", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+
+    # the manager makes three links
+    laptop = browser.new_context(viewport={"width": 1366, "height": 900})
+    manager = laptop.new_page()
+    manager.goto(f"{base}/respondenten?a={assessment.id}&lang=nl")
+    expect(manager.get_by_role("heading", name="Links voor respondenten")).to_be_visible(timeout=30_000)
+    manager.get_by_label("Aantal nieuwe links").fill("3")
+    manager.get_by_role("button", name="Links maken").click()
+    expect(manager.get_by_text("3 links gemaakt.")).to_be_visible(timeout=15_000)
+    links = [manager.locator("[data-testid='stCode'] code").nth(i).inner_text() for i in range(3)]
+    assert all("/invullen?a=" + assessment.id in link and "&t=" in link for link in links)
+    assert axe_violations(manager) == []
+
+    # three colleagues on their phones: a role first, then answers saved as they go
+    choices = [("Frontoffice", "Fatima", 3), ("Frontoffice", "", 3), ("Frontoffice", "", 2)]
+    phones = []
+    for number, (link, (role, name, level)) in enumerate(zip(links, choices)):
+        phone = browser.new_context(viewport={"width": 390, "height": 844},  # a phone, not this computer
+                                    extra_http_headers={"X-Forwarded-For": f"203.0.113.{number + 7}"}).new_page()
+        phone.goto(on_this_server(link, base))
+        expect(phone.get_by_text("Kies eerst welke rol", exact=False)).to_be_visible(timeout=30_000)
+        assert phone.get_by_test_id("stSidebarNav").count() == 0  # no navigation, nothing else of the app
+        phone.get_by_text(role, exact=True).click()
+        if name:
+            phone.get_by_label("Uw naam (mag leeg blijven)").fill(name)
+        phone.get_by_role("button", name="Beginnen").click()
+        expect(phone.get_by_text("Vraag d1-1")).to_be_visible(timeout=30_000)
+        phone.get_by_text(f"d1-1 niveau {level}", exact=False).click()
+        wait_idle(phone)
+        if number == 0:
+            phone.get_by_label("Toelichting of voorbeeld (mag leeg blijven)").first.fill(
+                "Klachten over de balie komen niet altijd bij ons aan.")
+            phone.get_by_label("Toelichting of voorbeeld (mag leeg blijven)").first.blur()
+            wait_idle(phone)
+            assert axe_violations(phone) == []
+            shoot(phone, "phone-nl-390", 1700)
+        phones.append(phone)
+    expect(phones[2].get_by_text("1 van 9 vragen beantwoord")).to_be_visible(timeout=10_000)
+
+    # the first colleague comes back later with the same link: the answer and comment are still there
+    phones[0].context.close()
+    later = browser.new_context(viewport={"width": 390, "height": 844},
+                                extra_http_headers={"X-Forwarded-For": "203.0.113.99"}).new_page()
+    later.goto(on_this_server(links[0], base))
+    expect(later.get_by_text("U vult in als: Frontoffice · Fatima")).to_be_visible(timeout=30_000)
+    expect(later.get_by_label("Toelichting of voorbeeld (mag leeg blijven)").first).to_have_value(
+        "Klachten over de balie komen niet altijd bij ons aan.")
+    assert later.get_by_role("radio", name="3 · Niveau 3 — d1-1 niveau 3").is_checked()
+    state = respondents.respondent_state(db, assessment_id=assessment.id, token=links[0].split("t=")[1].split("&")[0])
+    assert state.answers == {"d1-1": 3}  # only this respondent's own answers
+
+    # three managers answered by link too (without a browser), so two roles can be compared
+    extra = respondents.create_links(db, actor=ME, assessment_id=assessment.id, count=3)
+    for link, level in zip(extra, (4, 4, 5)):
+        respondents.choose_role(db, assessment_id=assessment.id, token=link.token, role="management")
+        respondents.save_respondent_answer(db, assessment_id=assessment.id, token=link.token, questionnaire=mini,
+                                           question_id="d1-1", value=level)
+
+    # the overview and the merge
+    manager.goto(f"{base}/respondenten?a={assessment.id}&lang=nl")
+    expect(manager.get_by_text("6 links uitgedeeld, 6 mensen hebben geantwoord.")).to_be_visible(timeout=30_000)
+    expect(manager.get_by_role("heading", name="Verschillen in beeld tussen rollen")).to_be_visible()
+    expect(manager.get_by_text("Klachten over de balie komen niet altijd bij ons aan.")).to_be_visible()
+    expect(manager.get_by_text("Voorstel (de mediaan): 3 · Niveau 3")).to_be_visible()
+    manager.get_by_text("6 links in gebruik").click()  # folded away once answers come in
+    expect(manager.get_by_text("Frontoffice, 1 antwoord · Fatima")).to_be_visible()  # the name she left
+    assert axe_violations(manager) == []
+    shoot(manager, "overview-nl-1366", 4200)
+    manager.get_by_role("button", name="Overnemen als antwoord").click()
+    expect(manager.get_by_text("Overgenomen in de scan: samengesteld uit 6 antwoorden, mediaan 3,5, "
+                               "overeenstemming 0,42.")).to_be_visible(timeout=15_000)
+    answer = service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"]
+    assert answer.value == 3
+    assert answer.comment == "samengesteld uit 6 antwoorden, mediaan 3,5, overeenstemming 0,42"
+    view = respondents.overview(db, actor=ME, assessment_id=assessment.id, questionnaire=mini)
+    assert view.merges["d1-1"].value == "3" and view.merges["d1-1"].answers == 6
+
+    english = laptop.new_page()
+    english.goto(f"{base}/respondenten?a={assessment.id}&lang=en")
+    expect(english.get_by_role("heading", name="Perception gaps between roles")).to_be_visible(timeout=30_000)
+    expect(english.get_by_text("Merged before: samengesteld uit 6 antwoorden", exact=False)).to_be_visible()
+    assert axe_violations(english) == []
+    shoot(english, "overview-en-1366", 4200)
+    laptop.close()

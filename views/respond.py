@@ -1,0 +1,147 @@
+"""Invullen (a respondent, made for a phone): one colleague answers the scan on their own, from a personal link.
+
+The link holds the assessment and the respondent's token (`?a=...&t=...`); it reaches only this respondent's
+own answers, with no navigation. The role comes first (a name is optional); every answer and comment is
+saved the moment it is given, so the same link later opens where the respondent left off.
+"""
+
+import streamlit as st
+
+from assessment import respondents
+from scoring.respondents import ROLES
+from ui.common import PARAM_ASSESSMENT, catalog, database, escape_md, lang, tr
+from ui.workshop_view import VALUE_ORDER, value_label
+
+PARAM_TOKEN = "t"
+db = database()
+language = lang()
+# made for a phone: large touch targets (our own fixed CSS, no user text in it)
+st.html("<style>[data-testid='stRadio'] label{padding:0.45rem 0}[data-testid='stRadio'] label p{font-size:1.05rem}"
+        "</style>")
+
+assessment_id = st.query_params.get(PARAM_ASSESSMENT, "")
+token = st.query_params.get(PARAM_TOKEN, "")
+st.title(tr("respond.title"))
+try:
+    state = respondents.respondent_state(db, assessment_id=assessment_id, token=token)
+except respondents.RespondentError as error:
+    st.error(tr(f"respondents.{error.code}"), icon=":material/link_off:")
+    st.stop()
+questionnaire = catalog().get(*state.questionnaire)
+if questionnaire is None:
+    st.error(tr("respond.questionnaire_missing"))
+    st.stop()
+
+st.caption(tr("respond.for", organisation=escape_md(state.organisation_name), period=state.period))
+if state.deadline:
+    st.caption(tr("respond.deadline", date=state.deadline.strftime("%d-%m-%Y")))
+if state.closed:
+    st.warning(tr(f"respondents.{state.closed}"), icon=":material/lock_clock:")
+if "respond_error" in st.session_state:
+    st.error(st.session_state.pop("respond_error"), icon=":material/error:")
+
+
+def _save_profile() -> None:
+    try:
+        respondents.choose_role(db, assessment_id=assessment_id, token=token, role=st.session_state["respond_role"],
+                                name=st.session_state.get("respond_name", ""))
+    except respondents.RespondentError as error:
+        st.session_state["respond_error"] = tr(f"respondents.{error.code}")
+    except respondents.service.InputError as error:
+        from ui.common import input_error_text
+        st.session_state["respond_error"] = input_error_text(error)
+
+
+roles = {r: tr(f"workshop.role_{r}") for r in ROLES}
+if state.role is None:
+    st.markdown(tr("respond.intro"))
+    st.radio(tr("respond.your_role"), list(roles), format_func=roles.__getitem__, key="respond_role", index=None,
+             disabled=bool(state.closed))
+    st.text_input(tr("respond.your_name"), max_chars=respondents.MAX_NAME, key="respond_name",
+                  disabled=bool(state.closed))
+    if st.button(tr("respond.begin"), type="primary", width="stretch", disabled=bool(state.closed)):
+        if not st.session_state.get("respond_role"):
+            st.error(tr("respondents.unknown_role"))
+            st.stop()
+        _save_profile()
+        st.rerun()
+    st.stop()
+
+with st.expander(tr("respond.you_are", role=roles[state.role], name=escape_md(state.name) or tr("respond.no_name"))):
+    st.session_state.setdefault("respond_role", state.role)
+    st.session_state.setdefault("respond_name", state.name)
+    st.radio(tr("respond.your_role"), list(roles), format_func=roles.__getitem__, key="respond_role",
+             disabled=bool(state.closed))
+    st.text_input(tr("respond.your_name"), max_chars=respondents.MAX_NAME, key="respond_name",
+                  disabled=bool(state.closed))
+    st.button(tr("respond.save_profile"), on_click=_save_profile, disabled=bool(state.closed))
+
+total = len(questionnaire.questions())
+st.progress(len(state.answers) / total if total else 0.0,
+            text=tr("respond.progress", count=len(state.answers), total=total))
+
+
+def _on_value(question_id: str, key: str) -> None:
+    try:
+        respondents.save_respondent_answer(db, assessment_id=assessment_id, token=token, questionnaire=questionnaire,
+                                           question_id=question_id, value=st.session_state[key])
+    except respondents.RespondentError as error:
+        st.session_state["respond_error"] = tr(f"respondents.{error.code}")
+
+
+def _on_comment(question_id: str, key: str) -> None:
+    try:
+        respondents.save_respondent_answer(db, assessment_id=assessment_id, token=token, questionnaire=questionnaire,
+                                           question_id=question_id, comment=st.session_state[key])
+    except respondents.RespondentError as error:
+        st.session_state["respond_error"] = tr(f"respondents.{error.code}")
+    except respondents.service.InputError as error:
+        from ui.common import input_error_text
+        st.session_state["respond_error"] = input_error_text(error)
+
+
+dimensions = questionnaire.dimensions()
+titles = {d.id: d.title.get(language) for d in dimensions}
+ids = list(titles)
+if "respond_part" not in st.session_state:  # a new visit opens at the first part with an open question
+    st.session_state["respond_part"] = next(
+        (d.id for d in dimensions if any(q.id not in state.answers for q in d.questions)), ids[0])
+
+
+def _move(step: int) -> None:
+    position = ids.index(st.session_state["respond_part"]) + step
+    st.session_state["respond_part"] = ids[max(0, min(len(ids) - 1, position))]
+
+
+st.selectbox(tr("respond.part"), ids, key="respond_part",
+             format_func=lambda d: f"{titles[d]} ({sum(q.id in state.answers for q in questionnaire.dimension(d).questions)}"
+                                   f"/{len(questionnaire.dimension(d).questions)})")
+dimension = questionnaire.dimension(st.session_state["respond_part"])
+st.header(dimension.title.get(language), anchor="respond-part")
+for number, question in enumerate(dimension.questions, start=1):
+    with st.container(border=True):
+        st.markdown(f"**{number}. {question.text.get(language)}**")
+        if question.help.get(language):
+            st.caption(question.help.get(language))
+        key = f"respond_value_{question.id}"
+        if key not in st.session_state:
+            stored = state.answers.get(question.id)
+            st.session_state[key] = None if stored is None else str(stored)
+        st.radio(tr("respond.answer"), VALUE_ORDER, key=key, index=None, on_change=_on_value,
+                 args=(question.id, key), disabled=bool(state.closed), label_visibility="collapsed",
+                 format_func=lambda v, q=question: value_label(questionnaire, v) + (
+                     f" — {q.descriptor(int(v), language)}" if v.isdigit() else ""))
+        comment_key = f"respond_comment_{question.id}"
+        st.session_state.setdefault(comment_key, state.comments.get(question.id, ""))
+        st.text_area(tr("respond.comment"), key=comment_key, on_change=_on_comment, args=(question.id, comment_key),
+                     disabled=bool(state.closed), height=80, max_chars=respondents.service.MAX_COMMENT)
+position = ids.index(dimension.id)
+left, right = st.columns(2)
+left.button(tr("respond.previous"), on_click=_move, args=(-1,), disabled=position == 0, width="stretch",
+            icon=":material/arrow_back:")
+right.button(tr("respond.next"), on_click=_move, args=(1,), disabled=position == len(ids) - 1, width="stretch",
+             icon=":material/arrow_forward:", type="primary")
+if len(state.answers) == total:
+    st.success(tr("respond.all_done"), icon=":material/task_alt:")
+else:
+    st.caption(tr("respond.saved_as_you_go"))
