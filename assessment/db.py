@@ -116,16 +116,6 @@ class Database:
         with self._write_lock, self._write_sessions() as session, session.begin():
             yield session
 
-    @contextmanager
-    def write_connection(self) -> Iterator[Connection]:
-        """A plain connection in one write transaction, for hot paths with a few statements (no ORM session)."""
-        if self._write_lock is None:
-            with self.write_engine.begin() as connection:
-                yield connection
-            return
-        with self._write_lock, self.write_engine.begin() as connection:
-            yield connection
-
     def write_grouped(self, job: Callable[[Connection], T]) -> T:
         """Run `job(connection)` in a write transaction, and return what it returns or raise what it raises.
 
