@@ -364,6 +364,8 @@ class RespondentRow(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # migration 0010: an invitation of a signed-in member; only that member (signed in) can use it
+    member_email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
 
 
 class RespondentAnswerRow(Base):
@@ -404,3 +406,17 @@ class RespondentMergeRow(Base):
     provenance: Mapped[str] = mapped_column(Text, nullable=False, default="")
     merged_by: Mapped[str] = mapped_column(String(254), nullable=False)
     merged_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class DiscussionItemRow(Base):
+    """A question sent to a workshop for discussion (migration 0010), for example because the respondents
+    disagree. It leaves the list when a workshop records the organisation's answer to it."""
+
+    __tablename__ = "discussion_items"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    added_by: Mapped[str] = mapped_column(String(254), nullable=False)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
