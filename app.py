@@ -10,4 +10,5 @@ st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", lay
 actor = current_actor()
 language_switch()
 identity_sidebar(actor)
-run_page(st.navigation(app_pages(actor), position="sidebar" if actor else "hidden"))
+# expanded: every page in the menu, never Streamlit's untranslated "View more"
+run_page(st.navigation(app_pages(actor), position="sidebar" if actor else "hidden", expanded=True))

@@ -97,7 +97,8 @@ def _admins() -> set[str]:
     return {e.strip().lower() for e in os.environ.get(ENV_ADMINS, "").split(",") if e.strip()}
 
 
-def _clean_email(email: str | None) -> str:
+def clean_email(email: str | None) -> str:
+    """An e-mail address as stored: trimmed, lower case, checked (InputError when not an address)."""
     from assessment.service import InputError
 
     text = (email or "").strip().lower()
@@ -206,7 +207,7 @@ def activity(db: Database, *, actor: Actor, assessment_id: str, limit: int = 500
 
 def sign_in(db: Database, *, email: str, name: str = "") -> Actor:
     """The actor for a person who signed in with their identity provider; remembers them (and when)."""
-    email = _clean_email(email)
+    email = clean_email(email)
     name = (name or "").strip()[:200]
     with db.write() as session:
         person = session.scalar(select(PersonRow).where(PersonRow.email == email))
@@ -234,7 +235,7 @@ def add_member(db: Database, *, actor: Actor, organisation_id: int, email: str, 
     have signed in before; the role works from their first sign-in."""
     from assessment.service import InputError
 
-    email = _clean_email(email)
+    email = clean_email(email)
     if role not in ROLES:
         raise InputError("unknown_choice", "role", value=str(role))
     with db.write() as session:
@@ -277,7 +278,7 @@ def _keep_a_manager(session, organisation_id: int, leaving: MembershipRow, actor
 def change_role(db: Database, *, actor: Actor, organisation_id: int, email: str, role: str) -> None:
     from assessment.service import InputError
 
-    email = _clean_email(email)
+    email = clean_email(email)
     if role not in ROLES:
         raise InputError("unknown_choice", "role", value=str(role))
     with db.write() as session:
@@ -290,7 +291,7 @@ def change_role(db: Database, *, actor: Actor, organisation_id: int, email: str,
 
 
 def remove_member(db: Database, *, actor: Actor, organisation_id: int, email: str) -> None:
-    email = _clean_email(email)
+    email = clean_email(email)
     with db.write() as session:
         _require_members_manager(session, actor, organisation_id)
         row = _membership(session, organisation_id, email)

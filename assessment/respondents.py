@@ -2,6 +2,9 @@
 
 Who may do what:
 - a beheerder (access.MANAGE) creates links, revokes them and sets the deadline; only they see the links;
+- a beheerder may instead invite members of the organisation: such an invitation is bound to the member's
+  e-mail address, works only for that member when signed in (and while they are a member), and is listed on
+  their Start page (`my_invitations`); nobody else can use it, even with its address;
 - a respondent acts by the link alone (the assessment id and a random token, like a workshop seat): they
   choose a role (front office, back office, management, other) and may leave a name, then read and save
   only their own answers, one at a time. A revoked or unknown link, a link of another assessment, an answer
@@ -24,7 +27,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from access.service import ANSWER, MANAGE, READ, AccessDenied, Actor, log, organisation_of, require
+from access.service import (ANSWER, MANAGE, READ, AccessDenied, Actor, clean_email, log, organisation_of,
+                            require)
 from i18n import format_number, t
 from questionnaires.model import Questionnaire
 from scoring.agreement import VoteSummary
@@ -32,8 +36,8 @@ from scoring.respondents import MIN_GROUP, ROLES, Response, RoleFigures, role_fi
 
 from . import service
 from .db import Database
-from .models import (AssessmentRow, RespondentAnswerRow, RespondentMergeRow, RespondentRow, RespondentSurveyRow,
-                     utcnow)
+from .models import (AssessmentRow, MembershipRow, OrganisationRow, PersonRow, RespondentAnswerRow,
+                     RespondentMergeRow, RespondentRow, RespondentSurveyRow, utcnow)
 
 VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")
 MAX_LINKS = 200  # links made at once
@@ -44,7 +48,8 @@ UNSET = object()
 
 class RespondentError(ValueError):
     """`code` is a translation key under "respondents.": unknown_link, revoked, other_assessment,
-    after_deadline, final, unknown_role, choose_role_first, unknown_question, invalid_answer, too_many."""
+    after_deadline, final, unknown_role, choose_role_first, unknown_question, invalid_answer, too_many,
+    member_only (an invitation of a member, opened by someone else or signed out), not_a_member."""
 
     def __init__(self, code: str, **params):
         super().__init__(code)
@@ -60,6 +65,21 @@ class Link:
     revoked: bool
     answered: int
     created_at: datetime
+    member_email: str | None = None  # an invitation of a signed-in member; None for a link
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An open invitation of the signed-in member, for their Start page."""
+
+    assessment_id: str
+    token: str
+    organisation_name: str
+    period: str
+    answered: int
+    total: int
+    deadline: date | None
+    invited_by: str
 
 
 @dataclass(frozen=True)
@@ -132,7 +152,8 @@ def _links(session, assessment_id: str) -> list[Link]:
         .group_by(RespondentAnswerRow.respondent_id)).all())
     rows = session.scalars(select(RespondentRow).where(RespondentRow.assessment_id == assessment_id)
                            .order_by(RespondentRow.id)).all()
-    return [Link(r.id, r.token, r.role, r.name, r.revoked, answered.get(r.id, 0), r.created_at) for r in rows]
+    return [Link(r.id, r.token, r.role, r.name, r.revoked, answered.get(r.id, 0), r.created_at, r.member_email)
+            for r in rows]
 
 
 def create_links(db: Database, *, actor: Actor, assessment_id: str, count: int) -> list[Link]:
@@ -149,6 +170,66 @@ def create_links(db: Database, *, actor: Actor, assessment_id: str, count: int) 
         log(session, actor, "respondent_links_created", organisation_id, assessment_id, count=count)
         ids = {r.id for r in rows}
         return [link for link in _links(session, assessment_id) if link.id in ids]
+
+
+def invite_members(db: Database, *, actor: Actor, assessment_id: str, emails: list[str]) -> list[Link]:
+    """Invitations of members of the organisation (beheerder), one per member; a member who already has an
+    open invitation keeps it. Each is bound to the member's address: see the module text."""
+    cleaned = list(dict.fromkeys(clean_email(e) for e in emails))
+    if not 1 <= len(cleaned) <= MAX_LINKS:
+        raise RespondentError("too_many", max=MAX_LINKS)
+    with db.write() as session:
+        organisation_id = _managed(session, actor, assessment_id)
+        service._lock_draft(session, assessment_id)
+        members = set(session.scalars(select(PersonRow.email).join(MembershipRow, MembershipRow.person_id == PersonRow.id)
+                                      .where(MembershipRow.organisation_id == organisation_id)))
+        for email in cleaned:
+            if email not in members:
+                raise RespondentError("not_a_member", email=email)
+        open_ = set(session.scalars(select(RespondentRow.member_email).where(
+            RespondentRow.assessment_id == assessment_id, RespondentRow.member_email.in_(cleaned),
+            RespondentRow.revoked.is_(False))))
+        new = [RespondentRow(assessment_id=assessment_id, token=secrets.token_urlsafe(24), name="", revoked=False,
+                             created_by=actor.label, member_email=email) for email in cleaned if email not in open_]
+        session.add_all(new)
+        session.flush()
+        if new:
+            log(session, actor, "respondent_members_invited", organisation_id, assessment_id, count=len(new))
+        return [link for link in _links(session, assessment_id)
+                if link.member_email in cleaned and not link.revoked]
+
+
+def my_invitations(db: Database, *, actor: Actor, questionnaire_sizes: dict[tuple[str, str], int] | None = None
+                   ) -> list[Invitation]:
+    """The signed-in member's open invitations to answer a scan on their own (draft scans of organisations
+    they are still a member of), newest first. `questionnaire_sizes` gives the number of questions per
+    questionnaire (id, version) for the progress."""
+    if actor.is_local or not actor.email:
+        return []
+    with db.read() as session:
+        rows = session.execute(
+            select(RespondentRow, AssessmentRow, OrganisationRow.name)
+            .join(AssessmentRow, AssessmentRow.id == RespondentRow.assessment_id)
+            .join(OrganisationRow, OrganisationRow.id == AssessmentRow.organisation_id)
+            .join(MembershipRow, MembershipRow.organisation_id == OrganisationRow.id)
+            .join(PersonRow, (PersonRow.id == MembershipRow.person_id) & (PersonRow.email == actor.email))
+            .where(RespondentRow.member_email == actor.email, RespondentRow.revoked.is_(False),
+                   AssessmentRow.status != "final")
+            .order_by(RespondentRow.created_at.desc(), RespondentRow.id.desc())).all()
+        if not rows:
+            return []
+        answered = dict(session.execute(
+            select(RespondentAnswerRow.respondent_id, func.count())
+            .where(RespondentAnswerRow.respondent_id.in_([r.id for r, _, _ in rows]),
+                   (RespondentAnswerRow.level.is_not(None)) | (RespondentAnswerRow.non_score.is_not(None)))
+            .group_by(RespondentAnswerRow.respondent_id)).all())
+        deadlines = dict(session.execute(
+            select(RespondentSurveyRow.assessment_id, RespondentSurveyRow.deadline)
+            .where(RespondentSurveyRow.assessment_id.in_([a.id for _, a, _ in rows]))).all())
+        sizes = questionnaire_sizes or {}
+        return [Invitation(a.id, r.token, name, a.period, answered.get(r.id, 0),
+                           sizes.get((a.questionnaire_id, a.questionnaire_version), 0), deadlines.get(a.id),
+                           r.created_by) for r, a, name in rows]
 
 
 def revoke_link(db: Database, *, actor: Actor, assessment_id: str, link_id: int) -> None:
@@ -192,8 +273,10 @@ def _deadline(session, assessment_id: str) -> date | None:
 
 # --- the respondent, by link ----------------------------------------------------------------------------
 
-def _by_link(session, assessment_id: str, token: str, *, lock: bool = False) -> tuple[RespondentRow, AssessmentRow]:
-    """The respondent of a valid link: unknown or tampered, of another assessment, or revoked is refused."""
+def _by_link(session, assessment_id: str, token: str, *, actor: Actor | None = None,
+             lock: bool = False) -> tuple[RespondentRow, AssessmentRow]:
+    """The respondent of a valid link: unknown or tampered, of another assessment, or revoked is refused; a
+    member's invitation only for that member, signed in, while still a member."""
     if not isinstance(token, str) or not token or len(token) > 64:
         raise RespondentError("unknown_link")
     row = session.scalar(select(RespondentRow).where(RespondentRow.token == token))
@@ -203,6 +286,15 @@ def _by_link(session, assessment_id: str, token: str, *, lock: bool = False) -> 
         raise RespondentError("other_assessment")
     if row.revoked:
         raise RespondentError("revoked")
+    if row.member_email is not None:
+        if actor is None or actor.is_local or actor.email != row.member_email:
+            raise RespondentError("member_only")
+        still_member = session.scalar(
+            select(MembershipRow.role).join(PersonRow, PersonRow.id == MembershipRow.person_id)
+            .join(AssessmentRow, AssessmentRow.organisation_id == MembershipRow.organisation_id)
+            .where(AssessmentRow.id == row.assessment_id, PersonRow.email == actor.email))
+        if still_member is None:
+            raise RespondentError("revoked")
     query = select(AssessmentRow).where(AssessmentRow.id == row.assessment_id)
     assessment = session.scalar(query.with_for_update() if lock else query)
     return row, assessment
@@ -217,12 +309,12 @@ def _closed(session, assessment: AssessmentRow, today: date) -> str | None:
     return None
 
 
-def respondent_state(db: Database, *, assessment_id: str, token: str, today: date | None = None) -> RespondentState:
-    """The respondent's own questionnaire: their role, name and answers, and whether answers are still taken."""
-    from .models import OrganisationRow
-
+def respondent_state(db: Database, *, assessment_id: str, token: str, today: date | None = None,
+                     actor: Actor | None = None) -> RespondentState:
+    """The respondent's own questionnaire: their role, name and answers, and whether answers are still taken.
+    `actor`: who is signed in (None when nobody); only a member's invitation needs it."""
     with db.read() as session:
-        row, assessment = _by_link(session, assessment_id, token)
+        row, assessment = _by_link(session, assessment_id, token, actor=actor)
         answers, comments = {}, {}
         for answer in session.scalars(select(RespondentAnswerRow).where(RespondentAnswerRow.respondent_id == row.id)):
             value = answer.level if answer.level is not None else answer.non_score
@@ -236,8 +328,8 @@ def respondent_state(db: Database, *, assessment_id: str, token: str, today: dat
                                _deadline(session, assessment.id), _closed(session, assessment, today or today_here()))
 
 
-def _writable(session, assessment_id: str, token: str, today: date | None) -> RespondentRow:
-    row, assessment = _by_link(session, assessment_id, token, lock=True)
+def _writable(session, assessment_id: str, token: str, today: date | None, actor: Actor | None) -> RespondentRow:
+    row, assessment = _by_link(session, assessment_id, token, actor=actor, lock=True)
     closed = _closed(session, assessment, today or today_here())
     if closed:
         raise RespondentError(closed)
@@ -245,18 +337,19 @@ def _writable(session, assessment_id: str, token: str, today: date | None) -> Re
 
 
 def choose_role(db: Database, *, assessment_id: str, token: str, role: str, name: str = "",
-                today: date | None = None) -> None:
+                today: date | None = None, actor: Actor | None = None) -> None:
     """The respondent's role (required) and name (optional); may be changed while answers are taken."""
     if role not in ROLES:
         raise RespondentError("unknown_role")
     name = service._clean_text(name, "respondent_name", MAX_NAME)
     with db.write() as session:
-        row = _writable(session, assessment_id, token, today)
+        row = _writable(session, assessment_id, token, today, actor)
         row.role, row.name = role, name
 
 
 def save_respondent_answer(db: Database, *, assessment_id: str, token: str, questionnaire: Questionnaire,
-                           question_id: str, value=UNSET, comment=UNSET, today: date | None = None) -> None:
+                           question_id: str, value=UNSET, comment=UNSET, today: date | None = None,
+                           actor: Actor | None = None) -> None:
     """Store the respondent's level (1-5, "nvt", "weetniet", or None to clear) and/or comment of one question."""
     fields: dict = {}
     if value is not UNSET:
@@ -270,7 +363,7 @@ def save_respondent_answer(db: Database, *, assessment_id: str, token: str, ques
     if comment is not UNSET:
         fields["comment"] = service._clean_text(comment, "comment", service.MAX_COMMENT)
     with db.write() as session:
-        row = _writable(session, assessment_id, token, today)
+        row = _writable(session, assessment_id, token, today, actor)
         assessment = session.get(AssessmentRow, assessment_id)
         if (assessment.questionnaire_id, assessment.questionnaire_version) != (questionnaire.id,
                                                                                questionnaire.version) \

@@ -122,12 +122,12 @@ def _clean_text(value: str | None, field: str, max_length: int, *, required: boo
 def create_organisation(db: Database, *, actor: Actor, name: str, org_type: str, size_class: str,
                         manager_email: str | None = None) -> Organisation:
     """A new organisation (application administrators only), optionally with its first beheerder."""
-    from access.service import _clean_email
+    from access.service import clean_email
 
     require_admin(actor)
     name = _clean_text(name, "name", MAX_NAME, required=True)
     _check_kind(org_type, size_class)
-    manager_email = _clean_email(manager_email) if manager_email else None
+    manager_email = clean_email(manager_email) if manager_email else None
     name_key = name.casefold()
     try:
         with db.write() as session:

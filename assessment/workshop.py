@@ -29,7 +29,7 @@ from scoring.agreement import VoteSummary, summarise
 
 from access.service import WORKSHOP, Actor, log, organisation_of, require
 
-from . import service
+from . import discussion, service
 from .db import Database
 from .models import AssessmentRow, ParticipantRow, VoteRow, WorkshopQuestionRow, WorkshopRow, utcnow
 
@@ -427,6 +427,7 @@ def record_agreed(db: Database, *, actor: Actor, workshop_id: str, token: str, q
         organisation_id = organisation_of(session, assessment_id=workshop.assessment_id)
         service.store_answer(session, actor, organisation_id, workshop.assessment_id, question_id,
                              source="workshop", **fields)
+        discussion.discussed(session, workshop.assessment_id, question_id)
 
 
 def park(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:

@@ -4,6 +4,10 @@
   and of each role that is shown.
 - A role is shown on its own only when at least `MIN_GROUP` respondents of it answered something; smaller
   roles still count in "all" (anonymity: nobody's answers can be read from a group of one or two).
+- Per role, only medians and figures made of medians leave this module, never a role's counts or
+  distribution. Medians do not add up, so the answers of a small (hidden) role cannot be worked out by taking
+  the shown roles away from "all", whose distribution is shown. That is why a shown role is not hidden as
+  well when exactly one small role is hidden: counts per role would allow the subtraction, medians do not.
 - Per role ("line"), a dimension's figure is the weighted mean (question weights) of that line's median
   level per question, over the questions where the line gave a level; a competency's figure is the mean of
   its dimensions' figures. n.v.t. and weet niet give no level.
@@ -39,7 +43,7 @@ class Response:
 class QuestionFigures:
     question_id: str
     summary: VoteSummary  # everyone
-    by_role: dict[str, VoteSummary]  # shown roles only
+    by_role: dict[str, float | None]  # the median level of each shown role (None: no level given)
     suggested: object | None  # 1-5, or None
 
     @property
@@ -103,12 +107,12 @@ def role_figures(questionnaire: Questionnaire, responses: list[Response], min_gr
         values = [r.answers.get(question.id) for r in answering]
         everyone = summarise([v for v in values if v is not None])
         by_role = {role: summarise([r.answers[question.id] for r in answering
-                                    if r.role == role and r.answers.get(question.id) is not None])
+                                    if r.role == role and r.answers.get(question.id) is not None]).median
                    for role in shown}
         questions[question.id] = QuestionFigures(question.id, everyone, by_role, suggestion(everyone))
-        for line, summary in ((ALL, everyone), *by_role.items()):
-            if summary.median is not None:
-                medians[line][question.id] = summary.median
+        for line, median in ((ALL, everyone.median), *by_role.items()):
+            if median is not None:
+                medians[line][question.id] = median
 
     dimensions: dict[str, Gap] = {}
     competencies: dict[str, Gap] = {}

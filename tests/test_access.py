@@ -16,14 +16,15 @@ from sqlalchemy import text
 
 import access
 from access import AccessDenied, Actor
-from assessment import history, importing, peers, plan, report, respondents, service, workshop
+from assessment import discussion, history, importing, peers, plan, report, respondents, service, workshop
 from assessment.models import Base
 from conftest import ME, lookup_for, member_of
 from kpi import service as kpis
 from kpi.library import DEFAULT_FILE as KPI_LIBRARY_FILE
 from kpi.library import load_library
 
-SERVICE_MODULES = [service, plan, workshop, peers, history, report, importing, access.service, kpis, respondents]
+SERVICE_MODULES = [service, plan, workshop, peers, history, report, importing, access.service, kpis, respondents,
+                   discussion]
 ID_PARAMETERS = {"organisation_id", "assessment_id", "previous_id", "workshop_id", "action_id", "peer_set_id",
                  "assessment_ids", "earlier_id", "later_id", "data", "entry_id"}
 # reached by a secret token instead of a membership: a participant's seat or the projector (tested below)
@@ -203,6 +204,12 @@ def calls(db, w):
         "respondents.set_deadline": lambda: respondents.set_deadline(db, actor=a, assessment_id=b,
                                                                      deadline=date(2026, 1, 1)),
         "respondents.get_survey": lambda: respondents.get_survey(db, actor=a, assessment_id=b),
+        "respondents.invite_members": lambda: respondents.invite_members(db, actor=a, assessment_id=b,
+                                                                         emails=["bob@gemeente-b.nl"]),
+        "discussion.send_to_workshop": lambda: discussion.send_to_workshop(
+            db, actor=a, assessment_id=b, questionnaire=mini, question_ids=["d1-1"]),
+        "discussion.discussion_items": lambda: discussion.discussion_items(db, actor=a, assessment_id=b),
+        "discussion.remove_item": lambda: discussion.remove_item(db, actor=a, assessment_id=b, question_id="d1-1"),
         "respondents.overview": lambda: respondents.overview(db, actor=a, assessment_id=b, questionnaire=mini),
         "respondents.merge_answer": lambda: respondents.merge_answer(db, actor=a, assessment_id=b, questionnaire=mini,
                                                                      question_id="d1-1", value="4"),

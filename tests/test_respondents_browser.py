@@ -4,12 +4,12 @@ manager reads the overview per role and merges a question into the scan. Screens
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from assessment import respondents, service
+from assessment import discussion, respondents, service, workshop
 from browser_support import axe_violations, running_app, wait_idle
 from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire
@@ -110,11 +110,11 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
 
     # the overview and the merge
     manager.goto(f"{base}/respondenten?a={assessment.id}&lang=nl")
-    expect(manager.get_by_text("6 links uitgedeeld, 6 mensen hebben geantwoord.")).to_be_visible(timeout=30_000)
+    expect(manager.get_by_text("6 mensen hebben geantwoord. Uitgedeeld: 6 (links en uitnodigingen).")).to_be_visible(timeout=30_000)
     expect(manager.get_by_role("heading", name="Verschillen in beeld tussen rollen")).to_be_visible()
     expect(manager.get_by_text("Klachten over de balie komen niet altijd bij ons aan.")).to_be_visible()
     expect(manager.get_by_text("Voorstel (de mediaan): 3 · Niveau 3")).to_be_visible()
-    manager.get_by_text("6 links in gebruik").click()  # folded away once answers come in
+    manager.get_by_text("6 links en uitnodigingen in gebruik").click()  # folded away once answers come in
     expect(manager.get_by_text("Frontoffice, 1 antwoord · Fatima")).to_be_visible()  # the name she left
     assert axe_violations(manager) == []
     shoot(manager, "overview-nl-1366", 4200)
@@ -127,10 +127,38 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
     view = respondents.overview(db, actor=ME, assessment_id=assessment.id, questionnaire=mini)
     assert view.merges["d1-1"].value == "3" and view.merges["d1-1"].answers == 6
 
+    # a question the colleagues disagree on goes on the list for a workshop, and a workshop starts with it
+    for link, level in zip(links + [f"t={x.token}&" for x in extra], (1, 1, 1, 5, 5, 5)):
+        token = link.split("t=")[1].split("&")[0]
+        respondents.save_respondent_answer(db, assessment_id=assessment.id, token=token, questionnaire=mini,
+                                           question_id="d1-2", value=level)
+    manager.reload()
+    send = manager.get_by_role("button", name="Zet de vraag met weinig overeenstemming op de lijst voor de workshop")
+    expect(send).to_be_visible(timeout=30_000)
+    send.click()
+    expect(manager.get_by_text("1 vraag staat nu op de lijst voor de workshop.")).to_be_visible(timeout=15_000)
+    expect(manager.get_by_text("Alle vragen met weinig overeenstemming staan op de lijst voor de workshop.")
+           ).to_be_visible()
+    manager.get_by_role("link", name="Naar de workshop").first.click()
+    expect(manager.get_by_role("heading", name="Workshop", exact=True)).to_be_visible(timeout=30_000)
+    listed = manager.get_by_role("radio", name="De lijst om te bespreken (1 vraag)")
+    expect(listed).to_be_checked()
+    expect(manager.get_by_text("Vraag d1-2 · collega's zijn het oneens")).to_be_visible()
+    assert axe_violations(manager) == []
+    shoot(manager, "workshop-list-nl-1366", 1400)
+    manager.get_by_role("button", name="Workshop starten").click()
+    expect(manager.get_by_text("Vraag 1 van 1", exact=False)).to_be_visible(timeout=30_000)
+    params = parse_qs(urlsplit(manager.url).query)
+    started = workshop.get_workshop(db, actor=ME, workshop_id=params["w"][0], token=params["ft"][0])
+    assert started.question_ids == ("d1-2",)  # the list, and only the list
+    # it stays on the list until the workshop records the organisation's answer
+    assert [i.question_id for i in discussion.discussion_items(db, actor=ME, assessment_id=assessment.id)] == ["d1-2"]
+
     english = laptop.new_page()
     english.goto(f"{base}/respondenten?a={assessment.id}&lang=en")
     expect(english.get_by_role("heading", name="Perception gaps between roles")).to_be_visible(timeout=30_000)
-    expect(english.get_by_text("Merged before: samengesteld uit 6 antwoorden", exact=False)).to_be_visible()
+    # least agreement first: the split question, which is on the workshop list
+    expect(english.get_by_text("This question is on the list for the workshop.")).to_be_visible()
     assert axe_violations(english) == []
     shoot(english, "overview-en-1366", 4200)
     laptop.close()

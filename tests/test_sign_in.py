@@ -18,7 +18,7 @@ from assessment import plan, service, workshop
 from assessment.models import Base
 from browser_support import (free_port, running_app, sign_in, wait_idle,
                              write_auth_secrets)
-from conftest import FIXTURES, ME
+from conftest import FIXTURES, ME, ROOT
 from oidc_provider import running_provider
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -183,6 +183,82 @@ def test_a_removed_member_is_refused_at_once(app, browser):
     page.reload()
     expect(page.get_by_text("bestaat niet (meer), of u heeft er geen toegang toe")).to_be_visible(timeout=30_000)
     page.context.close()
+
+
+def snapshot(page, name: str) -> None:
+    """A tall window, so that the whole page is in the picture (Streamlit scrolls inside the page)."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": 2200})
+    wait_idle(page)
+    page.wait_for_timeout(800)
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-artifacts" / name))
+    page.set_viewport_size(size)
+
+
+def test_a_member_is_invited_and_answers_after_signing_in(app, browser):
+    """The beheerder invites a member as a respondent; the member finds the invitation on the Start page after
+    signing in and answers; nobody else can use the invitation's address, signed in or not."""
+    from assessment import respondents
+
+    base, db, world = app
+    a_scan = world["a_scan"].id
+    anna = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(anna, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    anna.goto(f"{base}/respondenten?a={a_scan}&lang=nl")
+    expect(anna.get_by_role("heading", name="Leden uitnodigen")).to_be_visible(timeout=30_000)
+    wait_idle(anna)
+    box = anna.get_by_test_id("stMultiSelect").filter(has=anna.get_by_role("combobox", name="Welke leden?"))
+    for _ in range(3):  # the first click may only give the field the focus
+        box.locator("[role=group]").click()
+        if anna.get_by_role("option", name=re.compile("lars@gemeente-a.nl")).count():
+            break
+        anna.wait_for_timeout(500)
+    anna.get_by_role("option", name=re.compile("lars@gemeente-a.nl")).click()
+    anna.keyboard.press("Escape")
+    anna.get_by_role("button", name="Uitnodigen").click()
+    expect(anna.get_by_text("1 lid uitgenodigd.")).to_be_visible(timeout=15_000)
+    expect(anna.get_by_text("Uitnodiging voor lars@", exact=False)).to_be_visible()
+    snapshot(anna, "respondents-invited-member-nl-1366.png")
+    [link] = [x for x in respondents.get_survey(db, actor=ME, assessment_id=a_scan).links
+              if x.member_email == "lars@gemeente-a.nl"]
+    address = f"{base}/invullen?a={a_scan}&t={link.token}&lang=nl"
+    anna.context.close()
+
+    # somebody else, signed out or signed in, cannot use the invitation's address; nothing is written
+    before = dump(db)
+    stranger = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    stranger.goto(address)
+    expect(stranger.get_by_text("Deze uitnodiging is persoonlijk.", exact=False)).to_be_visible(timeout=30_000)
+    expect(stranger.get_by_role("button", name="Inloggen")).to_be_visible()
+    assert "Kies eerst welke rol" not in body(stranger)
+    sign_in(stranger, base, "bert@gemeente-b.nl", "bert-wachtwoord")
+    expect(stranger.get_by_text("Gevraagd om in te vullen")).to_have_count(0)
+    stranger.goto(address)
+    expect(stranger.get_by_text("Deze uitnodiging is persoonlijk.", exact=False)).to_be_visible(timeout=30_000)
+    assert dump(db) == before
+    stranger.context.close()
+
+    # the member signs in, finds the invitation on the Start page and answers
+    lars = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    sign_in(lars, base, "lars@gemeente-a.nl", "lars-wachtwoord")
+    expect(lars.get_by_role("heading", name="Gevraagd om in te vullen")).to_be_visible(timeout=30_000)
+    expect(lars.get_by_text("Gemeente Aalst, 2026: 0 van 9 vragen beantwoord")).to_be_visible()
+    snapshot(lars, "start-invitation-nl-390.png")
+    lars.get_by_test_id("stPageLink").filter(has_text="Invullen").click()
+    expect(lars.get_by_text("Kies eerst welke rol", exact=False)).to_be_visible(timeout=30_000)
+    lars.get_by_text("Backoffice", exact=True).click()
+    lars.get_by_role("button", name="Beginnen").click()
+    expect(lars.get_by_text("Vraag d1-1")).to_be_visible(timeout=30_000)
+    lars.get_by_text("d1-1 niveau 2", exact=False).click()
+    wait_idle(lars)
+    expect(lars.get_by_text("1 van 9 vragen beantwoord")).to_be_visible(timeout=15_000)
+    state = respondents.respondent_state(db, assessment_id=a_scan, token=link.token,
+                                         actor=access.Actor("lars@gemeente-a.nl"))
+    assert (state.role, state.answers) == ("backoffice", {"d1-1": 2})
+    lars.goto(base)
+    expect(lars.get_by_text("Gemeente Aalst, 2026: 1 van 9 vragen beantwoord")).to_be_visible(timeout=30_000)
+    lars.context.close()
 
 
 def test_an_expired_session_must_sign_in_again_and_writes_nothing(tmp_path, provider, browser):

@@ -314,9 +314,13 @@ def app_pages(actor: Actor | None) -> list:
     """The pages this actor can reach. Without an actor: the sign-in page (or, in local mode, the page that
     explains the local rule), a workshop seat, a projector screen and a respondent's own questionnaire (by
     its personal link); nothing else."""
-    public = [st.Page(PAGE_VOTE, title=tr("nav.vote"), icon=":material/how_to_vote:", url_path="stemmen"),
-              st.Page(PAGE_SCREEN, title=tr("nav.screen"), icon=":material/tv:", url_path="scherm"),
-              st.Page(PAGE_RESPOND, title=tr("nav.respond"), icon=":material/edit_note:", url_path="invullen")]
+    # reached by a link or a code, never chosen from the menu: hidden there
+    public = [st.Page(PAGE_VOTE, title=tr("nav.vote"), icon=":material/how_to_vote:", url_path="stemmen",
+                      visibility="hidden"),
+              st.Page(PAGE_SCREEN, title=tr("nav.screen"), icon=":material/tv:", url_path="scherm",
+                      visibility="hidden"),
+              st.Page(PAGE_RESPOND, title=tr("nav.respond"), icon=":material/edit_note:", url_path="invullen",
+                      visibility="hidden")]
     if actor is None:
         from ui.landing import show_landing
 

@@ -1,7 +1,8 @@
 """Invullen (a respondent, made for a phone): one colleague answers the scan on their own, from a personal link.
 
 The link holds the assessment and the respondent's token (`?a=...&t=...`); it reaches only this respondent's
-own answers, with no navigation. The role comes first (a name is optional); every answer and comment is
+own answers, with no navigation. An invitation of a member works only for that member, signed in (they open it
+from their Start page). The role comes first (a name is optional); every answer and comment is
 saved the moment it is given, so the same link later opens where the respondent left off.
 """
 
@@ -10,11 +11,13 @@ import streamlit as st
 from assessment import respondents
 from scoring.respondents import ROLES
 from ui.common import PARAM_ASSESSMENT, catalog, database, escape_md, lang, tr
+from ui.identity import auth_configured, current_actor, sign_in
 from ui.workshop_view import VALUE_ORDER, value_label
 
 PARAM_TOKEN = "t"
 db = database()
 language = lang()
+actor = current_actor()  # None when nobody is signed in: only a member's invitation needs someone
 # made for a phone: large touch targets (our own fixed CSS, no user text in it)
 st.html("<style>[data-testid='stRadio'] label{padding:0.45rem 0}[data-testid='stRadio'] label p{font-size:1.05rem}"
         "</style>")
@@ -23,9 +26,11 @@ assessment_id = st.query_params.get(PARAM_ASSESSMENT, "")
 token = st.query_params.get(PARAM_TOKEN, "")
 st.title(tr("respond.title"))
 try:
-    state = respondents.respondent_state(db, assessment_id=assessment_id, token=token)
+    state = respondents.respondent_state(db, assessment_id=assessment_id, token=token, actor=actor)
 except respondents.RespondentError as error:
     st.error(tr(f"respondents.{error.code}"), icon=":material/link_off:")
+    if error.code == "member_only" and actor is None and auth_configured():
+        st.button(tr("access.sign_in"), on_click=sign_in, type="primary", icon=":material/login:")
     st.stop()
 questionnaire = catalog().get(*state.questionnaire)
 if questionnaire is None:
@@ -44,7 +49,7 @@ if "respond_error" in st.session_state:
 def _save_profile() -> None:
     try:
         respondents.choose_role(db, assessment_id=assessment_id, token=token, role=st.session_state["respond_role"],
-                                name=st.session_state.get("respond_name", ""))
+                                name=st.session_state.get("respond_name", ""), actor=actor)
     except respondents.RespondentError as error:
         st.session_state["respond_error"] = tr(f"respondents.{error.code}")
     except respondents.service.InputError as error:
@@ -84,7 +89,7 @@ st.progress(len(state.answers) / total if total else 0.0,
 def _on_value(question_id: str, key: str) -> None:
     try:
         respondents.save_respondent_answer(db, assessment_id=assessment_id, token=token, questionnaire=questionnaire,
-                                           question_id=question_id, value=st.session_state[key])
+                                           question_id=question_id, value=st.session_state[key], actor=actor)
     except respondents.RespondentError as error:
         st.session_state["respond_error"] = tr(f"respondents.{error.code}")
 
@@ -92,7 +97,7 @@ def _on_value(question_id: str, key: str) -> None:
 def _on_comment(question_id: str, key: str) -> None:
     try:
         respondents.save_respondent_answer(db, assessment_id=assessment_id, token=token, questionnaire=questionnaire,
-                                           question_id=question_id, comment=st.session_state[key])
+                                           question_id=question_id, comment=st.session_state[key], actor=actor)
     except respondents.RespondentError as error:
         st.session_state["respond_error"] = tr(f"respondents.{error.code}")
     except respondents.service.InputError as error:

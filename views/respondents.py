@@ -8,8 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+import access
 from access import ANSWER, MANAGE
-from assessment import respondents, service
+from assessment import discussion, respondents, service
 from i18n import format_number
 from scoring.agreement import agreement_band
 from scoring.respondents import ALL
@@ -58,6 +59,26 @@ if MANAGE in allowed:
             if done:
                 flash(tr("respondents.links_made", count=len(made)))
             st.rerun()
+        if not actor.is_local:
+            invited = {link.member_email for link in survey.links if link.member_email and not link.revoked}
+            members = access.list_members(db, actor=actor, organisation_id=assessment.organisation_id)
+            st.subheader(tr("respondents.members_title"))
+            st.caption(tr("respondents.members_hint"))
+            candidates = {m.email: (f"{m.name} <{m.email}>" if m.name else m.email)
+                          for m in members if m.email not in invited}
+            if not candidates:
+                st.caption(tr("respondents.all_members_invited"))
+            else:
+                left, right = st.columns([2, 1], vertical_alignment="bottom")
+                picked = left.multiselect(tr("respondents.choose_members"), list(candidates),
+                                          format_func=candidates.__getitem__, key="invite_members",
+                                          placeholder=tr("common.choose_many"))
+                if right.button(tr("respondents.invite"), icon=":material/person_add:", disabled=not picked):
+                    done, made = attempt(respondents.invite_members, db, actor=actor, assessment_id=assessment.id,
+                                         emails=picked)
+                    if done:
+                        flash(tr("respondents.members_invited", count=len(made)))
+                    st.rerun()
     with st.form("deadline_form", border=False):
         left, right = st.columns([1, 2], vertical_alignment="bottom")
         chosen = left.date_input(tr("field.deadline"), value=survey.deadline, format="DD-MM-YYYY",
@@ -84,20 +105,24 @@ if MANAGE in allowed:
                     tr("respondents.status_started", role=tr(f"workshop.role_{link.role}"), count=link.answered))
                 with st.container(border=True):
                     top, button = st.columns([5, 1], vertical_alignment="center")
-                    top.markdown(f"**{tr('respondents.link_number', number=number_)}** · {status}"
-                                 + (f" · {escape_md(link.name)}" if link.name else ""))
+                    title = (tr("respondents.invitation_of", email=escape_md(link.member_email)) if link.member_email
+                             else tr("respondents.link_number", number=number_))
+                    top.markdown(f"**{title}** · {status}" + (f" · {escape_md(link.name)}" if link.name else ""))
                     if not link.revoked:
                         button.button(tr("respondents.revoke"), key=f"revoke_{link.id}", icon=":material/link_off:",
                                       on_click=attempt, args=(respondents.revoke_link, db),
                                       kwargs=dict(actor=actor, assessment_id=assessment.id, link_id=link.id))
-                        st.code(link_address(link.token), language=None, wrap_lines=True)
+                        if link.member_email:
+                            st.caption(tr("respondents.invitation_hint"))
+                        else:
+                            st.code(link_address(link.token), language=None, wrap_lines=True)
 
 # --- the overview -------------------------------------------------------------------------------------------
 view = respondents.overview(db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire)
 figures = view.figures
 st.header(tr("respondents.overview_title"), anchor="overview")
 if figures.total == 0:
-    st.info(tr("respondents.nobody_yet", invited=view.invited), icon=":material/hourglass_empty:")
+    st.info(tr("respondents.nobody_yet", count=view.invited), icon=":material/hourglass_empty:")
     st.stop()
 st.markdown(tr("respondents.counts", invited=view.invited, count=figures.total))
 st.table(pd.DataFrame(
@@ -154,6 +179,22 @@ st.table(pd.DataFrame([{
     tr("respondents.col_agreement"): number(q.summary.agreement, 2),
     tr("respondents.col_band"): tr(f"workshop.agreement_{agreement_band(q.summary.agreement)}"),
 } for q in ranked[:10]]), hide_index=True)
+may_discuss = not assessment.is_final and bool(allowed & {ANSWER, access.WORKSHOP})
+on_list = {item.question_id for item in discussion.discussion_items(db, actor=actor, assessment_id=assessment.id)}
+low = [f.question_id for f in ranked if f.suggested is None and f.summary.agreement is not None]
+if may_discuss and low:
+    to_send = [qid for qid in low if qid not in on_list]
+    if to_send:
+        if st.button(tr("respondents.send_all_to_workshop", count=len(to_send)), icon=":material/playlist_add:"):
+            done, added = attempt(discussion.send_to_workshop, db, actor=actor, assessment_id=assessment.id,
+                                  questionnaire=questionnaire, question_ids=to_send, source="respondents")
+            if done:
+                flash(tr("respondents.sent_to_workshop", count=len(added)))
+            st.rerun()
+    else:
+        st.caption(tr("respondents.all_on_list"))
+        st.page_link(PAGE_WORKSHOP, label=tr("respondents.to_workshop"), icon=":material/groups_3:",
+                     query_params={"a": assessment.id, "lang": language})
 
 # --- merge ----------------------------------------------------------------------------------------------------
 st.header(tr("respondents.merge_title"), anchor="merge")
@@ -191,7 +232,7 @@ with left:
                    if summary.agreement is not None else "–"))
     if chosen_figures.by_role:
         st.markdown(tr("respondents.by_role", roles="; ".join(
-            f"{line_label(role)}: {number(s.median)}" for role, s in chosen_figures.by_role.items())))
+            f"{line_label(role)}: {number(median)}" for role, median in chosen_figures.by_role.items())))
     comments = view.comments.get(question_id, [])
     st.markdown(f"**{tr('respondents.comments', count=len(comments))}**")
     for comment in comments:
@@ -201,6 +242,14 @@ with right:
     suggested = chosen_figures.suggested
     if suggested is None:
         st.warning(tr("respondents.no_suggestion"), icon=":material/forum:")
+        if question_id in on_list:
+            st.caption(tr("respondents.on_workshop_list"))
+        elif st.button(tr("respondents.send_to_workshop"), icon=":material/playlist_add:", key="send_one"):
+            done, added = attempt(discussion.send_to_workshop, db, actor=actor, assessment_id=assessment.id,
+                                  questionnaire=questionnaire, question_ids=[question_id], source="respondents")
+            if done:
+                flash(tr("respondents.sent_to_workshop", count=len(added)))
+            st.rerun()
         st.page_link(PAGE_WORKSHOP, label=tr("respondents.to_workshop"), icon=":material/groups_3:",
                      query_params={"a": assessment.id, "lang": language})
     else:

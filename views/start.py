@@ -10,10 +10,10 @@ from datetime import date
 import streamlit as st
 
 from access import ANSWER, MANAGE, AccessDenied
-from assessment import service
-from ui.common import (PAGE_QUESTIONNAIRE, PAGE_RESULTS, PARAM_DIMENSION, PARAM_ORGANISATION, attempt, catalog,
-                       database, error_text, escape_md, flash, go_to, lang, local_time, me, permissions_in,
-                       show_catalog_problems, show_flash, show_page_error, tr)
+from assessment import respondents, service
+from ui.common import (PAGE_QUESTIONNAIRE, PAGE_RESPOND, PAGE_RESULTS, PARAM_DIMENSION, PARAM_ORGANISATION, attempt,
+                       catalog, database, error_text, escape_md, flash, go_to, lang, local_time, me, permissions_in,
+                       show_catalog_problems, show_flash, show_page_error, tr, who_text)
 from ui.identity import auth_configured
 
 db = database()
@@ -27,6 +27,22 @@ if questionnaires:
     first = next(iter(questionnaires.values()))
     st.caption(first.basis.get(language))
 show_flash()
+
+# a member asked to fill in a scan on their own (Respondenten): their invitations first
+invitations = respondents.my_invitations(
+    db, actor=actor, questionnaire_sizes={(q.id, q.version): len(q.questions()) for q in questionnaires.values()})
+if invitations:
+    st.header(tr("start.invitations_title"), anchor="invitations")
+    for invitation in invitations:
+        with st.container(border=True):
+            text, button = st.columns([4, 1], vertical_alignment="center")
+            text.markdown(tr("start.invitation", organisation=escape_md(invitation.organisation_name),
+                             period=invitation.period, answered=invitation.answered, total=invitation.total))
+            text.caption(tr("start.invitation_by", who=escape_md(who_text(invitation.invited_by)))
+                         + (" " + tr("respond.deadline", date=invitation.deadline.strftime("%d-%m-%Y"))
+                            if invitation.deadline else ""))
+            button.page_link(PAGE_RESPOND, label=tr("start.invitation_open"), icon=":material/edit_note:",
+                             query_params={"a": invitation.assessment_id, "t": invitation.token, "lang": language})
 
 # A consultant sees a few organisations, an administrator perhaps thousands: beyond LISTED, search by name.
 LISTED = 50

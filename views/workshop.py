@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from access import WORKSHOP
-from assessment import workshop
+from assessment import discussion, workshop
 from i18n import format_number
 from ui.charts import show_chart
 from ui.common import (assessment_header, attempt, database, escape_md, lang, me, permissions_in, require_assessment,
@@ -28,10 +28,27 @@ if WORKSHOP not in permissions_in(assessment.organisation_id):
 workshop_id, token = st.query_params.get(PARAM_WORKSHOP), st.query_params.get(PARAM_TOKEN)
 if not (workshop_id and token):
     st.markdown(tr("workshop.intro"))
-    scope = st.radio(tr("workshop.scope"), ["all", "competency", "dimensions"], horizontal=True,
-                     key="workshop_scope", format_func=lambda v: tr(f"workshop.scope_{v}"))
+    items = discussion.discussion_items(db, actor=actor, assessment_id=assessment.id)
+    scopes = (["list"] if items else []) + ["all", "competency", "dimensions"]
+    if st.session_state.get("workshop_scope") not in scopes:  # the list emptied since: start over
+        st.session_state.pop("workshop_scope", None)
+    scope = st.radio(tr("workshop.scope"), scopes, horizontal=True, key="workshop_scope",
+                     format_func=lambda v: tr(f"workshop.scope_{v}", count=len(items)))
     titles = {d.id: d.title.get(language) for d in questionnaire.dimensions()}
-    if scope == "all":
+    if items:
+        with st.container(border=True):
+            st.markdown(f"**{tr('workshop.list_title')}**")
+            for item in items:
+                text, button = st.columns([6, 1], vertical_alignment="center")
+                text.markdown(f"{questionnaire.question(item.question_id).text.get(language)} · "
+                              f"_{tr('workshop.list_source_' + item.source)}_")
+                button.button(tr("workshop.list_remove"), key=f"unlist_{item.question_id}",
+                              on_click=attempt, args=(discussion.remove_item, db),
+                              kwargs=dict(actor=actor, assessment_id=assessment.id, question_id=item.question_id))
+            st.caption(tr("workshop.list_hint"))
+    if scope == "list":
+        chosen = []
+    elif scope == "all":
         chosen = list(titles)
     elif scope == "competency":
         competencies = {c.id: c for c in questionnaire.competencies}
@@ -43,7 +60,8 @@ if not (workshop_id and token):
         chosen = st.multiselect(tr("workshop.choose_dimensions"), list(titles), format_func=titles.__getitem__,
                                 key="workshop_dimensions", placeholder=tr("common.choose_many"))
     if st.button(tr("workshop.start"), type="primary", icon=":material/groups:"):
-        questions = [q.id for d in questionnaire.dimensions() if d.id in chosen for q in d.questions]
+        questions = ([item.question_id for item in items] if scope == "list" else
+                     [q.id for d in questionnaire.dimensions() if d.id in chosen for q in d.questions])
         done, outcome = attempt(workshop.start_workshop, db, actor=actor, assessment_id=assessment.id,
                                 questionnaire=questionnaire, question_ids=questions)
         if done:
