@@ -181,8 +181,9 @@ def invite_members(db: Database, *, actor: Actor, assessment_id: str, emails: li
     with db.write() as session:
         organisation_id = _managed(session, actor, assessment_id)
         service._lock_draft(session, assessment_id)
-        members = set(session.scalars(select(PersonRow.email).join(MembershipRow, MembershipRow.person_id == PersonRow.id)
-                                      .where(MembershipRow.organisation_id == organisation_id)))
+        members = set(session.scalars(
+            select(PersonRow.email).join(MembershipRow, MembershipRow.person_id == PersonRow.id)
+            .where(MembershipRow.organisation_id == organisation_id)))
         for email in cleaned:
             if email not in members:
                 raise RespondentError("not_a_member", email=email)
