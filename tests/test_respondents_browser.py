@@ -110,7 +110,8 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
 
     # the overview and the merge
     manager.goto(f"{base}/respondenten?a={assessment.id}&lang=nl")
-    expect(manager.get_by_text("6 mensen hebben geantwoord. Uitgedeeld: 6 (links en uitnodigingen).")).to_be_visible(timeout=30_000)
+    expect(manager.get_by_text("6 mensen hebben geantwoord. Uitgedeeld: 6 (links en uitnodigingen).")
+           ).to_be_visible(timeout=30_000)
     expect(manager.get_by_role("heading", name="Verschillen in beeld tussen rollen")).to_be_visible()
     expect(manager.get_by_text("Klachten over de balie komen niet altijd bij ons aan.")).to_be_visible()
     expect(manager.get_by_text("Voorstel (de mediaan): 3 · Niveau 3")).to_be_visible()
