@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, false)
+from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String,
+                        Text, UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -106,6 +106,21 @@ class TargetRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
 
+class AssessmentScoreRow(Base):
+    """The scores of a final assessment, stored when it is finalised, for peer comparisons (migration 0011):
+    one 8-byte float per unit (dimensions, competencies, overall; NaN for no score) and the scoring key of the
+    questionnaire they were computed with (see assessment/scores.py)."""
+
+    __tablename__ = "assessment_scores"
+
+    assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(100), nullable=False)
+    questionnaire_version: Mapped[str] = mapped_column(String(20), nullable=False)
+    scoring_key: Mapped[str] = mapped_column(String(32), nullable=False)
+    scores: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    scored_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
 class PlanActionRow(Base):
     """One action of an assessment's improvement plan (migration 0003)."""
 
@@ -173,6 +188,10 @@ class PeerRecordRow(Base):
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     answers: Mapped[str] = mapped_column(Text, nullable=False)
     scores: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # its scores per unit as a peer comparison reads them, and the scoring key they were computed with
+    # (migration 0011; see assessment/scores.py)
+    unit_scores: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    scoring_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
     organisation_key: Mapped[str] = mapped_column(String(80), nullable=False)
 
 

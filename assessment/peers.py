@@ -2,7 +2,8 @@
 
 Sources, combined: final assessments of organisations that opted in to share anonymously (never the
 organisation itself), and stored peer sets (an imported benchmark file, or the fictitious demo set).
-Peers are scored with `scoring.batch.score_batch`, so with the same rules as the own scores.
+Peers are scored with `scoring.batch.score_batch`, so with the same rules as the own scores, once: their
+scores are stored (`assessment.scores`) and a comparison reads them with one query.
 
 Every peer row carries an opaque key of its organisation, so that the anonymity minimum counts distinct
 organisations, not organisation-years: "org-<id>" for an organisation in this database, the key a benchmark
@@ -16,17 +17,16 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Integer, String, case, cast, func, insert, literal, null, select, union_all
 
 from questionnaires.model import Questionnaire
-from scoring.batch import encode_answers, score_batch
 from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
 
 from access.service import MANAGE, READ, AccessDenied, Actor, log, require, require_admin
 
-from . import service
+from . import scores, service
 from .db import Database
-from .models import AnswerRow, AssessmentRow, OrganisationRow, PeerRecordRow, PeerSetRow
+from .models import AssessmentRow, AssessmentScoreRow, OrganisationRow, PeerRecordRow, PeerSetRow
 
 DEMO_NAME = "Fictieve demo-gegevens / fictitious demo data"
 
@@ -95,11 +95,17 @@ def store_peer_set(db: Database, *, actor: Actor, organisation_id: int | None, n
                               questionnaire_version=questionnaire.version, organisation_id=organisation_id)
         session.add(peer_set)
         session.flush()
-        session.add_all(PeerRecordRow(peer_set_id=peer_set.id, org_type=r["org_type"], size_class=r["size_class"],
-                                      year=int(r["year"]), organisation_key=str(r["organisation_key"])[:80],
-                                      answers=json.dumps(r.get("answers") or {}, sort_keys=True),
-                                      scores=json.dumps(r["scores"], sort_keys=True) if r.get("scores") else None)
-                        for r in records)
+        # scored once, here, with the rules of the own scores (a comparison reads these stored scores)
+        unit_scores = scores.encode(scores.score_records(questionnaire, records))
+        key = scores.scoring_key(questionnaire)
+        if records:
+            session.execute(insert(PeerRecordRow.__table__), [
+                dict(peer_set_id=peer_set.id, org_type=r["org_type"], size_class=r["size_class"], year=int(r["year"]),
+                     organisation_key=str(r["organisation_key"])[:80],
+                     answers=json.dumps(r.get("answers") or {}, sort_keys=True),
+                     scores=json.dumps(r["scores"], sort_keys=True) if r.get("scores") else None,
+                     unit_scores=text, scoring_key=key)
+                for r, text in zip(records, unit_scores)])
         if organisation_id is not None:
             log(session, actor, "peer_set_added", organisation_id, name=name, records=len(records))
         return peer_set.id
@@ -147,64 +153,98 @@ def load_demo_set(db: Database, *, actor: Actor, organisation_id: int, questionn
                           records=generate_demo_records(questionnaire, seed=seed))
 
 
+@dataclass(frozen=True)
+class _Peers:
+    """Peer organisation-years as arrays, one row each: the scores (rows x units), whether each is demo data,
+    the key of its organisation, and (when asked for) its size class and year."""
+    scores: np.ndarray
+    units: list[str]
+    demo: np.ndarray
+    organisations: np.ndarray
+    sizes: np.ndarray | None = None
+    years: np.ndarray | None = None
+
+
 def _peer_rows(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire,
-               org_type: str, size_classes: tuple[str, ...], years: tuple[int, ...]) -> pd.DataFrame:
-    """Every peer organisation-year of the organisation's comparison in one frame: the scores (dimensions,
-    competencies, overall), and per row `_demo`, `_organisation` (its key), `_size` and `_year`."""
-    rows, scored, meta_answers, meta_scores = [], [], [], []
+               org_type: str, size_classes: tuple[str, ...], years: tuple[int, ...],
+               with_group: bool = False) -> _Peers:
+    """Every peer organisation-year of the organisation's comparison: the stored scores (`assessment.scores`)
+    of the shared final assessments and of the peer records, read with one query. A row whose stored scores
+    are missing or were computed for another scoring key is scored now and stored, so the next comparison
+    finds it. `with_group`: also each row's size class and year."""
+    units = scores.unit_ids(questionnaire)
+    key = scores.scoring_key(questionnaire)
+    shared = (
+        select(AssessmentScoreRow.scores, literal(False).label("demo"),
+               (literal("org-") + cast(OrganisationRow.id, String)).label("organisation_key"),
+               # the id only of a row to score again (mostly NULL, which costs nothing to read)
+               case((AssessmentScoreRow.scoring_key == key, null()), else_=AssessmentRow.id).label("assessment_id"),
+               cast(null(), Integer).label("record_id"),
+               *((OrganisationRow.size_class, AssessmentRow.year) if with_group else ()))
+        .join(OrganisationRow, OrganisationRow.id == AssessmentRow.organisation_id)
+        .outerjoin(AssessmentScoreRow, AssessmentScoreRow.assessment_id == AssessmentRow.id)
+        .where(OrganisationRow.share_anonymously.is_(True), AssessmentRow.status == "final",
+               AssessmentRow.questionnaire_id == questionnaire.id,
+               AssessmentRow.questionnaire_version == questionnaire.version,
+               OrganisationRow.org_type == org_type,
+               OrganisationRow.size_class.in_(size_classes),
+               AssessmentRow.year.in_(years),
+               OrganisationRow.id != organisation_id))  # never among its own peers
+    records = (
+        select(PeerRecordRow.unit_scores, PeerSetRow.is_demo, PeerRecordRow.organisation_key, cast(null(), String),
+               case((PeerRecordRow.scoring_key == key, null()), else_=PeerRecordRow.id),
+               *((PeerRecordRow.size_class, PeerRecordRow.year) if with_group else ()))
+        .join(PeerSetRow, PeerSetRow.id == PeerRecordRow.peer_set_id)
+        .where(_visible_sets(organisation_id), PeerSetRow.questionnaire_id == questionnaire.id,
+               PeerSetRow.questionnaire_version == questionnaire.version,
+               PeerRecordRow.org_type == org_type, PeerRecordRow.size_class.in_(size_classes),
+               PeerRecordRow.year.in_(years)))
     with db.read() as session:
         require(session, actor, organisation_id, READ)
-        shared = session.execute(
-            select(AssessmentRow.id, OrganisationRow.id, OrganisationRow.size_class, AssessmentRow.year)
-            .join(OrganisationRow, OrganisationRow.id == AssessmentRow.organisation_id)
-            .where(OrganisationRow.share_anonymously.is_(True), AssessmentRow.status == "final",
-                   AssessmentRow.questionnaire_id == questionnaire.id,
-                   AssessmentRow.questionnaire_version == questionnaire.version,
-                   OrganisationRow.org_type == org_type,
-                   OrganisationRow.size_class.in_(size_classes),
-                   AssessmentRow.year.in_(years),
-                   OrganisationRow.id != organisation_id)).all()  # never among its own peers
-        for assessment_id, peer_id, size_class, year in shared:
-            answers = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id)).all()
-            rows.append({a.question_id: a.level if a.level is not None else a.non_score for a in answers})
-            meta_answers.append((False, f"org-{peer_id}", size_class, year))
-        records = session.execute(
-            select(PeerRecordRow.answers, PeerRecordRow.scores, PeerSetRow.is_demo, PeerRecordRow.organisation_key,
-                   PeerRecordRow.size_class, PeerRecordRow.year)
-            .join(PeerSetRow, PeerSetRow.id == PeerRecordRow.peer_set_id)
-            .where(_visible_sets(organisation_id), PeerSetRow.questionnaire_id == questionnaire.id,
-                   PeerSetRow.questionnaire_version == questionnaire.version,
-                   PeerRecordRow.org_type == org_type, PeerRecordRow.size_class.in_(size_classes),
-                   PeerRecordRow.year.in_(years))).all()
-        for answers_json, scores_json, is_demo, organisation_key, size_class, year in records:
-            if scores_json:
-                scored.append(json.loads(scores_json))
-                meta_scores.append((bool(is_demo), organisation_key, size_class, year))
-            else:
-                rows.append(json.loads(answers_json))
-                meta_answers.append((bool(is_demo), organisation_key, size_class, year))
-    units = [d.id for d in questionnaire.dimensions()] + [c.id for c in questionnaire.competencies] + ["overall"]
-    frames = []
-    if rows:
-        answers = pd.DataFrame(rows, columns=[q.id for q in questionnaire.questions()], dtype=object)
-        frames.append(score_batch(questionnaire, encode_answers(answers.where(answers.notna(), np.nan)))["score"])
-    if scored:
-        frames.append(_from_dimension_scores(questionnaire, pd.DataFrame(scored, dtype=float)))
-    frame = pd.concat(frames, ignore_index=True)[units] if frames else pd.DataFrame(columns=units, dtype=float)
-    meta = pd.DataFrame(meta_answers + meta_scores, columns=["_demo", "_organisation", "_size", "_year"])
-    return pd.concat([frame, meta.astype({"_demo": bool})], axis=1)
+        # a Core query on the session's connection: plain rows, without the ORM's per-row work
+        rows = session.connection().execute(union_all(shared, records)).all()
+    columns = list(zip(*rows)) if rows else [()] * (7 if with_group else 5)
+    stored, demo, organisations, stale_assessments, stale_records = columns[:5]
+    keep = slice(None)
+    if stale_assessments.count(None) + stale_records.count(None) != 2 * len(rows):
+        stale = [i for i, (a, r) in enumerate(zip(stale_assessments, stale_records)) if a or r is not None]
+        stored = list(stored)
+        fresh = _score_stale(db, questionnaire, [stale_assessments[i] for i in stale if stale_assessments[i]],
+                             [stale_records[i] for i in stale if stale_records[i] is not None])
+        for i in stale:
+            stored[i] = fresh.get((stale_assessments[i], stale_records[i]))
+        if any(stored[i] is None for i in stale):  # gone in the meantime (its organisation was removed)
+            keep = np.array([row is not None for row in stored], dtype=bool)
+            stored = [row for row in stored if row is not None]
+    return _Peers(scores.decode(stored, len(units)), units, np.array(demo, dtype=bool)[keep],
+                  np.array(organisations, dtype=object)[keep],
+                  np.array(columns[5], dtype=object)[keep] if with_group else None,
+                  np.array(columns[6], dtype=np.int64)[keep] if with_group else None)
+
+
+def _score_stale(db: Database, questionnaire: Questionnaire, assessment_ids: list[str],
+                 record_ids: list[int]) -> dict[tuple, bytes]:
+    """Score and store the peers whose stored scores are missing or were computed for another scoring key;
+    returns (assessment id, record id) -> stored scores. Their answers no longer change (final assessments,
+    stored peer records), so whoever scores them stores the same scores."""
+    with db.write() as session:
+        fresh = {(i, None): row for i, row in scores.store_assessment_scores(
+            session, questionnaire, assessment_ids).items()}
+        fresh.update({(None, i): row for i, row in scores.store_record_scores(
+            session, questionnaire, record_ids).items()})
+    return fresh
 
 
 def peer_scores(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire,
                 group: PeerGroup) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Scores (dimensions, competencies, overall) of every peer of `organisation_id` in the group, one row per
-    organisation-year, whether each is demo data, and the key of its organisation. Peers with answers are
-    scored by the same batch scoring as everyone. The organisation itself is never among its peers."""
-    frame = _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=questionnaire,
+    organisation-year, whether each is demo data, and the key of its organisation. Every peer's scores were
+    computed once by the same batch scoring as everyone's and stored (`assessment.scores`). The organisation
+    itself is never among its peers."""
+    found = _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=questionnaire,
                        org_type=group.org_type, size_classes=group.size_classes, years=group.years)
-    units = [c for c in frame.columns if not c.startswith("_")]
-    return (frame[units].reset_index(drop=True), frame["_demo"].reset_index(drop=True),
-            frame["_organisation"].astype(object).reset_index(drop=True))
+    return (pd.DataFrame(found.scores, columns=found.units), pd.Series(found.demo, dtype=bool),
+            pd.Series(found.organisations, dtype=object))
 
 
 def default_group(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire, org_type: str,
@@ -218,32 +258,26 @@ def default_group(db: Database, *, actor: Actor, organisation_id: int, questionn
     steps = [(own_sizes, 1, ()), (own_sizes, 3, ("years3",)), (tuple(all_sizes), 1, ("sizes",)),
              (tuple(all_sizes), 3, ("sizes", "years3")), (tuple(all_sizes), 5, ("sizes", "years5"))]
     widest = _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=questionnaire,
-                        org_type=org_type, size_classes=tuple(all_sizes), years=tuple(range(year - 4, year + 1)))
+                        org_type=org_type, size_classes=tuple(all_sizes), years=tuple(range(year - 4, year + 1)),
+                        with_group=True)
+    overall = widest.scores[:, widest.units.index("overall")]
     for sizes, span, widened in steps:
         years = tuple(range(year - span + 1, year + 1))
-        part = widest[widest["_size"].isin(sizes) & widest["_year"].isin(years)]
-        figure = peer_figures(part[["overall"]], {}, min_group, organisations=part["_organisation"].to_numpy())
+        part = np.isin(widest.sizes, sizes) & np.isin(widest.years, years)
+        figure = peer_figures(pd.DataFrame({"overall": overall[part]}), {}, min_group,
+                              organisations=widest.organisations[part])
         if not figure["overall"].suppressed:
             return PeerGroup(org_type, sizes, years, min_group), widened
     return PeerGroup(org_type, own_sizes, (year,), min_group), ()
 
 
-def _from_dimension_scores(questionnaire: Questionnaire, dimensions: pd.DataFrame) -> pd.DataFrame:
-    """Competency and overall scores from given dimension scores, by the same means as for answers."""
-    frame = dimensions.reindex(columns=[d.id for d in questionnaire.dimensions()]).copy()
-    for competency in questionnaire.competencies:
-        frame[competency.id] = frame[[d.id for d in competency.dimensions]].mean(axis=1, skipna=True)
-    frame["overall"] = frame[[c.id for c in questionnaire.competencies]].mean(axis=1, skipna=True)
-    return frame
-
-
 def compare_with_peers(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire,
                        own_scores: dict[str, float | None], group: PeerGroup) -> PeerComparison:
     """Peer figures per dimension, competency and overall of `organisation_id`, for the page and the export."""
-    scores, demo, organisations = peer_scores(db, actor=actor, organisation_id=organisation_id,
-                                              questionnaire=questionnaire, group=group)
-    figures = peer_figures(scores, own_scores, group.min_group, organisations=organisations.to_numpy())
-    return PeerComparison(group, len(scores), int(demo.sum()), figures, n_organisations=int(organisations.nunique()))
+    peer, demo, organisations = peer_scores(db, actor=actor, organisation_id=organisation_id,
+                                            questionnaire=questionnaire, group=group)
+    figures = peer_figures(peer, own_scores, group.min_group, organisations=organisations.to_numpy())
+    return PeerComparison(group, len(peer), int(demo.sum()), figures, n_organisations=int(organisations.nunique()))
 
 
 def import_benchmark_file(db: Database, *, actor: Actor, organisation_id: int, filename: str, data: bytes,

@@ -365,13 +365,25 @@ def _lock_draft(session, assessment_id: str) -> AssessmentRow:
     return row
 
 
-def finalise_assessment(db: Database, *, actor: Actor, assessment_id: str) -> Assessment:
+def finalise_assessment(db: Database, *, actor: Actor, assessment_id: str,
+                        questionnaire: Questionnaire | None = None) -> Assessment:
+    """Make the assessment final (read-only). With its questionnaire, its scores are stored for peer
+    comparisons in the same transaction (`assessment.scores`); without it, the first peer comparison that
+    needs them scores and stores them."""
+    from .scores import store_assessment_scores
+
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
         row = _lock_draft(session, assessment_id)
+        if questionnaire is not None and (questionnaire.id, questionnaire.version) != (
+                row.questionnaire_id, row.questionnaire_version):
+            raise ValueError("questionnaire is not the questionnaire of the assessment")
         row.status = "final"
         row.finalised_at = row.updated_at
         row.finalised_by = actor.label
+        if questionnaire is not None:
+            session.flush()
+            store_assessment_scores(session, questionnaire, [assessment_id])
         log(session, actor, "assessment_finalised", organisation_id, assessment_id, period=row.period)
         name = session.scalar(select(OrganisationRow.name).where(OrganisationRow.id == row.organisation_id))
         return _assessment(row, name)

@@ -73,6 +73,19 @@ class _Layout:
         self.questions_per_dim = membership.sum(axis=0)
         self.rule = questionnaire.scoring.stage_rule
         self.threshold = questionnaire.scoring.min_coverage
+        self.dimension_ranges = []  # (first, stop) question columns of each dimension
+        first = 0
+        for dim in questionnaire.dimensions():
+            self.dimension_ranges.append((first, first + len(dim.questions)))
+            first += len(dim.questions)
+        self.weight_of = np.array([q.weight for q in questionnaire.questions()])
+        # A matrix product adds in an order of its own choosing, which can differ with the number of rows.
+        # With weights that are multiples of 1/1024 (1, 1.5, 2, ...) every partial sum of levels times weights
+        # is exact, so the order does not matter; other weights are added question by question, in the order
+        # of the questionnaire, as `scoring.engine` does. Either way a row's scores never depend on the rows
+        # scored with it, and agree exactly with the one-assessment scoring.
+        scaled = self.weight_of * 1024.0
+        self.exact_products = bool(np.all(scaled == np.round(scaled)) and 5.0 * scaled.sum() < 2.0 ** 50)
 
 
 def score_batch(questionnaire: Questionnaire, answers: pd.DataFrame) -> pd.DataFrame:
@@ -135,6 +148,26 @@ def _fmin_columns(block: np.ndarray, out: np.ndarray) -> None:
         np.fmin(out, block[:, column], out=out)
 
 
+def _sum_columns(block: np.ndarray, out: np.ndarray) -> None:
+    """The sum of the columns per row, added left to right (whatever the number of rows)."""
+    out[:] = block[:, 0]
+    for column in range(1, block.shape[1]):
+        np.add(out, block[:, column], out=out)
+
+
+def _weighted_sums(layout: _Layout, scored: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per dimension the weight of the scored questions and the weighted sum of their levels, added question
+    by question in the questionnaire's order (for weights whose products are not exact in binary)."""
+    n_rows, n_d = levels.shape[0], len(layout.dimension_ids)
+    sum_w, sum_wx = np.zeros((n_rows, n_d)), np.zeros((n_rows, n_d))
+    for d, (first, stop) in enumerate(layout.dimension_ranges):
+        for q in range(first, stop):
+            weight = layout.weight_of[q]
+            sum_w[:, d] += np.where(scored[:, q], weight, 0.0)
+            sum_wx[:, d] += weight * levels[:, q]
+    return sum_w, sum_wx
+
+
 def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.ndarray) -> None:
     """Score a block of rows into `out`: [scores | stages | coverages], each dimensions, competencies, overall."""
     n_d, n_c = len(layout.dimension_ids), len(layout.competency_ids)
@@ -144,9 +177,13 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
     dim_coverage, comp_coverage = coverage[:, :n_d], coverage[:, n_d:-1]
 
     scored = levels > 0.0
-    sums = scored.astype(float) @ layout.weights_and_membership
-    sum_w, n_scored = sums[:, :n_d], sums[:, n_d:]
-    sum_wx = levels @ layout.weights
+    if layout.exact_products:
+        sums = scored.astype(float) @ layout.weights_and_membership
+        sum_w, n_scored = sums[:, :n_d], sums[:, n_d:]
+        sum_wx = levels @ layout.weights
+    else:
+        n_scored = scored.astype(float) @ layout.membership  # counts: exact in any order
+        sum_w, sum_wx = _weighted_sums(layout, scored, levels)
     # fmin(x, 0) is -1 for n.v.t. and 0 for everything else (NaN included)
     n_applicable = layout.questions_per_dim + np.fmin(x, 0.0) @ layout.membership
     to_comp = layout.dim_to_comp
@@ -158,12 +195,18 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
         np.divide(sum_wx, sum_w, out=dim_score)
         dim_score[~has_score] = np.nan
         comp_n = has_score.astype(float) @ to_comp
-        np.divide(np.where(has_score, dim_score, 0.0) @ to_comp, comp_n, out=comp_score)  # NaN: no dimension
+        # the mean of a competency's dimension scores, added left to right as the engine does (a matrix
+        # product may add them in another order, and then differ in the last bit with the number of rows)
+        scores_or_zero = np.where(has_score, dim_score, 0.0)
+        for g, (first, stop) in enumerate(layout.competency_ranges):
+            _sum_columns(scores_or_zero[:, first:stop], comp_score[:, g])
+        np.divide(comp_score, comp_n, out=comp_score)  # NaN: no dimension
         # a competency or the whole is based only on the answers of dimensions that have a score
         in_score = np.where(has_score, n_scored, 0.0) @ to_comp
         np.divide(in_score, n_applicable @ to_comp, out=comp_coverage)
         comp_valid = comp_n > 0
-        np.divide(np.where(comp_valid, comp_score, 0.0).sum(axis=1), comp_valid.sum(axis=1), out=overall)
+        _sum_columns(np.where(comp_valid, comp_score, 0.0), overall)
+        np.divide(overall, comp_valid.sum(axis=1), out=overall)
         np.divide(in_score.sum(axis=1), n_applicable.sum(axis=1), out=coverage[:, -1])
 
         if layout.rule == "gating":

@@ -52,16 +52,25 @@ def peer_figures(peer_scores: pd.DataFrame, own_scores: dict[str, float | None],
     organisation). A unit shows figures only when at least `min_group` distinct organisations have a score
     for it: two organisations over three years are two, not six."""
     check_min_group(min_group)
-    keys = None if organisations is None else np.asarray(organisations, dtype=object)
-    if keys is not None and len(keys) != len(peer_scores):
-        raise ValueError("one organisation key per peer row is needed")
+    codes = n_keys = None
+    if organisations is not None:  # each key as a small number, once: counting them per unit is then cheap
+        codes, uniques = pd.factorize(np.asarray(organisations, dtype=object), use_na_sentinel=False)
+        n_keys = len(uniques)
+        if len(codes) != len(peer_scores):
+            raise ValueError("one organisation key per peer row is needed")
     figures = {}
     for unit in peer_scores.columns:
         column = peer_scores[unit].to_numpy(dtype=float)
         present = ~np.isnan(column)
-        values = column[present]
+        everyone = bool(present.all())
+        values = column if everyone else column[present]
         n = len(values)
-        distinct = n if keys is None else len(pd.unique(keys[present]))
+        if codes is None:
+            distinct = n
+        elif everyone:
+            distinct = n_keys
+        else:
+            distinct = int(np.count_nonzero(np.bincount(codes[present], minlength=n_keys)))
         if distinct < min_group:
             figures[unit] = PeerFigure(unit, n, True, organisations=distinct)
             continue
@@ -69,8 +78,8 @@ def peer_figures(peer_scores: pd.DataFrame, own_scores: dict[str, float | None],
         own = own_scores.get(unit)
         below = equal = None
         if own is not None:
-            below = float(np.sum(values < own - 1e-9)) / n
-            equal = float(np.sum(np.abs(values - own) <= 1e-9)) / n
+            below = float(np.count_nonzero(values < own - 1e-9)) / n
+            equal = float(np.count_nonzero(np.abs(values - own) <= 1e-9)) / n
         figures[unit] = PeerFigure(unit, n, False, float(median), float(p25), float(p75), float(values.min()),
                                    float(values.max()), own, below, equal, organisations=distinct)
     return figures

@@ -53,11 +53,10 @@ def _backends():
 
 
 @pytest.fixture(params=list(_backends()))
-def db(request, tmp_path):
+def empty_url(request, tmp_path):
+    """The URL of a new, empty database (no tables yet): SQLite, and PostgreSQL when a server is set."""
     if request.param == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'test.sqlite'}")
-        yield database
-        database.dispose()
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
         return
     # a fresh database per test on the PostgreSQL server
     from sqlalchemy import create_engine, text
@@ -66,13 +65,17 @@ def db(request, tmp_path):
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = server_url.rsplit("/", 1)[0] + f"/{name}"
-    database = Database(url)
-    yield database
-    database.dispose()
+    yield server_url.rsplit("/", 1)[0] + f"/{name}"
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def db(empty_url):
+    database = Database(empty_url)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture(scope="module")

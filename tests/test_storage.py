@@ -5,7 +5,8 @@ import threading
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+import numpy as np
+from sqlalchemy import inspect, select, text
 
 from access import AccessDenied
 from assessment import service
@@ -28,7 +29,7 @@ def test_migrations_build_exactly_the_model_schema(db):
     with db.write_engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert differences == []
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0010"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0011"
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
@@ -388,3 +389,88 @@ def test_a_change_made_meanwhile_is_never_overwritten_silently(db, assessment):
     with pytest.raises(service.AnswerChanged):  # a new question someone else answered first
         service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-2", value=1, seen=2)
     assert service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"].value == 3
+
+
+def test_upgrade_to_0011_stores_the_scores_of_existing_final_assessments_and_peer_records(empty_url, mini,
+                                                                                          monkeypatch):
+    """A database of 0010 with final assessments and a peer set: the upgrade keeps everything and stores their
+    scores (exactly the scores of the answers), so the first comparison scores nothing again."""
+    import json
+
+    from assessment import peers, scores
+    from assessment.models import AssessmentScoreRow, PeerRecordRow
+    from conftest import FIXTURES
+    from questionnaires.loader import ENV_DIR
+    from scoring.engine import score_assessment
+    from test_stored_scores import as_list
+
+    monkeypatch.setenv(ENV_DIR, str(FIXTURES))  # where the app finds the mini questionnaire
+    old = Database(empty_url, migrate=False)
+    old.migrate("0010")
+    answers = {"a" * 32: {"d1-1": 4, "d1-2": "nvt", "d1-3": "weetniet", "d2-1": 2, "d2-2": 5},
+               "b" * 32: {"d1-1": 1, "d1-2": 2, "d2-1": 3, "d3-1": 4},
+               "c" * 32: {"d1-1": 5},  # a draft: no stored scores
+               "d" * 32: {"x-1": 3}}  # final, of a questionnaire that is not there: scored when first needed
+    with old.write() as session:
+        for org, name, share in ((1, "Gemeente Een", True), (2, "Gemeente Twee", True), (3, "Kijker", False)):
+            session.execute(text("INSERT INTO organisations (id, name, name_key, org_type, size_class, created_at, "
+                                 "share_anonymously) VALUES (:id, :name, :key, 'gemeente', 'inw-lt-20k', "
+                                 "'2025-01-01', :share)"), dict(id=org, name=name, key=name.lower(), share=share))
+        for assessment_id, org, status, questionnaire in (("a" * 32, 1, "final", ("mini", "0.1")),
+                                                          ("b" * 32, 2, "final", ("mini", "0.1")),
+                                                          ("c" * 32, 2, "draft", ("mini", "0.1")),
+                                                          ("d" * 32, 1, "final", ("weg", "9.9"))):
+            session.execute(text("INSERT INTO assessments (id, organisation_id, year, period, questionnaire_id, "
+                                 "questionnaire_version, status, created_at, updated_at) VALUES (:id, :org, 2025, "
+                                 ":period, :qid, :version, :status, '2025-01-01', '2025-01-02')"),
+                            dict(id=assessment_id, org=org, period="2025" if status == "final" else "2026",
+                                 qid=questionnaire[0], version=questionnaire[1], status=status))
+            for question_id, value in answers[assessment_id].items():
+                session.execute(text("INSERT INTO answers (assessment_id, question_id, level, non_score, comment, "
+                                     "answered_by, updated_at) VALUES (:a, :q, :level, :other, '', 'Anna', "
+                                     "'2025-01-02')"),
+                                dict(a=assessment_id, q=question_id, level=value if isinstance(value, int) else None,
+                                     other=value if isinstance(value, str) else None))
+        session.execute(text("INSERT INTO peer_sets (id, name, source, is_demo, questionnaire_id, "
+                             "questionnaire_version, created_at, organisation_id) VALUES (1, 'oud.csv', 'import', "
+                             ":demo, 'mini', '0.1', '2025-01-01', 3)"), dict(demo=False))
+        for record, given_answers, given_scores in ((1, {"d1-1": 3, "d1-2": 4, "d2-1": "nvt", "d2-2": 2}, None),
+                                                    (2, {}, {"d1": 2.5, "d3": 4.0})):
+            session.execute(text("INSERT INTO peer_records (id, peer_set_id, org_type, size_class, year, answers, "
+                                 "scores, organisation_key) VALUES (:id, 1, 'gemeente', 'inw-lt-20k', 2025, "
+                                 ":answers, :scores, :key)"),
+                            dict(id=record, answers=json.dumps(given_answers),
+                                 scores=json.dumps(given_scores) if given_scores else None, key=f"record-{record}"))
+    old.dispose()
+
+    upgraded = Database(empty_url)
+    try:
+        def expected(given):
+            result = score_assessment(mini, given)
+            return [result.dimensions[d.id].score for d in mini.dimensions()] + \
+                [result.competencies[c.id].score for c in mini.competencies] + [result.score]
+
+        with upgraded.read() as session:
+            stored = {row.assessment_id: (row.scoring_key, as_list(row.scores))
+                      for row in session.scalars(select(AssessmentScoreRow))}
+            records = session.execute(select(PeerRecordRow.id, PeerRecordRow.unit_scores, PeerRecordRow.scoring_key)
+                                      .order_by(PeerRecordRow.id)).all()
+        key = scores.scoring_key(mini)
+        assert stored == {"a" * 32: (key, expected(answers["a" * 32])), "b" * 32: (key, expected(answers["b" * 32]))}
+        assert [(r.id, as_list(r.unit_scores), r.scoring_key) for r in records] == [
+            (1, expected({"d1-1": 3, "d1-2": 4, "d2-1": "nvt", "d2-2": 2}), key), (2, [2.5, None, 4.0, 2.5, 4.0, 3.25], key)]
+        assert service.get_answers(upgraded, actor=ME, assessment_id="a" * 32)["d1-2"].value == "nvt"  # kept
+
+        def no_scoring(*args, **kwargs):
+            raise AssertionError("everything was scored by the upgrade")
+
+        monkeypatch.setattr(peers, "_score_stale", no_scoring)
+        comparison = peers.compare_with_peers(upgraded, actor=ME, organisation_id=3, questionnaire=mini,
+                                              own_scores={}, group=peers.PeerGroup("gemeente", ("inw-lt-20k",),
+                                                                                   (2025,), min_group=3))
+        assert (comparison.n_peers, comparison.n_organisations) == (4, 4)
+        overall = [expected(answers["a" * 32])[-1], expected(answers["b" * 32])[-1],
+                   expected({"d1-1": 3, "d1-2": 4, "d2-1": "nvt", "d2-2": 2})[-1], 3.25]
+        assert comparison.figures["overall"].median == float(np.median(overall))
+    finally:
+        upgraded.dispose()

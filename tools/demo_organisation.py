@@ -23,10 +23,13 @@ from kpi.library import load_library  # noqa: E402
 
 
 def main() -> None:
+    print(build(get_database()))
+
+
+def build(db, name: str = "Gemeente Rivierdal (fictief)") -> str:
+    """The organisation, its three years, plan, demo peers and KPI register; returns the 2026 assessment's id."""
     questionnaire = load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.0.yaml")
-    db = get_database()
-    organisation = service.create_organisation(db, actor=ME, name="Gemeente Rivierdal (fictief)", org_type="gemeente",
-                                               size_class="inw-50-100k")
+    organisation = service.create_organisation(db, actor=ME, name=name, org_type="gemeente", size_class="inw-50-100k")
     rng = random.Random(7)
     previous = None
     for year, shift in (("2024", 0.0), ("2025", 0.5), ("2026", 1.0)):
@@ -52,11 +55,11 @@ def main() -> None:
                                start_date=date(int(year), 1 + i * 2, 1), due_date=date(int(year), 6 + i, 28),
                                status="done" if year != "2026" and i < 3 else ["in_progress", "planned"][i % 2])
         if year != "2026":
-            service.finalise_assessment(db, actor=ME, assessment_id=assessment.id)
+            service.finalise_assessment(db, actor=ME, assessment_id=assessment.id, questionnaire=questionnaire)
         previous = assessment
     peers.load_demo_set(db, actor=ME, organisation_id=organisation.id, questionnaire=questionnaire)
     add_kpis(db, organisation.id, previous.id, questionnaire, rng)
-    print(previous.id)
+    return previous.id
 
 
 def add_kpis(db, organisation_id: int, assessment_id: str, questionnaire, rng: random.Random) -> None:

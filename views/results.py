@@ -618,7 +618,7 @@ else:
         if yes.button(tr("results.finalise_yes"), type="primary", width="stretch"):
             st.session_state.pop("confirm_finalise", None)
             try:
-                service.finalise_assessment(db, actor=actor, assessment_id=assessment.id)
+                service.finalise_assessment(db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire)
             except service.AssessmentIsFinal:
                 pass  # finalised meanwhile, from another tab: the page shows it after the rerun
             except AccessDenied as refused:
