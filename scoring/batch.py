@@ -24,6 +24,9 @@ OVERALL = "overall"
 _EPS = 1e-9
 _BLOCK_ROWS = 4096
 _POWERS_OF_16 = np.array([0.0, 16.0 ** 4, 16.0 ** 3, 16.0 ** 2, 16.0, 1.0])  # level l > 0 -> 16^(5 - l)
+# The codes a cell can hold, numbered 0-7 as fmax(code + 2, 0) numbers them: open (NaN), n.v.t., weet niet, 1-5.
+_CODES = np.array([np.nan, CODE_NOT_APPLICABLE, CODE_DONT_KNOW, 1.0, 2.0, 3.0, 4.0, 5.0])
+_LOOKUP_MAX_QUESTIONS = 4  # up to 8^4 = 4,096 answer combinations per dimension: a table for each
 
 
 def encode_value(value) -> float:
@@ -86,6 +89,71 @@ class _Layout:
         # scored with it, and agree exactly with the one-assessment scoring.
         scaled = self.weight_of * 1024.0
         self.exact_products = bool(np.all(scaled == np.round(scaled)) and 5.0 * scaled.sum() < 2.0 ** 50)
+        self.lookup = (_lookup_tables(questionnaire, self.rule, self.threshold)
+                       if max(len(d.questions) for d in questionnaire.dimensions()) <= _LOOKUP_MAX_QUESTIONS else None)
+
+
+class _Lookup:
+    """Every dimension's figures for every combination of its answers, worked out once: a block of
+    assessments is then scored by numbering each row's combination per dimension (one matrix product of small
+    whole numbers, exact in any order) and looking the figures up. The tables are computed question by
+    question in the questionnaire's order, with the arithmetic of `scoring.engine`, so the figures are exactly
+    the engine's, whatever the rows scored together."""
+
+    def __init__(self, powers, offsets, score, stage, coverage, in_score, applicable):
+        self.powers, self.offsets = powers, offsets  # (questions x dimensions), (dimensions,)
+        self.score, self.stage, self.coverage = score, stage, coverage  # NaN: none
+        self.in_score, self.applicable = in_score, applicable  # scored answers in the score; applicable ones
+
+
+_LOOKUP_CACHE: dict[tuple, tuple[np.ndarray, ...]] = {}
+
+
+def _dimension_table(weights: tuple[float, ...], rule: str, threshold: float) -> tuple[np.ndarray, ...]:
+    """score, stage, coverage, in_score, applicable for each of the 8^k answer combinations of a dimension with
+    these question weights (combination number: sum of code number x 8^(k-1-position))."""
+    key = (weights, rule, threshold)
+    if key not in _LOOKUP_CACHE:
+        k = len(weights)
+        codes = _CODES[np.indices((8,) * k).reshape(k, -1)]  # one row per question, one column per combination
+        scored = codes > 0.0  # NaN compares False
+        n_scored = scored.sum(axis=0).astype(float)
+        applicable = k - (codes == CODE_NOT_APPLICABLE).sum(axis=0).astype(float)
+        sum_w = np.zeros(codes.shape[1])
+        sum_wx = np.zeros(codes.shape[1])
+        for position, weight in enumerate(weights):  # in order, as the engine adds them
+            sum_w = sum_w + np.where(scored[position], weight, 0.0)
+            sum_wx = sum_wx + np.where(scored[position], weight * np.where(scored[position], codes[position], 0.0),
+                                       0.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            coverage = n_scored / applicable  # NaN where nothing is applicable
+            has_score = coverage >= threshold - _EPS
+            score = np.where(has_score, sum_wx / sum_w, np.nan)
+        if rule == "gating":
+            lowest = np.fmin.reduce(np.where(scored, codes, np.nan), axis=0)
+            stage = np.where(has_score, lowest, np.nan)
+        else:
+            stage = np.floor(score + _EPS)
+        _LOOKUP_CACHE[key] = (score, stage, coverage, np.where(has_score, n_scored, 0.0), applicable)
+    return _LOOKUP_CACHE[key]
+
+
+def _lookup_tables(questionnaire: Questionnaire, rule: str, threshold: float) -> _Lookup:
+    dimensions = questionnaire.dimensions()
+    n_q = sum(len(d.questions) for d in dimensions)
+    powers = np.zeros((n_q, len(dimensions)))
+    offsets = np.zeros(len(dimensions))
+    parts = []
+    qi = start = 0
+    for di, dimension in enumerate(dimensions):
+        k = len(dimension.questions)
+        for position in range(k):
+            powers[qi, di] = 8.0 ** (k - 1 - position)
+            qi += 1
+        offsets[di] = start
+        start += 8 ** k
+        parts.append(_dimension_table(tuple(float(q.weight) for q in dimension.questions), rule, threshold))
+    return _Lookup(powers, offsets, *(np.concatenate([part[i] for part in parts]) for i in range(5)))
 
 
 def score_batch(questionnaire: Questionnaire, answers: pd.DataFrame) -> pd.DataFrame:
@@ -176,6 +244,10 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
     dim_score, comp_score, overall = score[:, :n_d], score[:, n_d:-1], score[:, -1]
     dim_coverage, comp_coverage = coverage[:, :n_d], coverage[:, n_d:-1]
 
+    to_comp = layout.dim_to_comp
+    if layout.lookup is not None:
+        _score_block_by_lookup(layout, x, out)
+        return
     scored = levels > 0.0
     if layout.exact_products:
         sums = scored.astype(float) @ layout.weights_and_membership
@@ -186,7 +258,6 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
         sum_w, sum_wx = _weighted_sums(layout, scored, levels)
     # fmin(x, 0) is -1 for n.v.t. and 0 for everything else (NaN included)
     n_applicable = layout.questions_per_dim + np.fmin(x, 0.0) @ layout.membership
-    to_comp = layout.dim_to_comp
 
     with np.errstate(invalid="ignore", divide="ignore"):
         # 0 / 0 gives NaN exactly where nothing is applicable (n_scored is 0 there too)
@@ -221,3 +292,42 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
         else:
             np.add(score, _EPS, out=stage)
             np.floor(stage, out=stage)  # scores lie in [1, 5], so the floor is a stage (NaN stays NaN)
+
+
+def _score_block_by_lookup(layout: _Layout, x: np.ndarray, out: np.ndarray) -> None:
+    """`_score_block` with the dimensions' figures looked up (see `_Lookup`); competencies and the whole as
+    there."""
+    n_d, n_c = len(layout.dimension_ids), len(layout.competency_ids)
+    width = n_d + n_c + 1
+    score, stage, coverage = out[:, :width], out[:, width:2 * width], out[:, 2 * width:]
+    dim_score, comp_score, overall = score[:, :n_d], score[:, n_d:-1], score[:, -1]
+    dim_coverage, comp_coverage = coverage[:, :n_d], coverage[:, n_d:-1]
+    table, to_comp = layout.lookup, layout.dim_to_comp
+
+    combination = np.fmax(x + 2.0, 0.0) @ table.powers  # whole numbers below 8^4: exact
+    combination += table.offsets
+    rows = combination.astype(np.intp)
+    np.take(table.score, rows, out=dim_score, mode="clip")
+    np.take(table.coverage, rows, out=dim_coverage, mode="clip")
+    n_applicable = table.applicable.take(rows)
+    has_score = ~np.isnan(dim_score)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comp_n = has_score.astype(float) @ to_comp
+        scores_or_zero = np.where(has_score, dim_score, 0.0)
+        for g, (first, stop) in enumerate(layout.competency_ranges):
+            _sum_columns(scores_or_zero[:, first:stop], comp_score[:, g])
+        np.divide(comp_score, comp_n, out=comp_score)  # NaN: no dimension
+        in_score = table.in_score.take(rows) @ to_comp  # counts: exact in any order
+        np.divide(in_score, n_applicable @ to_comp, out=comp_coverage)
+        comp_valid = comp_n > 0
+        _sum_columns(np.where(comp_valid, comp_score, 0.0), overall)
+        np.divide(overall, comp_valid.sum(axis=1), out=overall)
+        np.divide(in_score.sum(axis=1), n_applicable.sum(axis=1), out=coverage[:, -1])
+        if layout.rule == "gating":
+            np.take(table.stage, rows, out=stage[:, :n_d], mode="clip")
+            for g, (first, stop) in enumerate(layout.competency_ranges):
+                _fmin_columns(stage[:, first:stop], stage[:, n_d + g])
+            _fmin_columns(stage[:, n_d:-1], stage[:, -1])
+        else:
+            np.add(score, _EPS, out=stage)
+            np.floor(stage, out=stage)

@@ -30,8 +30,13 @@ def same(a, b):
     return b is not None and not math.isnan(b) and a == b  # exactly: the same additions in the same order
 
 
+@pytest.mark.parametrize("lookup", [True, False], ids=["lookup-tables", "matrix-products"])
 @pytest.mark.parametrize("rule", ["average", "gating"])
-def test_batch_agrees_with_single_scoring(mini, zelfscan, rule):
+def test_batch_agrees_with_single_scoring(mini, zelfscan, rule, lookup, monkeypatch):
+    # dimensions of up to 4 questions are scored from tables of every answer combination; larger ones (forced
+    # here by a limit of 0) by matrix products: both must give the engine's numbers
+    if not lookup:
+        monkeypatch.setattr("scoring.batch._LOOKUP_MAX_QUESTIONS", 0)
     for questionnaire in (mini, zelfscan):
         if rule == "gating":
             questionnaire = gating(questionnaire)
