@@ -112,6 +112,8 @@ class AssessmentScoreRow(Base):
     questionnaire they were computed with (see assessment/scores.py)."""
 
     __tablename__ = "assessment_scores"
+    # read by its key only: on SQLite without a separate rowid, one B-tree lookup per row instead of two
+    __table_args__ = {"sqlite_with_rowid": False}
 
     assessment_id: Mapped[str] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True)
     questionnaire_id: Mapped[str] = mapped_column(String(100), nullable=False)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Integer, String, case, cast, func, insert, literal, null, select, union_all
+from sqlalchemy import Boolean, Integer, String, case, cast, func, insert, null, select, union_all
 
 from questionnaires.model import Questionnaire
 from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
@@ -160,7 +160,7 @@ class _Peers:
     scores: np.ndarray
     units: list[str]
     demo: np.ndarray
-    organisations: np.ndarray
+    organisations: np.ndarray  # an organisation of this database by its id, one of a peer set by its key
     sizes: np.ndarray | None = None
     years: np.ndarray | None = None
 
@@ -174,10 +174,11 @@ def _peer_rows(db: Database, *, actor: Actor, organisation_id: int, questionnair
     finds it. `with_group`: also each row's size class and year."""
     units = scores.unit_ids(questionnaire)
     key = scores.scoring_key(questionnaire)
+    # per row: the stored scores, the organisation (an id here, a key in a peer set), whether demo data, and
+    # the id of a row to score again (NULL when its stored scores are current: mostly NULL, which is cheap)
     shared = (
-        select(AssessmentScoreRow.scores, literal(False).label("demo"),
-               (literal("org-") + cast(OrganisationRow.id, String)).label("organisation_key"),
-               # the id only of a row to score again (mostly NULL, which costs nothing to read)
+        select(AssessmentScoreRow.scores, OrganisationRow.id.label("organisation_id"),
+               cast(null(), String).label("organisation_key"), cast(null(), Boolean).label("demo"),
                case((AssessmentScoreRow.scoring_key == key, null()), else_=AssessmentRow.id).label("assessment_id"),
                cast(null(), Integer).label("record_id"),
                *((OrganisationRow.size_class, AssessmentRow.year) if with_group else ()))
@@ -191,8 +192,8 @@ def _peer_rows(db: Database, *, actor: Actor, organisation_id: int, questionnair
                AssessmentRow.year.in_(years),
                OrganisationRow.id != organisation_id))  # never among its own peers
     records = (
-        select(PeerRecordRow.unit_scores, PeerSetRow.is_demo, PeerRecordRow.organisation_key, cast(null(), String),
-               case((PeerRecordRow.scoring_key == key, null()), else_=PeerRecordRow.id),
+        select(PeerRecordRow.unit_scores, cast(null(), Integer), PeerRecordRow.organisation_key, PeerSetRow.is_demo,
+               cast(null(), String), case((PeerRecordRow.scoring_key == key, null()), else_=PeerRecordRow.id),
                *((PeerRecordRow.size_class, PeerRecordRow.year) if with_group else ()))
         .join(PeerSetRow, PeerSetRow.id == PeerRecordRow.peer_set_id)
         .where(_visible_sets(organisation_id), PeerSetRow.questionnaire_id == questionnaire.id,
@@ -203,8 +204,8 @@ def _peer_rows(db: Database, *, actor: Actor, organisation_id: int, questionnair
         require(session, actor, organisation_id, READ)
         # a Core query on the session's connection: plain rows, without the ORM's per-row work
         rows = session.connection().execute(union_all(shared, records)).all()
-    columns = list(zip(*rows)) if rows else [()] * (7 if with_group else 5)
-    stored, demo, organisations, stale_assessments, stale_records = columns[:5]
+    columns = list(zip(*rows)) if rows else [()] * (8 if with_group else 6)
+    stored, organisation_ids, organisation_keys, demo, stale_assessments, stale_records = columns[:6]
     keep = slice(None)
     if stale_assessments.count(None) + stale_records.count(None) != 2 * len(rows):
         stale = [i for i, (a, r) in enumerate(zip(stale_assessments, stale_records)) if a or r is not None]
@@ -216,10 +217,12 @@ def _peer_rows(db: Database, *, actor: Actor, organisation_id: int, questionnair
         if any(stored[i] is None for i in stale):  # gone in the meantime (its organisation was removed)
             keep = np.array([row is not None for row in stored], dtype=bool)
             stored = [row for row in stored if row is not None]
-    return _Peers(scores.decode(stored, len(units)), units, np.array(demo, dtype=bool)[keep],
-                  np.array(organisations, dtype=object)[keep],
-                  np.array(columns[5], dtype=object)[keep] if with_group else None,
-                  np.array(columns[6], dtype=np.int64)[keep] if with_group else None)
+    # an organisation of this database by its id (a number), one of a peer set by its key (text): never equal
+    organisations = np.array([i if i is not None else k for i, k in zip(organisation_ids, organisation_keys)],
+                             dtype=object)
+    return _Peers(scores.decode(stored, len(units)), units, np.array(demo, dtype=bool)[keep], organisations[keep],
+                  np.array(columns[6], dtype=object)[keep] if with_group else None,
+                  np.array(columns[7], dtype=np.int64)[keep] if with_group else None)
 
 
 def _score_stale(db: Database, questionnaire: Questionnaire, assessment_ids: list[str],
@@ -244,7 +247,12 @@ def peer_scores(db: Database, *, actor: Actor, organisation_id: int, questionnai
     found = _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=questionnaire,
                        org_type=group.org_type, size_classes=group.size_classes, years=group.years)
     return (pd.DataFrame(found.scores, columns=found.units), pd.Series(found.demo, dtype=bool),
-            pd.Series(found.organisations, dtype=object))
+            pd.Series(_keys(found.organisations), dtype=object))
+
+
+def _keys(organisations: np.ndarray) -> np.ndarray:
+    """The opaque key of each peer's organisation: "org-<id>" for an organisation of this database."""
+    return np.array([f"org-{o}" if isinstance(o, int) else o for o in organisations], dtype=object)
 
 
 def default_group(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire, org_type: str,
@@ -274,10 +282,12 @@ def default_group(db: Database, *, actor: Actor, organisation_id: int, questionn
 def compare_with_peers(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire,
                        own_scores: dict[str, float | None], group: PeerGroup) -> PeerComparison:
     """Peer figures per dimension, competency and overall of `organisation_id`, for the page and the export."""
-    peer, demo, organisations = peer_scores(db, actor=actor, organisation_id=organisation_id,
-                                            questionnaire=questionnaire, group=group)
-    figures = peer_figures(peer, own_scores, group.min_group, organisations=organisations.to_numpy())
-    return PeerComparison(group, len(peer), int(demo.sum()), figures, n_organisations=int(organisations.nunique()))
+    found = _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=questionnaire,
+                       org_type=group.org_type, size_classes=group.size_classes, years=group.years)
+    figures = peer_figures(pd.DataFrame(found.scores, columns=found.units), own_scores, group.min_group,
+                           organisations=found.organisations)
+    return PeerComparison(group, len(found.scores), int(found.demo.sum()), figures,
+                          n_organisations=len(pd.unique(found.organisations)))
 
 
 def import_benchmark_file(db: Database, *, actor: Actor, organisation_id: int, filename: str, data: bytes,

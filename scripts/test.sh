@@ -30,5 +30,7 @@ echo
 .venv/bin/python tests/benchmarks/bench_batch_scoring.py
 .venv/bin/python tests/benchmarks/bench_workbook.py
 .venv/bin/python tests/benchmarks/bench_peers.py
+.venv/bin/python tests/benchmarks/bench_peer_comparison.py
+.venv/bin/python tests/benchmarks/bench_growth.py
 .venv/bin/python tests/benchmarks/bench_votes.py
 .venv/bin/python tests/benchmarks/bench_room.py

@@ -47,7 +47,7 @@ def main(organisations: int = 5_000) -> None:
                                           size_class="inw-50-100k")
         start = time.perf_counter()
         counts = add_organisations(db, questionnaire, organisations, years=YEARS, final_years=YEARS,
-                                   org_types=("gemeente",), share=1.0, extras=False)
+                                   org_types={"gemeente": 1.0}, share=1.0, extras=False)
         built = time.perf_counter() - start
         own_scores = dict(zip(units, [3.0] * len(units)))
         widest = peers.PeerGroup("gemeente", service.SIZE_CLASSES["gemeente"], tuple(range(2022, 2027)))

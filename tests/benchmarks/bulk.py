@@ -40,11 +40,15 @@ def _write(connection, table, rows) -> int:
     return n
 
 
+ORG_TYPES = {"gemeente": 0.55, "provincie": 0.12, "waterschap": 0.13, "uitvoeringsorganisatie": 0.15, "anders": 0.05}
+
+
 def add_organisations(db, questionnaire, n: int, *, seed: int = 1, years=(2024, 2025, 2026), final_years=(2024, 2025),
-                      org_types=("gemeente", "provincie", "waterschap", "uitvoeringsorganisatie"), share: float = 0.7,
-                      extras: bool = True, name_prefix: str = "Organisatie") -> dict:
-    """Add `n` organisations, each with an assessment per year in `years` (final in `final_years`, else a draft)
-    with every question answered, and, with `extras`, what else a real organisation has. Returns counts."""
+                      org_types: dict[str, float] = ORG_TYPES, share: float = 0.7, extras: bool = True,
+                      name_prefix: str = "Organisatie") -> dict:
+    """Add `n` organisations (of the types in `org_types`, with those shares), each with an assessment per year in
+    `years` (final in `final_years`, else a draft) with every question answered, and, with `extras`, what else a
+    real organisation has. Returns counts."""
     rng = np.random.default_rng(seed)
     question_ids = [q.id for q in questionnaire.questions()]
     dimension_ids = [d.id for d in questionnaire.dimensions()]
@@ -56,7 +60,8 @@ def add_organisations(db, questionnaire, n: int, *, seed: int = 1, years=(2024, 
         first_id = (connection.scalar(select(func.max(OrganisationRow.id))) or 0) + 1
         first_person = (connection.scalar(select(func.max(PersonRow.id))) or 0) + 1
         org_ids = list(range(first_id, first_id + n))
-        types = rng.choice(list(org_types), n)
+        weights = np.array(list(org_types.values()), dtype=float)
+        types = rng.choice(list(org_types), n, p=weights / weights.sum())
         classes = {t: SIZE_CLASSES["gemeente" if t == "gemeente" else "other"] for t in org_types}
         sizes = [classes[t][rng.integers(len(classes[t]))] for t in types]
         shares = rng.random(n) < share

@@ -46,6 +46,7 @@ def upgrade() -> None:
         sa.Column("scoring_key", sa.String(32), nullable=False),
         sa.Column("scores", sa.LargeBinary(), nullable=False),
         sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False),
+        sqlite_with_rowid=False,  # read by its key only: one B-tree lookup per row on SQLite
     )
     with op.batch_alter_table("peer_records") as batch:
         batch.add_column(sa.Column("unit_scores", sa.LargeBinary(), nullable=True))
