@@ -89,7 +89,7 @@ class _Layout:
         # scored with it, and agree exactly with the one-assessment scoring.
         scaled = self.weight_of * 1024.0
         self.exact_products = bool(np.all(scaled == np.round(scaled)) and 5.0 * scaled.sum() < 2.0 ** 50)
-        self.lookup = (_lookup_tables(questionnaire, self.rule, self.threshold)
+        self.lookup = (_lookup_tables(questionnaire, self.threshold)
                        if max(len(d.questions) for d in questionnaire.dimensions()) <= _LOOKUP_MAX_QUESTIONS else None)
 
 
@@ -102,17 +102,17 @@ class _Lookup:
 
     def __init__(self, powers, offsets, score, stage, coverage, in_score, applicable):
         self.powers, self.offsets = powers, offsets  # (questions x dimensions), (dimensions,)
-        self.score, self.stage, self.coverage = score, stage, coverage  # NaN: none
+        self.score, self.stage, self.coverage = score, stage, coverage  # NaN: none; stage: the gating rule's
         self.in_score, self.applicable = in_score, applicable  # scored answers in the score; applicable ones
 
 
 _LOOKUP_CACHE: dict[tuple, tuple[np.ndarray, ...]] = {}
 
 
-def _dimension_table(weights: tuple[float, ...], rule: str, threshold: float) -> tuple[np.ndarray, ...]:
+def _dimension_table(weights: tuple[float, ...], threshold: float) -> tuple[np.ndarray, ...]:
     """score, stage, coverage, in_score, applicable for each of the 8^k answer combinations of a dimension with
     these question weights (combination number: sum of code number x 8^(k-1-position))."""
-    key = (weights, rule, threshold)
+    key = (weights, threshold)
     if key not in _LOOKUP_CACHE:
         k = len(weights)
         codes = _CODES[np.indices((8,) * k).reshape(k, -1)]  # one row per question, one column per combination
@@ -129,16 +129,13 @@ def _dimension_table(weights: tuple[float, ...], rule: str, threshold: float) ->
             coverage = n_scored / applicable  # NaN where nothing is applicable
             has_score = coverage >= threshold - _EPS
             score = np.where(has_score, sum_wx / sum_w, np.nan)
-        if rule == "gating":
-            lowest = np.fmin.reduce(np.where(scored, codes, np.nan), axis=0)
-            stage = np.where(has_score, lowest, np.nan)
-        else:
-            stage = np.floor(score + _EPS)
+        # the gating rule's stage: the lowest scored level (the average rule's stage follows from the score)
+        stage = np.where(has_score, np.fmin.reduce(np.where(scored, codes, np.nan), axis=0), np.nan)
         _LOOKUP_CACHE[key] = (score, stage, coverage, np.where(has_score, n_scored, 0.0), applicable)
     return _LOOKUP_CACHE[key]
 
 
-def _lookup_tables(questionnaire: Questionnaire, rule: str, threshold: float) -> _Lookup:
+def _lookup_tables(questionnaire: Questionnaire, threshold: float) -> _Lookup:
     dimensions = questionnaire.dimensions()
     n_q = sum(len(d.questions) for d in dimensions)
     powers = np.zeros((n_q, len(dimensions)))
@@ -152,7 +149,7 @@ def _lookup_tables(questionnaire: Questionnaire, rule: str, threshold: float) ->
             qi += 1
         offsets[di] = start
         start += 8 ** k
-        parts.append(_dimension_table(tuple(float(q.weight) for q in dimension.questions), rule, threshold))
+        parts.append(_dimension_table(tuple(float(q.weight) for q in dimension.questions), threshold))
     return _Lookup(powers, offsets, *(np.concatenate([part[i] for part in parts]) for i in range(5)))
 
 
@@ -243,28 +240,18 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
     score, stage, coverage = out[:, :width], out[:, width:2 * width], out[:, 2 * width:]
     dim_score, comp_score, overall = score[:, :n_d], score[:, n_d:-1], score[:, -1]
     dim_coverage, comp_coverage = coverage[:, :n_d], coverage[:, n_d:-1]
-
+    dim_stage = stage[:, :n_d]
     to_comp = layout.dim_to_comp
-    if layout.lookup is not None:
-        _score_block_by_lookup(layout, x, out)
-        return
-    scored = levels > 0.0
-    if layout.exact_products:
-        sums = scored.astype(float) @ layout.weights_and_membership
-        sum_w, n_scored = sums[:, :n_d], sums[:, n_d:]
-        sum_wx = levels @ layout.weights
-    else:
-        n_scored = scored.astype(float) @ layout.membership  # counts: exact in any order
-        sum_w, sum_wx = _weighted_sums(layout, scored, levels)
-    # fmin(x, 0) is -1 for n.v.t. and 0 for everything else (NaN included)
-    n_applicable = layout.questions_per_dim + np.fmin(x, 0.0) @ layout.membership
 
     with np.errstate(invalid="ignore", divide="ignore"):
-        # 0 / 0 gives NaN exactly where nothing is applicable (n_scored is 0 there too)
-        np.divide(n_scored, n_applicable, out=dim_coverage)
-        has_score = dim_coverage >= layout.threshold - _EPS  # NaN compares False; threshold > 0
-        np.divide(sum_wx, sum_w, out=dim_score)
-        dim_score[~has_score] = np.nan
+        # the dimensions: score and coverage into `out` (the stage too with the gating rule), the applicable
+        # answers, and the scored answers that are in a score
+        if layout.lookup is not None:
+            in_score_dims, n_applicable = _dimensions_by_lookup(layout, x, dim_score, dim_coverage, dim_stage)
+        else:
+            in_score_dims, n_applicable = _dimensions_by_products(layout, x, levels, dim_score, dim_coverage,
+                                                                  dim_stage)
+        has_score = ~np.isnan(dim_score)
         comp_n = has_score.astype(float) @ to_comp
         # the mean of a competency's dimension scores, added left to right as the engine does (a matrix
         # product may add them in another order, and then differ in the last bit with the number of rows)
@@ -273,7 +260,7 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
             _sum_columns(scores_or_zero[:, first:stop], comp_score[:, g])
         np.divide(comp_score, comp_n, out=comp_score)  # NaN: no dimension
         # a competency or the whole is based only on the answers of dimensions that have a score
-        in_score = np.where(has_score, n_scored, 0.0) @ to_comp
+        in_score = in_score_dims @ to_comp  # counts: exact in any order
         np.divide(in_score, n_applicable @ to_comp, out=comp_coverage)
         comp_valid = comp_n > 0
         _sum_columns(np.where(comp_valid, comp_score, 0.0), overall)
@@ -281,9 +268,6 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
         np.divide(in_score.sum(axis=1), n_applicable.sum(axis=1), out=coverage[:, -1])
 
         if layout.rule == "gating":
-            dim_stage = stage[:, :n_d]
-            dim_stage[:] = _lowest_level(levels, layout.membership)
-            dim_stage[~has_score] = np.nan
             # fmin ignores NaN: a competency's stage is the lowest stage of its scored dimensions
             # (column by column: much faster than a reduction over a few columns)
             for g, (first, stop) in enumerate(layout.competency_ranges):
@@ -294,40 +278,40 @@ def _score_block(layout: _Layout, x: np.ndarray, levels: np.ndarray, out: np.nda
             np.floor(stage, out=stage)  # scores lie in [1, 5], so the floor is a stage (NaN stays NaN)
 
 
-def _score_block_by_lookup(layout: _Layout, x: np.ndarray, out: np.ndarray) -> None:
-    """`_score_block` with the dimensions' figures looked up (see `_Lookup`); competencies and the whole as
-    there."""
-    n_d, n_c = len(layout.dimension_ids), len(layout.competency_ids)
-    width = n_d + n_c + 1
-    score, stage, coverage = out[:, :width], out[:, width:2 * width], out[:, 2 * width:]
-    dim_score, comp_score, overall = score[:, :n_d], score[:, n_d:-1], score[:, -1]
-    dim_coverage, comp_coverage = coverage[:, :n_d], coverage[:, n_d:-1]
-    table, to_comp = layout.lookup, layout.dim_to_comp
+def _dimensions_by_products(layout: _Layout, x: np.ndarray, levels: np.ndarray, dim_score: np.ndarray,
+                            dim_coverage: np.ndarray, dim_stage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The dimensions' figures by matrix products over the questions (any number of questions)."""
+    n_d = len(layout.dimension_ids)
+    scored = levels > 0.0
+    if layout.exact_products:
+        sums = scored.astype(float) @ layout.weights_and_membership
+        sum_w, n_scored = sums[:, :n_d], sums[:, n_d:]
+        sum_wx = levels @ layout.weights
+    else:
+        n_scored = scored.astype(float) @ layout.membership  # counts: exact in any order
+        sum_w, sum_wx = _weighted_sums(layout, scored, levels)
+    # fmin(x, 0) is -1 for n.v.t. and 0 for everything else (NaN included)
+    n_applicable = layout.questions_per_dim + np.fmin(x, 0.0) @ layout.membership
+    # 0 / 0 gives NaN exactly where nothing is applicable (n_scored is 0 there too)
+    np.divide(n_scored, n_applicable, out=dim_coverage)
+    has_score = dim_coverage >= layout.threshold - _EPS  # NaN compares False; threshold > 0
+    np.divide(sum_wx, sum_w, out=dim_score)
+    dim_score[~has_score] = np.nan
+    if layout.rule == "gating":
+        dim_stage[:] = _lowest_level(levels, layout.membership)
+        dim_stage[~has_score] = np.nan
+    return np.where(has_score, n_scored, 0.0), n_applicable
 
+
+def _dimensions_by_lookup(layout: _Layout, x: np.ndarray, dim_score: np.ndarray, dim_coverage: np.ndarray,
+                          dim_stage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The dimensions' figures looked up in the tables of every answer combination (see `_Lookup`)."""
+    table = layout.lookup
     combination = np.fmax(x + 2.0, 0.0) @ table.powers  # whole numbers below 8^4: exact
     combination += table.offsets
     rows = combination.astype(np.intp)
     np.take(table.score, rows, out=dim_score, mode="clip")
     np.take(table.coverage, rows, out=dim_coverage, mode="clip")
-    n_applicable = table.applicable.take(rows)
-    has_score = ~np.isnan(dim_score)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        comp_n = has_score.astype(float) @ to_comp
-        scores_or_zero = np.where(has_score, dim_score, 0.0)
-        for g, (first, stop) in enumerate(layout.competency_ranges):
-            _sum_columns(scores_or_zero[:, first:stop], comp_score[:, g])
-        np.divide(comp_score, comp_n, out=comp_score)  # NaN: no dimension
-        in_score = table.in_score.take(rows) @ to_comp  # counts: exact in any order
-        np.divide(in_score, n_applicable @ to_comp, out=comp_coverage)
-        comp_valid = comp_n > 0
-        _sum_columns(np.where(comp_valid, comp_score, 0.0), overall)
-        np.divide(overall, comp_valid.sum(axis=1), out=overall)
-        np.divide(in_score.sum(axis=1), n_applicable.sum(axis=1), out=coverage[:, -1])
-        if layout.rule == "gating":
-            np.take(table.stage, rows, out=stage[:, :n_d], mode="clip")
-            for g, (first, stop) in enumerate(layout.competency_ranges):
-                _fmin_columns(stage[:, first:stop], stage[:, n_d + g])
-            _fmin_columns(stage[:, n_d:-1], stage[:, -1])
-        else:
-            np.add(score, _EPS, out=stage)
-            np.floor(stage, out=stage)
+    if layout.rule == "gating":
+        np.take(table.stage, rows, out=dim_stage, mode="clip")
+    return table.in_score.take(rows), table.applicable.take(rows)
