@@ -104,8 +104,8 @@ def store_peer_set(db: Database, *, actor: Actor, organisation_id: int | None, n
                      organisation_key=str(r["organisation_key"])[:80],
                      answers=json.dumps(r.get("answers") or {}, sort_keys=True),
                      scores=json.dumps(r["scores"], sort_keys=True) if r.get("scores") else None,
-                     unit_scores=text, scoring_key=key)
-                for r, text in zip(records, unit_scores)])
+                     unit_scores=stored, scoring_key=key)
+                for r, stored in zip(records, unit_scores)])
         if organisation_id is not None:
             log(session, actor, "peer_set_added", organisation_id, name=name, records=len(records))
         return peer_set.id
