@@ -34,6 +34,9 @@ def app(tmp_path_factory):
 def no_violations(page, where: str) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
     found = axe_violations(page)
+    if found:  # elements of the run before may still be fading in (lower contrast for a moment): look again
+        page.wait_for_timeout(1500)
+        found = axe_violations(page)
     assert found == [], f"{where}: " + "\n".join(found)
 
 
