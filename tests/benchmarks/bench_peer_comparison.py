@@ -10,16 +10,13 @@ group to choose the group a page opens with. Aim: at most 2x. No assertion; read
     python tests/benchmarks/bench_peer_comparison.py [organisations]
 """
 
-import os
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -30,7 +27,7 @@ from assessment import peers, scores, service  # noqa: E402
 from assessment.db import Database  # noqa: E402
 from bulk import add_organisations  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
-from timing import best_of  # noqa: E402
+from timing import best_of, on_each_engine  # noqa: E402
 
 YEARS = (2023, 2024, 2025, 2026)
 FLOOR_SQL = text("""
@@ -43,20 +40,7 @@ WHERE o.share_anonymously AND a.status = 'final' AND a.questionnaire_id = :quest
 
 
 def main(organisations: int = 5_000) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        measure(f"sqlite:///{folder}/peers.sqlite", "SQLite", organisations)
-    server = os.environ.get("KLANTBEWUST_TEST_POSTGRES_URL")
-    if server:  # the same on PostgreSQL, when test.sh runs a server
-        name = f"kb_bench_peers_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure(server.rsplit("/", 1)[0] + f"/{name}", "PostgreSQL", organisations)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            admin.dispose()
+    on_each_engine(measure, "peers", organisations)
 
 
 def measure(url: str, engine_name: str, organisations: int) -> None:

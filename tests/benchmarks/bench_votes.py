@@ -5,10 +5,7 @@ rows into the same SQLite database, measured in the same run. No assertion; read
     python tests/benchmarks/bench_votes.py [votes_per_participant]
 """
 
-import os
 import sys
-import tempfile
-import uuid
 import threading
 import time
 from pathlib import Path
@@ -22,26 +19,13 @@ from assessment import service, workshop  # noqa: E402
 from assessment.db import Database  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
 from access import LOCAL_USER as ME  # noqa: E402
+from timing import on_each_engine  # noqa: E402
 
 PARTICIPANTS = 100
 
 
 def main(rounds: int = 5) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        measure(f"sqlite:///{folder}/votes.sqlite", "SQLite", rounds)
-    server = os.environ.get("KLANTBEWUST_TEST_POSTGRES_URL")
-    if server:  # the same on PostgreSQL, when test.sh runs a server
-        from sqlalchemy import create_engine
-        name = f"kb_bench_votes_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(server, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            measure(server.rsplit("/", 1)[0] + f"/{name}", "PostgreSQL", rounds)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-            admin.dispose()
+    on_each_engine(measure, "votes", rounds)
 
 
 def measure(url: str, engine_name: str, rounds: int) -> None:
