@@ -10,7 +10,7 @@ import streamlit as st
 
 from assessment import respondents
 from scoring.respondents import ROLES
-from ui.common import PARAM_ASSESSMENT, catalog, database, escape_md, lang, tr
+from ui.common import PARAM_ASSESSMENT, catalog, database, escape_md, input_error_text, lang, tr
 from ui.identity import auth_configured, current_actor, sign_in
 from ui.workshop_view import VALUE_ORDER, value_label
 
@@ -46,15 +46,19 @@ if "respond_error" in st.session_state:
     st.error(st.session_state.pop("respond_error"), icon=":material/error:")
 
 
-def _save_profile() -> None:
+def _saving(save, **fields) -> None:
+    """Save by this link (a widget's callback); a refusal becomes the message at the top of the next run."""
     try:
-        respondents.choose_role(db, assessment_id=assessment_id, token=token, role=st.session_state["respond_role"],
-                                name=st.session_state.get("respond_name", ""), actor=actor)
+        save(db, assessment_id=assessment_id, token=token, actor=actor, **fields)
     except respondents.RespondentError as error:
         st.session_state["respond_error"] = tr(f"respondents.{error.code}")
     except respondents.service.InputError as error:
-        from ui.common import input_error_text
         st.session_state["respond_error"] = input_error_text(error)
+
+
+def _save_profile() -> None:
+    _saving(respondents.choose_role, role=st.session_state["respond_role"],
+            name=st.session_state.get("respond_name", ""))
 
 
 roles = {r: tr(f"workshop.role_{r}") for r in ROLES}
@@ -87,22 +91,13 @@ st.progress(len(state.answers) / total if total else 0.0,
 
 
 def _on_value(question_id: str, key: str) -> None:
-    try:
-        respondents.save_respondent_answer(db, assessment_id=assessment_id, token=token, questionnaire=questionnaire,
-                                           question_id=question_id, value=st.session_state[key], actor=actor)
-    except respondents.RespondentError as error:
-        st.session_state["respond_error"] = tr(f"respondents.{error.code}")
+    _saving(respondents.save_respondent_answer, questionnaire=questionnaire, question_id=question_id,
+            value=st.session_state[key])
 
 
 def _on_comment(question_id: str, key: str) -> None:
-    try:
-        respondents.save_respondent_answer(db, assessment_id=assessment_id, token=token, questionnaire=questionnaire,
-                                           question_id=question_id, comment=st.session_state[key], actor=actor)
-    except respondents.RespondentError as error:
-        st.session_state["respond_error"] = tr(f"respondents.{error.code}")
-    except respondents.service.InputError as error:
-        from ui.common import input_error_text
-        st.session_state["respond_error"] = input_error_text(error)
+    _saving(respondents.save_respondent_answer, questionnaire=questionnaire, question_id=question_id,
+            comment=st.session_state[key])
 
 
 dimensions = questionnaire.dimensions()
