@@ -153,6 +153,17 @@ class PlanActionRow(Base):
         ForeignKey("kpi_register.id", ondelete="SET NULL", name="fk_plan_actions_kpi_entry"), nullable=True)
 
 
+class DataVersionRow(Base):
+    """A stamp the database changes itself (triggers, migration 0012) whenever the data behind a kind of figure
+    changes; "peers": everything a peer comparison reads. Read to know whether figures kept in memory are
+    still current, also after a change through another app server."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stamp: Mapped[str] = mapped_column(String(32), nullable=False)
+
+
 class PeerSetRow(Base):
     """Peer data that did not come from this database: an imported benchmark file or the demo set."""
 

@@ -5,6 +5,11 @@ organisation itself), and stored peer sets (an imported benchmark file, or the f
 Peers are scored with `scoring.batch.score_batch`, so with the same rules as the own scores, once: their
 scores are stored (`assessment.scores`) and a comparison reads them with one query.
 
+The rows a comparison read are kept in memory with the stamp of the peer data they were read at: a stamp the
+database itself changes on every change of peer data (triggers, migration 0012). The next comparison of the
+same group reads only the stamp, and the rows again only when it changed; so a change made through another
+app server is seen at once, and a page that is drawn again does not read thousands of peers again.
+
 Every peer row carries an opaque key of its organisation, so that the anonymity minimum counts distinct
 organisations, not organisation-years: "org-<id>" for an organisation in this database, the key a benchmark
 file's reader made from its `organisation` label (a hash, never the label), "demo-<n>" for the demo set.
@@ -13,7 +18,9 @@ file's reader made from its `organisation` label (a hash, never the label), "dem
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -26,7 +33,7 @@ from access.service import MANAGE, READ, AccessDenied, Actor, log, require, requ
 
 from . import scores, service
 from .db import Database
-from .models import AssessmentRow, AssessmentScoreRow, OrganisationRow, PeerRecordRow, PeerSetRow
+from .models import AssessmentRow, AssessmentScoreRow, DataVersionRow, OrganisationRow, PeerRecordRow, PeerSetRow
 
 DEMO_NAME = "Fictieve demo-gegevens / fictitious demo data"
 
@@ -163,6 +170,60 @@ class _Peers:
     organisations: np.ndarray  # an organisation of this database by its id, one of a peer set by its key
     sizes: np.ndarray | None = None
     years: np.ndarray | None = None
+    # figures computed from these rows, by (minimum group, own scores): kept with the rows while they are current
+    figures: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def freeze(self) -> _Peers:
+        """Make the arrays read-only: the rows are shared by every comparison while they are kept."""
+        for array in (self.scores, self.demo, self.organisations, self.sizes, self.years):
+            if array is not None:
+                array.flags.writeable = False
+        return self
+
+
+class _KeptPeers:
+    """The peer rows of recent comparisons, each with the peer data stamp it was read at; at most `max_cells`
+    scores in all (the least recently used go first). Shared by the sessions of one app process."""
+
+    def __init__(self, max_cells: int = 4_000_000):
+        self.max_cells = max_cells
+        self._entries: OrderedDict[tuple, tuple[str, _Peers]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, stamp: str | None) -> _Peers | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or stamp is None or entry[0] != stamp:
+                return None
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: tuple, stamp: str, peers: _Peers) -> None:
+        with self._lock:
+            self._entries[key] = (stamp, peers.freeze())
+            self._entries.move_to_end(key)
+            cells = sum(p.scores.size for _, p in self._entries.values())
+            while cells > self.max_cells and len(self._entries) > 1:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                cells -= dropped.scores.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_kept = _KeptPeers()
+_MAX_FIGURES = 16  # figure sets kept per set of rows (own scores change while a scan is filled in)
+
+
+def forget_kept_peers() -> None:
+    """Forget the peer rows kept in this process (the next comparisons read them again), as after a change."""
+    _kept.clear()
+
+
+def _peer_data_stamp(connection) -> str | None:
+    """The stamp the database gives its peer data (migration 0012): another one after every change."""
+    return connection.execute(select(DataVersionRow.stamp).where(DataVersionRow.name == "peers")).scalar()
 
 
 def _peer_rows(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire,
@@ -200,14 +261,24 @@ def _peer_rows(db: Database, *, actor: Actor, organisation_id: int, questionnair
                PeerSetRow.questionnaire_version == questionnaire.version,
                PeerRecordRow.org_type == org_type, PeerRecordRow.size_class.in_(size_classes),
                PeerRecordRow.year.in_(years)))
+    kept_as = (db.url, organisation_id, questionnaire.id, questionnaire.version, key, org_type,
+               tuple(sorted(size_classes)), tuple(sorted(years)), with_group)
     with db.read() as session:
-        require(session, actor, organisation_id, READ)
+        require(session, actor, organisation_id, READ)  # on every call, also when the rows are kept
+        connection = session.connection()
+        stamp = _peer_data_stamp(connection)
+        kept = _kept.get(kept_as, stamp)
+        if kept is not None:
+            return kept
         # a Core query on the session's connection: plain rows, without the ORM's per-row work
-        rows = session.connection().execute(union_all(shared, records)).all()
+        rows = connection.execute(union_all(shared, records)).all()
+        # kept only when nothing changed while reading (on PostgreSQL each statement sees the latest commit)
+        unchanged = stamp is not None and _peer_data_stamp(connection) == stamp
     columns = list(zip(*rows)) if rows else [()] * (8 if with_group else 6)
     stored, organisation_ids, organisation_keys, demo, stale_assessments, stale_records = columns[:6]
     keep = slice(None)
-    if stale_assessments.count(None) + stale_records.count(None) != 2 * len(rows):
+    stale_rows = stale_assessments.count(None) + stale_records.count(None) != 2 * len(rows)
+    if stale_rows:
         stale = [i for i, (a, r) in enumerate(zip(stale_assessments, stale_records)) if a or r is not None]
         stored = list(stored)
         fresh = _score_stale(db, questionnaire, [stale_assessments[i] for i in stale if stale_assessments[i]],
@@ -220,9 +291,12 @@ def _peer_rows(db: Database, *, actor: Actor, organisation_id: int, questionnair
     # an organisation of this database by its id (a number), one of a peer set by its key (text): never equal
     organisations = np.array([i if i is not None else k for i, k in zip(organisation_ids, organisation_keys)],
                              dtype=object)
-    return _Peers(scores.decode(stored, len(units)), units, np.array(demo, dtype=bool)[keep], organisations[keep],
-                  np.array(columns[6], dtype=object)[keep] if with_group else None,
-                  np.array(columns[7], dtype=np.int64)[keep] if with_group else None)
+    found = _Peers(scores.decode(stored, len(units)), units, np.array(demo, dtype=bool)[keep], organisations[keep],
+                   np.array(columns[6], dtype=object)[keep] if with_group else None,
+                   np.array(columns[7], dtype=np.int64)[keep] if with_group else None)
+    if unchanged and not stale_rows:  # rows scored just now changed the stamp: the next call reads them again
+        _kept.put(kept_as, stamp, found)
+    return found
 
 
 def _score_stale(db: Database, questionnaire: Questionnaire, assessment_ids: list[str],
@@ -246,7 +320,7 @@ def peer_scores(db: Database, *, actor: Actor, organisation_id: int, questionnai
     itself is never among its peers."""
     found = _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=questionnaire,
                        org_type=group.org_type, size_classes=group.size_classes, years=group.years)
-    return (pd.DataFrame(found.scores, columns=found.units), pd.Series(found.demo, dtype=bool),
+    return (pd.DataFrame(found.scores, columns=found.units, copy=True), pd.Series(found.demo, dtype=bool, copy=True),
             pd.Series(_keys(found.organisations), dtype=object))
 
 
@@ -284,10 +358,17 @@ def compare_with_peers(db: Database, *, actor: Actor, organisation_id: int, ques
     """Peer figures per dimension, competency and overall of `organisation_id`, for the page and the export."""
     found = _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=questionnaire,
                        org_type=group.org_type, size_classes=group.size_classes, years=group.years)
-    figures = peer_figures(pd.DataFrame(found.scores, columns=found.units), own_scores, group.min_group,
-                           organisations=found.organisations)
-    return PeerComparison(group, len(found.scores), int(found.demo.sum()), figures,
-                          n_organisations=len(pd.unique(found.organisations)))
+    asked = (group.min_group, tuple(sorted(own_scores.items())))
+    computed = found.figures.get(asked)
+    if computed is None:
+        computed = (peer_figures(pd.DataFrame(found.scores, columns=found.units), own_scores, group.min_group,
+                                 organisations=found.organisations), len(pd.unique(found.organisations)))
+        if len(found.figures) >= _MAX_FIGURES:
+            found.figures.clear()
+        found.figures[asked] = computed
+    figures, n_organisations = computed
+    return PeerComparison(group, len(found.scores), int(found.demo.sum()), dict(figures),
+                          n_organisations=n_organisations)
 
 
 def import_benchmark_file(db: Database, *, actor: Actor, organisation_id: int, filename: str, data: bytes,
