@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from assessment.db import ENV_URL, Database
@@ -27,6 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 # a shared CI machine can be slow: a page gets 15 s (not Playwright's 5 s) before an expectation fails
 expect.set_options(timeout=15_000)
 
@@ -93,9 +95,15 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     wait_idle(page)
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until the page's script run is over (after a click that makes the app run again)."""
-    page.wait_for_timeout(150)
+def wait_idle(page, timeout: float = 30_000, start_within: float = 1_000) -> None:
+    """Wait until the page's script run is over (after a click that makes the app run again). The run starts
+    when the server says so, which on a busy machine takes a while: first wait for it to start (at most
+    `start_within` ms, as some actions start no run, and a short run may be over before we look), then for it
+    to end."""
+    try:
+        page.wait_for_selector(RUNNING, timeout=start_within)
+    except PlaywrightTimeout:
+        pass
     page.wait_for_selector(IDLE, timeout=timeout)
 
 

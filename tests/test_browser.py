@@ -97,6 +97,7 @@ def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
     wait_idle(page)
     tab_to(page, lambda f: f["type"] == "radio")  # into the first question's choices
     page.keyboard.press("ArrowDown")  # arrow keys choose within the group: level 2
+    expect(page.get_by_text("Opgeslagen op", exact=False).first).to_be_visible(timeout=15_000)
     wait_idle(page)
     assert service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"].value == 2
     button = tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"].endswith("Volgende"))

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 import uuid
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from assessment import service, workshop
+from assessment import peers, service, workshop
+from assessment.report import gather_report
 from browser_support import running_app, wait_idle
-from conftest import FIXTURES, ME, POSTGRES_ENV
+from conftest import FIXTURES, ME, POSTGRES_ENV, lookup_for
+from exports.workbook import build_workbook
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
 pytestmark = pytest.mark.skipif(not os.environ.get(POSTGRES_ENV), reason=f"{POSTGRES_ENV} not set (CI sets it)")
@@ -82,3 +86,73 @@ def test_what_one_server_writes_the_other_shows(servers, browser):
     page_a.goto(f"{a}/resultaten?a={assessment.id}&lang=nl")
     page_a.get_by_text("Competentie een › Dimensie een").click(timeout=30_000)
     expect(page_a.get_by_text("Ambitie 5: door u ingesteld.")).to_be_visible(timeout=15_000)
+
+
+def final_assessment(db, mini, name: str, level: int, share: bool) -> str:
+    org = service.create_organisation(db, actor=ME, name=name, org_type="gemeente", size_class="inw-20-50k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    for question in mini.questions():
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=level)
+    service.finalise_assessment(db, actor=ME, assessment_id=assessment.id, questionnaire=mini)
+    peers.set_sharing(db, actor=ME, organisation_id=org.id, share=share)
+    return assessment.id
+
+
+def test_a_workbook_import_and_a_change_of_sharing_through_one_server_show_on_the_other(servers, browser, tmp_path):
+    a, b, db = servers
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    viewer = service.create_organisation(db, actor=ME, name="Gemeente Kijkt", org_type="gemeente",
+                                         size_class="inw-20-50k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=viewer.id, period="2026",
+                                           questionnaire=mini)
+    for question in mini.questions():
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=3)
+    for i in range(5):
+        final_assessment(db, mini, f"Deelgemeente {i}", 1 + i % 5, share=True)
+    late = final_assessment(db, mini, "Gemeente Laat", 5, share=False)
+
+    # A's Benchmark page reads the five peers, and keeps them while the peer data stay the same
+    page_a = browser.new_page(viewport={"width": 1366, "height": 900})
+    page_a.goto(f"{a}/benchmark?a={assessment.id}&lang=nl")
+    expect(page_a.get_by_text("Vergeleken met 5 organisatie-jaren van 5 organisaties")).to_be_visible(timeout=30_000)
+    # the sixth organisation starts sharing through B
+    page_b = browser.new_page(viewport={"width": 1366, "height": 900})
+    page_b.goto(f"{b}/benchmark?a={late}&lang=nl")
+    sources = page_b.get_by_text("Gegevens van andere organisaties", exact=True)
+    expect(sources).to_be_visible(timeout=30_000)
+    wait_idle(page_b)
+    sources.click()
+    page_b.get_by_text("Deel onze definitieve scans anoniem", exact=False).click()
+    wait_idle(page_b)
+    assert peers.is_sharing(db, actor=ME, organisation_id=service.get_assessment(db, late, actor=ME).organisation_id)
+    page_a.reload()
+    expect(page_a.get_by_text("Vergeleken met 6 organisatie-jaren van 6 organisaties")).to_be_visible(timeout=30_000)
+
+    # a workbook imported through B: A shows the imported answer after a reload
+    report = gather_report(db, actor=ME, assessment_id=assessment.id, lookup=lookup_for(mini))
+    book = load_workbook(BytesIO(build_workbook(report, "nl")))
+    answers = book["Antwoorden"]
+    row = next(r for r in range(2, answers.max_row + 1) if answers.cell(row=r, column=1).value == "d1-1")
+    answers.cell(row=row, column=4).value = 5
+    path = tmp_path / "klantbewust-2026.xlsx"
+    book.save(path)
+    page_b.goto(f"{b}/resultaten?a={assessment.id}&lang=nl")
+    expander = page_b.get_by_text("Werkboek terugzetten", exact=True)
+    expect(expander).to_be_visible(timeout=30_000)
+    wait_idle(page_b)
+    expander.click()
+    page_b.locator("input[type=file]").set_input_files(str(path))
+    check = page_b.get_by_role("button", name="Werkboek controleren")
+    expect(check).to_be_visible(timeout=30_000)
+    wait_idle(page_b)
+    check.click()
+    expect(page_b.get_by_text("In het werkboek: 1 antwoord anders.", exact=False)).to_be_visible(timeout=30_000)
+    wait_idle(page_b)
+    page_b.get_by_role("button", name="Verschillen opslaan").click()
+    expect(page_b.get_by_text("Het werkboek is verwerkt. Opgeslagen: 1 antwoord.")).to_be_visible(timeout=30_000)
+    page_a.goto(f"{a}/vragenlijst?a={assessment.id}&dim=d1&lang=nl")
+    expect(page_a.get_by_test_id("stRadioGroup").first).to_be_visible(timeout=30_000)
+    wait_idle(page_a)
+    level_five = page_a.get_by_test_id("stRadioGroup").filter(has_text="5 · Niveau 5").first
+    expect(level_five.locator("input[type=radio]").nth(4)).to_be_checked()
+    expect(level_five.locator("input[type=radio]").nth(2)).not_to_be_checked()
