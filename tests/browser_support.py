@@ -107,6 +107,20 @@ def wait_idle(page, timeout: float = 30_000, start_within: float = 1_000) -> Non
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def check_workbook(page, base: str, assessment_id: str, path) -> None:
+    """On the Resultaten page (in Dutch): open "Werkboek terugzetten", choose the file and have it checked."""
+    page.goto(f"{base}/resultaten?a={assessment_id}&lang=nl")
+    expander = page.get_by_text("Werkboek terugzetten", exact=True)
+    expect(expander).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    expander.click()
+    page.locator("input[type=file]").set_input_files(str(path))
+    check = page.get_by_role("button", name="Werkboek controleren")
+    expect(check).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    check.click()
+
+
 def axe_violations(page) -> list[str]:
     """WCAG 2.0/2.1 A and AA violations on the page as axe-core finds them, one line per rule and element."""
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},

@@ -10,7 +10,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from assessment import plan, service
 from assessment.report import gather_report
-from browser_support import CHROMIUM, CHROMIUM_ARGS, axe_violations, running_app, wait_idle
+from browser_support import CHROMIUM, CHROMIUM_ARGS, axe_violations, check_workbook, running_app, wait_idle
 from conftest import FIXTURES, ME, lookup_for
 from exports.workbook import build_workbook
 from questionnaires.loader import ENV_DIR, load_questionnaire
@@ -51,16 +51,7 @@ def test_a_workbook_is_compared_and_only_the_confirmed_differences_are_saved(ser
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.goto(f"{base}/resultaten?a={assessment.id}&lang=nl")
-        expander = page.get_by_text("Werkboek terugzetten", exact=True)
-        expect(expander).to_be_visible(timeout=30_000)
-        wait_idle(page)
-        expander.click()
-        page.locator("input[type=file]").set_input_files(str(path))
-        check = page.get_by_role("button", name="Werkboek controleren")
-        expect(check).to_be_visible(timeout=30_000)
-        wait_idle(page)
-        check.click()
+        check_workbook(page, base, assessment.id, path)
         expect(page.get_by_text("In het werkboek: 1 antwoord anders, 1 actie anders, 1 conflict.")).to_be_visible(
             timeout=30_000)
         wait_idle(page)

@@ -14,10 +14,12 @@ from sqlalchemy import create_engine, text
 
 from assessment import peers, service, workshop
 from assessment.report import gather_report
-from browser_support import running_app, wait_idle
+from browser_support import check_workbook, running_app, wait_idle
 from conftest import FIXTURES, ME, POSTGRES_ENV, lookup_for
 from exports.workbook import build_workbook
 from questionnaires.loader import ENV_DIR, load_questionnaire
+from test_stored_scores import final_peers
+from test_workbook_import import row_of
 
 pytestmark = pytest.mark.skipif(not os.environ.get(POSTGRES_ENV), reason=f"{POSTGRES_ENV} not set (CI sets it)")
 
@@ -88,16 +90,6 @@ def test_what_one_server_writes_the_other_shows(servers, browser):
     expect(page_a.get_by_text("Ambitie 5: door u ingesteld.")).to_be_visible(timeout=15_000)
 
 
-def final_assessment(db, mini, name: str, level: int, share: bool) -> str:
-    org = service.create_organisation(db, actor=ME, name=name, org_type="gemeente", size_class="inw-20-50k")
-    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
-    for question in mini.questions():
-        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=level)
-    service.finalise_assessment(db, actor=ME, assessment_id=assessment.id, questionnaire=mini)
-    peers.set_sharing(db, actor=ME, organisation_id=org.id, share=share)
-    return assessment.id
-
-
 def test_a_workbook_import_and_a_change_of_sharing_through_one_server_show_on_the_other(servers, browser, tmp_path):
     a, b, db = servers
     mini = load_questionnaire(FIXTURES / "mini.yaml")
@@ -107,9 +99,10 @@ def test_a_workbook_import_and_a_change_of_sharing_through_one_server_show_on_th
                                            questionnaire=mini)
     for question in mini.questions():
         service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=3)
-    for i in range(5):
-        final_assessment(db, mini, f"Deelgemeente {i}", 1 + i % 5, share=True)
-    late = final_assessment(db, mini, "Gemeente Laat", 5, share=False)
+    final_peers(db, mini, 5, prefix="Deelgemeente")  # each with a final assessment, sharing
+    [late] = final_peers(db, mini, 1, prefix="Gemeente Laat")
+    late_organisation = service.get_assessment(db, late, actor=ME).organisation_id
+    peers.set_sharing(db, actor=ME, organisation_id=late_organisation, share=False)
 
     # A's Benchmark page reads the five peers, and keeps them while the peer data stay the same
     page_a = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -124,7 +117,7 @@ def test_a_workbook_import_and_a_change_of_sharing_through_one_server_show_on_th
     sources.click()
     page_b.get_by_text("Deel onze definitieve scans anoniem", exact=False).click()
     wait_idle(page_b)
-    assert peers.is_sharing(db, actor=ME, organisation_id=service.get_assessment(db, late, actor=ME).organisation_id)
+    assert peers.is_sharing(db, actor=ME, organisation_id=late_organisation)
     page_a.reload()
     expect(page_a.get_by_text("Vergeleken met 6 organisatie-jaren van 6 organisaties")).to_be_visible(timeout=30_000)
 
@@ -132,20 +125,10 @@ def test_a_workbook_import_and_a_change_of_sharing_through_one_server_show_on_th
     report = gather_report(db, actor=ME, assessment_id=assessment.id, lookup=lookup_for(mini))
     book = load_workbook(BytesIO(build_workbook(report, "nl")))
     answers = book["Antwoorden"]
-    row = next(r for r in range(2, answers.max_row + 1) if answers.cell(row=r, column=1).value == "d1-1")
-    answers.cell(row=row, column=4).value = 5
+    answers.cell(row=row_of(answers, "d1-1"), column=4).value = 5
     path = tmp_path / "klantbewust-2026.xlsx"
     book.save(path)
-    page_b.goto(f"{b}/resultaten?a={assessment.id}&lang=nl")
-    expander = page_b.get_by_text("Werkboek terugzetten", exact=True)
-    expect(expander).to_be_visible(timeout=30_000)
-    wait_idle(page_b)
-    expander.click()
-    page_b.locator("input[type=file]").set_input_files(str(path))
-    check = page_b.get_by_role("button", name="Werkboek controleren")
-    expect(check).to_be_visible(timeout=30_000)
-    wait_idle(page_b)
-    check.click()
+    check_workbook(page_b, b, assessment.id, path)
     expect(page_b.get_by_text("In het werkboek: 1 antwoord anders.", exact=False)).to_be_visible(timeout=30_000)
     wait_idle(page_b)
     page_b.get_by_role("button", name="Verschillen opslaan").click()
@@ -153,6 +136,6 @@ def test_a_workbook_import_and_a_change_of_sharing_through_one_server_show_on_th
     page_a.goto(f"{a}/vragenlijst?a={assessment.id}&dim=d1&lang=nl")
     expect(page_a.get_by_test_id("stRadioGroup").first).to_be_visible(timeout=30_000)
     wait_idle(page_a)
-    level_five = page_a.get_by_test_id("stRadioGroup").filter(has_text="5 · Niveau 5").first
-    expect(level_five.locator("input[type=radio]").nth(4)).to_be_checked()
-    expect(level_five.locator("input[type=radio]").nth(2)).not_to_be_checked()
+    first_question = page_a.get_by_test_id("stRadioGroup").first  # d1-1: level 5 (index 4), no longer 3
+    expect(first_question.locator("input[type=radio]").nth(4)).to_be_checked()
+    expect(first_question.locator("input[type=radio]").nth(2)).not_to_be_checked()
