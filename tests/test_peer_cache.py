@@ -6,10 +6,12 @@ reads only the stamp. On SQLite, and on PostgreSQL in CI."""
 import pytest
 from sqlalchemy import delete, event, text, update
 
+import access
+from access import AccessDenied
 from assessment import peers, scores, service
 from assessment.db import Database
 from assessment.models import AssessmentRow, AssessmentScoreRow, OrganisationRow, PeerRecordRow
-from conftest import ME
+from conftest import ME, member_of
 from test_stored_scores import final_peers, write_answers
 
 GROUP = peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,))
@@ -148,9 +150,6 @@ def test_unchanged_peer_data_is_read_once_and_the_access_check_runs_every_time(d
                                               questionnaire=mini, own_scores={}, group=GROUP)
     assert seen_by_a_peer.n_peers == 4  # not itself, and not the viewer's own peer set
     # an organisation whose member leaves is refused, also when its rows are kept
-    from access import AccessDenied
-    from conftest import member_of
-    import access
     person = member_of(db, scene["viewer"], "lid@example.org", role="lezer")
     assert peers.compare_with_peers(db, actor=person, organisation_id=scene["viewer"], questionnaire=mini,
                                     own_scores={}, group=GROUP) == first
