@@ -25,7 +25,9 @@ if [ -z "${KLANTBEWUST_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/i
   trap stop_test_postgres EXIT
 fi
 
-.venv/bin/python -m pytest "$@"
+# two processes (this project's machines have two cores), a test file staying in one process so that its
+# app server and browser are shared; PYTEST_WORKERS=0 runs everything in this process
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder "$@"
 echo
 .venv/bin/python tests/benchmarks/bench_batch_scoring.py
 .venv/bin/python tests/benchmarks/bench_workbook.py

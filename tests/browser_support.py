@@ -29,8 +29,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
-# a shared CI machine can be slow: a page gets 15 s (not Playwright's 5 s) before an expectation fails
-expect.set_options(timeout=15_000)
+# a shared CI machine can be slow: a page gets 30 s (not Playwright's 5 s) before an expectation fails; waits
+# are for a condition, so a fast machine does not wait longer
+expect.set_options(timeout=30_000)
 
 
 def free_port() -> int:
@@ -43,33 +44,42 @@ def free_port() -> int:
 def running_app(folder: Path, *, port: int | None = None, address: str = "127.0.0.1", args: tuple[str, ...] = (),
                 database_url: str | None = None, **env: str):
     """`streamlit run app.py` on a new SQLite database in `folder` (or on `database_url`); yields (base URL,
-    Database)."""
+    Database). Without a given port it takes a free one, and another if a parallel test took that one first."""
     url = database_url or f"sqlite:///{folder / 'app.sqlite'}"
-    port = port or free_port()
     environment = dict(os.environ, **{ENV_URL: url}, **env)
     log_path = folder / "streamlit.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", address, "--server.headless", "true", *args],
-            cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
+    for attempt in range(1 if port else 5):
+        chosen = port or free_port()
+        with open(log_path, "w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(chosen),
+                 "--server.address", address, "--server.headless", "true", *args],
+                cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{chosen}"
         try:
-            deadline = time.time() + 60
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                except OSError:
-                    if time.time() > deadline or process.poll() is not None:
-                        raise RuntimeError("streamlit did not start: " + log_path.read_text())
-                    time.sleep(0.3)
-            database = Database(url)
-            yield base, database
-            database.dispose()
+            if _serving(base, process):
+                database = Database(url)
+                yield base, database
+                database.dispose()
+                return
         finally:
             process.terminate()
-            process.wait(timeout=20)
+            process.wait(timeout=60)
+        if not re.search("not available|already in use", log_path.read_text()):  # not a port taken meanwhile
+            break
+    raise RuntimeError("streamlit did not start: " + log_path.read_text())
+
+
+def _serving(base: str, process: subprocess.Popen, within: float = 120) -> bool:
+    """Whether the server answers its health check (False once the process has ended without serving)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=5).read() == b"ok":
+                return True
+        except OSError:
+            time.sleep(0.2)  # poll again: the server is still starting
+    return False
 
 
 def write_auth_secrets(path: Path, port: int, provider) -> Path:
@@ -91,20 +101,74 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(re.compile(re.escape(base) + r"/?(\?.*)?$"), timeout=30_000)
+    page.wait_for_url(re.compile(re.escape(base) + r"/?(\?.*)?$"), timeout=60_000)
     wait_idle(page)
 
 
-def wait_idle(page, timeout: float = 30_000, start_within: float = 1_000) -> None:
-    """Wait until the page's script run is over (after a click that makes the app run again). The run starts
-    when the server says so, which on a busy machine takes a while: first wait for it to start (at most
-    `start_within` ms, as some actions start no run, and a short run may be over before we look), then for it
-    to end."""
-    try:
-        page.wait_for_selector(RUNNING, timeout=start_within)
-    except PlaywrightTimeout:
-        pass
+# Counts the app's script-state changes in the page (installed in every page of `launch_chromium`'s browser):
+# `wait_idle` then knows whether a run has happened since it last saw the page idle, instead of guessing from
+# the clock.
+RUN_COUNTER = """(() => {
+  window.__kbActivity = 0;  // changes of the app's script state (a run started, or ended)
+  window.__kbMark = 0;      // the count when a test last saw the page idle
+  new MutationObserver(records => {
+    for (const r of records) {
+      if (r.oldValue !== r.target.getAttribute('data-test-script-state')) window.__kbActivity++;
+    }
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
+})();"""
+# a run since the mark; or, in a page not yet marked (just loaded), its first run is over ("notRunning" comes
+# only after a run, the state before the first being "initial")
+_RAN_SINCE_MARK = f"""() => window.__kbActivity === undefined || window.__kbActivity > window.__kbMark ||
+  (!window.__kbMarked && document.querySelector("{IDLE}") !== null)"""
+_SETTLED = """() => !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]') &&
+  document.getAnimations().every(a => a.playState !== 'running' ||
+                                      a.effect.getComputedTiming().endTime === Infinity)"""
+
+
+class CountingBrowser:
+    """A Playwright browser whose every context counts the app's runs (`RUN_COUNTER`)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(RUN_COUNTER)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+def launch_chromium(playwright) -> CountingBrowser:
+    return CountingBrowser(playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
+
+
+def wait_idle(page, timeout: float = 60_000, start_within: float = 10_000) -> None:
+    """Wait until the app has run after the last action and is idle again. A run starts when the server says
+    so, which on a busy machine takes a while: wait for the page to report a run since it was last seen idle
+    (a start or an end, counted by `RUN_COUNTER`), then for the run to end. Only an action that starts no run
+    at all costs `start_within`; pass 0 where nothing can have started one. (Without a counter in the page,
+    it only waits for the page to be idle.)"""
+    if start_within:
+        try:
+            page.wait_for_function(_RAN_SINCE_MARK, timeout=start_within)
+        except PlaywrightTimeout:
+            pass
     page.wait_for_selector(IDLE, timeout=timeout)
+    page.evaluate("() => { window.__kbMark = window.__kbActivity; window.__kbMarked = true; }")
+
+
+def wait_settled(page, timeout: float = 60_000) -> None:
+    """Idle, and nothing on the page is still fading in or loading (elements of the run before are drawn
+    lighter for a moment): what axe or a screenshot sees now is what a person sees."""
+    wait_idle(page, timeout=timeout, start_within=0)
+    page.wait_for_function(_SETTLED, timeout=timeout)
 
 
 def check_workbook(page, base: str, assessment_id: str, path) -> None:

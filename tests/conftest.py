@@ -5,6 +5,7 @@ Storage tests run on SQLite always, and on PostgreSQL when KLANTBEWUST_TEST_POST
 """
 
 import os
+import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -53,39 +54,112 @@ def _backends():
 
 
 @pytest.fixture(params=list(_backends()))
-def empty_url(request, tmp_path):
-    """The URL of a new, empty database (no tables yet): SQLite, and PostgreSQL when a server is set."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+def backend(request) -> str:
+    """The database engine of a storage test: SQLite always, PostgreSQL when a server is set."""
+    return request.param
+
+
+class PostgresServer:
+    """Throwaway databases on the test server (KLANTBEWUST_TEST_POSTGRES_URL), created and dropped by name."""
+
+    def __init__(self):
+        from sqlalchemy import create_engine
+        self.url = os.environ[POSTGRES_ENV]
+        self.admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+
+    def create(self, prefix: str, template: str | None = None) -> tuple[str, str]:
+        from sqlalchemy import text
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+        return name, self.url.rsplit("/", 1)[0] + f"/{name}"
+
+    def drop(self, name: str) -> None:
+        from sqlalchemy import text
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The PostgreSQL test server, or None when none is set."""
+    if not os.environ.get(POSTGRES_ENV):
+        yield None
         return
-    # a fresh database per test on the PostgreSQL server
-    from sqlalchemy import create_engine, text
-    server_url = os.environ[POSTGRES_ENV]
-    name = f"kb_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    server = PostgresServer()
+    yield server
+    server.admin.dispose()
 
 
 @pytest.fixture
-def db(empty_url):
-    database = Database(empty_url)
+def empty_url(backend, tmp_path, postgres_server):
+    """The URL of a new, empty database (no tables yet): SQLite, and PostgreSQL when a server is set."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    name, url = postgres_server.create("kb_test")
+    yield url
+    postgres_server.drop(name)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory, postgres_server):
+    """A database migrated to the newest schema once per test process and engine; `db` copies it instead of
+    running every migration for every test. Copies keep the template's peer data stamp only while their data
+    is the template's: any change of peer data draws a new random stamp."""
+    made: dict[str, str] = {}
+
+    def template(backend: str) -> str:
+        if backend not in made:
+            if backend == "sqlite":
+                path = tmp_path_factory.mktemp("template") / "migrated.sqlite"
+                Database(f"sqlite:///{path}").dispose()  # the last connection to close folds the WAL in
+                made[backend] = str(path)
+            else:
+                name, url = postgres_server.create("kb_template")
+                Database(url).dispose()
+                made[backend] = name
+        return made[backend]
+
+    yield template
+    if "postgresql" in made:
+        postgres_server.drop(made["postgresql"])
+
+
+@pytest.fixture
+def db(backend, tmp_path, migrated_template, postgres_server):
+    """A new database at the newest schema (a copy of `migrated_template`), on each engine."""
+    source = migrated_template(backend)
+    if backend == "sqlite":
+        path = tmp_path / "test.sqlite"
+        shutil.copyfile(source, path)
+        database, drop = Database(f"sqlite:///{path}"), None
+    else:
+        name, url = postgres_server.create("kb_test", template=source)
+        database, drop = Database(url), name
     yield database
     database.dispose()
+    if drop:
+        postgres_server.drop(drop)
 
 
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium driven by Playwright, one per test module (Playwright's own download does not work
-    here)."""
+    here). Every page it opens counts the app's script runs, so that `browser_support.wait_idle` waits for a
+    run that really happened instead of a fixed time."""
     from playwright.sync_api import sync_playwright
 
-    from browser_support import CHROMIUM, CHROMIUM_ARGS
+    from browser_support import launch_chromium
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The modules that drive a browser first, each in its file order: run in parallel (`-n`, files kept
+    together), the long ones start early and the short ones fill the gaps, instead of one long module last."""
+    browser_files = {item.path for item in items if "browser" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: item.path not in browser_files)
+

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment import service
-from browser_support import axe_violations, running_app, wait_idle
+from browser_support import axe_violations, running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -30,11 +30,11 @@ def test_answer_survives_a_page_reload(server, browser):
     option = page.locator("label").filter(has_text="d1-1 niveau 4")
     expect(option).to_be_visible(timeout=30_000)
     option.click()
-    expect(page.get_by_text("Opgeslagen", exact=True).first).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Opgeslagen", exact=True).first).to_be_visible()
     comment = page.get_by_label("Toelichting of bewijs (niet verplicht)").first
     comment.fill("Zie het klachtenjaarverslag")
     comment.press("Control+Enter")
-    expect(page.get_by_text("Alles is opgeslagen", exact=False)).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Alles is opgeslagen", exact=False)).to_be_visible()
 
     page.reload()
     option = page.locator("label").filter(has_text="d1-1 niveau 4")
@@ -97,14 +97,14 @@ def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
     wait_idle(page)
     tab_to(page, lambda f: f["type"] == "radio")  # into the first question's choices
     page.keyboard.press("ArrowDown")  # arrow keys choose within the group: level 2
-    expect(page.get_by_text("Opgeslagen op", exact=False).first).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Opgeslagen op", exact=False).first).to_be_visible()
     wait_idle(page)
     assert service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"].value == 2
     button = tab_to(page, lambda f: f["tag"] == "BUTTON" and f["text"].endswith("Volgende"))
     assert button["outline"] or button["shadow"], "the focused button shows no focus ring"
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Dimensie twee")).to_be_visible(timeout=15_000)
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'onderdeel'", timeout=5000)
+    expect(page.get_by_role("heading", name="Dimensie twee")).to_be_visible()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'onderdeel'", timeout=30_000)
     page.screenshot(path=str(FIXTURES.parent.parent / "test-artifacts" / "keyboard-next-part.png"))
     # from the heading of the new part, the next Tab reaches its first question
     assert tab_to(page, lambda f: f["type"] == "radio", limit=10)
@@ -138,8 +138,7 @@ def test_the_other_pages_have_no_wcag_violations(server, browser):
             page = browser.new_page(viewport={"width": 1366, "height": 900})
             page.goto(f"{base}/{path}&lang={language}" if "?" in path else f"{base}/{path}?lang={language}")
             page.wait_for_selector("[data-testid='stMainBlockContainer'] :is(h1, h2, h3)", timeout=30_000)
-            wait_idle(page)
-            page.wait_for_timeout(500)
+            wait_settled(page)
             assert axe_violations(page) == [], f"{name} ({language})"
             page.close()
 
@@ -226,7 +225,7 @@ def test_a_kpi_value_is_entered_by_clicking_and_typing_and_the_kpi_page_passes_a
     page.get_by_role("button", name="Meting bewaren").click()
     wait_idle(page)
     expect(page.get_by_text(f"Klagers die zich gehoord voelen, {year}-Q1: de teller (70) is groter dan de noemer "
-                            "(50).", exact=False)).to_be_visible(timeout=15_000)
+                            "(50).", exact=False)).to_be_visible()
     assert [v.period.code for v in kpis.get_register(db, actor=ME, organisation_id=org.id,
                                                      library=library).values[heard]] == [str(year - 1)]
     numerator = page.get_by_label("Teller", exact=True)
@@ -236,13 +235,12 @@ def test_a_kpi_value_is_entered_by_clicking_and_typing_and_the_kpi_page_passes_a
     wait_idle(page)
     page.get_by_role("button", name="Meting bewaren").click()
     wait_idle(page)
-    expect(page.get_by_text(f"Bewaard: Klagers die zich gehoord voelen, {year}-Q1: 60%.")).to_be_visible(
-        timeout=15_000)
+    expect(page.get_by_text(f"Bewaard: Klagers die zich gehoord voelen, {year}-Q1: 60%.")).to_be_visible()
     stored = kpis.get_register(db, actor=ME, organisation_id=org.id, library=library).values[heard]
     assert [(v.period.code, v.numerator, v.denominator, v.source) for v in stored] == [
         (str(year - 1), 35, 100, "app"), (f"{year}-Q1", 30, 50, "app")]
     expect(page.get_by_text(f"Laatste meting ({year}-Q1): 60%", exact=False)).to_be_visible()
-    page.wait_for_timeout(500)
+    wait_settled(page)
     found = axe_violations(page)
     assert found == [], "kpi (nl): " + "\n".join(found)
     page.close()
@@ -250,8 +248,7 @@ def test_a_kpi_value_is_entered_by_clicking_and_typing_and_the_kpi_page_passes_a
     english = browser.new_page(viewport={"width": 1366, "height": 900})
     english.goto(f"{base}/kpi?org={org.id}&lang=en")
     expect(english.get_by_role("heading", name="Enter a value")).to_be_visible(timeout=30_000)
-    wait_idle(english)
-    english.wait_for_timeout(500)
+    wait_settled(english)
     found = axe_violations(english)
     assert found == [], "kpi (en): " + "\n".join(found)
     english.close()
@@ -296,8 +293,7 @@ def test_the_kpi_picture_on_results_history_and_plan_passes_axe(browser, tmp_pat
             page = browser.new_page(viewport={"width": 1366, "height": 900})
             page.goto(f"{base}/{path}&lang={language}")
             expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=30_000)
-            wait_idle(page)
-            page.wait_for_timeout(500)
+            wait_settled(page)
             if path.startswith("resultaten") and language == "nl":
                 expect(page.get_by_text("van de klagers voelt zich gehoord", exact=False)).to_be_visible()
             found = axe_violations(page)

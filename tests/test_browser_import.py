@@ -10,7 +10,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from assessment import plan, service
 from assessment.report import gather_report
-from browser_support import CHROMIUM, CHROMIUM_ARGS, axe_violations, check_workbook, running_app, wait_idle
+from browser_support import axe_violations, check_workbook, launch_chromium, running_app, wait_idle
 from conftest import FIXTURES, ME, lookup_for
 from exports.workbook import build_workbook
 from questionnaires.loader import ENV_DIR, load_questionnaire
@@ -49,7 +49,7 @@ def test_a_workbook_is_compared_and_only_the_confirmed_differences_are_saved(ser
     before = service.get_answers(db, actor=ME, assessment_id=assessment.id)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         check_workbook(page, base, assessment.id, path)
         expect(page.get_by_text("In het werkboek: 1 antwoord anders, 1 actie anders, 1 conflict.")).to_be_visible(

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from assessment import plan, service
-from browser_support import axe_violations, unresolved_contrast, running_app, wait_idle
+from browser_support import axe_violations, unresolved_contrast, running_app, wait_idle, wait_settled
 from conftest import ROOT, ME
 from questionnaires.loader import load_questionnaire
 
@@ -32,11 +32,8 @@ def app(tmp_path_factory):
 
 
 def no_violations(page, where: str) -> None:
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    wait_settled(page)  # nothing of the run before is still fading in (lower contrast for a moment)
     found = axe_violations(page)
-    if found:  # elements of the run before may still be fading in (lower contrast for a moment): look again
-        page.wait_for_timeout(1500)
-        found = axe_violations(page)
     assert found == [], f"{where}: " + "\n".join(found)
 
 
@@ -62,7 +59,7 @@ def choose(page, label: str, option) -> None:
     for _ in range(3):
         field.click()
         try:
-            expect(combobox).to_have_attribute("aria-expanded", "true", timeout=1500)
+            expect(combobox).to_have_attribute("aria-expanded", "true", timeout=10_000)
             break
         except AssertionError:
             continue
@@ -119,7 +116,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
         if index > 0:
             # the part's heading is at the top of the window and its first question can be seen
             try:
-                page.wait_for_function(PART_AT_TOP, timeout=3000)
+                page.wait_for_function(PART_AT_TOP, timeout=30_000)
             except Exception:
                 pytest.fail(f"{dimension.id} did not open at its top: heading at {part_heading_top(page)} px")
             assert page.evaluate("document.activeElement.id") == "onderdeel"  # the focus moved there too

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment import peers, plan, service
-from browser_support import running_app, wait_idle
+from browser_support import running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -48,7 +48,7 @@ def app(tmp_path_factory):
 
 def check(page, where: str, must_show: str) -> None:
     wait_idle(page)
-    page.wait_for_timeout(500)
+    wait_settled(page)
     shown = page.inner_text("body").replace("\u2060", "")  # the invisible word joiner that keeps it text
     assert must_show in shown, where
     assert page.evaluate(MADE_FROM_USER_TEXT) == [], where
@@ -79,7 +79,7 @@ def test_user_text_never_becomes_markup_in_the_browser(app, browser, tmp_path):
     page.get_by_text("Nieuwe organisatie toevoegen").click()
     page.locator("input[aria-label='Naam van de organisatie']:visible").first.fill(HOSTILE[0][:200])
     page.get_by_role("button", name="Organisatie toevoegen").click()
-    expect(page.get_by_text("Er is al een organisatie met de naam").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Er is al een organisatie met de naam").first).to_be_visible()
     check(page, "start page", f"www.{EVIL}")
 
     # the comments in the results drill-down
@@ -102,5 +102,5 @@ def test_user_text_never_becomes_markup_in_the_browser(app, browser, tmp_path):
                    f'A,gemeente,inw-lt-20k,2026,mini,0.1,"{HOSTILE[0]}"\n', encoding="utf-8")
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
     page.get_by_role("button", name="Inlezen").click()
-    expect(page.get_by_text("Het bestand is niet ingelezen.")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Het bestand is niet ingelezen.")).to_be_visible()
     check(page, "benchmark import problem", f"www.{EVIL}")

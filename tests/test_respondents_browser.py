@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment import discussion, respondents, service, workshop
-from browser_support import axe_violations, running_app, wait_idle
+from browser_support import axe_violations, running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -34,9 +34,7 @@ def shoot(page, name: str, height: int = 2400) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"], "height": height})
-    wait_idle(page)
-    page.wait_for_timeout(1500)
-    page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=30_000)
+    wait_settled(page)
     page.screenshot(path=str(ARTIFACTS / f"respondents-{name}.png"))
     page.set_viewport_size(size)
 
@@ -58,7 +56,7 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
     expect(manager.get_by_role("heading", name="Links voor respondenten")).to_be_visible(timeout=30_000)
     manager.get_by_label("Aantal nieuwe links").fill("3")
     manager.get_by_role("button", name="Links maken").click()
-    expect(manager.get_by_text("3 links gemaakt.")).to_be_visible(timeout=15_000)
+    expect(manager.get_by_text("3 links gemaakt.")).to_be_visible()
     links = [manager.locator("[data-testid='stCode'] code").nth(i).inner_text() for i in range(3)]
     assert all("/invullen?a=" + assessment.id in link and "&t=" in link for link in links)
     assert axe_violations(manager) == []
@@ -87,7 +85,7 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
             assert axe_violations(phone) == []
             shoot(phone, "phone-nl-390", 1700)
         phones.append(phone)
-    expect(phones[2].get_by_text("1 van 9 vragen beantwoord")).to_be_visible(timeout=10_000)
+    expect(phones[2].get_by_text("1 van 9 vragen beantwoord")).to_be_visible()
 
     # the first colleague comes back later with the same link: the answer and comment are still there
     phones[0].context.close()
@@ -121,7 +119,7 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
     shoot(manager, "overview-nl-1366", 4200)
     manager.get_by_role("button", name="Overnemen als antwoord").click()
     expect(manager.get_by_text("Overgenomen in de scan: samengesteld uit 6 antwoorden, mediaan 3,5, "
-                               "overeenstemming 0,42.")).to_be_visible(timeout=15_000)
+                               "overeenstemming 0,42.")).to_be_visible()
     answer = service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"]
     assert answer.value == 3
     assert answer.comment == "samengesteld uit 6 antwoorden, mediaan 3,5, overeenstemming 0,42"
@@ -137,7 +135,7 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
     send = manager.get_by_role("button", name="Zet de vraag met weinig overeenstemming op de lijst voor de workshop")
     expect(send).to_be_visible(timeout=30_000)
     send.click()
-    expect(manager.get_by_text("1 vraag staat nu op de lijst voor de workshop.")).to_be_visible(timeout=15_000)
+    expect(manager.get_by_text("1 vraag staat nu op de lijst voor de workshop.")).to_be_visible()
     expect(manager.get_by_text("Alle vragen met weinig overeenstemming staan op de lijst voor de workshop.")
            ).to_be_visible()
     manager.get_by_role("link", name="Naar de workshop").first.click()

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from assessment import service, workshop
 from assessment.models import VoteRow
-from browser_support import axe_violations, running_app, wait_idle
+from browser_support import axe_violations, running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -67,7 +67,7 @@ def decode_qr(page) -> str:
 
 def shoot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.wait_for_timeout(400)
+    wait_settled(page)
     page.screenshot(path=str(ARTIFACTS / f"projector-{name}.png"))
 
 
@@ -115,14 +115,14 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
         phone.get_by_role("button", name="Meedoen").click()
         expect(phone.get_by_text("Wacht tot de begeleider een vraag opent.")).to_be_visible(timeout=30_000)
         phones.append(phone)
-    expect(projector.get_by_text(f"{PHONES} mensen doen mee")).to_be_visible(timeout=10_000)
+    expect(projector.get_by_text(f"{PHONES} mensen doen mee")).to_be_visible()
     # the same browser opening the join link again keeps its seat: still 30, not 31
     phones[0].goto(link, wait_until="commit")
     expect(phones[0].get_by_text("Wacht tot de begeleider een vraag opent.")).to_be_visible(timeout=30_000)
 
     # open the first question from the projector's strip; the phones show it by themselves
     projector.get_by_role("button", name="Stemmen openen").click()
-    expect(projector.locator("[data-voted]")).to_be_visible(timeout=10_000)
+    expect(projector.locator("[data-voted]")).to_be_visible()
     projector.evaluate(WATCH_COUNT)
     for phone in phones:
         expect(phone.get_by_text("d1-1 niveau 3", exact=False)).to_be_visible(timeout=30_000)
@@ -135,9 +135,9 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
 
     # Playwright's sync API drives one page at a time: the phones vote in turn, at random moments
     for i in order:
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.05, 0.6))  # people's pace, not a wait for something to have happened
         phones[i].get_by_test_id("stRadioOption").nth(levels[i] - 1).click()
-    expect(projector.get_by_text(f"{PHONES} van {PHONES} gestemd")).to_be_visible(timeout=15_000)
+    expect(projector.get_by_text(f"{PHONES} van {PHONES} gestemd")).to_be_visible()
     page_text = projector.inner_text("body")
     assert "Mediaan" not in page_text and "overeenstemming" not in page_text  # hidden until the reveal
     assert "De uitkomst" not in page_text or "verborgen" in page_text
@@ -157,9 +157,9 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
 
     # reveal from the strip: large bars, the median and the agreement in words
     projector.get_by_role("button", name="Stemmen sluiten").click()
-    expect(projector.get_by_text("De uitkomst is nog verborgen.")).to_be_visible(timeout=10_000)
+    expect(projector.get_by_text("De uitkomst is nog verborgen.")).to_be_visible()
     projector.get_by_role("button", name="Uitkomst tonen").click()
-    expect(projector.get_by_text("Mediaan:", exact=False)).to_be_visible(timeout=10_000)
+    expect(projector.get_by_text("Mediaan:", exact=False)).to_be_visible()
     expect(projector.get_by_role("list", name="Verdeling van de stemmen")).to_be_visible()
     assert axe_violations(projector) == []
     shoot(projector, "revealed-nl-1280"), shoot(english, "revealed-en-1920")
@@ -172,19 +172,16 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
     for i in order:
         level = 1 if i in changed else levels[i]
         phones[i].get_by_test_id("stRadioOption").nth(level - 1).click()
-        time.sleep(0.05)
-    expect(projector.get_by_text(f"{PHONES} van {PHONES} gestemd")).to_be_visible(timeout=15_000)
+    expect(projector.get_by_text(f"{PHONES} van {PHONES} gestemd")).to_be_visible()
     projector.get_by_role("button", name="Uitkomst tonen").click()
-    expect(projector.get_by_text("3 mensen stemden anders dan in de eerste ronde.")).to_be_visible(
-        timeout=10_000)
-    expect(english.get_by_text("3 people voted differently than in the first round.")).to_be_visible(
-        timeout=10_000)
+    expect(projector.get_by_text("3 mensen stemden anders dan in de eerste ronde.")).to_be_visible()
+    expect(english.get_by_text("3 people voted differently than in the first round.")).to_be_visible()
     shoot(projector, "second-round-nl-1280"), shoot(english, "second-round-en-1920")
     assert workshop.screen(db, projector_token=screen_href.split("screen=")[1].split("&")[0]).results.changed == 3
 
     # the next question from the strip: the room sees it at once, with the QR code in its corner
     projector.get_by_role("button", name="Volgende vraag").click()
-    expect(projector.get_by_text("Vraag 2 van", exact=False)).to_be_visible(timeout=10_000)
+    expect(projector.get_by_text("Vraag 2 van", exact=False)).to_be_visible()
     expect(projector.get_by_text("Het stemmen begint zo.")).to_be_visible()
     expect(projector.get_by_role("img", name="QR-code om mee te doen", exact=False)).to_be_visible()
     assert "Mediaan" not in projector.inner_text("body")  # the first question's outcome is gone

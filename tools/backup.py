@@ -45,20 +45,39 @@ def _libpq(url: str) -> str:
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _snapshot_taken() -> None:
+    """Say that the backup's view of the database is fixed: what is committed from now on is not in it."""
+    print("backup: snapshot taken", flush=True)
+
+
 def create(target: Path, url: str) -> Path:
+    """Back up the database at `url` into `target`. The backup holds exactly what was committed when it printed
+    "snapshot taken" (a read transaction on SQLite, an exported snapshot on PostgreSQL), whatever is written
+    while it runs."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
-        source = sqlite3.connect(_sqlite_path(url))
+        source = sqlite3.connect(_sqlite_path(url), isolation_level=None)
         destination = sqlite3.connect(target)
         try:
+            source.execute("BEGIN")  # a read transaction: its first read fixes the snapshot (WAL)
+            source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            _snapshot_taken()
             with destination:
-                source.backup(destination)  # all pages in one step: one consistent snapshot
+                source.backup(destination)  # all pages in one step, inside that read transaction
+            source.execute("COMMIT")
         finally:
             destination.close()
             source.close()
     else:
-        subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", _libpq(url)],
-                       check=True)
+        import psycopg
+        with psycopg.connect(_libpq(url), autocommit=True) as holder:
+            # the snapshot is exported by a transaction that stays open until pg_dump has imported it
+            holder.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            snapshot = holder.execute("SELECT pg_export_snapshot()").fetchone()[0]
+            _snapshot_taken()
+            subprocess.run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--snapshot={snapshot}",
+                            f"--file={target}", _libpq(url)], check=True)
+            holder.execute("COMMIT")
     return target
 
 
