@@ -12,9 +12,10 @@ import uuid
 
 from sqlalchemy import create_engine, select, text
 
-from assessment import service, workshop
-from assessment.db import ENV_URL, Database
-from assessment.models import VoteRow
+from assessment import service
+from workshops import service as workshop
+from storage.db import ENV_URL, Database
+from storage.models import VoteRow
 from conftest import FIXTURES, ME, POSTGRES_ENV, ROOT
 from questionnaires.loader import load_questionnaire
 

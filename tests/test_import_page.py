@@ -7,8 +7,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from assessment import plan, service
-from assessment.report import gather_report
+from plan import service as plan
+from assessment import service
+from report.service import gather_report
 from conftest import FIXTURES, ME, lookup_for
 from exports.workbook import build_workbook
 from i18n import t

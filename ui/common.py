@@ -14,7 +14,7 @@ import streamlit as st
 import access
 from access import AccessDenied, Actor
 from assessment import service
-from assessment.db import Database, database_url, get_database
+from storage.db import Database, database_url, get_database
 from assessment.importing import ImportRefused
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, has, t
 from questionnaires.loader import Catalog, QuestionnaireProblem, discover, questionnaire_dir
@@ -141,7 +141,7 @@ def catalog() -> Catalog:
 
 @st.cache_resource(show_spinner=False, ttl=60)
 def _kpi_library(path: str):
-    from kpi.library import KpiLibraryError, load_library
+    from indicators.library import KpiLibraryError, load_library
 
     try:
         return load_library(path), None
@@ -151,7 +151,7 @@ def _kpi_library(path: str):
 
 def kpi_library():
     """The KPI library and None, or None and what is wrong with its file (re-read at most once a minute)."""
-    from kpi.library import library_file
+    from indicators.library import library_file
 
     return _kpi_library(str(library_file()))
 
@@ -227,8 +227,8 @@ def input_error_text(error: service.InputError) -> str:
 
 def error_text(error: Exception) -> str:
     """What went wrong, in the user's language, for every refusal a service can give."""
-    from assessment.respondents import RespondentError
-    from assessment.workshop import WorkshopError
+    from respondents.service import RespondentError
+    from workshops.service import WorkshopError
 
     if isinstance(error, service.InputError):
         return input_error_text(error)
@@ -247,8 +247,8 @@ def error_text(error: Exception) -> str:
 def attempt(call, *args, **kwargs):
     """Call a service; a refusal becomes a message shown on the next run (`show_page_error`). Returns
     (True, result) or (False, None). Made for callbacks, which run before the page is drawn again."""
-    from assessment.respondents import RespondentError
-    from assessment.workshop import WorkshopError
+    from respondents.service import RespondentError
+    from workshops.service import WorkshopError
     from ui.identity import current_actor, session_expired
 
     if "actor" in kwargs:  # a callback runs before the page: check who is acting now, not who was

@@ -4,7 +4,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from assessment import peers, service
+from peers import service as peers
+from assessment import service
 from i18n import format_number, format_percent
 from scoring.engine import score_assessment
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP

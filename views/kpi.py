@@ -14,9 +14,9 @@ from exports.kpi_file import TEMPLATE_HEADER
 from exports.problems import FileImportError
 from i18n import format_number, format_percent
 from kpi import service as kpis
-from kpi.display import direction_text, kind_text, number_text, unit_text, value_text
-from kpi.figures import change, effect, latest, target_status, value_of, yearly
-from kpi.model import UNITS
+from indicators.display import direction_text, kind_text, number_text, unit_text, value_text
+from indicators.figures import change, effect, latest, target_status, value_of, yearly
+from indicators.model import UNITS
 from scoring.peers import DEFAULT_MIN_GROUP
 from ui.charts import show_chart
 from ui.common import (PARAM_ORGANISATION, attempt, database, error_text, escape_md, flash, kpi_library,

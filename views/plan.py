@@ -5,9 +5,10 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from assessment import plan, service
+from plan import service as plan
+from assessment import service
 from kpi import service as kpis
-from kpi.figures import effect
+from indicators.figures import effect
 from scoring.engine import score_assessment
 from ui.charts import show_chart
 from access import ANSWER

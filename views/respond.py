@@ -8,7 +8,7 @@ saved the moment it is given, so the same link later opens where the respondent 
 
 import streamlit as st
 
-from assessment import respondents
+from respondents import service as respondents
 from scoring.respondents import ROLES
 from ui.common import PARAM_ASSESSMENT, catalog, database, escape_md, input_error_text, lang, tr
 from ui.identity import auth_configured, current_actor, sign_in

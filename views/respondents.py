@@ -1,6 +1,6 @@
 """Respondenten: colleagues fill in the scan on their own; the feedback manager invites them, reads the
 overview per role (radar, perception gaps, most disagreement first) and merges their answers into the
-assessment's answer, question by question. Who may do what is decided in `assessment.respondents`."""
+assessment's answer, question by question. Who may do what is decided in `respondents.service`."""
 
 from datetime import date
 
@@ -10,7 +10,9 @@ import streamlit as st
 
 import access
 from access import ANSWER, MANAGE
-from assessment import discussion, respondents, service
+from workshops import discussion
+from respondents import service as respondents
+from assessment import service
 from i18n import format_number
 from scoring.agreement import agreement_band
 from scoring.respondents import ALL

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from assessment import service
-from assessment.report import gather_report
+from report.service import gather_report
 from assessment.importing import (ANSWERS, APP, PLAN, TARGETS, WORKBOOK, Difference, ImportPreview, apply_workbook,
                                   preview_workbook)
 from exports.workbook import build_workbook
@@ -18,8 +18,8 @@ from scoring.engine import DimensionScore, basis, score_assessment
 from ui.charts import show_chart
 from access import ANSWER, AccessDenied
 from kpi import service as kpis
-from kpi.display import phrase_text, value_text
-from kpi.figures import figure_over, latest, month_range, target_status
+from indicators.display import phrase_text, value_text
+from indicators.figures import figure_over, latest, month_range, target_status
 from ui.common import (PAGE_KPI, PAGE_PLAN, PAGE_QUESTIONNAIRE, PARAM_DIMENSION, PARAM_ORGANISATION,
                        assessment_header, attempt, catalog, database, error_text, escape_md, go_to,
                        import_problem_text, kpi_library, lang, local_time, me, permissions_in, require_assessment,

@@ -10,7 +10,8 @@ from datetime import date
 import streamlit as st
 
 from access import ANSWER, MANAGE, AccessDenied
-from assessment import respondents, service
+from respondents import service as respondents
+from assessment import service
 from ui.common import (PAGE_QUESTIONNAIRE, PAGE_RESPOND, PAGE_RESULTS, PARAM_DIMENSION, PARAM_ORGANISATION, attempt,
                        catalog, database, error_text, escape_md, flash, go_to, lang, local_time, me, permissions_in,
                        show_catalog_problems, show_flash, show_page_error, tr, who_text)

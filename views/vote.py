@@ -8,7 +8,7 @@ import re
 
 import streamlit as st
 
-from assessment import workshop
+from workshops import service as workshop
 from ui.common import database, lang, tr
 from ui.workshop_view import VALUE_ORDER, JOIN_THROTTLE, ballot_questionnaire, remember_seat_script, value_label
 

@@ -5,7 +5,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from access import WORKSHOP
-from assessment import discussion, workshop
+from workshops import discussion
+from workshops import service as workshop
 from i18n import format_number
 from ui.charts import show_chart
 from ui.common import (assessment_header, attempt, database, escape_md, lang, me, permissions_in, require_assessment,
