@@ -8,7 +8,7 @@ from storage.db import ENV_URL, get_database
 from access import AccessDenied
 from conftest import FIXTURES, ROOT, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
-from ui.common import escape_md
+from ui.safe_text import escape_md
 
 APP = str(ROOT / "app.py")
 

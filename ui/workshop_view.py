@@ -19,7 +19,8 @@ from workshops import service as workshop
 from i18n import format_number
 from questionnaires.model import Questionnaire
 from ui.charts import show_chart
-from ui.common import catalog, lang, tr
+from ui.language import lang, tr
+from ui.session import catalog
 
 VALUE_ORDER = ("1", "2", "3", "4", "5", "nvt", "weetniet")
 

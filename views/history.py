@@ -15,7 +15,11 @@ from access import AccessDenied
 from kpi import service as kpis
 from indicators.display import value_text
 from indicators.figures import figure_over, month_range
-from ui.common import PAGE_START, catalog, current_assessment, database, escape_md, go_to, kpi_library, lang, me, tr
+from ui.language import lang, tr
+from ui.paths import PAGE_START
+from ui.safe_text import escape_md
+from ui.session import catalog, database, kpi_library, me
+from ui.url_state import current_assessment, go_to
 
 db = database()
 actor = me()

@@ -16,7 +16,8 @@ from access import AccessDenied
 from workshops import service as workshop
 from i18n import format_number
 from scoring.agreement import agreement_band
-from ui.common import attempt, database, lang, show_page_error, tr
+from ui.language import lang, tr
+from ui.session import attempt, database, show_page_error
 from ui.workshop_view import qr_img, bars_html, join_link, ring_svg, screen_questionnaire, short_address
 
 PARAM_SCREEN, PARAM_TOKEN = "screen", "ft"

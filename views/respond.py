@@ -10,7 +10,11 @@ import streamlit as st
 
 from respondents import service as respondents
 from scoring.respondents import ROLES
-from ui.common import PARAM_ASSESSMENT, catalog, database, escape_md, input_error_text, lang, tr
+from ui.language import lang, tr
+from ui.messages import input_error_text
+from ui.safe_text import escape_md
+from ui.session import catalog, database
+from ui.url_state import PARAM_ASSESSMENT
 from ui.identity import auth_configured, current_actor, sign_in
 from ui.workshop_view import VALUE_ORDER, value_label
 

@@ -17,8 +17,11 @@ from i18n import format_number
 from scoring.agreement import agreement_band
 from scoring.respondents import ALL
 from ui.charts import show_chart
-from ui.common import (PAGE_WORKSHOP, assessment_header, attempt, database, escape_md, flash, lang, me,
-                       permissions_in, require_assessment, show_flash, show_page_error, tr)
+from ui.language import lang, tr
+from ui.paths import PAGE_WORKSHOP
+from ui.safe_text import escape_md
+from ui.session import attempt, database, flash, me, permissions_in, show_flash, show_page_error
+from ui.url_state import assessment_header, require_assessment
 from ui.workshop_view import VALUE_ORDER, public_base_url, value_label
 
 assessment, questionnaire = require_assessment()

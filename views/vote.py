@@ -9,7 +9,8 @@ import re
 import streamlit as st
 
 from workshops import service as workshop
-from ui.common import database, lang, tr
+from ui.language import lang, tr
+from ui.session import database
 from ui.workshop_view import VALUE_ORDER, JOIN_THROTTLE, ballot_questionnaire, remember_seat_script, value_label
 
 PARAM_SEAT, PARAM_CODE = "seat", "code"
