@@ -3,7 +3,9 @@ depends on who is using it (ui/identity.py)."""
 
 import streamlit as st
 
-from ui.common import app_pages, identity_sidebar, language_switch, run_page
+from ui.language import language_switch
+from ui.pages import app_pages, run_page
+from ui.session import identity_sidebar
 from ui.identity import current_actor
 
 st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", layout="wide")

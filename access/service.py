@@ -30,8 +30,9 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from assessment.db import Database
-from assessment.models import (ActivityRow, AssessmentRow, KpiEntryRow, MembershipRow, OrganisationRow, PersonRow,
+from rules.input import InputError
+from storage.db import Database
+from storage.models import (ActivityRow, AssessmentRow, KpiEntryRow, MembershipRow, OrganisationRow, PersonRow,
                                PlanActionRow, PeerSetRow, WorkshopRow, utcnow)
 
 ROLES = ("beheerder", "invuller", "facilitator", "lezer")
@@ -99,7 +100,6 @@ def _admins() -> set[str]:
 
 def clean_email(email: str | None) -> str:
     """An e-mail address as stored: trimmed, lower case, checked (InputError when not an address)."""
-    from assessment.service import InputError
 
     text = (email or "").strip().lower()
     if not text:
@@ -233,7 +233,6 @@ def list_members(db: Database, *, actor: Actor, organisation_id: int) -> list[Me
 def add_member(db: Database, *, actor: Actor, organisation_id: int, email: str, role: str) -> Member:
     """Give a person (by the e-mail address of their identity) a role in the organisation. They need not
     have signed in before; the role works from their first sign-in."""
-    from assessment.service import InputError
 
     email = clean_email(email)
     if role not in ROLES:
@@ -254,7 +253,6 @@ def add_member(db: Database, *, actor: Actor, organisation_id: int, email: str, 
 
 
 def _membership(session, organisation_id: int, email: str) -> MembershipRow:
-    from assessment.service import InputError
 
     row = session.scalar(select(MembershipRow).join(PersonRow, PersonRow.id == MembershipRow.person_id)
                          .where(MembershipRow.organisation_id == organisation_id, PersonRow.email == email))
@@ -265,7 +263,6 @@ def _membership(session, organisation_id: int, email: str) -> MembershipRow:
 
 def _keep_a_manager(session, organisation_id: int, leaving: MembershipRow, actor: Actor) -> None:
     """An organisation keeps at least one beheerder, unless an administrator takes it away."""
-    from assessment.service import InputError
 
     if leaving.role != "beheerder" or actor.is_admin:
         return
@@ -276,7 +273,6 @@ def _keep_a_manager(session, organisation_id: int, leaving: MembershipRow, actor
 
 
 def change_role(db: Database, *, actor: Actor, organisation_id: int, email: str, role: str) -> None:
-    from assessment.service import InputError
 
     email = clean_email(email)
     if role not in ROLES:

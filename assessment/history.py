@@ -16,7 +16,7 @@ from scoring.engine import AnswerValue, AssessmentResult, score_assessment
 from access.service import Actor
 
 from . import service
-from .db import Database
+from storage.db import Database
 
 Lookup = Callable[[str, str], "Questionnaire | None"]
 

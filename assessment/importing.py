@@ -36,9 +36,11 @@ from access.service import ANSWER, Actor, log, require, require_admin
 from exports.workbook_rows import (ANSWER_FIELDS, PLAN_FIELDS, action_key, answer_key, canonical, canonical_row,
                                    fingerprint, target_key)
 
-from . import plan, service
-from .db import Database
-from .models import ActivityRow, AnswerRow, AssessmentRow, OrganisationRow, PlanActionRow, TargetRow
+from plan import service as plan
+
+from . import service
+from storage.db import Database
+from storage.models import ActivityRow, AnswerRow, AssessmentRow, OrganisationRow, PlanActionRow, TargetRow
 
 if TYPE_CHECKING:
     from exports.workbook_import import WorkbookData
@@ -300,7 +302,7 @@ def _app_data(session, assessment_id: str, workbook: "WorkbookData") -> AppData:
             actions_by[detail.get("action_id")] = (entry.actor, entry.at)
     actions = {}
     for row in session.scalars(select(PlanActionRow).where(PlanActionRow.assessment_id == assessment_id)):
-        shown = plan.in_language(plan._view(row), workbook.questionnaire, workbook.language)
+        shown = plan.in_language(plan.view(row), workbook.questionnaire, workbook.language)
         by, at = actions_by.get(row.id, (None, row.updated_at))
         actions[row.id] = AppRow({f: getattr(shown, f) for f in PLAN_FIELDS}, by, at, row.created_at)
     return AppData(answers, targets, actions, removed, target_changes)
@@ -410,7 +412,7 @@ def apply_workbook(db: Database, data: "WorkbookData", *, actor: Actor, confirme
                                                           if f not in difference.conflicts)
             if difference.removed_in_app:
                 if take:
-                    additions.append(plan._clean_addition(
+                    additions.append(plan.clean_addition(
                         {f: _python(f, v) for f, v in difference.workbook.items()}, data.questionnaire))
                 continue
             if difference.kind == "removed":
@@ -423,7 +425,7 @@ def apply_workbook(db: Database, data: "WorkbookData", *, actor: Actor, confirme
             if difference.sheet == ANSWERS:
                 columns = {}
                 if "value" in values:
-                    level, non_score = (None, None) if values["value"] is None else service._split_value(
+                    level, non_score = (None, None) if values["value"] is None else service.split_value(
                         values["value"])
                     columns.update(level=level, non_score=non_score)
                 if "comment" in values:
@@ -436,12 +438,12 @@ def apply_workbook(db: Database, data: "WorkbookData", *, actor: Actor, confirme
                                      values["level"], source="workbook")
                 written["targets"] += 1
             elif difference.kind == "added":
-                additions.append(plan._clean_addition(values, data.questionnaire))
+                additions.append(plan.clean_addition(values, data.questionnaire))
             else:
-                updates[int(_id_of(difference))] = plan._validated(values, data.questionnaire)
+                updates[int(_id_of(difference))] = plan.validated(values, data.questionnaire)
         if updates or additions or deletions:
             if not preview.new_assessment:
-                service._lock_draft(session, assessment_id)
+                service.lock_draft(session, assessment_id)
             plan.store_changes(session, actor, organisation_id, assessment_id, updates, additions, deletions,
                                source="workbook")
         written.update(actions_added=len(additions), actions_changed=len(updates), actions_removed=len(deletions))

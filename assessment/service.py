@@ -17,41 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from access.service import ANSWER, MANAGE, READ, Actor, AccessDenied, log, organisation_of, require, require_admin
 from questionnaires.model import Questionnaire
+from rules.input import (MAX_COMMENT, MAX_NAME, ORGANISATION_TYPES, PERIOD_PATTERN, SIZE_CLASSES,  # noqa: F401
+                         InputError, clean_text, size_classes_for)
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE, AnswerValue
+from storage.db import Database, upsert
 
-from .db import Database
-from .models import AnswerRow, AssessmentRow, MembershipRow, OrganisationRow, PersonRow, TargetRow, utcnow
-
-ORGANISATION_TYPES = ("gemeente", "provincie", "waterschap", "uitvoeringsorganisatie", "anders")
-# gemeenten by inhabitants, the others by staff (fte)
-SIZE_CLASSES = {
-    "gemeente": ("inw-lt-20k", "inw-20-50k", "inw-50-100k", "inw-100-250k", "inw-gt-250k"),
-    "other": ("fte-lt-250", "fte-250-1000", "fte-1000-5000", "fte-gt-5000"),
-}
-MAX_NAME = 200
-MAX_COMMENT = 5000
-PERIOD_PATTERN = re.compile(r"^(20\d\d)(?:-(H[12]|Q[1-4]))?$")
-
-
-def size_classes_for(org_type: str) -> tuple[str, ...]:
-    return SIZE_CLASSES["gemeente"] if org_type == "gemeente" else SIZE_CLASSES["other"]
-
-
-class InputError(ValueError):
-    """Wrong input; `code` is a translation key, `field` names the input, `params` fill the text."""
-
-    def __init__(self, code: str, field: str, **params):
-        super().__init__(f"{field}: {code} {params or ''}".strip())
-        self.code = code
-        self.field = field
-        self.params = params
-
+from storage.models import AnswerRow, AssessmentRow, MembershipRow, OrganisationRow, PersonRow, TargetRow, utcnow
 
 class NotFound(LookupError):
     pass
@@ -106,17 +81,6 @@ class Answer:
     carried_from: str | None = None  # the period it was copied from, until someone reviews it
 
 
-def _clean_text(value: str | None, field: str, max_length: int, *, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InputError("required", field)
-    if len(text) > max_length:
-        raise InputError("too_long", field, max=max_length, length=len(text))
-    if any(ord(ch) < 32 and ch not in "\n\t" for ch in text):
-        raise InputError("control_characters", field)
-    return text
-
-
 # --- organisations ---------------------------------------------------------------------------------
 
 def create_organisation(db: Database, *, actor: Actor, name: str, org_type: str, size_class: str,
@@ -125,7 +89,7 @@ def create_organisation(db: Database, *, actor: Actor, name: str, org_type: str,
     from access.service import clean_email
 
     require_admin(actor)
-    name = _clean_text(name, "name", MAX_NAME, required=True)
+    name = clean_text(name, "name", MAX_NAME, required=True)
     _check_kind(org_type, size_class)
     manager_email = clean_email(manager_email) if manager_email else None
     name_key = name.casefold()
@@ -159,7 +123,7 @@ def _require_manage_or_admin(session, actor: Actor, organisation_id: int) -> Non
 def update_organisation(db: Database, *, actor: Actor, organisation_id: int, name: str, org_type: str,
                         size_class: str) -> Organisation:
     """Change the name, type or size class of an organisation (the name stays unique, ignoring case)."""
-    name = _clean_text(name, "name", MAX_NAME, required=True)
+    name = clean_text(name, "name", MAX_NAME, required=True)
     _check_kind(org_type, size_class)
     name_key = name.casefold()
     try:
@@ -354,7 +318,7 @@ def _checked(session, actor: Actor, assessment_id: str, permission: str) -> int:
     return organisation_id
 
 
-def _lock_draft(session, assessment_id: str) -> AssessmentRow:
+def lock_draft(session, assessment_id: str) -> AssessmentRow:
     """Lock the assessment row for this transaction and check that it may still change."""
     row = session.scalar(select(AssessmentRow).where(AssessmentRow.id == assessment_id).with_for_update())
     if row is None:
@@ -368,13 +332,13 @@ def _lock_draft(session, assessment_id: str) -> AssessmentRow:
 def finalise_assessment(db: Database, *, actor: Actor, assessment_id: str,
                         questionnaire: Questionnaire | None = None) -> Assessment:
     """Make the assessment final (read-only). With its questionnaire, its scores are stored for peer
-    comparisons in the same transaction (`assessment.scores`); without it, the first peer comparison that
+    comparisons in the same transaction (`peers.scores`); without it, the first peer comparison that
     needs them scores and stores them."""
-    from .scores import store_assessment_scores
+    from peers.scores import store_assessment_scores
 
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
-        row = _lock_draft(session, assessment_id)
+        row = lock_draft(session, assessment_id)
         if questionnaire is not None and (questionnaire.id, questionnaire.version) != (
                 row.questionnaire_id, row.questionnaire_version):
             raise ValueError("questionnaire is not the questionnaire of the assessment")
@@ -393,22 +357,14 @@ def delete_assessment(db: Database, *, actor: Actor, assessment_id: str) -> None
     """Delete a draft assessment with its answers, targets, plan and workshops. A final one stays."""
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, MANAGE)
-        row = _lock_draft(session, assessment_id)
+        row = lock_draft(session, assessment_id)
         log(session, actor, "assessment_deleted", organisation_id, assessment_id, period=row.period)
         session.delete(row)
 
 
 # --- answers -------------------------------------------------------------------------------------
 
-def _upsert(session, table, values: dict, index_elements: list[str], update: dict):
-    """Insert a row, or update it when its key exists (a session or a plain connection)."""
-    dialect = session.dialect if hasattr(session, "dialect") else session.get_bind().dialect
-    insert = sqlite_insert if dialect.name == "sqlite" else pg_insert
-    statement = insert(table).values(**values)
-    session.execute(statement.on_conflict_do_update(index_elements=index_elements, set_=update))
-
-
-def _split_value(value: AnswerValue) -> tuple[int | None, str | None]:
+def split_value(value: AnswerValue) -> tuple[int | None, str | None]:
     if value in (NOT_APPLICABLE, DONT_KNOW):
         return None, value
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
@@ -433,7 +389,7 @@ def save_answer(db: Database, *, actor: Actor, assessment_id: str, question_id: 
     """Store the level (1-5), "nvt" or "weetniet" for one question; the comment stays as it is. With `seen`
     (the value the page showed, None for none), a value changed meanwhile by someone else raises
     `AnswerChanged` instead of being overwritten."""
-    level, non_score = _split_value(value)
+    level, non_score = split_value(value)
     _write_answer(db, actor, assessment_id, question_id, seen=("value", seen), level=level, non_score=non_score)
 
 
@@ -446,7 +402,7 @@ def save_comment(db: Database, *, actor: Actor, assessment_id: str, question_id:
                  seen=UNSEEN) -> None:
     """Store the comment (evidence) of one question; the chosen level stays as it is. With `seen` (the comment
     the page showed), a comment changed meanwhile raises `AnswerChanged`."""
-    comment = _clean_text(comment, "comment", MAX_COMMENT)
+    comment = clean_text(comment, "comment", MAX_COMMENT)
     _write_answer(db, actor, assessment_id, question_id, seen=("comment", seen), comment=comment)
 
 
@@ -462,7 +418,7 @@ def _write_answer(db: Database, actor: Actor, assessment_id: str, question_id: s
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
         field, shown = seen
         if shown is not UNSEEN:
-            _lock_draft(session, assessment_id)
+            lock_draft(session, assessment_id)
             row = session.scalar(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
                                                          AnswerRow.question_id == question_id))
             current = _answer(row) if row is not None else None
@@ -477,12 +433,12 @@ def store_answer(session, actor: Actor, organisation_id: int, assessment_id: str
                  source: str = "app", **fields) -> None:
     """Inside a write transaction whose caller checked the actor's rights: change `fields` of an answer,
     with who and when, and log it. `source` says where the change came from (app, workshop, workbook)."""
-    _lock_draft(session, assessment_id)
+    lock_draft(session, assessment_id)
     now = utcnow()
     fields["carried_from"] = None  # a change is a review: the answer is no longer just carried over
     new_row = dict(assessment_id=assessment_id, question_id=question_id, level=None, non_score=None, comment="",
                    answered_by=actor.label, updated_at=now) | fields
-    _upsert(session, AnswerRow.__table__, new_row, ["assessment_id", "question_id"],
+    upsert(session, AnswerRow.__table__, new_row, ["assessment_id", "question_id"],
             dict(fields, updated_at=now, answered_by=actor.label))
     changed = {k: v for k, v in fields.items() if k != "carried_from"}
     if "comment" in changed:
@@ -500,7 +456,7 @@ def confirm_answers(db: Database, *, actor: Actor, assessment_id: str, question_
     """Confirm the carried-over answers of these questions in one transaction; returns how many there were."""
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
-        _lock_draft(session, assessment_id)
+        lock_draft(session, assessment_id)
         rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
                                                        AnswerRow.question_id.in_(list(question_ids)),
                                                        AnswerRow.carried_from.is_not(None))).all()
@@ -579,7 +535,7 @@ def store_target(session, actor: Actor, organisation_id: int, assessment_id: str
                  level: int | None, source: str = "app") -> None:
     """Inside a write transaction whose caller checked the actor's rights: set (or, with None, remove) a
     target, with who and when, and log it. `source` says where the change came from (app, workbook)."""
-    _lock_draft(session, assessment_id)
+    lock_draft(session, assessment_id)
     log(session, actor, "target_set", organisation_id, assessment_id, dimension=dimension_id, level=level,
         source=source)
     if level is None:
@@ -588,7 +544,7 @@ def store_target(session, actor: Actor, organisation_id: int, assessment_id: str
             session.delete(row)
         return
     now = datetime.now(timezone.utc)
-    _upsert(session, TargetRow.__table__,
+    upsert(session, TargetRow.__table__,
             dict(assessment_id=assessment_id, dimension_id=dimension_id, level=level, set_by=actor.label,
                  updated_at=now),
             ["assessment_id", "dimension_id"], dict(level=level, set_by=actor.label, updated_at=now))

@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Callable
 
-from assessment.service import ORGANISATION_TYPES, size_classes_for
+from rules.input import ORGANISATION_TYPES, size_classes_for
 from questionnaires.model import Questionnaire
 
 from .problems import FileImportError, FileProblem

@@ -11,7 +11,7 @@ return would otherwise become a formula in Excel.
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timezone
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -25,12 +25,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from assessment.models import utcnow
-from assessment.plan import STATUSES, in_language
-from assessment.report import Report
 from i18n import format_percent, round_half_up, round_share, rounded_score, t
 from scoring.agreement import agreement_band
 from scoring.engine import basis
+from indicators.display import direction_text, kind_text, unit_text
+from indicators.figures import shown, target_status, value_of, yearly
+from rules.plan import STATUSES
 from scoring.peers import position as peer_position
 
 from .workbook_rows import (ANSWER_FIELDS, PLAN_FIELDS, TARGET_FIELDS, action_key, answer_key, row_fingerprints,
@@ -96,7 +96,7 @@ def fit_row_heights(ws, first_row: int) -> None:
         ws.row_dimensions[row].height = max(15, 14 * lines + 2)
 
 
-def print_ready(ws, report: Report, lang: str, title_rows: str | None) -> None:
+def print_ready(ws, report, lang: str, title_rows: str | None) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -112,7 +112,7 @@ def print_ready(ws, report: Report, lang: str, title_rows: str | None) -> None:
     ws.oddFooter.right.text = t("export.footer_page", lang)
 
 
-def peer_group_text(report: Report, lang: str) -> str:
+def peer_group_text(report, lang: str) -> str:
     peer = report.peers
     group = peer.group
     years = f"{group.years[0]}–{group.years[-1]}" if len(group.years) > 1 else str(group.years[0])
@@ -169,14 +169,14 @@ def score_labels(lang: str) -> list[str]:
                                  "results.col_stage", "results.col_coverage", "results.col_target", "results.col_gap")]
 
 
-def build_workbook(report: Report, lang: str = "nl") -> bytes:
+def build_workbook(report, lang: str = "nl") -> bytes:
     wb = Workbook()
     questionnaire = report.questionnaire
     result = report.result
     title = {c.id: c.title.get(lang) for c in questionnaire.competencies}
     title.update({d.id: d.title.get(lang) for d in questionnaire.dimensions()})
     status_label = {code: t(f"plan.status_{code}", lang) for code in STATUSES}
-    exported_at = (report.exported_at or utcnow()).astimezone(timezone.utc)
+    exported_at = (report.exported_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     fingerprints: dict[str, str] = {}  # row key -> its fields' fingerprints, for telling changes apart on import
 
     # --- Scores (first built: the radar on the summary refers to it) ------------------------------------
@@ -315,7 +315,7 @@ def build_workbook(report: Report, lang: str = "nl") -> bytes:
     plan_ws = wb.create_sheet(t("export.sheet_plan", lang), 1)
     header_row(plan_ws, 1, plan_labels(lang), [30, 24, 16, 11, 11, 12, 10, 30, 12, 40, 10])
     for row, action in enumerate(report.actions, start=2):
-        action = in_language(action, report.questionnaire, lang)
+        action = report.action_in(action, lang)
         values = [action.title, title.get(action.dimension_id, action.dimension_id), action.owner, action.start_date,
                   action.due_date, status_label[action.status], action.expected_gain, action.kpi, action.kpi_target,
                   action.description, action.id]
@@ -496,7 +496,6 @@ KPI_YEARS = 5
 def kpi_cell(ws, row: int, column: int, kpi, value: float | None, **style):
     """A KPI figure as a number the spreadsheet can chart, rounded as the page shows it: a percentage as a
     share in a "0%" cell, per 1,000 and days with one decimal, a count whole."""
-    from kpi.figures import shown
     if value is None:
         return write(ws, row, column, None, **style)
     if kpi.unit == "percentage":
@@ -504,13 +503,10 @@ def kpi_cell(ws, row: int, column: int, kpi, value: float | None, **style):
     return write(ws, row, column, shown(kpi, value), number_format="0" if kpi.unit == "count" else "0.0", **style)
 
 
-def kpi_sheet(wb, report: Report, lang: str, index: int) -> bool:
+def kpi_sheet(wb, report, lang: str, index: int) -> bool:
     """The KPI sheet: per register KPI (people-centred first) its kind, competency, unit, direction, target and
     a figure per year (periods added up), with a native line chart per competency; below, every measurement.
     Percentages are drawn on the left axis, other units on a right axis. Returns whether there is a sheet."""
-    from kpi.display import direction_text, kind_text, unit_text
-    from kpi.figures import target_status, value_of, yearly
-
     register, library = report.kpi_register, report.kpi_library
     entries = register.usable() if register is not None else []
     if not entries:
@@ -629,7 +625,7 @@ def _kpi_line_chart(ws, members, years, first_column, categories, lang, colour_o
     return chart
 
 
-def respondents_sheet(wb, report: Report, lang: str, most: int = 10) -> None:
+def respondents_sheet(wb, report, lang: str, most: int = 10) -> None:
     """The colleagues who answered on their own, taken together: respondents per role, the perception gaps per
     competency and dimension, and the questions with the least agreement. Never an individual answer, a name
     or a comment; a role below the anonymity minimum only counts in "all"."""

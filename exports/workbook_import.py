@@ -4,8 +4,8 @@ Everything is checked before anything is written: `read_workbook` returns the da
 `WorkbookImportError` with every problem it found, each naming the sheet, the row and the column.
 A file that is not a workbook of this tool (or was changed in a way that breaks it) is refused whole.
 
-Every value goes through the same checks as a value typed in the app (`assessment.service._clean_text`,
-`assessment.plan._validated`), so what the app would refuse is refused here too, never cut or guessed.
+Every value goes through the same checks as a value typed in the app (`rules.input.clean_text`,
+`rules.plan.validated`), so what the app would refuse is refused here too, never cut or guessed.
 A formula is refused wherever the app reads a value: it is never read as its result, nor as empty.
 
 Limits come first, before the sheets are read: the size of the file, its size unpacked, the rows of each
@@ -24,8 +24,8 @@ from typing import Callable, Iterator
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from assessment.plan import STATUSES, _validated
-from assessment.service import MAX_COMMENT, InputError, _clean_text
+from rules.input import MAX_COMMENT, InputError, clean_text
+from rules.plan import STATUSES, validated
 from i18n import LANGUAGES, t
 from questionnaires.model import Questionnaire
 
@@ -242,7 +242,7 @@ def _read(book, lookup) -> WorkbookData:
                 answer = non_scores[answer_text.strip()]
         try:
             comment = value(cells[6], row_number, "G", name)
-            comment = _clean_text(_text(comment), "comment", MAX_COMMENT)
+            comment = clean_text(_text(comment), "comment", MAX_COMMENT)
         except _Formula:
             continue
         except InputError as error:
@@ -331,7 +331,7 @@ def _read(book, lookup) -> WorkbookData:
                 else:
                     raw = _text(raw)
                 try:
-                    fields.update(_validated({key: raw}, questionnaire))
+                    fields.update(validated({key: raw}, questionnaire))
                 except InputError as error:
                     input_problem(error, row_number, column, name)
                     ok = False

@@ -26,15 +26,15 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from access.service import ANSWER, MANAGE, READ, Actor, log, organisation_of, require
-from assessment.db import Database
-from assessment.models import (AssessmentRow, KpiEntryRow, KpiValueRow, OrganisationRow, PlanActionRow, utcnow)
-from assessment.service import InputError, _clean_text
+from storage.db import Database
+from storage.models import (AssessmentRow, KpiEntryRow, KpiValueRow, OrganisationRow, PlanActionRow, utcnow)
+from rules.input import InputError, clean_text
 from exports.problems import FileImportError, FileProblem
 from questionnaires.model import ID_PATTERN, LocalizedText
 from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
 
-from .figures import KpiValueError, Measurement, Period, check_measurement, check_target, overlap, yearly
-from .model import UNITS, KpiDefinition, KpiLibrary, own_definition
+from indicators.figures import KpiValueError, Measurement, Period, check_measurement, check_target, overlap, yearly
+from indicators.model import UNITS, KpiDefinition, KpiLibrary, own_definition
 
 MAX_NAME = 200
 MAX_DEFINITION = 2000
@@ -200,11 +200,11 @@ def add_own_kpi(db: Database, *, actor: Actor, organisation_id: int, library: Kp
                 numerator: str = "", denominator: str = "", source: str = "", id: str = "") -> RegisterKpi:
     """Add an organisation's own KPI, with the same fields as a library KPI. Without an id, one is made from the
     name. A figure per 1,000 needs a numerator and a denominator; a count has none."""
-    name = _clean_text(name, "kpi_name", MAX_NAME, required=True)
-    text = _clean_text(definition, "kpi_definition", MAX_DEFINITION, required=True)
-    numerator = _clean_text(numerator, "kpi_numerator_text", MAX_RATIO_TEXT)
-    denominator = _clean_text(denominator, "kpi_denominator_text", MAX_RATIO_TEXT)
-    source = _clean_text(source, "kpi_source", MAX_SOURCE)
+    name = clean_text(name, "kpi_name", MAX_NAME, required=True)
+    text = clean_text(definition, "kpi_definition", MAX_DEFINITION, required=True)
+    numerator = clean_text(numerator, "kpi_numerator_text", MAX_RATIO_TEXT)
+    denominator = clean_text(denominator, "kpi_denominator_text", MAX_RATIO_TEXT)
+    source = clean_text(source, "kpi_source", MAX_SOURCE)
     code = (id or "").strip().lower() or own_id_for(name)
     if len(code) > MAX_ID or not re.match(ID_PATTERN, code):
         raise InputError("kpi_invalid_id", "kpi_id", value=code[:80])

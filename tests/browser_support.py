@@ -20,7 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from assessment.db import ENV_URL, Database
+from storage.db import ENV_URL, Database
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("KLANTBEWUST_CHROMIUM", "/usr/bin/chromium")

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from access import LOCAL_USER  # noqa: E402
-from assessment.db import Database  # noqa: E402
+from storage.db import Database  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,11 +4,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assessment import service
-from assessment.db import ENV_URL, get_database
+from storage.db import ENV_URL, get_database
 from access import AccessDenied
 from conftest import FIXTURES, ROOT, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
-from ui.common import escape_md
+from ui.safe_text import escape_md
 
 APP = str(ROOT / "app.py")
 
@@ -258,7 +258,7 @@ def test_history_page_with_three_years(app_env):
     assert list(changes["Verandering"])[:2] == ["▲ +2,0", "▲ +2,0"]  # both competencies: 2 -> 4
     assert "3 van 3 ambities gehaald" in texts(at)
     # the plan of the earlier assessment: which actions were completed
-    from assessment import plan
+    from plan import service as plan
     mini = load_questionnaire(FIXTURES / "mini.yaml")
     plan.add_actions(app_env, actor=ME, assessment_id=ids["2024"], questionnaire=mini, actions=[
         dict(dimension_id="d1", title="Klaar", status="done"), dict(dimension_id="d2", title="Loopt nog")])
@@ -309,7 +309,7 @@ def test_plan_page_suggests_actions_and_adds_the_chosen_ones(app_env):
     at.checkbox(key="suggest_d1-a12").check().run()
     button(at, "Gekozen acties toevoegen aan het plan").click().run()
     assert not at.exception
-    from assessment import plan
+    from plan import service as plan
     actions = plan.list_actions(app_env, actor=ME, assessment_id=assessment.id)
     assert [(a.dimension_id, a.library_action_id, a.status) for a in actions] == [("d1", "d1-a12", "planned")]
     # the added action is no longer suggested, and it is in the table
@@ -318,7 +318,7 @@ def test_plan_page_suggests_actions_and_adds_the_chosen_ones(app_env):
 
 
 def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
-    from assessment import peers
+    from peers import service as peers
     url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
     monkeypatch.setenv(ENV_URL, url)
     monkeypatch.delenv(ENV_DIR, raising=False)
@@ -357,7 +357,7 @@ def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
 
 
 def test_workshop_facilitator_participant_and_projector_pages(app_env):
-    from assessment import workshop
+    from workshops import service as workshop
     mini = load_questionnaire(FIXTURES / "mini.yaml")
     org = service.create_organisation(app_env, actor=ME, name="Gemeente Samen", org_type="gemeente", size_class="inw-lt-20k")
     assessment = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
@@ -533,7 +533,7 @@ def test_gating_and_the_coverage_threshold_are_explained_as_the_questionnaire_se
 
 
 def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
-    from assessment import peers
+    from peers import service as peers
     mini = load_questionnaire(FIXTURES / "mini.yaml")
 
     def final(name, share):
@@ -563,7 +563,7 @@ def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
 
 
 def test_benchmark_page_counts_organisations_for_the_minimum_group(app_env):
-    from assessment import peers
+    from peers import service as peers
     mini = load_questionnaire(FIXTURES / "mini.yaml")
     own_org = service.create_organisation(app_env, actor=ME, name="Gemeente Eigen", org_type="gemeente", size_class="inw-lt-20k")
     own = service.create_assessment(app_env, actor=ME, organisation_id=own_org.id, period="2026", questionnaire=mini)

@@ -3,18 +3,19 @@ online backup API) and on PostgreSQL (pg_dump), with the one command the README 
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
-import itertools
 import threading
 import uuid
 
 from sqlalchemy import create_engine, select, text
 
-from assessment import service, workshop
-from assessment.db import ENV_URL, Database
-from assessment.models import VoteRow
+from assessment import service
+from workshops import service as workshop
+from storage.db import ENV_URL, Database
+from storage.models import VoteRow
 from conftest import FIXTURES, ME, POSTGRES_ENV, ROOT
 from questionnaires.loader import load_questionnaire
 

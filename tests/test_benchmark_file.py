@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from assessment import peers
+from peers import service as peers
 from conftest import lookup_for, ME
 from exports.benchmark_file import BenchmarkFileError, organisation_key, read_benchmark_file
 

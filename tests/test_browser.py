@@ -113,7 +113,8 @@ def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
 
 def test_the_other_pages_have_no_wcag_violations(server, browser):
     """axe-core (WCAG 2.0/2.1 A and AA) on the pages the first-hour walk does not reach, with real data."""
-    from assessment import peers, workshop
+    from peers import service as peers
+    from workshops import service as workshop
     base, db = server
     mini = load_questionnaire(FIXTURES / "mini.yaml")
     org = service.create_organisation(db, actor=ME, name="Gemeente Toegankelijk", org_type="gemeente", size_class="inw-lt-20k")
@@ -146,7 +147,7 @@ def test_the_other_pages_have_no_wcag_violations(server, browser):
 def test_without_sign_in_another_computer_reaches_only_a_seat_and_a_screen(server, browser):
     """Local mode: a browser that is not on this computer (here: arriving through a proxy on this computer
     that says so, as a reverse proxy does) sees no organisation, no scan and no navigation."""
-    from assessment import workshop
+    from workshops import service as workshop
     base, db = server
     mini = load_questionnaire(FIXTURES / "mini.yaml")
     org = service.create_organisation(db, actor=ME, name="Gemeente Lokaal", org_type="gemeente",
@@ -189,7 +190,7 @@ def test_a_kpi_value_is_entered_by_clicking_and_typing_and_the_kpi_page_passes_a
     from datetime import date
 
     from kpi import service as kpis
-    from kpi.library import load_library
+    from indicators.library import load_library
     from test_first_hour import choose
 
     base, db = server
@@ -259,9 +260,9 @@ def test_the_kpi_picture_on_results_history_and_plan_passes_axe(browser, tmp_pat
     KPI tables on Geschiedenis and the effect of an action on Verbeterplan have no WCAG A/AA violations."""
     from datetime import date
 
-    from assessment import plan
+    from plan import service as plan
     from kpi import service as kpis
-    from kpi.library import load_library
+    from indicators.library import load_library
     from conftest import ROOT
 
     zelfscan = load_questionnaire(ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml")

@@ -8,8 +8,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect, sync_playwright
 
-from assessment import plan, service
-from assessment.report import gather_report
+from plan import service as plan
+from assessment import service
+from report.service import gather_report
 from browser_support import axe_violations, check_workbook, launch_chromium, running_app, wait_idle
 from conftest import FIXTURES, ME, lookup_for
 from exports.workbook import build_workbook

@@ -14,7 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from assessment import plan, service
+from plan import service as plan
+from assessment import service
 from browser_support import axe_violations, unresolved_contrast, running_app, wait_idle, wait_settled
 from conftest import ROOT, ME
 from questionnaires.loader import load_questionnaire

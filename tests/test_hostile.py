@@ -13,7 +13,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from assessment import peers, plan, service
+from peers import service as peers
+from plan import service as plan
+from assessment import service
 from browser_support import running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire

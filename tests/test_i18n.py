@@ -112,7 +112,7 @@ def test_the_gating_rule_is_worded_as_the_code_computes_it():
 
 
 def test_kpi_texts_built_from_domain_values_and_error_codes_exist():
-    from kpi.model import DIRECTIONS, UNITS
+    from indicators.model import DIRECTIONS, UNITS
     keys = [f"kpi.unit_{u}" for u in UNITS] + [f"kpi.direction_{d}" for d in DIRECTIONS]
     keys += [f"kpi.kind_{k}" for k in ("people", "traditional")]
     keys += [f"kpi.target_{s}" for s in ("reached", "not_reached", "unknown")]
@@ -121,7 +121,7 @@ def test_kpi_texts_built_from_domain_values_and_error_codes_exist():
     keys += [f"kpi.change_{c}" for c in ("better", "worse", "same")]
     keys += [f"kpi.value_{u}" for u in ("per_1000", "days")]
     # every code the KPI package and the KPI file reader can raise, as they write it
-    sources = [ROOT / "kpi" / "figures.py", ROOT / "kpi" / "service.py", ROOT / "exports" / "kpi_file.py"]
+    sources = [ROOT / "indicators" / "figures.py", ROOT / "kpi" / "service.py", ROOT / "exports" / "kpi_file.py"]
     found = set()
     for source in sources:
         code = source.read_text(encoding="utf-8")

@@ -7,12 +7,13 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from assessment import plan, service
-from assessment.report import gather_report
+from plan import service as plan
+from assessment import service
+from report.service import gather_report
 from conftest import FIXTURES, ME, lookup_for
 from exports.workbook import build_workbook
 from i18n import t
-from ui.common import escape_md
+from ui.safe_text import escape_md
 from questionnaires.loader import load_questionnaire
 from test_app import app_env, button, new_session, texts  # noqa: F401,F811 - app_env is a fixture
 from test_workbook_import import dump, row_of

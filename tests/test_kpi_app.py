@@ -4,11 +4,12 @@ from datetime import date
 
 import pytest
 
-from assessment import plan, service
-from assessment.db import ENV_URL, get_database
+from plan import service as plan
+from assessment import service
+from storage.db import ENV_URL, get_database
 from conftest import ME, ROOT
 from kpi import service as kpis
-from kpi.library import DEFAULT_FILE, load_library
+from indicators.library import DEFAULT_FILE, load_library
 from questionnaires.loader import ENV_DIR, load_questionnaire
 from test_app import button, new_session, texts
 

@@ -4,11 +4,11 @@ from datetime import date, datetime
 
 import pytest
 
-from kpi.display import number_text, phrase_text, value_text
-from kpi.figures import (KpiValueError, Measurement, change, check_measurement, check_target, combine, effect,
+from indicators.display import number_text, phrase_text, value_text
+from indicators.figures import (KpiValueError, Measurement, change, check_measurement, check_target, combine, effect,
                          figure_over, latest, month_range, overlap, parse_period, target_status, value_of, yearly)
-from kpi.library import DEFAULT_FILE, load_library
-from kpi.model import own_definition
+from indicators.library import DEFAULT_FILE, load_library
+from indicators.model import own_definition
 
 TODAY = date(2026, 11, 23)
 

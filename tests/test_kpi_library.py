@@ -5,8 +5,8 @@ import yaml
 
 from conftest import ROOT
 from i18n import has
-from kpi.library import DEFAULT_FILE, ENV_FILE, KpiLibraryError, library_file, load_library
-from kpi.model import RATIO_UNITS
+from indicators.library import DEFAULT_FILE, ENV_FILE, KpiLibraryError, library_file, load_library
+from indicators.model import RATIO_UNITS
 from questionnaires.loader import discover
 
 

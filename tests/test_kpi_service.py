@@ -9,12 +9,13 @@ from openpyxl import Workbook
 from sqlalchemy import text
 
 from access import AccessDenied
-from assessment import plan, service
-from assessment.models import Base
+from plan import service as plan
+from assessment import service
+from storage.models import Base
 from conftest import ME, member_of
 from exports.problems import FileImportError
 from kpi import service as kpis
-from kpi.library import DEFAULT_FILE, load_library
+from indicators.library import DEFAULT_FILE, load_library
 from scoring.peers import DEFAULT_MIN_GROUP
 
 TODAY = date(2026, 11, 23)
@@ -128,7 +129,7 @@ def test_a_ratio_is_stored_as_numerator_and_denominator(db, organisation, librar
     kpis.set_target(db, actor=ME, entry_id=entry, library=library, target=60)
     found = current(db, organisation, library)
     assert found.entry(entry).target == 60
-    from kpi.figures import yearly
+    from indicators.figures import yearly
     year = yearly(found.entry(entry).definition, found.measurements(entry))[2026]
     assert (year.numerator, year.denominator) == (75, 110)
     assert [v.period.code for v in found.values[entry]] == ["2026-Q1", "2026-Q2"]
@@ -395,7 +396,7 @@ def test_a_workbook_import_keeps_the_kpi_link_of_an_action_that_is_still_there(d
     from openpyxl import load_workbook
 
     from assessment.importing import apply_workbook, preview_workbook
-    from assessment.report import gather_report
+    from report.service import gather_report
     from conftest import lookup_for
     from exports.workbook import build_workbook
     from exports.workbook_import import read_workbook
@@ -445,7 +446,7 @@ def peer(db, library, number: int, heard: tuple[int, int] | None, *, share=True,
         kpis.save_value(db, actor=ME, entry_id=entry, library=library, period="2025-Q3", numerator=heard[0],
                         denominator=heard[1], today=TODAY)
     if share:
-        from assessment import peers
+        from peers import service as peers
         peers.set_sharing(db, actor=ME, organisation_id=org.id, share=True)
     return org
 

@@ -1,4 +1,4 @@
-"""Peer rows kept in memory between comparisons (assessment/peers.py), and the peer data stamp that says whether
+"""Peer rows kept in memory between comparisons (peers/service.py), and the peer data stamp that says whether
 they are still current (migration 0012: triggers change it). Every change of peer data, made through another app
 server or by a plain SQL statement of a script, is seen by the next comparison; a comparison of unchanged data
 reads only the stamp. On SQLite, and on PostgreSQL in CI."""
@@ -8,9 +8,11 @@ from sqlalchemy import delete, event, text, update
 
 import access
 from access import AccessDenied
-from assessment import peers, scores, service
-from assessment.db import Database
-from assessment.models import AssessmentRow, AssessmentScoreRow, OrganisationRow, PeerRecordRow
+from peers import service as peers
+from peers import scores
+from assessment import service
+from storage.db import Database
+from storage.models import AssessmentRow, AssessmentScoreRow, OrganisationRow, PeerRecordRow
 from conftest import ME, member_of
 from test_stored_scores import final_peers, write_answers
 

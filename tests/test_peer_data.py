@@ -2,8 +2,9 @@
 
 import pytest
 
-from assessment import peers, service
-from assessment.demo import generate_demo_records
+from peers import service as peers
+from assessment import service
+from peers.demo import generate_demo_records
 from scoring.engine import score_assessment
 from access import AccessDenied
 from conftest import ME

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from assessment import plan, service
+from plan import service as plan
+from assessment import service
 from scoring.engine import score_assessment
 from conftest import ME
 
@@ -116,7 +117,7 @@ def test_editor_record_becomes_plan_changes_in_one_transaction(db, zelfscan, ass
 
 
 def test_a_library_action_nobody_changed_is_shown_in_the_readers_language(mini):
-    from assessment.plan import PlanAction, in_language
+    from plan.service import PlanAction, in_language
     library = mini.action("d1-a12")
     added_in_dutch = PlanAction(1, "d1", library.title.get("nl"), library.description.get("nl"), kpi=library.kpi.get("nl"),
                                 library_action_id="d1-a12")
@@ -134,7 +135,7 @@ def test_a_library_action_nobody_changed_is_shown_in_the_readers_language(mini):
 def test_the_timeline_speaks_the_users_language_and_shows_titles_as_text():
     from datetime import date
 
-    from assessment.plan import PlanAction
+    from plan.service import PlanAction
     from ui.plan_table import _month_ticks, plan_timeline
     assert _month_ticks(date(2026, 10, 15), date(2027, 2, 1)) == [
         date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)]

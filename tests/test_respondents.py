@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from access import AccessDenied
-from assessment import respondents, service
-from assessment.respondents import RespondentError
+from respondents import service as respondents
+from assessment import service
+from respondents.service import RespondentError
 from conftest import ME, member_of
 from scoring.respondents import Response, role_figures, suggestion
 from scoring.agreement import summarise
@@ -256,7 +257,7 @@ def test_the_workbook_sheet_has_roles_gaps_and_disagreement_but_no_individual_an
 
     from openpyxl import load_workbook
 
-    from assessment import report
+    from report import service as report
     from conftest import lookup_for
     from exports.workbook import build_workbook
 
@@ -351,7 +352,8 @@ def test_a_member_invitation_works_only_for_that_member_signed_in(db, setting):
 
 
 def test_questions_go_on_the_workshop_list_and_leave_it_once_agreed(db, setting):
-    from assessment import discussion, workshop
+    from workshops import discussion
+    from workshops import service as workshop
 
     a, manager, mini, org = setting["assessment"].id, setting["manager"], setting["mini"], setting["org"].id
     links = respondents.create_links(db, actor=manager, assessment_id=a, count=4)

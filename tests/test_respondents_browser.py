@@ -9,7 +9,10 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 import pytest
 from playwright.sync_api import expect
 
-from assessment import discussion, respondents, service, workshop
+from workshops import discussion
+from respondents import service as respondents
+from assessment import service
+from workshops import service as workshop
 from browser_support import axe_violations, running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire

@@ -23,8 +23,9 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from assessment import service, workshop
-from assessment.models import VoteRow
+from assessment import service
+from workshops import service as workshop
+from storage.models import VoteRow
 from browser_support import axe_violations, running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire

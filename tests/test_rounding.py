@@ -9,8 +9,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from assessment import peers, service
-from assessment.report import gather_report
+from peers import service as peers
+from assessment import service
+from report.service import gather_report
 from conftest import FIXTURES, lookup_for, ME
 from exports.workbook import build_workbook
 from questionnaires.loader import load_questionnaire

@@ -12,8 +12,10 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
-from assessment import peers, service, workshop
-from assessment.report import gather_report
+from peers import service as peers
+from assessment import service
+from workshops import service as workshop
+from report.service import gather_report
 from browser_support import check_workbook, running_app, wait_idle
 from conftest import FIXTURES, ME, POSTGRES_ENV, lookup_for
 from exports.workbook import build_workbook

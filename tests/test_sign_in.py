@@ -14,8 +14,10 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 import access
-from assessment import plan, service, workshop
-from assessment.models import Base
+from plan import service as plan
+from assessment import service
+from workshops import service as workshop
+from storage.models import Base
 from browser_support import (free_port, running_app, sign_in, wait_idle, wait_settled,
                              write_auth_secrets)
 from conftest import FIXTURES, ME, ROOT
@@ -198,7 +200,7 @@ def snapshot(page, name: str) -> None:
 def test_a_member_is_invited_and_answers_after_signing_in(app, browser):
     """The beheerder invites a member as a respondent; the member finds the invitation on the Start page after
     signing in and answers; nobody else can use the invitation's address, signed in or not."""
-    from assessment import respondents
+    from respondents import service as respondents
 
     base, db, world = app
     a_scan = world["a_scan"].id

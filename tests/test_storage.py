@@ -10,8 +10,8 @@ from sqlalchemy import inspect, select, text
 
 from access import AccessDenied
 from assessment import service
-from assessment.db import Database
-from assessment.models import Base
+from storage.db import Database
+from storage.models import Base
 from conftest import ME, member_of
 
 
@@ -112,9 +112,9 @@ def test_upgrade_to_0008_keeps_plan_actions_and_adds_the_kpi_register(tmp_path, 
                              "'2026-01-01', '2026-01-01')"))
     old.dispose()
     upgraded = Database(url)
-    from assessment import plan
+    from plan import service as plan
     from kpi import service as kpis
-    from kpi.library import load_library
+    from indicators.library import load_library
     [action] = plan.list_actions(upgraded, actor=ME, assessment_id="b" * 32)
     assert (action.id, action.title, action.owner, action.kpi, action.kpi_entry_id) == (
         7, "Terugbellen", "Team", "Klagers gehoord", None)
@@ -323,7 +323,7 @@ def test_an_organisation_can_be_renamed_but_never_to_another_ones_name(db, organ
 
 
 def test_a_draft_can_be_deleted_with_everything_in_it_and_a_final_one_cannot(db, organisation, assessment, mini):
-    from assessment import plan
+    from plan import service as plan
     service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=3)
     service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=4)
     plan.add_actions(db, actor=ME, assessment_id=assessment.id, questionnaire=mini, actions=[dict(dimension_id="d1", title="A")])
@@ -397,8 +397,9 @@ def test_upgrade_to_0011_stores_the_scores_of_existing_final_assessments_and_pee
     scores (exactly the scores of the answers), so the first comparison scores nothing again."""
     import json
 
-    from assessment import peers, scores
-    from assessment.models import AssessmentScoreRow, PeerRecordRow
+    from peers import service as peers
+    from peers import scores
+    from storage.models import AssessmentScoreRow, PeerRecordRow
     from conftest import FIXTURES
     from questionnaires.loader import ENV_DIR
     from scoring.engine import score_assessment

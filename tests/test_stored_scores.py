@@ -1,4 +1,4 @@
-"""Stored scores for peer comparisons (assessment/scores.py): written when an assessment is finalised and when a
+"""Stored scores for peer comparisons (peers/scores.py): written when an assessment is finalised and when a
 peer set is stored, read with one query, and always the scores that scoring the answers again would give."""
 
 import json
@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text, update
 
-from assessment import peers, scores, service
-from assessment.db import Database
-from assessment.models import AnswerRow, AssessmentRow, AssessmentScoreRow, OrganisationRow, PeerRecordRow, PeerSetRow
+from peers import service as peers
+from peers import scores
+from assessment import service
+from storage.db import Database
+from storage.models import AnswerRow, AssessmentRow, AssessmentScoreRow, OrganisationRow, PeerRecordRow, PeerSetRow
 from conftest import ME
 from scoring.batch import encode_answers, score_batch
 from scoring.engine import score_assessment

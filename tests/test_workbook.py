@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.chart import RadarChart
 
-from assessment import plan, service
-from assessment.report import gather_report
+from plan import service as plan
+from assessment import service
+from report.service import gather_report
 from conftest import ME, lookup_for
 from exports.workbook import META_SHEET, build_workbook
 from i18n import round_half_up
@@ -144,7 +145,7 @@ def snapshot(db, assessment_id):
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_round_trip_into_a_fresh_database(report, db, zelfscan, tmp_path, lang):
-    from assessment.db import Database
+    from storage.db import Database
     from assessment.importing import apply_workbook, preview_workbook
     from exports.workbook_import import read_workbook
     service.set_target(db, actor=ME, assessment_id=report.assessment.id, dimension_id="le-sturing", level=4)
@@ -249,7 +250,7 @@ def test_every_import_problem_has_a_message(report, zelfscan):
 
 
 def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfscan):
-    from assessment import peers
+    from peers import service as peers
     peers.load_demo_set(db, actor=ME, organisation_id=report.organisation.id, questionnaire=zelfscan, seed=7)
     group = peers.PeerGroup("gemeente", tuple(service.SIZE_CLASSES["gemeente"]), (2022, 2023, 2024, 2025, 2026))
     with_peers = gather_report(db, actor=ME, assessment_id=report.assessment.id, lookup=lookup_for(zelfscan),
@@ -284,7 +285,7 @@ def test_benchmark_sheet_and_peer_median_when_peer_data_exist(report, db, zelfsc
 def kpi_report(db, zelfscan, report):
     """The report's organisation with KPIs in its register: two years of values, quarters added up."""
     from kpi import service as kpis
-    from kpi.library import DEFAULT_FILE, load_library
+    from indicators.library import DEFAULT_FILE, load_library
     library = load_library(DEFAULT_FILE)
     today = date(2026, 11, 22)
     codes = ["aantal-klachten", "doorlooptijd", "klagers-gehoord", "herhaalde-oorzaak"]

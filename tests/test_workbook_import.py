@@ -16,11 +16,12 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 import access
-from assessment import plan, service
+from plan import service as plan
+from assessment import service
 from assessment.importing import (APP, WORKBOOK, AppData, ImportRefused, apply_workbook, compare,
                                   preview_workbook)
-from assessment.models import Base
-from assessment.report import gather_report
+from storage.models import Base
+from report.service import gather_report
 from conftest import ME, lookup_for, member_of
 from exports.workbook import META_SHEET, build_workbook
 from exports.workbook_import import MAX_ROWS, WorkbookImportError, read_workbook

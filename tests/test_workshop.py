@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from assessment import service, workshop
-from assessment.models import WorkshopRow, utcnow
+from assessment import service
+from workshops import service as workshop
+from storage.models import WorkshopRow, utcnow
 from scoring.agreement import agreement
 from conftest import ME
 
@@ -121,7 +122,7 @@ def test_raw_votes_can_be_deleted_keeping_the_aggregates(db, session):
     workshop.delete_raw_votes(db, actor=ME, workshop_id=started.id, token=token)
     assert workshop.vote_count(db, actor=ME, workshop_id=started.id, token=token, question_id="d2-1")[0] == 0
     with db.read() as s:
-        from assessment.models import WorkshopQuestionRow
+        from storage.models import WorkshopQuestionRow
         kept = s.get(WorkshopQuestionRow, (started.id, "d2-1")).aggregates
     assert kept == '{"round1": {"backoffice": {"4": 3}}}'
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, make_url, text  # noqa: E402
 
-from assessment.db import Database, database_url  # noqa: E402
+from storage.db import Database, database_url  # noqa: E402
 
 
 def _sqlite_path(url: str) -> Path:

@@ -13,13 +13,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assessment import peers, plan, service  # noqa: E402
-from assessment.db import get_database  # noqa: E402
+from peers import service as peers  # noqa: E402
+from plan import service as plan  # noqa: E402
+from assessment import service  # noqa: E402
+from storage.db import get_database  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
 from scoring.engine import score_assessment  # noqa: E402
 from access import LOCAL_USER as ME  # noqa: E402
 from kpi import service as kpis  # noqa: E402
-from kpi.library import load_library  # noqa: E402
+from indicators.library import load_library  # noqa: E402
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ import streamlit as st
 
 import access
 from access import LOCAL_USER, Actor
-from assessment.db import get_database, database_url
+from storage.db import get_database, database_url
 
 ENV_SESSION_HOURS = "KLANTBEWUST_SESSION_HOURS"
 DEFAULT_SESSION_HOURS = 12.0

@@ -11,9 +11,9 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from kpi.display import number_text, value_text
-from kpi.figures import Effect, Measurement, value_of
-from kpi.model import KpiDefinition
+from indicators.display import number_text, value_text
+from indicators.figures import Effect, Measurement, value_of
+from indicators.model import KpiDefinition
 
 LINE = "#1D4ED8"
 TARGET = "#B45309"

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import PAGE_VOTE, tr
+from ui.language import tr
+from ui.paths import PAGE_VOTE
 from ui.identity import auth_configured, session_expired, sign_in, signed_in
 
 

@@ -15,11 +15,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from access import AccessDenied
-from assessment import workshop
+from workshops import service as workshop
 from i18n import format_number
 from questionnaires.model import Questionnaire
 from ui.charts import show_chart
-from ui.common import catalog, lang, tr
+from ui.language import lang, tr
+from ui.session import catalog
 
 VALUE_ORDER = ("1", "2", "3", "4", "5", "nvt", "weetniet")
 
@@ -192,7 +193,7 @@ def short_address() -> str:
     return public_base_url().split("://", 1)[-1] + "/stemmen"
 
 
-def _qr_img(url: str, alt: str, css_size: str) -> str:
+def qr_img(url: str, alt: str, css_size: str) -> str:
     source = segno.make(url, error="m").svg_data_uri(scale=8, border=2)
     return (f'<img src="{html.escape(source)}" alt="{html.escape(alt)}" '
             f'style="width:{css_size};height:{css_size};image-rendering:pixelated;background:#fff">')

@@ -6,7 +6,8 @@ from i18n import format_percent
 from i18n import format_number
 from scoring.agreement import HIGH_AGREEMENT, HIGH_DISAGREEMENT
 from scoring.peers import DEFAULT_MIN_GROUP
-from ui.common import catalog, lang, tr
+from ui.language import lang, tr
+from ui.session import catalog
 
 language = lang()
 st.title(tr("about.title"))

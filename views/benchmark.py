@@ -4,7 +4,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from assessment import peers, service
+from peers import service as peers
+from assessment import service
 from i18n import format_number, format_percent
 from scoring.engine import score_assessment
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
@@ -14,8 +15,11 @@ from exports.benchmark_file import MAX_ROWS as BENCHMARK_MAX_ROWS
 from exports.benchmark_file import BenchmarkFileError
 from access import MANAGE
 from ui.charts import show_chart
-from ui.common import (UPLOAD_LIMIT_MB, assessment_header, attempt, catalog, database, escape_md,
-                       file_problems_text, lang, me, permissions_in, require_assessment, show_page_error, tr)
+from ui.language import lang, tr
+from ui.messages import file_problems_text
+from ui.safe_text import escape_md
+from ui.session import attempt, catalog, database, me, permissions_in, show_page_error, UPLOAD_LIMIT_MB
+from ui.url_state import assessment_header, require_assessment
 
 assessment, questionnaire = require_assessment()
 db = database()

@@ -4,7 +4,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from assessment import plan, service
+from plan import service as plan
+from assessment import service
 from assessment.history import compare_entries, default_pair, organisation_history
 from i18n import format_number, format_percent
 from scoring.comparison import headline_facts
@@ -12,9 +13,13 @@ from scoring.engine import basis
 from ui.charts import show_chart
 from access import AccessDenied
 from kpi import service as kpis
-from kpi.display import value_text
-from kpi.figures import figure_over, month_range
-from ui.common import PAGE_START, catalog, current_assessment, database, escape_md, go_to, kpi_library, lang, me, tr
+from indicators.display import value_text
+from indicators.figures import figure_over, month_range
+from ui.language import lang, tr
+from ui.paths import PAGE_START
+from ui.safe_text import escape_md
+from ui.session import catalog, database, kpi_library, me
+from ui.url_state import current_assessment, go_to
 
 db = database()
 actor = me()

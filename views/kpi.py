@@ -14,14 +14,16 @@ from exports.kpi_file import TEMPLATE_HEADER
 from exports.problems import FileImportError
 from i18n import format_number, format_percent
 from kpi import service as kpis
-from kpi.display import direction_text, kind_text, number_text, unit_text, value_text
-from kpi.figures import change, effect, latest, target_status, value_of, yearly
-from kpi.model import UNITS
+from indicators.display import direction_text, kind_text, number_text, unit_text, value_text
+from indicators.figures import change, effect, latest, target_status, value_of, yearly
+from indicators.model import UNITS
 from scoring.peers import DEFAULT_MIN_GROUP
 from ui.charts import show_chart
-from ui.common import (PARAM_ORGANISATION, attempt, database, error_text, escape_md, flash, kpi_library,
-                       kpi_library_problem_text, lang, localized_params, me, permissions_in, show_flash,
-                       show_page_error, tr)
+from ui.language import lang, tr
+from ui.messages import error_text, kpi_library_problem_text, localized_params
+from ui.safe_text import escape_md
+from ui.session import attempt, database, flash, kpi_library, me, permissions_in, show_flash, show_page_error
+from ui.url_state import PARAM_ORGANISATION
 from ui.kpi_view import effect_parts, first_period_from, trend_figure
 
 db = database()

@@ -7,8 +7,10 @@ import streamlit as st
 import access
 from access import MANAGE, ROLES
 from assessment import service
-from ui.common import (PARAM_ORGANISATION, attempt, database, escape_md, flash, lang, local_time, me, permissions_in,
-                       show_flash, show_page_error, tr, who_text)
+from ui.language import lang, tr
+from ui.safe_text import escape_md, local_time
+from ui.session import attempt, database, flash, me, permissions_in, show_flash, show_page_error, who_text
+from ui.url_state import PARAM_ORGANISATION
 
 db = database()
 actor = me()

@@ -5,14 +5,17 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from assessment import plan, service
+from plan import service as plan
+from assessment import service
 from kpi import service as kpis
-from kpi.figures import effect
+from indicators.figures import effect
 from scoring.engine import score_assessment
 from ui.charts import show_chart
 from access import ANSWER
-from ui.common import (assessment_header, attempt, database, escape_md, kpi_library, lang, me, permissions_in,
-                       require_assessment, show_page_error, tr)
+from ui.language import lang, tr
+from ui.safe_text import escape_md
+from ui.session import attempt, database, kpi_library, me, permissions_in, show_page_error
+from ui.url_state import assessment_header, require_assessment
 from ui.kpi_view import effect_parts
 from ui.plan_table import FIELDS, cell_to_field, editor_changes, plan_timeline
 

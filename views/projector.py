@@ -13,11 +13,12 @@ import html
 import streamlit as st
 
 from access import AccessDenied
-from assessment import workshop
+from workshops import service as workshop
 from i18n import format_number
 from scoring.agreement import agreement_band
-from ui.common import attempt, database, lang, show_page_error, tr
-from ui.workshop_view import _qr_img, bars_html, join_link, ring_svg, screen_questionnaire, short_address
+from ui.language import lang, tr
+from ui.session import attempt, database, show_page_error
+from ui.workshop_view import qr_img, bars_html, join_link, ring_svg, screen_questionnaire, short_address
 
 PARAM_SCREEN, PARAM_TOKEN = "screen", "ft"
 REFRESH_SECONDS = 1  # a vote shows within a second; see README, "Sizing"
@@ -63,11 +64,11 @@ def _join_block(code: str, big: bool) -> str:
     link = join_link(code, language)
     alt = tr("workshop.qr_alt", url=short_address(), code=code)
     if big:
-        return (f'<div style="display:flex;gap:5vmin;align-items:center">{_qr_img(link, alt, "44vmin")}<div>'
+        return (f'<div style="display:flex;gap:5vmin;align-items:center">{qr_img(link, alt, "44vmin")}<div>'
                 + _say(tr("workshop.go_to"), 4.5) + _say(short_address(), 5, 700)
                 + _say(tr("workshop.enter_the_code"), 4.5) + _say(code, 11, 800) + "</div></div>")
     return (f'<div style="position:fixed;right:2vmin;bottom:2vmin;text-align:center;background:#fff;'
-            f'padding:1vmin;border:1px solid #CBD5E1;border-radius:1vmin">{_qr_img(link, alt, "16vmin")}'
+            f'padding:1vmin;border:1px solid #CBD5E1;border-radius:1vmin">{qr_img(link, alt, "16vmin")}'
             + _say(code, 3.6, 800) + "</div>")
 
 

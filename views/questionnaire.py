@@ -8,9 +8,11 @@ from access import ANSWER
 from assessment import service
 from i18n import format_percent
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE
-from ui.common import (PAGE_RESULTS, PARAM_DIMENSION, assessment_header, attempt, database, escape_md, go_to, lang,
-                       local_time, me, open_at_top, permissions_in, require_assessment, show_page_error, tr,
-                       who_text)
+from ui.language import lang, tr
+from ui.paths import PAGE_RESULTS
+from ui.safe_text import escape_md, local_time
+from ui.session import attempt, database, me, permissions_in, show_page_error, who_text
+from ui.url_state import assessment_header, go_to, open_at_top, PARAM_DIMENSION, require_assessment
 
 PART_ANCHOR = "onderdeel"
 

@@ -8,9 +8,13 @@ saved the moment it is given, so the same link later opens where the respondent 
 
 import streamlit as st
 
-from assessment import respondents
+from respondents import service as respondents
 from scoring.respondents import ROLES
-from ui.common import PARAM_ASSESSMENT, catalog, database, escape_md, input_error_text, lang, tr
+from ui.language import lang, tr
+from ui.messages import input_error_text
+from ui.safe_text import escape_md
+from ui.session import catalog, database
+from ui.url_state import PARAM_ASSESSMENT
 from ui.identity import auth_configured, current_actor, sign_in
 from ui.workshop_view import VALUE_ORDER, value_label
 

@@ -1,6 +1,6 @@
 """Respondenten: colleagues fill in the scan on their own; the feedback manager invites them, reads the
 overview per role (radar, perception gaps, most disagreement first) and merges their answers into the
-assessment's answer, question by question. Who may do what is decided in `assessment.respondents`."""
+assessment's answer, question by question. Who may do what is decided in `respondents.service`."""
 
 from datetime import date
 
@@ -10,13 +10,18 @@ import streamlit as st
 
 import access
 from access import ANSWER, MANAGE
-from assessment import discussion, respondents, service
+from workshops import discussion
+from respondents import service as respondents
+from assessment import service
 from i18n import format_number
 from scoring.agreement import agreement_band
 from scoring.respondents import ALL
 from ui.charts import show_chart
-from ui.common import (PAGE_WORKSHOP, assessment_header, attempt, database, escape_md, flash, lang, me,
-                       permissions_in, require_assessment, show_flash, show_page_error, tr)
+from ui.language import lang, tr
+from ui.paths import PAGE_WORKSHOP
+from ui.safe_text import escape_md
+from ui.session import attempt, database, flash, me, permissions_in, show_flash, show_page_error
+from ui.url_state import assessment_header, require_assessment
 from ui.workshop_view import VALUE_ORDER, public_base_url, value_label
 
 assessment, questionnaire = require_assessment()

@@ -10,10 +10,15 @@ from datetime import date
 import streamlit as st
 
 from access import ANSWER, MANAGE, AccessDenied
-from assessment import respondents, service
-from ui.common import (PAGE_QUESTIONNAIRE, PAGE_RESPOND, PAGE_RESULTS, PARAM_DIMENSION, PARAM_ORGANISATION, attempt,
-                       catalog, database, error_text, escape_md, flash, go_to, lang, local_time, me, permissions_in,
-                       show_catalog_problems, show_flash, show_page_error, tr, who_text)
+from respondents import service as respondents
+from assessment import service
+from ui.language import lang, tr
+from ui.messages import error_text
+from ui.paths import PAGE_QUESTIONNAIRE, PAGE_RESPOND, PAGE_RESULTS
+from ui.safe_text import escape_md, local_time
+from ui.session import (attempt, catalog, database, flash, me, permissions_in, show_catalog_problems, show_flash,
+                        show_page_error, who_text)
+from ui.url_state import go_to, PARAM_DIMENSION, PARAM_ORGANISATION
 from ui.identity import auth_configured
 
 db = database()

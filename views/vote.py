@@ -8,8 +8,9 @@ import re
 
 import streamlit as st
 
-from assessment import workshop
-from ui.common import database, lang, tr
+from workshops import service as workshop
+from ui.language import lang, tr
+from ui.session import database
 from ui.workshop_view import VALUE_ORDER, JOIN_THROTTLE, ballot_questionnaire, remember_seat_script, value_label
 
 PARAM_SEAT, PARAM_CODE = "seat", "code"

@@ -5,11 +5,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from access import WORKSHOP
-from assessment import discussion, workshop
+from workshops import discussion
+from workshops import service as workshop
 from i18n import format_number
 from ui.charts import show_chart
-from ui.common import (assessment_header, attempt, database, escape_md, lang, me, permissions_in, require_assessment,
-                       show_page_error, tr)
+from ui.language import lang, tr
+from ui.safe_text import escape_md
+from ui.session import attempt, database, me, permissions_in, show_page_error
+from ui.url_state import assessment_header, require_assessment
 from ui.workshop_view import (VALUE_ORDER, join_link, short_address, show_qr, show_results, value_label,
                               workshop_or_stop)
 

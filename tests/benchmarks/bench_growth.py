@@ -32,8 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from access import LOCAL_USER as ME  # noqa: E402
-from assessment import service, workshop  # noqa: E402
-from assessment.db import ENV_URL, Database  # noqa: E402
+from assessment import service  # noqa: E402
+from workshops import service as workshop  # noqa: E402
+from storage.db import ENV_URL, Database  # noqa: E402
 from bulk import add_organisations  # noqa: E402
 from demo_organisation import build as build_demo_organisation  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402

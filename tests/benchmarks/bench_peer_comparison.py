@@ -2,7 +2,7 @@
 
 Builds a SQLite database (and, when test.sh runs a PostgreSQL server, a PostgreSQL one) through the project's
 migrations with 5,000 organisations that share their final assessments of four years (bulk insert, with the
-scores the app stores when an assessment is finalised), then prints the time of `assessment.peers.compare_with_peers`
+scores the app stores when an assessment is finalised), then prints the time of `peers.service.compare_with_peers`
 for the widest group (every size class, five years) as a ratio to a floor measured in the same run: one plain SQL
 query that reads the same stored scores of the same peers, and pandas' quantiles (P25, median, P75) over them.
 Timed twice: reading the peers (the first comparison, or the first after the peer data changed; the rows kept
@@ -26,8 +26,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from access import LOCAL_USER as ME  # noqa: E402
-from assessment import peers, scores, service  # noqa: E402
-from assessment.db import Database  # noqa: E402
+from peers import service as peers  # noqa: E402
+from peers import scores  # noqa: E402
+from assessment import service  # noqa: E402
+from storage.db import Database  # noqa: E402
 from bulk import add_organisations  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
 from timing import best_of, on_each_engine  # noqa: E402

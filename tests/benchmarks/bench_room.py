@@ -27,8 +27,9 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from access import LOCAL_USER as ME  # noqa: E402
-from assessment import service, workshop  # noqa: E402
-from assessment.models import VoteRow  # noqa: E402
+from assessment import service  # noqa: E402
+from workshops import service as workshop  # noqa: E402
+from storage.models import VoteRow  # noqa: E402
 from browser_support import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 from questionnaires.loader import ENV_DIR, load_questionnaire  # noqa: E402
 

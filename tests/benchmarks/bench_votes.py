@@ -15,8 +15,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from assessment import service, workshop  # noqa: E402
-from assessment.db import Database  # noqa: E402
+from assessment import service  # noqa: E402
+from workshops import service as workshop  # noqa: E402
+from storage.db import Database  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
 from access import LOCAL_USER as ME  # noqa: E402
 from timing import on_each_engine  # noqa: E402

@@ -15,9 +15,10 @@ sys.path.insert(0, str(ROOT))
 
 from openpyxl import Workbook, load_workbook  # noqa: E402
 
-from assessment import plan, service  # noqa: E402
-from assessment.db import Database  # noqa: E402
-from assessment.report import gather_report  # noqa: E402
+from plan import service as plan  # noqa: E402
+from assessment import service  # noqa: E402
+from storage.db import Database  # noqa: E402
+from report.service import gather_report  # noqa: E402
 from exports.workbook import build_workbook  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
 from timing import best_of  # noqa: E402

@@ -2,7 +2,7 @@
 
 Rows go in with SQLAlchemy Core executemany in chunks, generated as they are written, so a million answers
 need neither the service layer's one transaction per answer nor a million dicts in memory. What is written is
-what the app itself would have: final assessments with their stored scores (`assessment.scores`, computed
+what the app itself would have: final assessments with their stored scores (`peers.scores`, computed
 by the app's batch scoring), targets, plan actions, the activity log, members, KPI registers with values,
 and workshops with votes.
 """
@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, insert, select
 
-from assessment import scores
-from assessment.models import (ActivityRow, AnswerRow, AssessmentRow, AssessmentScoreRow, KpiEntryRow, KpiValueRow,
+from peers import scores
+from storage.models import (ActivityRow, AnswerRow, AssessmentRow, AssessmentScoreRow, KpiEntryRow, KpiValueRow,
                                MembershipRow, OrganisationRow, ParticipantRow, PersonRow, PlanActionRow, TargetRow,
                                VoteRow, WorkshopQuestionRow, WorkshopRow)
 from assessment.service import SIZE_CLASSES

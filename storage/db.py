@@ -189,3 +189,14 @@ def get_database(url: str | None = None) -> Database:
         if url not in _databases:
             _databases[url] = Database(url)
         return _databases[url]
+
+
+def upsert(session, table, values: dict, index_elements: list[str], update: dict):
+    """Insert a row, or update it when its key exists (a session or a plain connection)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    dialect = session.dialect if hasattr(session, "dialect") else session.get_bind().dialect
+    insert = sqlite_insert if dialect.name == "sqlite" else pg_insert
+    statement = insert(table).values(**values)
+    session.execute(statement.on_conflict_do_update(index_elements=index_elements, set_=update))

@@ -5,7 +5,7 @@ Scoring all their answers again on every look would take seconds, so the scores 
 
 - a final assessment's scores in `assessment_scores`, written in the same transaction that finalises it
   (`service.finalise_assessment`). A final assessment's answers never change: every change of an answer,
-  target or plan goes through `service._lock_draft`, which refuses a final assessment, and only drafts can be
+  target or plan goes through `assessment.service.lock_draft`, which refuses a final assessment, and only drafts can be
   deleted. A peer comparison only reads rows of assessments that are final *now*;
 - a peer record's scores (an imported benchmark file, the demo set) in `peer_records.unit_scores`, written
   when its set is stored (`peers.store_peer_set`).
@@ -39,7 +39,7 @@ from questionnaires.model import Questionnaire
 from scoring.batch import CODE_DONT_KNOW, CODE_NOT_APPLICABLE, OVERALL, encode_value, score_batch
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE
 
-from .models import AnswerRow, AssessmentRow, AssessmentScoreRow, PeerRecordRow, utcnow
+from storage.models import AnswerRow, AssessmentRow, AssessmentScoreRow, PeerRecordRow, utcnow
 
 SCORING_VERSION = 1
 _CHUNK = 500  # ids per IN (...) list

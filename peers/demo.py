@@ -11,7 +11,7 @@ import numpy as np
 
 from questionnaires.model import Questionnaire
 
-from .service import SIZE_CLASSES
+from rules.input import SIZE_CLASSES
 
 TYPES = {  # organisation type: (share of the set, mean level)
     "gemeente": (0.55, 2.6), "provincie": (0.12, 2.4), "waterschap": (0.13, 2.3),

@@ -1,7 +1,7 @@
 """A stamp of the peer data: `data_versions` holds one row, "peers", whose stamp the database itself changes
 (triggers) whenever anything a peer comparison reads changes: an assessment becomes final or a final one goes,
 an organisation starts or stops sharing or changes type or size, stored scores, peer sets or peer records.
-A comparison keeps its peer rows in memory while the stamp stays the same (assessment/peers.py). Because the
+A comparison keeps its peer rows in memory while the stamp stays the same (peers/service.py). Because the
 triggers run inside the database, a change through another app server, a script or a restore changes the stamp
 too. The stamp is random (not a counter), so two databases, or one database before and after a restore, never
 share a stamp with different data.

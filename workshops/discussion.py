@@ -17,9 +17,10 @@ from sqlalchemy import delete, select
 from access.service import ANSWER, READ, WORKSHOP, AccessDenied, Actor, log, organisation_of, permissions, require
 from questionnaires.model import Questionnaire
 
-from . import service
-from .db import Database
-from .models import AssessmentRow, DiscussionItemRow, utcnow
+from assessment import service
+from rules.input import clean_text
+from storage.db import Database
+from storage.models import AssessmentRow, DiscussionItemRow, utcnow
 
 SOURCES = ("respondents", "manual")
 
@@ -48,7 +49,7 @@ def send_to_workshop(db: Database, *, actor: Actor, assessment_id: str, question
     """Put questions on the assessment's list for a workshop; returns the ones that were not on it yet."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
-    note = service._clean_text(note, "comment", service.MAX_COMMENT)
+    note = clean_text(note, "comment", service.MAX_COMMENT)
     known = {q.id for q in questionnaire.questions()}
     wanted = list(dict.fromkeys(question_ids))
     if not wanted or any(qid not in known for qid in wanted):

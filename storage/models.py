@@ -1,4 +1,4 @@
-"""Database tables (SQLAlchemy 2.x declarative). Only `assessment.db` and `assessment.service` use them."""
+"""Database tables (SQLAlchemy 2.x declarative). Only `storage.db` and `assessment.service` use them."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ class TargetRow(Base):
 class AssessmentScoreRow(Base):
     """The scores of a final assessment, stored when it is finalised, for peer comparisons (migration 0011):
     one 8-byte float per unit (dimensions, competencies, overall; NaN for no score) and the scoring key of the
-    questionnaire they were computed with (see assessment/scores.py)."""
+    questionnaire they were computed with (see peers/scores.py)."""
 
     __tablename__ = "assessment_scores"
     # read by its key only: on SQLite without a separate rowid, one B-tree lookup per row instead of two
@@ -202,7 +202,7 @@ class PeerRecordRow(Base):
     answers: Mapped[str] = mapped_column(Text, nullable=False)
     scores: Mapped[str | None] = mapped_column(Text, nullable=True)
     # its scores per unit as a peer comparison reads them, and the scoring key they were computed with
-    # (migration 0011; see assessment/scores.py)
+    # (migration 0011; see peers/scores.py)
     unit_scores: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     scoring_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
     organisation_key: Mapped[str] = mapped_column(String(80), nullable=False)

@@ -34,9 +34,10 @@ from questionnaires.model import Questionnaire
 from scoring.agreement import VoteSummary
 from scoring.respondents import MIN_GROUP, ROLES, Response, RoleFigures, role_figures
 
-from . import service
-from .db import Database
-from .models import (AssessmentRow, MembershipRow, OrganisationRow, PersonRow, RespondentAnswerRow,
+from assessment import service
+from rules.input import clean_text
+from storage.db import Database, upsert
+from storage.models import (AssessmentRow, MembershipRow, OrganisationRow, PersonRow, RespondentAnswerRow,
                      RespondentMergeRow, RespondentRow, RespondentSurveyRow, utcnow)
 
 VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")
@@ -162,7 +163,7 @@ def create_links(db: Database, *, actor: Actor, assessment_id: str, count: int) 
         raise RespondentError("too_many", max=MAX_LINKS)
     with db.write() as session:
         organisation_id = _managed(session, actor, assessment_id)
-        service._lock_draft(session, assessment_id)
+        service.lock_draft(session, assessment_id)
         rows = [RespondentRow(assessment_id=assessment_id, token=secrets.token_urlsafe(24), name="", revoked=False,
                               created_by=actor.label) for _ in range(count)]
         session.add_all(rows)
@@ -180,7 +181,7 @@ def invite_members(db: Database, *, actor: Actor, assessment_id: str, emails: li
         raise RespondentError("too_many", max=MAX_LINKS)
     with db.write() as session:
         organisation_id = _managed(session, actor, assessment_id)
-        service._lock_draft(session, assessment_id)
+        service.lock_draft(session, assessment_id)
         members = set(session.scalars(
             select(PersonRow.email).join(MembershipRow, MembershipRow.person_id == PersonRow.id)
             .where(MembershipRow.organisation_id == organisation_id)))
@@ -342,7 +343,7 @@ def choose_role(db: Database, *, assessment_id: str, token: str, role: str, name
     """The respondent's role (required) and name (optional); may be changed while answers are taken."""
     if role not in ROLES:
         raise RespondentError("unknown_role")
-    name = service._clean_text(name, "respondent_name", MAX_NAME)
+    name = clean_text(name, "respondent_name", MAX_NAME)
     with db.write() as session:
         row = _writable(session, assessment_id, token, today, actor)
         row.role, row.name = role, name
@@ -362,7 +363,7 @@ def save_respondent_answer(db: Database, *, assessment_id: str, token: str, ques
             fields.update(level=int(value), non_score=None) if str(value).isdigit() else \
                 fields.update(level=None, non_score=str(value))
     if comment is not UNSET:
-        fields["comment"] = service._clean_text(comment, "comment", service.MAX_COMMENT)
+        fields["comment"] = clean_text(comment, "comment", service.MAX_COMMENT)
     with db.write() as session:
         row = _writable(session, assessment_id, token, today, actor)
         assessment = session.get(AssessmentRow, assessment_id)
@@ -377,7 +378,7 @@ def save_respondent_answer(db: Database, *, assessment_id: str, token: str, ques
         now = utcnow()
         new_row = dict(respondent_id=row.id, question_id=question_id, level=None, non_score=None, comment="",
                        updated_at=now) | fields
-        service._upsert(session, RespondentAnswerRow.__table__, new_row, ["respondent_id", "question_id"],
+        upsert(session, RespondentAnswerRow.__table__, new_row, ["respondent_id", "question_id"],
                         dict(fields, updated_at=now))
 
 
@@ -434,7 +435,7 @@ def merge_answer(db: Database, *, actor: Actor, assessment_id: str, questionnair
     after it). A value other than the suggestion, or a choice without a suggestion, needs a rationale."""
     if value not in VALUES:
         raise service.InputError("invalid_answer", "value", value=str(value))
-    rationale = service._clean_text(rationale, "rationale", service.MAX_COMMENT)
+    rationale = clean_text(rationale, "rationale", service.MAX_COMMENT)
     with db.write() as session:
         organisation_id = _managed(session, actor, assessment_id, ANSWER)
         assessment = session.get(AssessmentRow, assessment_id)
@@ -451,14 +452,14 @@ def merge_answer(db: Database, *, actor: Actor, assessment_id: str, questionnair
             raise service.InputError("rationale_required", "rationale")
         provenance = provenance_text(figures.summary, language)
         comment = provenance + (f". {rationale}" if rationale else "")
-        level, non_score = service._split_value(int(value) if value.isdigit() else value)
+        level, non_score = service.split_value(int(value) if value.isdigit() else value)
         service.store_answer(session, actor, organisation_id, assessment_id, question_id, source="respondents",
                              level=level, non_score=non_score, comment=comment[:service.MAX_COMMENT])
         now = utcnow()
         record = dict(value=value, suggested=suggested, answers=figures.answers, median=figures.summary.median,
                       agreement=figures.summary.agreement, rationale=rationale, provenance=provenance,
                       merged_by=actor.label, merged_at=now)
-        service._upsert(session, RespondentMergeRow.__table__,
+        upsert(session, RespondentMergeRow.__table__,
                         dict(assessment_id=assessment_id, question_id=question_id) | record,
                         ["assessment_id", "question_id"], record)
         log(session, actor, "respondents_merged", organisation_id, assessment_id, question=question_id, value=value,

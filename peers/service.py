@@ -3,7 +3,7 @@
 Sources, combined: final assessments of organisations that opted in to share anonymously (never the
 organisation itself), and stored peer sets (an imported benchmark file, or the fictitious demo set).
 Peers are scored with `scoring.batch.score_batch`, so with the same rules as the own scores, once: their
-scores are stored (`assessment.scores`) and a comparison reads them with one query.
+scores are stored (`peers.scores`) and a comparison reads them with one query.
 
 The rows a comparison read are kept in memory with the stamp of the peer data they were read at: a stamp the
 database itself changes on every change of peer data (triggers, migration 0012). The next comparison of the
@@ -31,9 +31,11 @@ from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
 
 from access.service import MANAGE, READ, AccessDenied, Actor, log, require, require_admin
 
-from . import scores, service
-from .db import Database
-from .models import AssessmentRow, AssessmentScoreRow, DataVersionRow, OrganisationRow, PeerRecordRow, PeerSetRow
+from rules.input import size_classes_for
+
+from . import scores
+from storage.db import Database
+from storage.models import AssessmentRow, AssessmentScoreRow, DataVersionRow, OrganisationRow, PeerRecordRow, PeerSetRow
 
 DEMO_NAME = "Fictieve demo-gegevens / fictitious demo data"
 
@@ -229,7 +231,7 @@ def _peer_data_stamp(connection) -> str | None:
 def _peer_rows(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire,
                org_type: str, size_classes: tuple[str, ...], years: tuple[int, ...],
                with_group: bool = False) -> _Peers:
-    """Every peer organisation-year of the organisation's comparison: the stored scores (`assessment.scores`)
+    """Every peer organisation-year of the organisation's comparison: the stored scores (`peers.scores`)
     of the shared final assessments and of the peer records, read with one query. A row whose stored scores
     are missing or were computed for another scoring key is scored now and stored, so the next comparison
     finds it. `with_group`: also each row's size class and year."""
@@ -316,7 +318,7 @@ def peer_scores(db: Database, *, actor: Actor, organisation_id: int, questionnai
                 group: PeerGroup) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Scores (dimensions, competencies, overall) of every peer of `organisation_id` in the group, one row per
     organisation-year, whether each is demo data, and the key of its organisation. Every peer's scores were
-    computed once by the same batch scoring as everyone's and stored (`assessment.scores`). The organisation
+    computed once by the same batch scoring as everyone's and stored (`peers.scores`). The organisation
     itself is never among its peers."""
     found = _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=questionnaire,
                        org_type=group.org_type, size_classes=group.size_classes, years=group.years)
@@ -335,7 +337,7 @@ def default_group(db: Database, *, actor: Actor, organisation_id: int, questionn
     enough; otherwise widened step by step (three years, then all sizes, then all sizes over three and five
     years) until it reaches the minimum. Returns the group and what was widened ("years3", "sizes",
     "years5"); when no group is big enough, the first one and nothing widened."""
-    all_sizes = service.size_classes_for(org_type)
+    all_sizes = size_classes_for(org_type)
     own_sizes = (size_class,) if size_class in all_sizes else tuple(all_sizes)
     steps = [(own_sizes, 1, ()), (own_sizes, 3, ("years3",)), (tuple(all_sizes), 1, ("sizes",)),
              (tuple(all_sizes), 3, ("sizes", "years3")), (tuple(all_sizes), 5, ("sizes", "years5"))]

@@ -29,9 +29,12 @@ from scoring.agreement import VoteSummary, summarise
 
 from access.service import WORKSHOP, Actor, log, organisation_of, require
 
-from . import discussion, service
-from .db import Database
-from .models import AssessmentRow, ParticipantRow, VoteRow, WorkshopQuestionRow, WorkshopRow, utcnow
+from assessment import service
+from rules.input import clean_text
+
+from . import discussion
+from storage.db import Database
+from storage.models import AssessmentRow, ParticipantRow, VoteRow, WorkshopQuestionRow, WorkshopRow, utcnow
 
 ROLES = ("frontoffice", "backoffice", "management", "other")
 VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")
@@ -417,12 +420,12 @@ def record_agreed(db: Database, *, actor: Actor, workshop_id: str, token: str, q
     transaction: on a final assessment nothing at all is written."""
     if value not in VALUES:
         raise WorkshopError("invalid_vote")
-    rationale = service._clean_text(rationale, "comment", service.MAX_COMMENT)
+    rationale = clean_text(rationale, "comment", service.MAX_COMMENT)
     with db.write() as session:
         workshop = _as_facilitator(session, actor, workshop_id, token)
         question = _question(session, workshop_id, question_id)
         question.agreed_value, question.rationale, question.parked = value, rationale, False
-        level, non_score = service._split_value(_value(value))
+        level, non_score = service.split_value(_value(value))
         fields = dict(level=level, non_score=non_score) | ({"comment": rationale} if rationale else {})
         organisation_id = organisation_of(session, assessment_id=workshop.assessment_id)
         service.store_answer(session, actor, organisation_id, workshop.assessment_id, question_id,

@@ -1,8 +1,8 @@
-"""Alembic environment: runs on the connection that `assessment.db.Database.migrate` hands over."""
+"""Alembic environment: runs on the connection that `storage.db.Database.migrate` hands over."""
 
 from alembic import context
 
-from assessment.models import Base
+from storage.models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

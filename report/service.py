@@ -1,4 +1,5 @@
-"""Everything an export needs about one assessment, gathered in one place (no streamlit, no openpyxl)."""
+"""Everything an export needs about one assessment, gathered in one place from every capability (no streamlit,
+no openpyxl): the floor above the capabilities, so that none of them needs another one for this."""
 
 from __future__ import annotations
 
@@ -11,16 +12,18 @@ from questionnaires.model import Questionnaire
 from scoring.comparison import Comparison
 from scoring.engine import AssessmentResult, score_assessment
 
-from . import peers, plan, service
-from .db import Database
-from .history import Lookup, compare_entries, organisation_history
-from .models import utcnow
+from assessment import service
+from assessment.history import Lookup, compare_entries, organisation_history
+from peers import service as peers
+from plan import service as plan
+from storage.db import Database
+from storage.models import utcnow
 
 if TYPE_CHECKING:
-    from kpi.model import KpiLibrary
+    from indicators.model import KpiLibrary
     from kpi.service import Register
 
-    from .respondents import Overview
+    from respondents.service import Overview
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,17 @@ class Report:
     # the colleagues who answered on their own, taken together (never their individual answers); None: nobody
     respondents: "Overview | None" = None
 
+    def action_in(self, action: plan.PlanAction, lang: str) -> plan.PlanAction:
+        """A plan action as a reader in `lang` sees it (`plan.in_language`): for a format, which knows no service."""
+        return plan.in_language(action, self.questionnaire, lang)
+
 
 def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Lookup, today: date | None = None,
                   peer_group: peers.PeerGroup | None = None, kpi_library: "KpiLibrary | None" = None) -> Report:
     """`peer_group` defaults to organisations of the same type and size class in the same year; `kpi_library`
     to the KPI library file (without a usable library the report has no KPIs)."""
     from kpi import service as kpis
-    from kpi.library import KpiLibraryError, load_library
+    from indicators.library import KpiLibraryError, load_library
 
     exported_at = utcnow()  # before anything is read: a change after this moment is not in the export
     assessment = service.get_assessment(db, assessment_id, actor=actor)
@@ -80,7 +87,7 @@ def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Loo
             kpi_library = None
     register = kpis.get_register(db, actor=actor, organisation_id=organisation.id, library=kpi_library) \
         if kpi_library is not None else None
-    from .respondents import overview
+    from respondents.service import overview
 
     respondents = overview(db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire)
     return Report(organisation, assessment, questionnaire, answers, result,

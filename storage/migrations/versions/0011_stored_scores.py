@@ -1,6 +1,6 @@
 """Stored scores for peer comparisons: `assessment_scores` (one row per final assessment) and the scores of each
 peer record (`peer_records.unit_scores`), each with the scoring key they were computed with. Existing final
-assessments and peer records are scored here, with the application's own scoring (assessment/scores.py),
+assessments and peer records are scored here, with the application's own scoring (peers/scores.py),
 for every questionnaire found in the questionnaire folder (and the shipped ones). Whatever is not scored here
 (a questionnaire that is not there) is scored by the first peer comparison that needs it.
 
@@ -69,7 +69,7 @@ def _questionnaires() -> dict:
 def _score_existing(connection) -> None:
     import json
 
-    from assessment import scores
+    from peers import scores
 
     found = _questionnaires()
     now = datetime.now(timezone.utc)

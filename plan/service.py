@@ -20,16 +20,12 @@ from scoring.engine import AssessmentResult
 
 from access.service import ANSWER, READ, AccessDenied, Actor, log, organisation_of, require
 
-from .db import Database
-from .models import AssessmentRow, KpiEntryRow, PlanActionRow, utcnow
-from .service import InputError, _clean_text
+from storage.db import Database
+from storage.models import AssessmentRow, KpiEntryRow, PlanActionRow, utcnow
+from rules.input import InputError
+from rules.plan import (EDITABLE, MAX_DESCRIPTION, MAX_KPI, MAX_KPI_TARGET, MAX_OWNER,  # noqa: F401
+                        MAX_TITLE, STATUSES, check_dates, clean_addition, validated)
 
-STATUSES = ("planned", "in_progress", "done", "dropped")
-MAX_TITLE = 200
-MAX_DESCRIPTION = 2000
-MAX_OWNER = 100
-MAX_KPI = 300
-MAX_KPI_TARGET = 100
 
 
 @dataclass(frozen=True)
@@ -59,7 +55,8 @@ class PlanAction:
     kpi_entry_id: int | None = None  # a KPI of the organisation's register, to follow the action's effect
 
 
-EDITABLE = tuple(f.name for f in fields(PlanAction) if f.name not in ("id", "library_action_id"))
+# the fields a plan action can change (`rules.plan.EDITABLE`) are the fields of `PlanAction` but its id and origin
+assert EDITABLE == tuple(f.name for f in fields(PlanAction) if f.name not in ("id", "library_action_id"))
 
 
 def suggest(questionnaire: Questionnaire, result: AssessmentResult) -> list[Suggestion]:
@@ -101,53 +98,7 @@ def in_language(action: PlanAction, questionnaire: Questionnaire | None, lang: s
     return replace(action, **untouched)
 
 
-def _validated(values: dict, questionnaire: Questionnaire) -> dict:
-    """Check and clean the editable fields that are present; raises InputError naming the field."""
-    clean = {}
-    for name, value in values.items():
-        if name not in EDITABLE + ("library_action_id",):
-            raise InputError("unknown_field", name)
-        if name == "dimension_id":
-            if value not in {d.id for d in questionnaire.dimensions()}:
-                raise InputError("unknown_choice", "dimension_id", value=str(value))
-            clean[name] = value
-        elif name == "title":
-            clean[name] = _clean_text(value, "title", MAX_TITLE, required=True)
-        elif name in ("description", "owner", "kpi", "kpi_target"):
-            limit = {"description": MAX_DESCRIPTION, "owner": MAX_OWNER, "kpi": MAX_KPI,
-                     "kpi_target": MAX_KPI_TARGET}[name]
-            clean[name] = _clean_text(value, name, limit)
-        elif name in ("start_date", "due_date"):
-            if value is not None and not isinstance(value, date):
-                raise InputError("invalid_date", name, value=str(value))
-            clean[name] = value
-        elif name == "status":
-            if value not in STATUSES:
-                raise InputError("unknown_choice", "status", value=str(value))
-            clean[name] = value
-        elif name == "kpi_entry_id":
-            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-                raise InputError("unknown_choice", "kpi_entry_id", value=str(value))
-            clean[name] = value
-        elif name == "expected_gain":
-            try:
-                gain = float(value)
-            except (TypeError, ValueError):
-                raise InputError("invalid_gain", "expected_gain", value=str(value))
-            if not 0 <= gain <= 4 or math.isnan(gain):
-                raise InputError("invalid_gain", "expected_gain", value=str(value))
-            clean[name] = gain
-        else:
-            clean[name] = value
-    return clean
-
-
-def _check_dates(start: date | None, due: date | None) -> None:
-    if start and due and due < start:
-        raise InputError("due_before_start", "due_date", start=start.isoformat(), due=due.isoformat())
-
-
-def _view(row: PlanActionRow) -> PlanAction:
+def view(row: PlanActionRow) -> PlanAction:
     return PlanAction(row.id, row.dimension_id, row.title, row.description, row.owner, row.start_date, row.due_date,
                       row.status, row.expected_gain, row.kpi, row.kpi_target, row.library_action_id,
                       row.kpi_entry_id)
@@ -169,19 +120,10 @@ def _checked(session, actor: Actor, assessment_id: str, permission: str) -> int:
     return organisation_id
 
 
-def _clean_addition(values: dict, questionnaire: Questionnaire) -> dict:
-    clean = _validated(values, questionnaire)
-    for required in ("dimension_id", "title"):
-        if required not in clean:
-            raise InputError("required", required)
-    _check_dates(clean.get("start_date"), clean.get("due_date"))
-    return clean
-
-
 def add_actions(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Questionnaire,
                 actions: list[dict]) -> list[int]:
     """Add actions (all or nothing); each needs at least a dimension and a title."""
-    cleaned = [_clean_addition(values, questionnaire) for values in actions]
+    cleaned = [clean_addition(values, questionnaire) for values in actions]
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
         _check_kpi_links(session, organisation_id, cleaned)
@@ -209,7 +151,7 @@ def list_actions(db: Database, *, actor: Actor, assessment_id: str) -> list[Plan
         _checked(session, actor, assessment_id, READ)
         rows = session.scalars(select(PlanActionRow).where(PlanActionRow.assessment_id == assessment_id)
                                .order_by(PlanActionRow.id)).all()
-        return [_view(row) for row in rows]
+        return [view(row) for row in rows]
 
 
 def apply_changes(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Questionnaire | None,
@@ -218,8 +160,8 @@ def apply_changes(db: Database, *, actor: Actor, assessment_id: str, questionnai
     """Change, add and remove actions in one transaction: every change is checked, and one wrong value
     means nothing at all is written. The plan stays editable when the assessment is final."""
     updates, additions, deletions = updates or {}, additions or [], deletions or []
-    cleaned_updates = {action_id: _validated(changes, questionnaire) for action_id, changes in updates.items()}
-    cleaned_additions = [_clean_addition(values, questionnaire) for values in additions]
+    cleaned_updates = {action_id: validated(changes, questionnaire) for action_id, changes in updates.items()}
+    cleaned_additions = [clean_addition(values, questionnaire) for values in additions]
     with db.write() as session:
         organisation_id = _checked(session, actor, assessment_id, ANSWER)
         _check_kpi_links(session, organisation_id, list(cleaned_updates.values()) + cleaned_additions)
@@ -231,11 +173,11 @@ def apply_changes(db: Database, *, actor: Actor, assessment_id: str, questionnai
 
 def store_changes(session, actor: Actor, organisation_id: int, assessment_id: str, updates: dict[int, dict],
                   additions: list[dict], deletions: list[int], source: str = "app") -> list[int]:
-    """Inside a write transaction whose caller checked the actor's rights: write changes that `_validated`
-    (and `_clean_addition`) checked, and log each with its source (app, workbook). Returns the new ids."""
+    """Inside a write transaction whose caller checked the actor's rights: write changes that `rules.plan.validated`
+    (and `rules.plan.clean_addition`) checked, and log each with its source (app, workbook). Returns the new ids."""
     for action_id, clean in updates.items():
         row = _own_action(session, assessment_id, action_id)
-        _check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))
+        check_dates(clean.get("start_date", row.start_date), clean.get("due_date", row.due_date))
         changed = {name: value for name, value in clean.items() if getattr(row, name) != value}
         for name, value in changed.items():
             setattr(row, name, value)
