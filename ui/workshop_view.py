@@ -97,12 +97,17 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
         st.warning(tr("workshop.discuss"), icon=":material/forum:")
     if results.changed is not None:
         st.markdown(("### " if big else "") + tr("workshop.changed", count=results.changed))
-    if results.by_role:
+    if results.by_role:  # only roles with enough voters, and only their median (no counts: anonymity)
         st.markdown(f"**{tr('workshop.by_role')}**")
         columns = st.columns(len(results.by_role))
-        for column, (role, role_summary) in zip(columns, results.by_role.items()):
-            column.metric(tr(f"workshop.role_{role}"), number(role_summary.median))
-            column.caption(tr("workshop.role_votes", count=role_summary.voted))
+        for column, (role, median) in zip(columns, results.by_role.items()):
+            column.metric(tr(f"workshop.role_{role}"), number(median))
+    if results.hidden_roles:
+        st.caption(roles_hidden_text(results))
+
+
+def roles_hidden_text(results: workshop.Results) -> str:
+    return tr("workshop.roles_hidden", roles=", ".join(tr(f"workshop.role_{r}") for r in results.hidden_roles))
 
 
 # --- joining ----------------------------------------------------------------------------------------------
