@@ -137,7 +137,7 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
     for i in order:
         time.sleep(rng.uniform(0.05, 0.6))
         phones[i].get_by_test_id("stRadioOption").nth(levels[i] - 1).click()
-    expect(projector.get_by_text(f"{PHONES} van {PHONES} gestemd")).to_be_visible(timeout=15_000)
+    expect(projector.get_by_text(f"{PHONES} van {PHONES} aanwezigen gestemd")).to_be_visible(timeout=15_000)
     page_text = projector.inner_text("body")
     assert "Mediaan" not in page_text and "overeenstemming" not in page_text  # hidden until the reveal
     assert "De uitkomst" not in page_text or "verborgen" in page_text
@@ -173,7 +173,9 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
         level = 1 if i in changed else levels[i]
         phones[i].get_by_test_id("stRadioOption").nth(level - 1).click()
         time.sleep(0.05)
-    expect(projector.get_by_text(f"{PHONES} van {PHONES} gestemd")).to_be_visible(timeout=15_000)
+    expect(projector.get_by_text(f"{PHONES} van {PHONES} aanwezigen gestemd")).to_be_visible(timeout=15_000)
+    projector.get_by_role("button", name="Stemmen sluiten").click()
+    expect(projector.get_by_role("button", name="Uitkomst tonen")).to_be_enabled(timeout=15_000)
     projector.get_by_role("button", name="Uitkomst tonen").click()
     expect(projector.get_by_text("3 mensen stemden anders dan in de eerste ronde.")).to_be_visible(
         timeout=10_000)
