@@ -405,6 +405,14 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     button(own_screen, "Uitkomst tonen").click().run()
     screen.run()
     assert "Mediaan: 4,0" in html_of(screen) and "Grote overeenstemming" in html_of(screen)
+    # the facilitator page, still drawn as before the reveal (a stale tab): its re-open is refused, votes stay
+    assert not button(facilitator, "Stemmen openen").disabled
+    button(facilitator, "Stemmen openen").click().run()
+    assert any("Opnieuw stemmen kan alleen in een tweede ronde." in e.value for e in facilitator.error)
+    states = workshop.question_states(app_env, actor=ME, workshop_id=workshop_id, token=token)
+    assert states["d1-1"].phase == "revealed"
+    assert workshop.results(app_env, actor=ME, workshop_id=workshop_id, token=token, question_id="d1-1").summary.voted == 1
+    assert button(facilitator, "Stemmen openen").disabled  # now drawn as it is
     # the participant page never shows facilitator controls, and a refresh keeps the seat and the vote
     again = new_session("views/vote.py", seat=phone.query_params["seat"], lang="nl")
     assert again.radio(key="vote_d1-1_1").value == "4"
