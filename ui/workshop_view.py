@@ -79,7 +79,7 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
     keys = [1, 2, 3, 4, 5, "nvt", "weetniet"]
     figure = go.Figure(go.Bar(
         x=[value_label(questionnaire, str(k)) for k in keys], y=[summary.counts[k] for k in keys],
-        marker_color=["#1D4ED8"] * 5 + ["#94A3B8", "#94A3B8"], text=[summary.counts[k] for k in keys],
+        marker_color=["#1D4ED8"] * 5 + ["#64748B", "#64748B"], text=[summary.counts[k] for k in keys],
         textposition="outside"))
     size = 26 if big else 16
     figure.update_layout(font=dict(size=size), height=460 if big else 320, margin=dict(l=20, r=20, t=30, b=20),
