@@ -140,7 +140,7 @@ def test_a_room_can_trust_the_outcome(app, browser):
     assert "Mediaan per rol" not in text and "Anders:" not in text and "Frontoffice:" not in text
     check_projector(projector, "revealed")
     # the facilitator page follows the strip by itself: outcome shown, and "Stemmen openen" is off
-    expect(facilitator.get_by_text("Vraag 1 van 9 · uitkomst getoond · ronde 1")).to_be_visible(timeout=SLOW)
+    expect(facilitator.get_by_text("Vraag 1 van 9 · uitkomst getoond · ronde 1", exact=True)).to_be_visible(timeout=SLOW)
     expect(facilitator.get_by_role("button", name="Stemmen openen", exact=True)).to_be_disabled()
     expect(strip_button(projector, "Stemmen openen")).to_be_disabled()
 
@@ -155,7 +155,7 @@ def test_a_room_can_trust_the_outcome(app, browser):
 
     # a second round keeps round 1; the third phone closes without voting
     strip_button(projector, "Tweede ronde").click()
-    expect(projector.get_by_text("stemmen open · ronde 2", exact=False)).to_be_visible(timeout=SLOW)
+    expect(projector.get_by_text("Vraag 1 van 9 · stemmen open · ronde 2", exact=True)).to_be_visible(timeout=SLOW)
     check_projector(projector, "round-2-voting")
     contexts[2].close()
     for phone, level in zip(phones[:2], (3, 3)):  # the first changes 2 -> 3, the second stays at 3
@@ -215,12 +215,21 @@ def test_a_room_can_trust_the_outcome(app, browser):
 
     # next question from the strip; the picker on the facilitator page follows with the same number
     strip_button(projector, "Volgende vraag").click()
-    expect(projector.get_by_text("Vraag 2 van 9 · nog niet gestart · ronde 1")).to_be_visible(timeout=SLOW)
-    expect(facilitator.get_by_text("Vraag 2 van 9 · nog niet gestart · ronde 1")).to_be_visible(timeout=SLOW)
+    expect(projector.get_by_text("Vraag 2 van 9 · nog niet gestart · ronde 1", exact=True)).to_be_visible(timeout=SLOW)
+    expect(facilitator.get_by_text("Vraag 2 van 9 · nog niet gestart · ronde 1", exact=True)).to_be_visible(timeout=SLOW)
     expect(facilitator.get_by_role("combobox", name="Vraag op het scherm")).to_have_value(re.compile(r"^2\. "))
+    check_projector(projector, "next-waiting")
+
+    # parked and resumed from the strip
+    strip_button(projector, "Parkeren").click()
+    expect(projector.get_by_text("Vraag 2 van 9 · geparkeerd · ronde 1", exact=True)).to_be_visible(timeout=SLOW)
+    check_projector(projector, "parked")
+    strip_button(projector, "Hervatten").click()
+    expect(projector.get_by_text("Vraag 2 van 9 · nog niet gestart · ronde 1", exact=True)).to_be_visible(timeout=SLOW)
 
     # ending from the strip: the strip disappears
     strip_button(projector, "Workshop beëindigen").click()
     projector.get_by_role("button", name="Ja, beëindigen").click(timeout=SLOW)
     expect(projector.get_by_text("Deze workshop is afgelopen.")).to_be_visible(timeout=SLOW)
     expect(projector.get_by_role("button", name="Stemmen openen")).to_have_count(0, timeout=SLOW)
+    check_projector(projector, "ended")
