@@ -85,6 +85,14 @@ def suggestion(summary: VoteSummary) -> int | None:
     return int(math.floor(summary.median + 1e-9))
 
 
+def shown_roles(counts: Mapping[str, int], min_group: int = MIN_GROUP) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The anonymity rule, for respondents and for the workshop room alike: (roles shown apart, roles only
+    counted in "all"), from the number of people per role. A role is shown apart only from `min_group` people."""
+    shown = tuple(role for role in ROLES if counts.get(role, 0) >= min_group)
+    hidden = tuple(role for role in ROLES if 0 < counts.get(role, 0) < min_group)
+    return shown, hidden
+
+
 def _gap(unit_id: str, by_line: dict[str, float | None], shown: tuple[str, ...]) -> Gap:
     present = {role: by_line[role] for role in shown if by_line.get(role) is not None}
     if len(present) < 2:
@@ -98,8 +106,7 @@ def role_figures(questionnaire: Questionnaire, responses: list[Response], min_gr
     answering = [r for r in responses if any(v is not None for v in r.answers.values())]
     counts = {role: sum(1 for r in answering if r.role == role) for role in ROLES}
     counts = {role: n for role, n in counts.items() if n}
-    shown = tuple(role for role in ROLES if counts.get(role, 0) >= min_group)
-    hidden = tuple(role for role in ROLES if 0 < counts.get(role, 0) < min_group)
+    shown, hidden = shown_roles(counts, min_group)
 
     questions: dict[str, QuestionFigures] = {}
     medians: dict[str, dict[str, float]] = {ALL: {}, **{role: {} for role in shown}}

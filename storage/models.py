@@ -229,8 +229,11 @@ class WorkshopRow(Base):
 
 
 class WorkshopQuestionRow(Base):
+    """A question's life in a workshop (workshops/service.py, TRANSITIONS); "agreed" since migration 0013.
+    `parked` puts the question aside in whatever state it is in."""
+
     __tablename__ = "workshop_questions"
-    __table_args__ = (CheckConstraint("state IN ('waiting', 'voting', 'closed', 'revealed')",
+    __table_args__ = (CheckConstraint("state IN ('waiting', 'voting', 'closed', 'revealed', 'agreed')",
                                       name="ck_workshop_question_state"),)
 
     workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True)
@@ -251,6 +254,8 @@ class ParticipantRow(Base):
                                              index=True)
     role: Mapped[str] = mapped_column(String(20), nullable=False)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # when the seat's phone last asked for its ballot: present while recent (migration 0013)
+    last_seen: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class VoteRow(Base):

@@ -159,6 +159,7 @@ def calls(db, w):
                                                                    question_id="d1-2"),
         "workshop.end_workshop": lambda: workshop.end_workshop(db, actor=a, workshop_id=wid, token=ft),
         "workshop.park": lambda: workshop.park(db, actor=a, workshop_id=wid, token=ft, question_id="d1-1"),
+        "workshop.resume": lambda: workshop.resume(db, actor=a, workshop_id=wid, token=ft, question_id="d1-1"),
         "workshop.delete_raw_votes": lambda: workshop.delete_raw_votes(db, actor=a, workshop_id=wid, token=ft),
         "workshop.workshop_summary": lambda: workshop.workshop_summary(db, actor=a, workshop_id=wid, token=ft),
         "peers.set_sharing": lambda: peers.set_sharing(db, actor=a, organisation_id=org_b, share=True),

@@ -383,14 +383,17 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
         assert not [b for b in stranger.button if b.label in ("Stemmen sluiten", "Uitkomst tonen")]
     # a participant joins on the vote page with the code and a role, and votes
     phone = new_session("views/vote.py", code=code, lang="nl")
+    assert phone.radio(key="join_role").value is None  # no role chosen for anyone
+    button(phone, "Meedoen").click().run()
+    assert "Kies een rol uit de lijst." in [e.value for e in phone.error]
     phone.radio(key="join_role").set_value("backoffice")
     button(phone, "Meedoen").click().run()
     assert not phone.exception and "seat" in phone.query_params
     phone.radio(key="vote_d1-1_1").set_value("4").run()
-    assert "Uw stem is bewaard." in texts(phone)
+    assert "Uw stem is bewaard." in texts(phone) and "Stem ontvangen: 4" in "".join(h.proto.body for h in phone.get("html"))
     # the projector shows who voted, but not the outcome before the reveal
     screen = new_session("views/projector.py", screen=started.projector_token, lang="nl")
-    assert "1 van 1 gestemd" in html_of(screen) and "Stem nu op uw telefoon." in html_of(screen)
+    assert "1 van 1 aanwezigen gestemd" in html_of(screen) and "Stem nu op uw telefoon." in html_of(screen)
     assert "Mediaan" not in html_of(screen)
     assert not [b for b in screen.button if b.label == "Uitkomst tonen"]  # no controls without the token
     facilitator.run()
@@ -402,13 +405,23 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
     button(own_screen, "Uitkomst tonen").click().run()
     screen.run()
     assert "Mediaan: 4,0" in html_of(screen) and "Grote overeenstemming" in html_of(screen)
+    # the facilitator page, still drawn as before the reveal (a stale tab): its re-open is refused, votes stay
+    assert not button(facilitator, "Stemmen openen").disabled
+    button(facilitator, "Stemmen openen").click().run()
+    assert any("Opnieuw stemmen kan alleen in een tweede ronde." in e.value for e in facilitator.error)
+    states = workshop.question_states(app_env, actor=ME, workshop_id=workshop_id, token=token)
+    assert states["d1-1"].phase == "revealed"
+    assert workshop.results(app_env, actor=ME, workshop_id=workshop_id, token=token, question_id="d1-1").summary.voted == 1
+    assert button(facilitator, "Stemmen openen").disabled  # now drawn as it is
     # the participant page never shows facilitator controls, and a refresh keeps the seat and the vote
     again = new_session("views/vote.py", seat=phone.query_params["seat"], lang="nl")
     assert again.radio(key="vote_d1-1_1").value == "4"
     assert not [b for b in again.button if b.label in ("Stemmen openen", "Uitkomst tonen")]
     # the agreed level is recorded as the assessment's answer
-    facilitator.selectbox(key="agreed_d1-1").select("4").run()
-    facilitator.text_input(key="rationale_d1-1").input("Iedereen ziet 4").run()
+    facilitator.run()
+    assert facilitator.selectbox(key="page_agreed_d1-1").value is None  # no default level
+    facilitator.selectbox(key="page_agreed_d1-1").select("4")
+    facilitator.text_input(key="page_rationale_d1-1").input("Iedereen ziet 4")
     button(facilitator, "Vastleggen als antwoord").click().run()
     answer = service.get_answers(app_env, actor=ME, assessment_id=assessment.id)["d1-1"]
     assert (answer.value, answer.comment) == (4, "Iedereen ziet 4")

@@ -173,7 +173,7 @@ def test_without_sign_in_another_computer_reaches_only_a_seat_and_a_screen(serve
     phone.get_by_role("button", name="Meedoen").click()
     expect(phone.get_by_text("d1-1 niveau 3", exact=False)).to_be_visible(timeout=30_000)
     phone.goto(f"{base}/scherm?screen={started.projector_token}&lang=nl")
-    expect(phone.get_by_text("0 van 1 gestemd").first).to_be_visible(timeout=30_000)
+    expect(phone.get_by_text("0 van 1 aanwezigen gestemd").first).to_be_visible(timeout=30_000)
     expect(phone.get_by_text(started.join_code, exact=True)).to_be_visible()
     remote.close()
     # the same pages on this computer itself: everything

@@ -383,6 +383,8 @@ def test_questions_go_on_the_workshop_list_and_leave_it_once_agreed(db, setting)
                                                            discussion.discussion_items(db, actor=lezer,
                                                                                        assessment_id=a)])
     assert started.question_ids == ("d1-1",)
+    for step in (workshop.open_voting, workshop.close_voting, workshop.reveal):  # the room votes first
+        step(db, actor=facilitator, workshop_id=started.id, token=token, question_id="d1-1")
     workshop.record_agreed(db, actor=facilitator, workshop_id=started.id, token=token, question_id="d1-1", value="3",
                            rationale="Samen besproken.")
     assert discussion.discussion_items(db, actor=lezer, assessment_id=a) == []

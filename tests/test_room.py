@@ -138,7 +138,7 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
     for i in order:
         time.sleep(rng.uniform(0.05, 0.6))  # people's pace, not a wait for something to have happened
         phones[i].get_by_test_id("stRadioOption").nth(levels[i] - 1).click()
-    expect(projector.get_by_text(f"{PHONES} van {PHONES} gestemd")).to_be_visible()
+    expect(projector.get_by_text(f"{PHONES} van {PHONES} aanwezigen gestemd")).to_be_visible()
     page_text = projector.inner_text("body")
     assert "Mediaan" not in page_text and "overeenstemming" not in page_text  # hidden until the reveal
     assert "De uitkomst" not in page_text or "verborgen" in page_text
@@ -173,7 +173,11 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
     for i in order:
         level = 1 if i in changed else levels[i]
         phones[i].get_by_test_id("stRadioOption").nth(level - 1).click()
-    expect(projector.get_by_text(f"{PHONES} van {PHONES} gestemd")).to_be_visible()
+        # the phone confirms the vote of this round at its top: then the next one votes
+        expect(phones[i].get_by_test_id("vote-received")).to_contain_text(f"Stem ontvangen: {level} ·")
+    expect(projector.get_by_text(f"{PHONES} van {PHONES} aanwezigen gestemd")).to_be_visible()
+    projector.get_by_role("button", name="Stemmen sluiten").click()
+    expect(projector.get_by_role("button", name="Uitkomst tonen")).to_be_enabled()
     projector.get_by_role("button", name="Uitkomst tonen").click()
     expect(projector.get_by_text("3 mensen stemden anders dan in de eerste ronde.")).to_be_visible()
     expect(english.get_by_text("3 people voted differently than in the first round.")).to_be_visible()
@@ -182,7 +186,7 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
 
     # the next question from the strip: the room sees it at once, with the QR code in its corner
     projector.get_by_role("button", name="Volgende vraag").click()
-    expect(projector.get_by_text("Vraag 2 van", exact=False)).to_be_visible()
+    expect(projector.get_by_text("Vraag 2 van", exact=False).first).to_be_visible()
     expect(projector.get_by_text("Het stemmen begint zo.")).to_be_visible()
     expect(projector.get_by_role("img", name="QR-code om mee te doen", exact=False)).to_be_visible()
     assert "Mediaan" not in projector.inner_text("body")  # the first question's outcome is gone

@@ -59,16 +59,16 @@ def test_what_one_server_writes_the_other_shows(servers, browser):
     # a vote cast through server A appears on the projector served by B, without a reload
     projector = browser.new_page(viewport={"width": 1280, "height": 720})
     projector.goto(f"{b}/scherm?screen={started.projector_token}&lang=nl")
-    expect(projector.get_by_text("0 van 0 gestemd")).to_be_visible(timeout=30_000)
+    expect(projector.get_by_text("0 van 0 aanwezigen gestemd")).to_be_visible(timeout=30_000)
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
     phone.goto(f"{a}/stemmen?code={started.join_code}&lang=nl")
     phone.get_by_text("Backoffice", exact=True).click(timeout=30_000)
     phone.get_by_role("button", name="Meedoen").click()
-    expect(projector.get_by_text("0 van 1 gestemd")).to_be_visible()
+    expect(projector.get_by_text("0 van 1 aanwezigen gestemd")).to_be_visible()
     expect(phone.get_by_text("d1-1 niveau 4", exact=False)).to_be_visible(timeout=30_000)
     phone.get_by_text("d1-1 niveau 4", exact=False).click()
     expect(phone.get_by_text("Uw stem is bewaard.", exact=False)).to_be_visible()
-    expect(projector.get_by_text("1 van 1 gestemd")).to_be_visible()
+    expect(projector.get_by_text("1 van 1 aanwezigen gestemd")).to_be_visible()
 
     # an answer saved through A is there on B after a reload
     page_a = browser.new_page(viewport={"width": 1366, "height": 900})

@@ -66,12 +66,14 @@ def test_the_whole_flow_with_reveal_rules_second_round_and_agreed_answer(db, ses
     first = workshop.screen(db, projector_token=started.projector_token).results
     assert first.summary.counts[2] == 2 and first.summary.counts[4] == 2 and first.summary.median == 3.0
     assert first.summary.agreement == pytest.approx(agreement([0, 2, 0, 2, 0]))
-    assert first.by_role["frontoffice"].median == 2 and first.by_role["management"].counts[4] == 1
+    # two front office, one back office, one manager: no role has the 3 voters it needs to be shown apart
+    assert first.by_role == {} and first.hidden_roles == ("frontoffice", "backoffice", "management")
     assert first.round == 1 and first.changed is None
     # second round: two people move to 3
     workshop.second_round(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     for seat_token, value in zip(seats, ["3", "2", "3", "4"]):
         workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value=value)
+    workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     second = workshop.screen(db, projector_token=started.projector_token).results
     assert second.round == 2 and second.changed == 2 and second.summary.median == 3.0
@@ -124,7 +126,7 @@ def test_raw_votes_can_be_deleted_keeping_the_aggregates(db, session):
     with db.read() as s:
         from storage.models import WorkshopQuestionRow
         kept = s.get(WorkshopQuestionRow, (started.id, "d2-1")).aggregates
-    assert kept == '{"round1": {"backoffice": {"4": 3}}}'
+    assert kept == '{"round1": {"all": {"4": 3}, "median_by_role": {"backoffice": 4.0}}}'
 
 
 def test_a_hundred_participants_voting_at_the_same_moment_lose_nothing(db, session):
@@ -159,17 +161,21 @@ def test_every_workshop_error_has_a_message():
     from i18n import has
     source = Path(workshop.__file__).read_text(encoding="utf-8")
     codes = set(re.findall(r'WorkshopError\("(\w+)"', source))
+    codes |= set(workshop.REFUSALS.values())  # an action refused in the state it finds
     assert len(codes) >= 10 and [c for c in codes if not has(f"workshop.{c}")] == []
 
 
 def test_summary_lists_agreed_answers_disagreement_and_perception_gaps(db, session, mini):
     _, started, token = session
-    front = [workshop.join(db, code=started.join_code, role="frontoffice")[1] for _ in range(2)]
-    manager = workshop.join(db, code=started.join_code, role="management")[1]
-    for question_id, votes in (("d1-1", ["2", "2", "5"]), ("d1-2", ["3", "3", "3"])):
+    front = [workshop.join(db, code=started.join_code, role="frontoffice")[1] for _ in range(3)]
+    managers = [workshop.join(db, code=started.join_code, role="management")[1] for _ in range(3)]
+    other = workshop.join(db, code=started.join_code, role="other")[1]  # alone: never a line of its own
+    for question_id, votes in (("d1-1", ["2", "2", "3", "5", "5", "4", "1"]),
+                               ("d1-2", ["3", "3", "3", "3", "3", "3", "1"])):
         workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
-        for seat_token, value in zip(front + [manager], votes):
+        for seat_token, value in zip(front + managers + [other], votes):
             workshop.cast_vote(db, participant_token=seat_token, question_id=question_id, value=value)
+        workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
         workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
     workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1", value="3")
     workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-2", value="4")
@@ -177,7 +183,7 @@ def test_summary_lists_agreed_answers_disagreement_and_perception_gaps(db, sessi
     assert [s.question_id for s in summaries] == ["d1-1", "d1-2", "d2-1"] and summaries[2].results is None
     assert [s.question_id for s in workshop.most_disagreement(summaries)] == ["d1-1", "d1-2"]
     lines = workshop.per_dimension(summaries, mini)
-    # agreed: d1 = (3 + 4) / 2; front office medians 2 and 3 -> 2.5; management 5 and 3 -> 4
+    # agreed: d1 = (3 + 4) / 2; front office medians 2 and 3 -> 2.5; management 5 and 3 -> 4; "other" is hidden
     assert lines == {"agreed": {"d1": 3.5}, "frontoffice": {"d1": 2.5}, "management": {"d1": 4.0}}
     with pytest.raises(workshop.WorkshopError):
         workshop.workshop_summary(db, actor=ME, workshop_id=started.id, token=front[0])
@@ -197,6 +203,8 @@ def test_a_whole_dimension_can_be_opened_at_once(db, session):
 
 def test_an_agreed_answer_cannot_change_a_final_assessment(db, session):
     assessment, started, token = session
+    for action in (workshop.open_voting, workshop.close_voting, workshop.reveal):
+        action(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     service.finalise_assessment(db, actor=ME, assessment_id=assessment.id)
     with pytest.raises(service.AssessmentIsFinal):
         workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1", value="3")
@@ -232,3 +240,201 @@ def test_votes_arriving_together_are_stored_or_refused_one_by_one(db, session):
     stored = {(i, workshop.my_vote(db, participant_token=s, question_id="d1-1")) for i, s in enumerate(seats)}
     assert stored == {(i, str(1 + i % 5) if i % 2 == 0 and i % 10 else None) for i in range(60)}
     assert workshop.my_vote(db, participant_token=seats[1], question_id="d1-2") is None
+
+
+# --- a question's life: every action in every state ---------------------------------------------------------
+
+# How to bring a question into a phase, from "waiting", with one vote in every round
+PATHS = {
+    "waiting": [],
+    "voting": ["open"],
+    "closed": ["open", "close"],
+    "revealed": ["open", "close", "reveal"],
+    "voting round 2": ["open", "close", "reveal", "second_round"],
+    "closed round 2": ["open", "close", "reveal", "second_round", "close"],
+    "revealed round 2": ["open", "close", "reveal", "second_round", "close", "reveal"],
+    "agreed": ["open", "close", "reveal", "agree"],
+    "parked while waiting": ["park"],
+    "parked while voting": ["open", "park"],
+    "parked after the reveal": ["open", "close", "reveal", "park"],
+}
+# What each action does in each phase (written out, not taken from the service); anything else is refused
+ALLOWED = {
+    "waiting": {"open": "voting", "park": "parked"},
+    "voting": {"close": "closed", "park": "parked"},
+    "closed": {"open": "voting", "reveal": "revealed", "park": "parked"},
+    "revealed": {"second_round": "voting", "agree": "agreed", "park": "parked"},
+    "voting round 2": {"close": "closed", "park": "parked"},
+    "closed round 2": {"open": "voting", "reveal": "revealed", "park": "parked"},
+    "revealed round 2": {"agree": "agreed", "park": "parked"},
+    "agreed": {"agree": "agreed", "park": "parked"},
+    "parked while waiting": {"resume": "waiting"},
+    "parked while voting": {"resume": "closed"},  # parking stops the voting
+    "parked after the reveal": {"resume": "revealed"},
+}
+CALLS = {
+    "open": workshop.open_voting, "close": workshop.close_voting, "reveal": workshop.reveal,
+    "second_round": workshop.second_round, "park": workshop.park, "resume": workshop.resume,
+    "agree": lambda db, **kw: workshop.record_agreed(db, value="4", rationale="Zo zien we het.", **kw),
+}
+QUESTIONS = ["d1-1", "d1-2", "d1-3", "d1-4", "d2-1", "d2-2", "d3-1"]
+
+
+def _snapshot(db, workshop_id: str, question_id: str):
+    from storage.models import VoteRow, WorkshopQuestionRow
+    from sqlalchemy import select
+    with db.read() as s:
+        row = s.get(WorkshopQuestionRow, (workshop_id, question_id))
+        votes = sorted(s.execute(select(VoteRow.round, VoteRow.participant_id, VoteRow.value).where(
+            VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id)).all())
+        return (row.state, row.parked, row.round, row.agreed_value, row.rationale, votes)
+
+
+def test_every_action_in_every_state_moves_the_question_or_is_refused_and_changes_nothing(db, mini):
+    assert set(CALLS) == set(workshop.ACTIONS)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Toestand", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    checked = 0
+    for phase, path in PATHS.items():
+        started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
+                                                 question_ids=QUESTIONS)
+        seat = workshop.join(db, code=started.join_code, role="other")[1]
+        for action, question_id in zip(workshop.ACTIONS, QUESTIONS):
+            for step in path:
+                CALLS[step](db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+                if step in ("open", "second_round"):
+                    workshop.cast_vote(db, participant_token=seat, question_id=question_id, value="2")
+            before = _snapshot(db, started.id, question_id)
+            expected = ALLOWED[phase].get(action)
+            if expected is None:
+                with pytest.raises(workshop.WorkshopError) as refused:
+                    CALLS[action](db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+                from i18n import has
+                assert has(f"workshop.{refused.value.code}"), (phase, action)
+                assert _snapshot(db, started.id, question_id) == before, (phase, action)
+            else:
+                CALLS[action](db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+                after = workshop.question_states(db, actor=ME, workshop_id=started.id, token=token)[question_id]
+                assert after.phase == expected, (phase, action, after)
+                assert _snapshot(db, started.id, question_id)[5] == before[5]  # no vote changes with an action
+            checked += 1
+    assert checked == len(PATHS) * len(workshop.ACTIONS)
+
+
+def test_a_revealed_question_cannot_be_reopened_and_a_second_round_keeps_round_one(db, session):
+    _, started, token = session
+    seats = [workshop.join(db, code=started.join_code, role="other")[1] for _ in range(3)]
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    for seat_token in seats:
+        workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value="2")
+    workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    with pytest.raises(workshop.WorkshopError) as refused:
+        workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    assert refused.value.code == "reopen_refused"
+    with pytest.raises(workshop.WorkshopError):
+        workshop.cast_vote(db, participant_token=seats[0], question_id="d1-1", value="5")
+    workshop.second_round(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.cast_vote(db, participant_token=seats[0], question_id="d1-1", value="5")
+    votes = _snapshot(db, started.id, "d1-1")[5]
+    assert [v for v in votes if v[0] == 1] == sorted((1, s, "2") for s in seats)  # round 1 as it was
+    assert [(v[0], v[2]) for v in votes if v[0] == 2] == [(2, "5")]
+
+
+def test_no_default_answer_is_recorded(db, session):
+    _, started, token = session
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    for value in (None, ""):
+        with pytest.raises(workshop.WorkshopError) as refused:
+            workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1",
+                                   value=value)
+        assert refused.value.code == "no_agreed_value"
+    assert workshop.question_states(db, actor=ME, workshop_id=started.id, token=token)["d1-1"].phase == "revealed"
+
+
+@pytest.mark.parametrize("action", ["reveal", "second_round"])
+def test_two_presses_at_the_same_moment_on_two_servers_leave_one_outcome(db, session, mini, action):
+    """Two app servers (two Database objects on one database) press the same button at the same moment,
+    ten times over: each time exactly one press wins, the other is refused, and round 1's votes stay."""
+    from storage.db import Database
+    _, started, token = session
+    other_server = Database(db.url, migrate=False)
+    try:
+        for attempt_number in range(10):
+            org_started, org_token = workshop.start_workshop(db, actor=ME, assessment_id=started.assessment_id,
+                                                             questionnaire=mini, question_ids=["d1-1"])
+            seats = [workshop.join(db, code=org_started.join_code, role="other")[1] for _ in range(2)]
+            workshop.open_voting(db, actor=ME, workshop_id=org_started.id, token=org_token, question_id="d1-1")
+            for seat_token in seats:
+                workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value="3")
+            workshop.close_voting(db, actor=ME, workshop_id=org_started.id, token=org_token, question_id="d1-1")
+            if action == "second_round":
+                workshop.reveal(db, actor=ME, workshop_id=org_started.id, token=org_token, question_id="d1-1")
+            before = _snapshot(db, org_started.id, "d1-1")[5]
+            call = getattr(workshop, action)
+            go, outcomes = threading.Barrier(2), []
+
+            def press(database):
+                go.wait()
+                try:
+                    call(database, actor=ME, workshop_id=org_started.id, token=org_token, question_id="d1-1")
+                    outcomes.append("done")
+                except workshop.WorkshopError as error:
+                    outcomes.append(error.code)
+
+            threads = [threading.Thread(target=press, args=(d,)) for d in (db, other_server)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            refused = {"reveal": "cannot_reveal", "second_round": "cannot_second_round"}[action]
+            assert sorted(outcomes) == sorted(["done", refused]), (attempt_number, outcomes)
+            state = workshop.question_states(db, actor=ME, workshop_id=org_started.id, token=org_token)["d1-1"]
+            assert (state.phase, state.round) == (("revealed", 1) if action == "reveal" else ("voting", 2))
+            assert _snapshot(db, org_started.id, "d1-1")[5] == before
+    finally:
+        other_server.dispose()
+
+
+def test_presence_counts_the_phones_seen_lately_and_a_phone_that_comes_back_keeps_its_seat(db, session):
+    from storage.models import ParticipantRow
+    _, started, token = session
+    seats = [workshop.join(db, code=started.join_code, role="other")[1] for _ in range(3)]
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    for seat_token in seats[:2]:
+        workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value="3")
+    screen = workshop.screen(db, projector_token=started.projector_token)
+    assert (screen.voted, screen.participants, screen.everyone_voted) == (2, 3, False)
+    # the third phone closes: not seen for longer than AWAY_AFTER
+    with db.write() as s:
+        s.execute(update(ParticipantRow).where(ParticipantRow.id == seats[2])
+                  .values(last_seen=utcnow() - workshop.AWAY_AFTER - timedelta(seconds=1)))
+    screen = workshop.screen(db, projector_token=started.projector_token)
+    assert (screen.voted, screen.participants, screen.everyone_voted) == (2, 2, True)
+    # it comes back: its ballot marks it present again, on the same seat
+    workshop.ballot(db, participant_token=seats[2])
+    assert workshop.seat(db, participant_token=seats[2])[1] == "other"
+    screen = workshop.screen(db, projector_token=started.projector_token)
+    assert (screen.voted, screen.participants, screen.everyone_voted) == (2, 3, False)
+    # a phone that polls often writes its last_seen at most every SEEN_EVERY
+    with db.read() as s:
+        seen = s.get(ParticipantRow, seats[2]).last_seen
+    workshop.ballot(db, participant_token=seats[2])
+    with db.read() as s:
+        assert s.get(ParticipantRow, seats[2]).last_seen == seen
+
+
+def test_per_role_figures_follow_the_respondents_rule_and_show_no_counts(db, session):
+    from scoring.respondents import MIN_GROUP
+    _, started, token = session
+    roles = ["frontoffice"] * MIN_GROUP + ["backoffice"] * (MIN_GROUP - 1) + ["other"]
+    seats = [workshop.join(db, code=started.join_code, role=role)[1] for role in roles]
+    workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    for seat_token, value in zip(seats, ["2", "3", "4", "5", "5", "1"]):
+        workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value=value)
+    outcome = workshop.results(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+    assert outcome.by_role == {"frontoffice": 3.0}  # a median, no count
+    assert outcome.hidden_roles == ("backoffice", "other") and outcome.summary.voted == 6

@@ -20,7 +20,8 @@ from i18n import format_number
 from questionnaires.model import Questionnaire
 from ui.charts import show_chart
 from ui.language import lang, tr
-from ui.session import catalog
+from ui.safe_text import escape_md
+from ui.session import attempt, catalog
 
 VALUE_ORDER = ("1", "2", "3", "4", "5", "nvt", "weetniet")
 
@@ -80,7 +81,7 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
     keys = [1, 2, 3, 4, 5, "nvt", "weetniet"]
     figure = go.Figure(go.Bar(
         x=[value_label(questionnaire, str(k)) for k in keys], y=[summary.counts[k] for k in keys],
-        marker_color=["#1D4ED8"] * 5 + ["#94A3B8", "#94A3B8"], text=[summary.counts[k] for k in keys],
+        marker_color=["#1D4ED8"] * 5 + ["#64748B", "#64748B"], text=[summary.counts[k] for k in keys],
         textposition="outside"))
     size = 26 if big else 16
     figure.update_layout(font=dict(size=size), height=460 if big else 320, margin=dict(l=20, r=20, t=30, b=20),
@@ -98,12 +99,84 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
         st.warning(tr("workshop.discuss"), icon=":material/forum:")
     if results.changed is not None:
         st.markdown(("### " if big else "") + tr("workshop.changed", count=results.changed))
-    if results.by_role:
+    if results.by_role:  # only roles with enough voters, and only their median (no counts: anonymity)
         st.markdown(f"**{tr('workshop.by_role')}**")
         columns = st.columns(len(results.by_role))
-        for column, (role, role_summary) in zip(columns, results.by_role.items()):
-            column.metric(tr(f"workshop.role_{role}"), number(role_summary.median))
-            column.caption(tr("workshop.role_votes", count=role_summary.voted))
+        for column, (role, median) in zip(columns, results.by_role.items()):
+            column.metric(tr(f"workshop.role_{role}"), number(median))
+    if results.hidden_roles:
+        st.caption(roles_hidden_text(results))
+
+
+def roles_hidden_text(results: workshop.Results) -> str:
+    """Says that small roles are not shown apart, without naming them (a role of one is known in the room)."""
+    return tr("workshop.roles_hidden")
+
+
+def heading_line(ids: list[str], state: workshop.QuestionState) -> str:
+    """"Vraag 2 van 7 · stemmen open · ronde 2": the number is the question's place in the workshop."""
+    return tr("workshop.heading_line", number=ids.index(state.question_id) + 1, total=len(ids),
+              state=tr(f"workshop.state_{state.phase}"), round=state.round)
+
+
+# the natural next step in each phase: that button is the primary one
+NEXT_STEP = {"waiting": "open", "voting": "close", "closed": "reveal"}
+
+
+def lead_buttons(db, actor, workshop_id: str, token: str, ids: list[str], state: workshop.QuestionState, *,
+                 prefix: str) -> None:
+    """The facilitator's buttons, the same on the facilitator page and on the projector's strip. Each is
+    enabled when the service allows it now; the service checks again (another tab may have pressed first)."""
+    position = ids.index(state.question_id)
+
+    def act(action, **extra) -> None:
+        attempt(action, db, actor=actor, workshop_id=workshop_id, token=token, **extra)
+
+    here = {"question_id": state.question_id}
+    parked = state.phase == "parked"
+    buttons = [
+        ("previous_question", workshop.go_to_question, {"question_id": ids[max(position - 1, 0)]}, position == 0),
+        ("open", workshop.open_voting, here, not state.can("open")),
+        ("close", workshop.close_voting, here, not state.can("close")),
+        ("reveal", workshop.reveal, here, not state.can("reveal")),
+        ("second_round", workshop.second_round, here, not state.can("second_round")),
+        ("resume", workshop.resume, here, False) if parked else ("park", workshop.park, here, not state.can("park")),
+        ("next_question", workshop.go_to_question, {"question_id": ids[min(position + 1, len(ids) - 1)]},
+         position == len(ids) - 1),
+    ]
+    with st.container(horizontal=True, wrap=True, gap="small"):  # wraps on a narrow screen, no cut-off labels
+        for name, action, extra, disabled in buttons:
+            st.button(tr(f"workshop.{name}"), key=f"{prefix}_{name}", on_click=act, args=(action,), kwargs=extra,
+                      disabled=disabled, width="content",
+                      type="primary" if NEXT_STEP.get(state.phase) == name else "secondary")
+
+
+def agreed_form(db, actor, workshop_id: str, token: str, questionnaire: Questionnaire,
+                state: workshop.QuestionState, summary, *, prefix: str) -> None:
+    """Record the agreed answer with its rationale, after the reveal. It starts empty: no default level; the
+    median (rounded down, only when the room agrees enough) is offered beside it as a suggestion."""
+    from scoring.respondents import suggestion
+
+    if state.agreed_value:
+        st.success(tr("workshop.recorded", value=escape_md(value_label(questionnaire, state.agreed_value))),
+                   icon=":material/check:")
+    if not state.can("agree"):
+        st.caption(tr("workshop.agreed_after_reveal"))
+        return
+    with st.form(f"{prefix}_agree_{state.question_id}", border=True):
+        pick, hint = st.columns([3, 2], vertical_alignment="bottom")
+        value = pick.selectbox(tr("workshop.agreed"), VALUE_ORDER, key=f"{prefix}_agreed_{state.question_id}",
+                               index=VALUE_ORDER.index(state.agreed_value) if state.agreed_value else None,
+                               format_func=lambda v: value_label(questionnaire, v), placeholder=tr("common.choose"))
+        suggested = suggestion(summary) if summary is not None else None
+        hint.markdown(tr("workshop.suggestion", value=escape_md(value_label(questionnaire, str(suggested))))
+                      if suggested else tr("workshop.no_suggestion"))
+        rationale = st.text_input(tr("workshop.rationale"), value=state.rationale, max_chars=500,
+                                  key=f"{prefix}_rationale_{state.question_id}")
+        if st.form_submit_button(tr("workshop.record"), icon=":material/check:"):
+            if attempt(workshop.record_agreed, db, actor=actor, workshop_id=workshop_id, token=token,
+                       question_id=state.question_id, value=value or "", rationale=rationale)[0]:
+                st.rerun(scope="fragment")
 
 
 # --- joining ----------------------------------------------------------------------------------------------

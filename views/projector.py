@@ -4,8 +4,9 @@ corner for late joiners; after the reveal the distribution as large bars, the me
 words. Sizes are in vmin, so the screen reads the same on a 1280x720 beamer and a 1920x1080 screen.
 
 The link carries the workshop's projector token (`?screen=`): this screen and nothing else, no sign-in. With
-the facilitator's token as well (`&ft=`) and a signed-in facilitator, a small control strip leads the
-session from here, so nothing but this page needs to be shown.
+the facilitator's token as well (`&ft=`) and a signed-in facilitator, a control strip leads the whole session
+from here (the same buttons as the facilitator page, the agreed answer with its rationale, ending the
+workshop), so nothing but this page needs to be shown; it disappears when the workshop ends.
 """
 
 import html
@@ -18,7 +19,8 @@ from i18n import format_number
 from scoring.agreement import agreement_band
 from ui.language import lang, tr
 from ui.session import attempt, database, show_page_error
-from ui.workshop_view import qr_img, bars_html, join_link, ring_svg, screen_questionnaire, short_address
+from ui.workshop_view import (agreed_form, bars_html, heading_line, join_link, lead_buttons, qr_img, ring_svg,
+                              roles_hidden_text, screen_questionnaire, short_address, value_label)
 
 PARAM_SCREEN, PARAM_TOKEN = "screen", "ft"
 REFRESH_SECONDS = 1  # a vote shows within a second; see README, "Sizing"
@@ -86,17 +88,16 @@ def screen() -> None:
                  _say(tr("workshop.in_the_room", count=view.participants), 4)]
         st.html("".join(parts))
         return
-    question_ids = view.workshop.question_ids
-    number = question_ids.index(question.question_id) + 1
-    head = _say(tr("workshop.question_of", number=number, total=len(question_ids)) + " · "
-                + tr("workshop.state_" + question.state), 3)
+    head = _say(heading_line(list(view.workshop.question_ids), question), 3)
     text = _say(questionnaire.question(question.question_id).text.get(language), 5.2, 700, "h1")
     voted = tr("workshop.voted", voted=view.voted, participants=view.participants)
     if view.results is None:
         waiting = tr({"voting": "workshop.vote_now", "waiting": "workshop.starts_soon"}.get(question.state,
                                                                                              "workshop.hidden"))
+        done = _say(tr("workshop.everyone_voted"), 4.2, 700) if view.everyone_voted and question.phase == "voting" \
+            else ""
         body = (f'<div style="display:flex;gap:5vmin;align-items:center">{ring_svg(view.voted, view.participants, voted)}'
-                f'<div>{_say(voted, 5, 700)}{_say(waiting, 3.6)}</div></div>')
+                f'<div>{_say(voted, 5, 700)}{done}{_say(waiting, 3.6)}</div></div>')
         st.html(head + text + body + _join_block(code, big=False))
         return
     summary = view.results.summary
@@ -107,11 +108,16 @@ def screen() -> None:
         facts.append(_say(tr(f"workshop.agreement_{band}"), 4, 700 if band == "split" else 400))
     if view.results.changed is not None:
         facts.append(_say(tr("workshop.changed", count=view.results.changed), 3.4))
-    if view.results.by_role:
+    if view.results.by_role:  # roles with at least 3 voters, their median only
         roles = " · ".join(f"{tr(f'workshop.role_{role}')}: "
-                           f"{'–' if s.median is None else format_number(s.median, language)}"
-                           for role, s in view.results.by_role.items())
+                           f"{'–' if median is None else format_number(median, language)}"
+                           for role, median in view.results.by_role.items())
         facts.append(_say(tr("workshop.by_role_line", roles=roles), 3))
+    if view.results.hidden_roles:
+        facts.append(_say(roles_hidden_text(view.results), 2.6))
+    if question.agreed_value:
+        facts.append(_say(tr("workshop.recorded", value=value_label(questionnaire, question.agreed_value)), 3.6,
+                          700))
     facts.append(_say(voted, 3))
     st.html(head + text + f'<div style="display:flex;gap:4vmin;align-items:flex-start">'
                           f'<div style="flex:3">{bars_html(questionnaire, view.results)}</div>'
@@ -122,31 +128,38 @@ screen()
 
 if controls is not None:
     actor, facilitator_token = controls
-    current = workshop.screen(db, projector_token=token)
-    ids = list(current.workshop.question_ids)
-    focus = current.question.question_id if current.question else ids[0]
-    state = current.question.state if current.question else "waiting"
-    position = ids.index(focus)
 
-    def act(action, **extra) -> None:
-        attempt(action, db, actor=actor, workshop_id=current.workshop.id, token=facilitator_token, **extra)
+    @st.fragment(run_every=2)
+    def strip() -> None:
+        """The facilitator's strip: everything the facilitator page does. It follows presses on that page or in
+        another tab within 2 seconds, and is gone once the workshop has ended."""
+        try:
+            current = workshop.screen(db, projector_token=token)
+        except workshop.WorkshopError:
+            return
+        states = workshop.question_states(db, actor=actor, workshop_id=current.workshop.id, token=facilitator_token)
+        ids = list(current.workshop.question_ids)
+        state = states[current.question.question_id if current.question else ids[0]]
+        with st.container(border=True):
+            st.markdown(f"**{tr('workshop.strip_label')}** · {heading_line(ids, state)}")
+            show_page_error()
+            lead_buttons(db, actor, current.workshop.id, facilitator_token, ids, state, prefix="strip")
+            agreed_form(db, actor, current.workshop.id, facilitator_token, questionnaire, state,
+                        current.results.summary if current.results else None, prefix="strip")
+            if st.session_state.get("confirm_end") == current.workshop.id:
+                st.warning(tr("workshop.end_confirm"), icon=":material/warning:")
+                yes, no, _ = st.columns([2, 2, 4])
+                if yes.button(tr("workshop.end_yes"), type="primary", width="stretch", key="strip_end_yes"):
+                    st.session_state.pop("confirm_end", None)
+                    attempt(workshop.end_workshop, db, actor=actor, workshop_id=current.workshop.id,
+                            token=facilitator_token)
+                    st.rerun()
+                if no.button(tr("start.delete_no"), width="stretch", key="strip_end_no"):
+                    st.session_state.pop("confirm_end", None)
+                    st.rerun(scope="fragment")
+            elif st.button(tr("workshop.end"), icon=":material/event_busy:", key="strip_end"):
+                st.session_state["confirm_end"] = current.workshop.id
+                st.rerun(scope="fragment")
+            st.caption(tr("workshop.strip_help"))
 
-    with st.container(border=True):
-        show_page_error()
-        buttons = st.columns(6)
-        buttons[0].button(tr("workshop.previous_question"), disabled=position == 0, width="stretch",
-                          on_click=act, args=(workshop.go_to_question,),
-                          kwargs={"question_id": ids[max(position - 1, 0)]})
-        buttons[1].button(tr("workshop.open"), type="primary", disabled=state == "voting", width="stretch",
-                          on_click=act, args=(workshop.open_voting,), kwargs={"question_id": focus})
-        buttons[2].button(tr("workshop.close"), disabled=state != "voting", width="stretch",
-                          on_click=act, args=(workshop.close_voting,), kwargs={"question_id": focus})
-        buttons[3].button(tr("workshop.reveal"), disabled=state in ("waiting", "revealed"), width="stretch",
-                          on_click=act, args=(workshop.reveal,), kwargs={"question_id": focus})
-        buttons[4].button(tr("workshop.second_round"), width="stretch",
-                          disabled=state != "revealed" or (current.question and current.question.round > 1),
-                          on_click=act, args=(workshop.second_round,), kwargs={"question_id": focus})
-        buttons[5].button(tr("workshop.next_question"), disabled=position == len(ids) - 1, width="stretch",
-                          on_click=act, args=(workshop.go_to_question,),
-                          kwargs={"question_id": ids[min(position + 1, len(ids) - 1)]})
-        st.caption(tr("workshop.strip_help"))
+    strip()

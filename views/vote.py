@@ -1,9 +1,13 @@
 """Stemmen (participant, made for a phone): join with the code and a role, then vote per question.
 
 One browser keeps one seat per workshop: the seat is remembered in a cookie, and joining again (the same
-link, a second tab, a refresh of the join page) gives the same seat back. Wrong codes are slowed down.
+link, a second tab, a refresh of the join page) gives the same seat back, without asking the role again. The
+role starts unchosen: nobody is counted in a role they did not choose. Wrong codes are slowed down. The page
+asks for its ballot every 2 seconds, which keeps the seat present (`workshop.ballot`). After a vote, its
+confirmation stays at the top of the screen, also when the choice was made further down.
 """
 
+import html
 import re
 
 import streamlit as st
@@ -50,7 +54,9 @@ if not seat_token:
             go_to_seat(earlier, code_in_link)
     code = st.text_input(tr("workshop.enter_code"), value=code_in_link, max_chars=12, key="join_code")
     roles = {r: tr(f"workshop.role_{r}") for r in workshop.ROLES}
-    role = st.radio(tr("workshop.your_role"), list(roles), format_func=roles.__getitem__, key="join_role")
+    st.caption(tr("workshop.choose_role"))
+    role = st.radio(tr("workshop.your_role"), list(roles), format_func=roles.__getitem__, key="join_role",
+                    index=None)
     browser_key = f"{st.context.ip_address or 'local'}|{st.context.headers.get('User-Agent', '')[:80]}"
     if st.button(tr("workshop.join"), type="primary", width="stretch"):
         wait = JOIN_THROTTLE.wait_seconds(browser_key)
@@ -58,7 +64,7 @@ if not seat_token:
             st.error(tr("workshop.too_many_tries", count=wait), icon=":material/timer:")
             st.stop()
         try:
-            _, seat_token = workshop.join(db, code=code, role=role, existing_seat=remembered_seat(code))
+            _, seat_token = workshop.join(db, code=code, role=role or "", existing_seat=remembered_seat(code))
         except workshop.WorkshopError as error:
             if error.code == "unknown_code":
                 JOIN_THROTTLE.failed(browser_key)
@@ -102,6 +108,13 @@ def ballot() -> None:
         return
     if "vote_error" in st.session_state:
         st.error(st.session_state.pop("vote_error"))
+    mine = {qid: workshop.my_vote(db, participant_token=seat_token, question_id=qid) for qid in shown}
+    received = [qid for qid in shown if states[qid].state == "voting" and mine[qid]]
+    if len(shown) == 1 and received:  # at the top of the screen, also when the choice was made further down
+        text = tr("workshop.vote_received", value=value_label(questionnaire, mine[received[0]]))
+        st.html(f'<div role="status" data-testid="vote-received" style="position:fixed;top:0;left:0;right:0;'
+                f'z-index:999990;background:#DCFCE7;color:#14532D;border-bottom:2px solid #15803D;'
+                f'padding:0.7rem 1rem;font-size:1rem;font-weight:600">{html.escape(text)}</div>', width="stretch")
     for question_id in shown:
         state = states[question_id]
         question = questionnaire.question(question_id)
@@ -109,7 +122,7 @@ def ballot() -> None:
             st.markdown(f"### {question.text.get(language)}")
             st.caption(question.help.get(language))
             key = f"vote_{question_id}_{state.round}"
-            st.session_state[key] = workshop.my_vote(db, participant_token=seat_token, question_id=question_id)
+            st.session_state[key] = mine[question_id]
             st.radio(tr("workshop.your_vote"), VALUE_ORDER, key=key, on_change=_on_vote, args=(question_id, key),
                      disabled=state.state != "voting", label_visibility="collapsed",
                      format_func=lambda v, q=question: value_label(questionnaire, v) + (

@@ -13,8 +13,8 @@ from ui.language import lang, tr
 from ui.safe_text import escape_md
 from ui.session import attempt, database, me, permissions_in, show_page_error
 from ui.url_state import assessment_header, require_assessment
-from ui.workshop_view import (VALUE_ORDER, join_link, short_address, show_qr, show_results, value_label,
-                              workshop_or_stop)
+from ui.workshop_view import (agreed_form, heading_line, join_link, lead_buttons, short_address, show_qr,
+                              show_results, value_label, workshop_or_stop)
 
 PARAM_WORKSHOP, PARAM_TOKEN = "w", "ft"
 
@@ -93,65 +93,64 @@ with right:
             tr("workshop.qr_alt", url=short_address(), code=current.join_code), 180)
 
 # --- the questions -----------------------------------------------------------------------------------------
-states = workshop.question_states(db, actor=actor, workshop_id=current.id, token=token)
 ids = list(current.question_ids)
 labels = {qid: f"{i}. {questionnaire.question(qid).text.get(language)}" for i, qid in enumerate(ids, start=1)}
-chosen = st.selectbox(tr("workshop.question_of", number=ids.index(current.current_question_id or ids[0]) + 1,
-                         total=len(ids)), ids, index=ids.index(current.current_question_id or ids[0]),
-                      format_func=lambda qid: labels[qid] + f" · {tr('workshop.state_' + states[qid].state)}"
-                      + (f" · {tr('workshop.parked')}" if states[qid].parked else ""), key="workshop_question",
-                          placeholder=tr("common.choose"))
-state = states[chosen]
+PICKER = "workshop_question"
 
 
-def act(action, **extra) -> None:
-    attempt(action, db, actor=actor, workshop_id=current.id, token=token, question_id=chosen, **extra)
+def put_on_screen() -> None:
+    attempt(workshop.go_to_question, db, actor=actor, workshop_id=current.id, token=token,
+            question_id=st.session_state[PICKER])
 
 
-def open_dimension() -> None:
-    dimension = next(d for d in questionnaire.dimensions() if chosen in {q.id for q in d.questions})
+def open_dimension(question_id: str) -> None:
+    dimension = next(d for d in questionnaire.dimensions() if question_id in {q.id for q in d.questions})
     attempt(workshop.open_voting_many, db, actor=actor, workshop_id=current.id, token=token,
             question_ids=[q.id for q in dimension.questions if q.id in ids])
 
 
-buttons = st.columns(6)
-buttons[0].button(tr("workshop.open"), on_click=act, args=(workshop.open_voting,), type="primary",
-                  disabled=state.state == "voting", width="stretch")
-buttons[1].button(tr("workshop.close"), on_click=act, args=(workshop.close_voting,),
-                  disabled=state.state != "voting", width="stretch")
-buttons[2].button(tr("workshop.reveal"), on_click=act, args=(workshop.reveal,),
-                  disabled=state.state in ("waiting", "revealed"), width="stretch")
-buttons[3].button(tr("workshop.second_round"), on_click=act, args=(workshop.second_round,),
-                  disabled=state.round > 1 or state.state != "revealed", width="stretch")
-buttons[4].button(tr("workshop.park"), on_click=act, args=(workshop.park,), width="stretch")
-buttons[5].button(tr("workshop.open_dimension"), on_click=open_dimension, width="stretch")
-st.caption(tr("workshop.open_dimension_help"))
-show_page_error()
-
-
 @st.fragment(run_every=2)
-def live() -> None:
-    """Refreshes by itself every 2 seconds: new votes appear without anyone pressing refresh."""
-    outcome = workshop.results(db, actor=actor, workshop_id=current.id, token=token, question_id=chosen)
-    st.subheader(tr("workshop.voted", voted=outcome.summary.voted, participants=outcome.participants) + " · "
-                 + tr("workshop.round", round=outcome.round))
-    show_results(questionnaire, outcome)
+def lead() -> None:
+    """Refreshes by itself every 2 seconds: new votes, and whatever was pressed on the projector's strip or in
+    another tab, appear without a reload. The picker is the question on the screen: choosing one puts it there."""
+    latest = workshop.get_workshop(db, actor=actor, workshop_id=current.id, token=token)
+    if latest.closed:
+        if not current.closed:
+            st.info(tr("workshop.ended"), icon=":material/event_busy:")
+        return
+    states = workshop.question_states(db, actor=actor, workshop_id=current.id, token=token)
+    on_screen = latest.current_question_id or ids[0]
+    if st.session_state.get("workshop_synced") != on_screen:  # moved here, on the strip or in another tab
+        st.session_state[PICKER] = st.session_state["workshop_synced"] = on_screen
+    st.selectbox(tr("workshop.question_on_screen"), ids, key=PICKER, on_change=put_on_screen,
+                 format_func=labels.__getitem__)  # labels that stay the same: the number is the question's place
+    state = states[on_screen]
+    st.subheader(heading_line(ids, state))
+    lead_buttons(db, actor, current.id, token, ids, state, prefix="page")
+    st.button(tr("workshop.open_dimension"), on_click=open_dimension, args=(on_screen,),
+              help=tr("workshop.open_dimension_help"))
+    show_page_error()
+    voted, present = workshop.vote_count(db, actor=actor, workshop_id=current.id, token=token,
+                                         question_id=on_screen)
+    st.markdown(f"**{tr('workshop.voted', voted=voted, participants=present)}**",
+                help=tr("workshop.presence_help", seconds=int(workshop.AWAY_AFTER.total_seconds())))
+    if present and voted >= present and state.phase == "voting":
+        st.success(tr("workshop.everyone_voted"), icon=":material/done_all:")
+    outcome = None
+    if state.state in ("revealed", "agreed"):
+        outcome = workshop.results(db, actor=actor, workshop_id=current.id, token=token, question_id=on_screen)
+        show_results(questionnaire, outcome)
+    else:  # before the reveal only the count, as on the screen: this laptop may be on the wall
+        st.caption(tr("workshop.hidden_here"))
+        if st.toggle(tr("workshop.show_distribution"), key=f"show_distribution_{on_screen}",
+                     help=tr("workshop.show_distribution_help")):
+            show_results(questionnaire, workshop.results(db, actor=actor, workshop_id=current.id, token=token,
+                                                         question_id=on_screen))
+    agreed_form(db, actor, current.id, token, questionnaire, state, outcome.summary if outcome else None,
+                prefix="page")
 
 
-live()
-
-with st.container(border=True):
-    agreed_value = st.selectbox(tr("workshop.agreed"), VALUE_ORDER, key=f"agreed_{chosen}",
-                                format_func=lambda v: value_label(questionnaire, v),
-                                index=VALUE_ORDER.index(state.agreed_value) if state.agreed_value else 2,
-                                    placeholder=tr("common.choose"))
-    rationale = st.text_input(tr("workshop.rationale"), value=state.rationale, key=f"rationale_{chosen}",
-                              max_chars=500)
-    if st.button(tr("workshop.record"), icon=":material/check:"):
-        act(workshop.record_agreed, value=agreed_value, rationale=rationale)
-        st.rerun()
-    if state.agreed_value:
-        st.success(tr("workshop.recorded", value=escape_md(value_label(questionnaire, state.agreed_value))))
+lead()
 
 with st.expander(tr("workshop.summary_title"), icon=":material/summarize:"):
     summaries = workshop.workshop_summary(db, actor=actor, workshop_id=current.id, token=token)

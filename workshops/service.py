@@ -7,25 +7,41 @@ token (its link). These tokens are the only key for phones and the projector: a 
 own ballot, the projector only its own screen, and neither opens facilitator actions.
 Votes are anonymous: a vote row knows the seat and its role, never a name.
 
-Per question: waiting -> voting -> closed -> revealed; a second round starts voting again (round 2) and
-the results then also say how many people changed their vote.
+A question's life is a state machine, kept here and not in the buttons (TRANSITIONS):
+waiting -> voting -> closed -> revealed -> agreed, with a second round revealed -> voting (round 2) -> closed
+-> revealed that keeps round 1's votes and then says how many people changed their vote. Voting that was
+closed before the reveal may be opened again (nobody has seen an outcome yet); once revealed, voting again is
+only possible as the second round. Any question can be parked (voting stops) and resumed later. Every action
+locks the question's row and checks its state in the same write transaction (BEGIN IMMEDIATE on SQLite,
+SELECT ... FOR UPDATE on PostgreSQL), so two facilitator tabs or two app servers pressing at once leave one
+outcome; the other press is refused with a message and changes nothing. A vote holds a share lock on its
+question (PostgreSQL), so no vote lands after its round was closed.
+
+Anonymity in the room: per role only the median, and only for a role with at least `MIN_GROUP` voters (the
+respondents' rule, `scoring.respondents.shown_roles`); never counts per role.
+
+Presence: a seat is present while its phone asks for its ballot (every 2 seconds; `last_seen` is written at
+most every SEEN_EVERY); a seat not seen for AWAY_AFTER (30 s, or KLANTBEWUST_WORKSHOP_AWAY_SECONDS) is away
+and is not counted in "7 van 9 aanwezigen gestemd"; a phone that comes back is present again on its seat.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import os
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaires.model import Questionnaire
 from scoring.agreement import VoteSummary, summarise
+from scoring.respondents import shown_roles
 
 from access.service import WORKSHOP, Actor, log, organisation_of, require
 
@@ -41,6 +57,27 @@ VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read aloud and type
 CODE_LENGTH = 6
 LIFETIME = timedelta(days=2)
+ENV_AWAY_SECONDS = "KLANTBEWUST_WORKSHOP_AWAY_SECONDS"
+AWAY_AFTER = timedelta(seconds=float(os.environ.get(ENV_AWAY_SECONDS) or 30))  # a seat not seen this long is away
+SEEN_EVERY = min(timedelta(seconds=10), AWAY_AFTER / 3)  # how often a polling phone writes its last_seen
+
+# action -> {phase it may start from: the state it leads to}; a phase is the state, or "parked"
+STATES = ("waiting", "voting", "closed", "revealed", "agreed")
+PHASES = (*STATES, "parked")
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "open": {"waiting": "voting", "closed": "voting"},  # closed before the reveal: nobody saw an outcome yet
+    "close": {"voting": "closed"},
+    "reveal": {"closed": "revealed"},
+    "second_round": {"revealed": "voting"},  # round 1 only; keeps round 1's votes
+    "agree": {"revealed": "agreed", "agreed": "agreed"},  # agreed again: the answer or rationale corrected
+    "park": {state: "parked" for state in STATES},  # voting stops; resume returns to the state (closed if voting)
+    "resume": {"parked": "(the state it was parked in)"},
+}
+ACTIONS = tuple(TRANSITIONS)
+# the message for an action in a phase it may not start from
+REFUSALS = {"open": "cannot_open", "close": "cannot_close", "reveal": "cannot_reveal",
+            "second_round": "cannot_second_round", "agree": "cannot_agree", "park": "cannot_park",
+            "resume": "cannot_resume"}
 
 
 class WorkshopError(ValueError):
@@ -72,15 +109,25 @@ class QuestionState:
     agreed_value: str | None
     rationale: str
 
+    @property
+    def phase(self) -> str:
+        """Where the question is in its life: its state, or "parked"."""
+        return "parked" if self.parked else self.state
+
+    def can(self, action: str) -> bool:
+        """Whether `action` is allowed now (the service decides; buttons only follow)."""
+        return self.phase in TRANSITIONS[action] and not (action == "second_round" and self.round >= 2)
+
 
 @dataclass(frozen=True)
 class Results:
     question_id: str
     round: int
-    participants: int
+    participants: int  # seats present now
     summary: VoteSummary
-    by_role: dict[str, VoteSummary]
+    by_role: dict[str, float | None]  # the median of each role with at least MIN_GROUP voters; never counts
     changed: int | None  # round 2: how many people voted differently from round 1
+    hidden_roles: tuple[str, ...] = ()  # roles with 1 or 2 voters: only counted in the whole
 
 
 def _value(value: object) -> object:
@@ -152,11 +199,41 @@ def _as_facilitator(session, actor: Actor, workshop_id: str, token: str, *, also
     return row
 
 
-def _question(session, workshop_id: str, question_id: str) -> WorkshopQuestionRow:
-    row = session.get(WorkshopQuestionRow, (workshop_id, question_id))
+def _question(session, workshop_id: str, question_id: str, *, lock: bool = False) -> WorkshopQuestionRow:
+    """The question's row; with `lock`, locked for this write transaction (FOR UPDATE on PostgreSQL; SQLite's
+    BEGIN IMMEDIATE already makes this the only writer)."""
+    row = session.get(WorkshopQuestionRow, (workshop_id, question_id), with_for_update=lock or None,
+                      populate_existing=lock)
     if row is None:
         raise WorkshopError("unknown_question")
     return row
+
+
+def _phase(row: WorkshopQuestionRow) -> str:
+    return "parked" if row.parked else row.state
+
+
+def _transition(session, workshop_id: str, question_id: str, action: str) -> WorkshopQuestionRow:
+    """Move the question by `action`, after checking its state on the locked row; refuse anything else."""
+    question = _question(session, workshop_id, question_id, lock=True)
+    phase = _phase(question)
+    if action == "second_round" and phase == "revealed" and question.round >= 2:
+        raise WorkshopError("no_third_round")
+    if phase not in TRANSITIONS[action]:
+        if action == "open" and phase in ("revealed", "agreed"):
+            raise WorkshopError("reopen_refused")
+        raise WorkshopError(REFUSALS[action], state=phase)
+    if action == "park":
+        question.parked = True
+        if question.state == "voting":
+            question.state = "closed"
+    elif action == "resume":
+        question.parked = False
+    else:
+        question.state = TRANSITIONS[action][phase]
+        if action == "second_round":
+            question.round = 2
+    return question
 
 
 def join(db: Database, *, code: str, role: str, existing_seat: str | None = None) -> tuple[Workshop, str]:
@@ -172,9 +249,10 @@ def join(db: Database, *, code: str, role: str, existing_seat: str | None = None
         if isinstance(existing_seat, str) and existing_seat:
             known = session.get(ParticipantRow, existing_seat)
             if known is not None and known.workshop_id == workshop.id:
+                known.last_seen = utcnow()
                 return _view(session, workshop), known.id
         token = secrets.token_urlsafe(24)
-        session.add(ParticipantRow(id=token, workshop_id=workshop.id, role=role))
+        session.add(ParticipantRow(id=token, workshop_id=workshop.id, role=role, last_seen=utcnow()))
         return _view(session, workshop), token
 
 
@@ -207,14 +285,28 @@ def question_states(db: Database, *, actor: Actor, workshop_id: str, token: str)
         return _states(session, workshop_id)
 
 
+_SEEN = (update(ParticipantRow.__table__)
+         .where(ParticipantRow.id == bindparam("token"),
+                (ParticipantRow.last_seen.is_(None)) | (ParticipantRow.last_seen < bindparam("stale")))
+         .values(last_seen=bindparam("now")))
+
+
 def ballot(db: Database, *, participant_token: str) -> tuple[Workshop, dict[str, QuestionState]]:
-    """What a participant's phone needs: the workshop and the state of its questions (no outcomes)."""
+    """What a participant's phone needs: the workshop and the state of its questions (no outcomes). The phone
+    asks every 2 seconds, which keeps its seat present: `last_seen` is written at most every SEEN_EVERY, with
+    the room's votes (`Database.write_grouped`)."""
     with db.read() as session:
         participant = session.get(ParticipantRow, participant_token) if isinstance(participant_token, str) else None
         if participant is None:
             raise WorkshopError("unknown_seat")
         row = _open_workshop(session, participant.workshop_id, by_code=False)
-        return _view(session, row), _states(session, row.id)
+        found = _view(session, row), _states(session, row.id)
+        last_seen = participant.last_seen
+    now = utcnow()
+    if last_seen is None or last_seen < now - SEEN_EVERY:
+        db.write_grouped(lambda connection: connection.execute(
+            _SEEN, {"token": participant_token, "stale": now - SEEN_EVERY, "now": now}))
+    return found
 
 
 @dataclass(frozen=True)
@@ -223,10 +315,14 @@ class Screen:
 
     workshop: Workshop
     question: QuestionState | None
-    voted: int
-    participants: int
+    voted: int  # seats present now that voted in the current round
+    participants: int  # seats present now
     results: Results | None  # only once revealed
     started: bool = False  # some question has been opened: until then the room sees how to join, large
+
+    @property
+    def everyone_voted(self) -> bool:
+        return self.participants > 0 and self.voted >= self.participants
 
 
 def screen(db: Database, *, projector_token: str) -> Screen:
@@ -244,7 +340,7 @@ def screen(db: Database, *, projector_token: str) -> Screen:
         outcome = None
         if question is not None:
             voted, participants = _vote_count(session, row.id, question.question_id)
-            if question.state == "revealed":
+            if question.state in ("revealed", "agreed"):
                 outcome = _results(session, row.id, question.question_id)
         else:
             participants = _participants(session, row.id)
@@ -253,20 +349,28 @@ def screen(db: Database, *, projector_token: str) -> Screen:
 
 
 def open_voting(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
+    """Open voting on a question that waits (or was closed before its reveal), and put it on the screen. A
+    revealed question is refused: voting again is only possible as a second round."""
     with db.write() as session:
         workshop = _as_facilitator(session, actor, workshop_id, token)
-        question = _question(session, workshop_id, question_id)
-        question.state = "voting"
+        _transition(session, workshop_id, question_id, "open")
         workshop.current_question_id = question_id
 
 
 def open_voting_many(db: Database, *, actor: Actor, workshop_id: str, token: str, question_ids: list[str]) -> None:
-    """Open several questions at once (for example a whole dimension); participants see them all."""
+    """Open several questions at once (for example a whole dimension); participants see them all. Questions
+    that cannot be opened now (revealed, parked, ...) stay as they are; refused when none can be opened."""
     with db.write() as session:
         workshop = _as_facilitator(session, actor, workshop_id, token)
+        opened = []
         for question_id in question_ids:
-            _question(session, workshop_id, question_id).state = "voting"
-        workshop.current_question_id = question_ids[0] if question_ids else workshop.current_question_id
+            question = _question(session, workshop_id, question_id, lock=True)
+            if _phase(question) in TRANSITIONS["open"]:
+                _transition(session, workshop_id, question_id, "open")
+                opened.append(question_id)
+        if not opened:
+            raise WorkshopError("cannot_open")
+        workshop.current_question_id = opened[0]
 
 
 def go_to_question(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
@@ -289,36 +393,50 @@ def end_workshop(db: Database, *, actor: Actor, workshop_id: str, token: str) ->
 def close_voting(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
     with db.write() as session:
         _as_facilitator(session, actor, workshop_id, token)
-        question = _question(session, workshop_id, question_id)
-        if question.state == "voting":
-            question.state = "closed"
+        _transition(session, workshop_id, question_id, "close")
 
 
 def reveal(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
-    """Show the results; voting closes first, so nobody anchors on the others' votes."""
+    """Show the results; only after voting closed, so nobody anchors on the others' votes."""
     with db.write() as session:
         _as_facilitator(session, actor, workshop_id, token)
-        question = _question(session, workshop_id, question_id)
-        question.state = "revealed"
+        _transition(session, workshop_id, question_id, "reveal")
 
 
 def second_round(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
+    """Vote again after the reveal of round 1, as round 2: round 1's votes stay as they were."""
     with db.write() as session:
         _as_facilitator(session, actor, workshop_id, token)
-        question = _question(session, workshop_id, question_id)
-        if question.round >= 2:
-            raise WorkshopError("no_third_round")
-        question.round, question.state = 2, "voting"
+        _transition(session, workshop_id, question_id, "second_round")
 
 
-# A vote's two statements, built once: a room of phones votes within the same few seconds
+def resume(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
+    """Take a parked question up again, in the state it was parked in."""
+    with db.write() as session:
+        _as_facilitator(session, actor, workshop_id, token)
+        _transition(session, workshop_id, question_id, "resume")
+
+
+# A vote's statements, built once: a room of phones votes within the same few seconds
 _VOTE_LOOKUP = (
     select(ParticipantRow.workshop_id, WorkshopRow.closed, WorkshopRow.expires_at, WorkshopQuestionRow.state,
-           WorkshopQuestionRow.round)
+           WorkshopQuestionRow.round, WorkshopQuestionRow.parked)
     .join(WorkshopRow, WorkshopRow.id == ParticipantRow.workshop_id)
-    .outerjoin(WorkshopQuestionRow, (WorkshopQuestionRow.workshop_id == ParticipantRow.workshop_id)
-               & (WorkshopQuestionRow.question_id == bindparam("question")))
+    .join(WorkshopQuestionRow, (WorkshopQuestionRow.workshop_id == ParticipantRow.workshop_id)
+          & (WorkshopQuestionRow.question_id == bindparam("question")))
     .where(ParticipantRow.id == bindparam("token")))
+_SEAT_LOOKUP = (select(WorkshopRow.closed, WorkshopRow.expires_at)
+                .join(ParticipantRow, WorkshopRow.id == ParticipantRow.workshop_id)
+                .where(ParticipantRow.id == bindparam("token")))
+
+
+@functools.cache
+def _vote_lookup(dialect: str):
+    """On PostgreSQL the vote holds a share lock on its question's row until it commits: closing the round
+    (FOR UPDATE) waits for votes under way, and a vote that comes later sees the round closed."""
+    if dialect == "postgresql":
+        return _VOTE_LOOKUP.with_for_update(read=True, of=WorkshopQuestionRow.__table__)
+    return _VOTE_LOOKUP
 
 
 @functools.cache
@@ -341,15 +459,19 @@ def cast_vote(db: Database, *, participant_token: str, question_id: str, value: 
         raise WorkshopError("unknown_seat")
 
     def store(connection) -> None:
-        found = connection.execute(_VOTE_LOOKUP, {"token": participant_token, "question": question_id}).first()
+        found = connection.execute(_vote_lookup(connection.dialect.name),
+                                   {"token": participant_token, "question": question_id}).first()
         if found is None:
-            raise WorkshopError("unknown_seat")
-        workshop_id, closed, expires_at, state, round_ = found
+            seat_found = connection.execute(_SEAT_LOOKUP, {"token": participant_token}).first()
+            if seat_found is None:
+                raise WorkshopError("unknown_seat")
+            if seat_found.closed or seat_found.expires_at < utcnow():
+                raise WorkshopError("expired")
+            raise WorkshopError("unknown_question")
+        workshop_id, closed, expires_at, state, round_, parked = found
         if closed or expires_at < utcnow():
             raise WorkshopError("expired")
-        if state is None:
-            raise WorkshopError("unknown_question")
-        if state != "voting":
+        if state != "voting" or parked:
             raise WorkshopError("voting_closed")
         connection.execute(_vote_upsert(connection.dialect.name),
                            dict(workshop_id=workshop_id, question_id=question_id, round=round_,
@@ -371,21 +493,28 @@ def my_vote(db: Database, *, participant_token: str, question_id: str) -> str | 
             VoteRow.round == question.round, VoteRow.participant_id == participant.id))
 
 
+def _present(workshop_id: str):
+    """The condition for a seat of this workshop that is present now (seen within AWAY_AFTER)."""
+    return (ParticipantRow.workshop_id == workshop_id) & (ParticipantRow.last_seen >= utcnow() - AWAY_AFTER)
+
+
 def _participants(session, workshop_id: str) -> int:
-    return session.scalar(select(func.count()).select_from(ParticipantRow).where(
-        ParticipantRow.workshop_id == workshop_id)) or 0
+    """Seats present now."""
+    return session.scalar(select(func.count()).select_from(ParticipantRow).where(_present(workshop_id))) or 0
 
 
 def _vote_count(session, workshop_id: str, question_id: str) -> tuple[int, int]:
+    """(seats present now that voted in the current round, seats present now)."""
     question = _question(session, workshop_id, question_id)
-    votes = session.scalar(select(func.count()).select_from(VoteRow).where(
-        VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id,
-        VoteRow.round == question.round)) or 0
-    return votes, _participants(session, workshop_id)
+    present = _present(workshop_id)
+    voted = session.scalar(select(func.count()).select_from(ParticipantRow).where(present, select(VoteRow.id).where(
+        VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id, VoteRow.round == question.round,
+        VoteRow.participant_id == ParticipantRow.id).exists())) or 0
+    return voted, _participants(session, workshop_id)
 
 
 def vote_count(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> tuple[int, int]:
-    """(votes in the current round, participants): safe to show before the reveal."""
+    """(present seats that voted in the current round, present seats): safe to show before the reveal."""
     with db.read() as session:
         _as_facilitator(session, actor, workshop_id, token, also_ended=True)
         return _vote_count(session, workshop_id, question_id)
@@ -398,17 +527,19 @@ def _results(session, workshop_id: str, question_id: str) -> Results:
                            .where(VoteRow.workshop_id == workshop_id, VoteRow.question_id == question_id)).all()
     participants = _participants(session, workshop_id)
     current = [r for r in rows if r.round == question.round]
-    by_role = {role: summarise([_value(r.value) for r in current if r.role == role]) for role in ROLES}
+    shown, hidden = shown_roles({role: sum(1 for r in current if r.role == role) for role in ROLES})
+    by_role = {role: summarise([_value(r.value) for r in current if r.role == role]).median for role in shown}
     changed = None
     if question.round == 2:
         first = {r.participant_id: r.value for r in rows if r.round == 1}
         changed = sum(1 for r in current if r.participant_id in first and first[r.participant_id] != r.value)
     return Results(question_id, question.round, participants, summarise([_value(r.value) for r in current]),
-                   {role: summary for role, summary in by_role.items() if summary.voted}, changed)
+                   by_role, changed, hidden)
 
 
 def results(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> Results:
-    """The distribution of the current round, for the facilitator (also before the reveal)."""
+    """The distribution of the current round, for the facilitator (also before the reveal: the page shows it
+    only when asked, for a facilitator whose laptop is not on the wall)."""
     with db.read() as session:
         _as_facilitator(session, actor, workshop_id, token, also_ended=True)
         return _results(session, workshop_id, question_id)
@@ -416,15 +547,16 @@ def results(db: Database, *, actor: Actor, workshop_id: str, token: str, questio
 
 def record_agreed(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str, value: str,
                   rationale: str = "") -> None:
-    """The level the group agreed on becomes the assessment's answer and the rationale its comment, in one
-    transaction: on a final assessment nothing at all is written."""
+    """The level the group agreed on (after the reveal) becomes the assessment's answer and the rationale its
+    comment, in one transaction: on a final assessment nothing at all is written. There is no default: a value
+    must be given."""
     if value not in VALUES:
-        raise WorkshopError("invalid_vote")
+        raise WorkshopError("no_agreed_value" if value in (None, "") else "invalid_vote")
     rationale = clean_text(rationale, "comment", service.MAX_COMMENT)
     with db.write() as session:
         workshop = _as_facilitator(session, actor, workshop_id, token)
-        question = _question(session, workshop_id, question_id)
-        question.agreed_value, question.rationale, question.parked = value, rationale, False
+        question = _transition(session, workshop_id, question_id, "agree")
+        question.agreed_value, question.rationale = value, rationale
         level, non_score = service.split_value(_value(value))
         fields = dict(level=level, non_score=non_score) | ({"comment": rationale} if rationale else {})
         organisation_id = organisation_of(session, assessment_id=workshop.assessment_id)
@@ -434,14 +566,16 @@ def record_agreed(db: Database, *, actor: Actor, workshop_id: str, token: str, q
 
 
 def park(db: Database, *, actor: Actor, workshop_id: str, token: str, question_id: str) -> None:
+    """Put the question aside (voting on it stops); `resume` takes it up again."""
     with db.write() as session:
         _as_facilitator(session, actor, workshop_id, token)
-        _question(session, workshop_id, question_id).parked = True
+        _transition(session, workshop_id, question_id, "park")
 
 
 def delete_raw_votes(db: Database, *, actor: Actor, workshop_id: str, token: str) -> None:
-    """Privacy: keep only the aggregates per question (counts per value and per role), drop every vote.
-    Also possible after the workshop has ended."""
+    """Privacy: keep only the aggregates per question and round (the counts per value of everyone, and the
+    median of each role with enough voters, as shown in the room), drop every vote. Also possible after the
+    workshop has ended."""
     with db.write() as session:
         _as_facilitator(session, actor, workshop_id, token, also_ended=True)
         questions = session.scalars(select(WorkshopQuestionRow).where(WorkshopQuestionRow.workshop_id == workshop_id))
@@ -449,13 +583,16 @@ def delete_raw_votes(db: Database, *, actor: Actor, workshop_id: str, token: str
                                .join(ParticipantRow, ParticipantRow.id == VoteRow.participant_id)
                                .where(VoteRow.workshop_id == workshop_id)).all()
         for question in questions:
-            counts: dict = {}
-            for r in rows:
-                if r.question_id == question.question_id:
-                    key = f"round{r.round}"
-                    counts.setdefault(key, {}).setdefault(r.role, {}).setdefault(r.value, 0)
-                    counts[key][r.role][r.value] += 1
-            question.aggregates = json.dumps(counts, sort_keys=True)
+            kept: dict = {}
+            for round_ in sorted({r.round for r in rows if r.question_id == question.question_id}):
+                votes = [r for r in rows if r.question_id == question.question_id and r.round == round_]
+                counts: dict[str, int] = {}
+                for r in votes:
+                    counts[r.value] = counts.get(r.value, 0) + 1
+                shown, _ = shown_roles({role: sum(1 for r in votes if r.role == role) for role in ROLES})
+                kept[f"round{round_}"] = {"all": counts, "median_by_role": {
+                    role: summarise([_value(r.value) for r in votes if r.role == role]).median for role in shown}}
+            question.aggregates = json.dumps(kept, sort_keys=True)
         session.execute(delete(VoteRow).where(VoteRow.workshop_id == workshop_id))
         log(session, actor, "workshop_votes_deleted", organisation_of(session, workshop_id=workshop_id),
             session.get(WorkshopRow, workshop_id).assessment_id, workshop=workshop_id)
@@ -494,7 +631,7 @@ def per_dimension(summaries: list[QuestionSummary], questionnaire: Questionnaire
         dimension = dimension_of[item.question_id]
         if item.state.agreed_value and item.state.agreed_value.isdigit():
             lines.setdefault("agreed", {}).setdefault(dimension, []).append(int(item.state.agreed_value))
-        for role, summary in (item.results.by_role.items() if item.results else []):
-            if summary.median is not None:
-                lines.setdefault(role, {}).setdefault(dimension, []).append(summary.median)
+        for role, median in (item.results.by_role.items() if item.results else []):
+            if median is not None:
+                lines.setdefault(role, {}).setdefault(dimension, []).append(median)
     return {line: {d: sum(v) / len(v) for d, v in values.items()} for line, values in lines.items()}
