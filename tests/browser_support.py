@@ -164,6 +164,15 @@ def wait_idle(page, timeout: float = 60_000, start_within: float = 10_000) -> No
     page.evaluate("() => { window.__kbMark = window.__kbActivity; window.__kbMarked = true; }")
 
 
+def eventually(read, within: float = 60):
+    """`read()` once it gives something (a non-empty result), polling until `within` seconds have passed: for
+    what a test checks in the database after the page has sent it."""
+    deadline = time.monotonic() + within
+    while not (result := read()) and time.monotonic() < deadline:
+        time.sleep(0.1)  # poll again: the app is still writing
+    return result
+
+
 def wait_settled(page, timeout: float = 60_000) -> None:
     """Idle, and nothing on the page is still fading in or loading (elements of the run before are drawn
     lighter for a moment): what axe or a screenshot sees now is what a person sees."""
