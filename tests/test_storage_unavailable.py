@@ -127,3 +127,26 @@ def test_postgresql_stopped_is_unreachable_and_the_same_database_recovers(own_se
     assert service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"].value == 4
     assert db.check() is None
     db.dispose()
+
+
+def test_health_check_says_ok_or_unavailable_with_the_reason(own_server, tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    url = own_server.create_database("health")
+    Database(url).dispose()
+
+    def health():
+        done = subprocess.run([sys.executable, str(ROOT / "tools" / "health.py")], capture_output=True, text=True,
+                              env={"KLANTBEWUST_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, timeout=120)
+        return done.returncode, done.stdout.strip()
+
+    assert health() == (0, "ok")
+    own_server.stop()
+    try:
+        assert health() == (1, "unavailable: unreachable")
+    finally:
+        own_server.start()
+    assert health() == (0, "ok")

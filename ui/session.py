@@ -12,7 +12,7 @@ from assessment.importing import ImportRefused
 from questionnaires.loader import Catalog, discover, questionnaire_dir
 from questionnaires.model import Questionnaire
 from respondents.service import RespondentError
-from storage.db import Database, StorageUnavailable, database_url, get_database
+from storage.db import Database, StorageUnavailable, database_url, get_database  # noqa: F401 - StorageUnavailable for the pages
 from ui.language import tr
 from ui.messages import error_text, problem_text
 from ui.safe_text import escape_md
