@@ -5,12 +5,18 @@ import streamlit as st
 
 from ui.language import language_switch
 from ui.pages import app_pages, run_page
-from ui.session import identity_sidebar
+from storage.db import StorageUnavailable
+from ui.session import identity_sidebar, recover_by_itself, show_storage_problem
 from ui.identity import current_actor
 
 st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", layout="wide")
-actor = current_actor()
 language_switch()
+try:
+    actor = current_actor()
+except StorageUnavailable as unavailable:  # a signed-in person is looked up in the database
+    show_storage_problem(unavailable)
+    recover_by_itself()
+    st.stop()
 identity_sidebar(actor)
 # expanded: every page in the menu, never Streamlit's untranslated "View more"
 run_page(st.navigation(app_pages(actor), position="sidebar" if actor else "hidden", expanded=True))

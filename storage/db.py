@@ -6,10 +6,15 @@
   Reads use their own engine with ordinary (deferred) transactions and never block writers.
 - PostgreSQL (postgresql+psycopg://...) runs the same code.
 - Alembic migrations run on open, so an existing database is upgraded in place.
+- When the database cannot be used for a while (the server is down or failing over, the disk is full, the file
+  or the server is read-only, a write waited past the busy timeout), `read()`, `write()` and `write_grouped()`
+  raise `StorageUnavailable` with a reason instead of the driver's error, log one line without personal data,
+  and drop the pooled connections, so the next call opens fresh ones: the app recovers by itself.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from contextlib import contextmanager
@@ -19,6 +24,7 @@ from typing import Callable, Iterator, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 ENV_URL = "KLANTBEWUST_DATABASE_URL"
@@ -26,14 +32,76 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "klantbewust.sqlite"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+ENV_BUSY_SECONDS = "KLANTBEWUST_SQLITE_BUSY_SECONDS"  # how long a SQLite write waits for the lock (default 30)
+
+log = logging.getLogger("klantbewust.storage")
+
+UNREACHABLE, FULL, READ_ONLY, BUSY = "unreachable", "full", "read_only", "busy"
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be used just now; `reason` is one of UNREACHABLE, FULL, READ_ONLY, BUSY. Nothing of
+    the transaction was stored. Trying again later is safe."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# PostgreSQL error codes (SQLSTATE) that mean "not now" rather than "this request is wrong"
+_PG_READ_ONLY = {"25006"}  # read_only_sql_transaction: a standby after a failover, or a read-only server
+_PG_FULL = {"53100", "53200", "53300"}  # disk_full, out_of_memory, too_many_connections
+_PG_BUSY = {"55P03", "57014", "40P01"}  # lock_not_available, query_canceled (timeouts), deadlock_detected
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    orig = getattr(error, "orig", None)
+    return getattr(orig, "sqlstate", None) or getattr(getattr(orig, "diag", None), "sqlstate", None)
+
+
+def unavailable_reason(error: BaseException) -> str | None:
+    """Why the database cannot be used, when `error` says it cannot be used just now; None for any other error
+    (a constraint, a programming mistake), which stays what it is."""
+    if isinstance(error, StorageUnavailable):
+        return error.reason
+    if not isinstance(error, DBAPIError):
+        return None
+    state = _sqlstate(error)
+    message = str(getattr(error, "orig", error)).lower()
+    if state in _PG_READ_ONLY or "readonly" in message or "read-only" in message or "read only" in message:
+        return READ_ONLY
+    if state in _PG_FULL or "disk is full" in message or "no space left" in message:
+        return FULL
+    if state in _PG_BUSY or "database is locked" in message or "database is busy" in message \
+            or "database table is locked" in message:
+        return BUSY
+    if isinstance(error, (OperationalError, InterfaceError)) or error.connection_invalidated:
+        return UNREACHABLE
+    return None
+
+
+def _log_line(reason: str, error: BaseException) -> str:
+    """One line for the log: the reason, the driver's error class and code, and its first line (which names
+    the server or the file, never a value of the statement: parameters are not part of the driver's message)."""
+    orig = getattr(error, "orig", None) or error
+    first = (str(orig).strip().splitlines() or [""])[0][:200]
+    state = _sqlstate(error)
+    return f"database unavailable ({reason}): {type(orig).__name__}{f' [{state}]' if state else ''}: {first}"
+
+
+def busy_seconds() -> float:
+    try:
+        return max(0.05, float(os.environ.get(ENV_BUSY_SECONDS, "")))
+    except ValueError:
+        return SQLITE_BUSY_TIMEOUT_MS / 1000
 
 
 def database_url() -> str:
     return os.environ.get(ENV_URL) or f"sqlite:///{DEFAULT_SQLITE_PATH}"
 
 
-def _sqlite_engine(url: str, begin_statement: str) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False})
+def _sqlite_engine(url: str, begin_statement: str, busy_ms: int) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": busy_ms / 1000, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -41,7 +109,7 @@ def _sqlite_engine(url: str, begin_statement: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -73,8 +141,9 @@ class Database:
             path = self.url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.write_engine = _sqlite_engine(self.url, "BEGIN IMMEDIATE")
-            self.read_engine = _sqlite_engine(self.url, "BEGIN")
+            self.busy_ms = int(busy_seconds() * 1000)
+            self.write_engine = _sqlite_engine(self.url, "BEGIN IMMEDIATE", self.busy_ms)
+            self.read_engine = _sqlite_engine(self.url, "BEGIN", self.busy_ms)
         else:
             self.write_engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_pre_ping=True)
             self.read_engine = self.write_engine
@@ -86,7 +155,32 @@ class Database:
         self._queue_lock, self._queue = threading.Lock(), []  # jobs waiting for `write_grouped`
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         if migrate:
-            self.migrate()
+            with self._translated():
+                self.migrate()
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """Turn "the database cannot be used just now" into StorageUnavailable (one log line), and drop the
+        pooled connections: a SQLite connection opened on a read-only file stays read-only, and a PostgreSQL
+        connection to a server that went away is dead; the next transaction opens fresh ones."""
+        try:
+            yield
+        except StorageUnavailable:
+            raise
+        except Exception as error:
+            reason = unavailable_reason(error)
+            if reason is None:
+                raise
+            log.warning(_log_line(reason, error))
+            if reason != BUSY:
+                self.dispose()
+            raise StorageUnavailable(reason) from error
+
+    def _acquire_write_lock(self) -> None:
+        """The in-process writer queue, with the same patience as SQLite's busy timeout."""
+        if not self._write_lock.acquire(timeout=self.busy_ms / 1000):
+            log.warning(f"database unavailable ({BUSY}): waited {self.busy_ms} ms for the write lock")
+            raise StorageUnavailable(BUSY)
 
     def migrate(self, revision: str = "head") -> None:
         config = Config()
@@ -110,11 +204,16 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A session in one write transaction (BEGIN IMMEDIATE on SQLite); commits on success."""
         if self._write_lock is None:
-            with self._write_sessions() as session, session.begin():
+            with self._translated(), self._write_sessions() as session, session.begin():
                 yield session
             return
-        with self._write_lock, self._write_sessions() as session, session.begin():
-            yield session
+        with self._translated():
+            self._acquire_write_lock()
+            try:
+                with self._write_sessions() as session, session.begin():
+                    yield session
+            finally:
+                self._write_lock.release()
 
     def write_grouped(self, job: Callable[[Connection], T]) -> T:
         """Run `job(connection)` in a write transaction, and return what it returns or raise what it raises.
@@ -125,20 +224,29 @@ class Database:
         and must not start a transaction of its own. On PostgreSQL every job has its own transaction.
         """
         if self._write_lock is None:
-            with self.write_engine.begin() as connection:
+            with self._translated(), self.write_engine.begin() as connection:
                 return job(connection)
         entry = _GroupedJob(job)
         with self._queue_lock:
             self._queue.append(entry)
-        with self._write_lock:
-            if not entry.done:  # nobody took it along yet: take along everything that is waiting
+        with self._translated():
+            if not self._write_lock.acquire(timeout=self.busy_ms / 1000):
                 with self._queue_lock:
-                    batch, self._queue = self._queue, []
-                self._run_group(batch)
-        # the thread that took this job along held the write lock until its group committed
-        if entry.error is not None:
-            raise entry.error
-        return entry.result
+                    if entry in self._queue:  # nobody took it along: it is not stored, and will not be
+                        self._queue.remove(entry)
+                        raise StorageUnavailable(BUSY)
+                self._write_lock.acquire()  # taken along just now: wait for its group to commit
+            try:
+                if not entry.done:  # nobody took it along yet: take along everything that is waiting
+                    with self._queue_lock:
+                        batch, self._queue = self._queue, []
+                    self._run_group(batch)
+            finally:
+                self._write_lock.release()
+            # the thread that took this job along held the write lock until its group committed
+            if entry.error is not None:
+                raise entry.error
+            return entry.result
 
     def _run_group(self, batch: list["_GroupedJob"]) -> None:
         try:
@@ -169,8 +277,21 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read_sessions() as session, session.begin():
+        with self._translated(), self._read_sessions() as session, session.begin():
             yield session
+
+    def check(self) -> str | None:
+        """None when the database answers a query and takes a write lock now; else the reason it does not (for a
+        health check). Writes nothing."""
+        from sqlalchemy import text
+
+        try:
+            with self.write() as session:
+                # a write that changes nothing: a read-only file or server (a standby) refuses it all the same
+                session.execute(text("DELETE FROM alembic_version WHERE 1 = 0"))
+        except StorageUnavailable as unavailable:
+            return unavailable.reason
+        return None
 
     def dispose(self) -> None:
         self.write_engine.dispose()

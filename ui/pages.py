@@ -60,8 +60,20 @@ def app_pages(actor: Actor | None) -> list:
 
 def run_page(navigation) -> None:
     """Run the chosen page; an access refusal that a page did not handle still becomes a message, never a
-    traceback (the services refuse, whatever a page shows)."""
+    traceback (the services refuse, whatever a page shows). First the writes this tab could not make before
+    (the database was away) are made; a database that cannot be used now becomes a message on every page, and
+    the page runs again by itself once the database is back."""
+    from storage.db import StorageUnavailable
+    from ui.session import recover_by_itself, retry_pending, show_storage_problem
+
+    done = retry_pending()
+    st.session_state.pop("storage_stale", None)
     try:
         navigation.run()
     except AccessDenied:
         st.error(tr("access.denied"), icon=":material/lock:")
+    except StorageUnavailable as unavailable:
+        show_storage_problem(unavailable)
+        done = False
+    if not done or st.session_state.get("storage_stale"):
+        recover_by_itself()

@@ -12,7 +12,7 @@ from assessment.importing import ImportRefused
 from questionnaires.loader import Catalog, discover, questionnaire_dir
 from questionnaires.model import Questionnaire
 from respondents.service import RespondentError
-from storage.db import Database, database_url, get_database
+from storage.db import Database, StorageUnavailable, database_url, get_database  # noqa: F401 - StorageUnavailable for the pages
 from ui.language import tr
 from ui.messages import error_text, problem_text
 from ui.safe_text import escape_md
@@ -115,9 +115,32 @@ def show_catalog_problems() -> None:
         st.warning(problem_text(problem), icon=":material/error:")
 
 
-def attempt(call, *args, **kwargs):
+REFUSALS = (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError, ImportRefused,
+            RespondentError)
+PENDING = "pending_writes"  # per tab: writes the database could not take yet, retried at the start of every run
+
+
+def storage_text(unavailable: StorageUnavailable, key: str = "storage.not_saved") -> str:
+    """Why nothing was stored, in the user's language (never the driver's words)."""
+    return tr(key, why=tr(f"storage.why.{unavailable.reason}"))
+
+
+def _kept_text(unavailable: StorageUnavailable, keep) -> str:
+    from i18n import has
+
+    kind = keep[0] if isinstance(keep, tuple) else ""
+    return storage_text(unavailable, f"storage.kept_{kind}" if has(f"storage.kept_{kind}") else "storage.kept")
+
+
+def attempt(call, *args, keep=None, on_changed=None, **kwargs):
     """Call a service; a refusal becomes a message shown on the next run (`show_page_error`). Returns
-    (True, result) or (False, None). Made for callbacks, which run before the page is drawn again."""
+    (True, result) or (False, None). Made for callbacks, which run before the page is drawn again.
+
+    When the database cannot be used just now the message says so; with `keep` (a key: a tuple whose first item
+    names what it is, e.g. ("answer", assessment_id, question_id)) the call is kept in this tab and made again at
+    the start of every run until the database takes it (`retry_pending`); a later call with the same key replaces
+    it. Only for writes that may safely be made again (they set a value, they add nothing). `on_changed` is called
+    with the `AnswerChanged` a kept write may meet when it is made again."""
     from ui.identity import current_actor, session_expired
 
     if "actor" in kwargs:  # a callback runs before the page: check who is acting now, not who was
@@ -128,11 +151,107 @@ def attempt(call, *args, **kwargs):
             return False, None
         kwargs["actor"] = now
     try:
-        return True, call(*args, **kwargs)
-    except (service.InputError, service.AssessmentIsFinal, AccessDenied, WorkshopError, ImportRefused,
-            RespondentError) as error:
+        result = call(*args, **kwargs)
+    except StorageUnavailable as unavailable:
+        if keep is not None:
+            st.session_state.setdefault(PENDING, {})[keep] = dict(call=call, args=args, kwargs=kwargs,
+                                                                  on_changed=on_changed, fresh=True)
+            st.session_state["page_error"] = _kept_text(unavailable, keep)
+        else:
+            st.session_state["page_error"] = storage_text(unavailable)
+        return False, None
+    except REFUSALS as error:
         st.session_state["page_error"] = error_text(error)
         return False, None
+    if keep is not None:  # stored now: an older try of the same thing is not needed any more
+        st.session_state.get(PENDING, {}).pop(keep, None)
+    return True, result
+
+
+def pending(keep) -> dict | None:
+    """The keyword arguments of a write this tab still has to make (shown on the page as not saved), or None."""
+    entry = st.session_state.get(PENDING, {}).get(keep)
+    return entry["kwargs"] if entry else None
+
+
+def retry_pending() -> bool:
+    """Make the writes this tab kept, oldest first; True when none is left. Stops at the first the database
+    still cannot take (the message says so again); a write refused now (the scan became final, someone else
+    changed the answer) is dropped with its message, or handed to its `on_changed`."""
+    from ui.identity import current_actor
+
+    kept = st.session_state.get(PENDING)
+    if not kept:
+        return True
+    saved, left = 0, False
+    for keep, entry in list(kept.items()):
+        if entry.pop("fresh", False):  # failed in this run's callback a moment ago: next run
+            left = True
+            continue
+        kwargs = dict(entry["kwargs"])
+        if "actor" in kwargs:
+            now = current_actor()
+            if now is None:
+                return False
+            kwargs["actor"] = now
+        try:
+            entry["call"](*entry["args"], **kwargs)
+        except StorageUnavailable as unavailable:
+            st.session_state.setdefault("page_error", _kept_text(unavailable, keep))  # a callback's own first
+            return False
+        except REFUSALS as error:
+            st.session_state["page_error"] = error_text(error)
+        except service.AnswerChanged as changed:
+            if entry["on_changed"] is None:
+                raise
+            entry["on_changed"](changed)
+        else:
+            saved += 1
+        kept.pop(keep, None)
+    if saved:
+        st.toast(tr("storage.saved_later"), icon=":material/check_circle:")
+    return not left
+
+
+STALE = "storage_stale"
+
+
+def last_known(name: str, call, *args, **kwargs):
+    """`call(*args, **kwargs)`, a read; when the database cannot be used just now, what the same read gave
+    last time in this tab, with a message, so a page keeps what the person sees and typed (marked not saved)
+    instead of going blank. Without an earlier result the refusal goes on to the page runner."""
+    store = st.session_state.setdefault("last_known", {})
+    try:
+        store[name] = call(*args, **kwargs)
+    except StorageUnavailable as unavailable:
+        if name not in store:
+            raise
+        if not st.session_state.get(STALE):
+            st.session_state[STALE] = True
+            if "page_error" not in st.session_state:
+                st.warning(storage_text(unavailable, "storage.stale"), icon=":material/cloud_off:")
+    return store[name]
+
+
+def show_storage_problem(unavailable: StorageUnavailable) -> None:
+    """A page (or a part of it) that could not read: say so, never an empty page that looks like "no data"."""
+    st.error(storage_text(unavailable, "storage.read"), icon=":material/cloud_off:")
+
+
+@st.fragment(run_every=5)
+def _wait_for_database() -> None:
+    try:
+        back = database().check() is None
+    except StorageUnavailable:  # the database was away when the app started: it is opened on the next run
+        back = False
+    if back:
+        st.rerun()
+
+
+def recover_by_itself() -> None:
+    """While a write is kept or the page could not read: look every 5 seconds whether the database is back,
+    then run the page again (which makes the kept writes)."""
+    _wait_for_database()
 
 
 def show_page_error() -> None:

@@ -13,7 +13,7 @@ from questionnaires.model import Questionnaire
 from ui.language import PARAM_LANGUAGE, lang, tr
 from ui.paths import PAGE_START
 from ui.safe_text import escape_md
-from ui.session import database, me, questionnaire_for, show_catalog_problems, show_page_error
+from ui.session import database, last_known, me, questionnaire_for, show_catalog_problems, show_page_error
 
 PARAM_ASSESSMENT = "a"
 PARAM_DIMENSION = "dim"
@@ -27,7 +27,9 @@ def current_assessment() -> service.Assessment | None:
     if not assessment_id:
         return None
     try:
-        assessment = service.get_assessment(database(), assessment_id, actor=me())
+        # when the database is away: the assessment as this tab read it last (the page says so)
+        assessment = last_known(f"assessment_{assessment_id}",
+                                lambda: service.get_assessment(database(), assessment_id, actor=me()))
     except AccessDenied:
         show_page_error()  # what a callback was refused just now, if anything
         st.error(tr("assessment.not_found"), icon=":material/search_off:")

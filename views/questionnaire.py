@@ -11,7 +11,7 @@ from scoring.engine import DONT_KNOW, NOT_APPLICABLE
 from ui.language import lang, tr
 from ui.paths import PAGE_RESULTS
 from ui.safe_text import escape_md, local_time
-from ui.session import attempt, database, me, permissions_in, show_page_error, who_text
+from ui.session import attempt, database, last_known, me, pending, permissions_in, show_page_error, who_text
 from ui.url_state import assessment_header, go_to, open_at_top, PARAM_DIMENSION, require_assessment
 
 PART_ANCHOR = "onderdeel"
@@ -20,7 +20,8 @@ assessment, questionnaire = require_assessment()
 db = database()
 language = lang()
 actor = me()
-may_answer = ANSWER in permissions_in(assessment.organisation_id)
+may_answer = ANSWER in last_known(f"permissions_{assessment.organisation_id}", permissions_in,
+                                  assessment.organisation_id)
 read_only = assessment.is_final or not may_answer
 
 st.title(tr("questionnaire.title"))
@@ -37,7 +38,8 @@ current_id = requested if requested in dimension_ids else dimension_ids[0]
 if requested != current_id:
     st.query_params[PARAM_DIMENSION] = current_id
 
-answers = service.get_answers(db, actor=actor, assessment_id=assessment.id)
+answers = last_known(f"answers_{assessment.id}", service.get_answers, db, actor=actor,
+                     assessment_id=assessment.id)
 answered = {qid for qid, a in answers.items() if a.value is not None}
 unchecked = {qid for qid, a in answers.items() if a.carried_from and a.value is not None}
 checked = answered - unchecked  # a copied answer nobody has looked at yet is not the same as a fresh one
@@ -126,14 +128,25 @@ def _conflict(question_id: str, field: str, mine, changed: service.AnswerChanged
                                                                            theirs=changed.current)
 
 
+def _kept_level(question_id: str) -> tuple:
+    """The key of a level the database could not take yet (kept in this tab, made again on the next run)."""
+    return ("answer", assessment.id, question_id)
+
+
+def _kept_comment(question_id: str) -> tuple:
+    return ("comment", assessment.id, question_id)
+
+
 def _store_level(question_id: str, value, seen) -> bool:
+    keep = dict(keep=_kept_level(question_id),
+                on_changed=lambda changed: _conflict(question_id, "value", value, changed))
     try:
         if value is None:
             done, _ = attempt(service.clear_answer, db, actor=actor, assessment_id=assessment.id,
-                              question_id=question_id, seen=seen)
+                              question_id=question_id, seen=seen, **keep)
         else:
             done, _ = attempt(service.save_answer, db, actor=actor, assessment_id=assessment.id,
-                              question_id=question_id, value=value, seen=seen)
+                              question_id=question_id, value=value, seen=seen, **keep)
     except service.AnswerChanged as changed:
         _conflict(question_id, "value", value, changed)
         return False
@@ -164,7 +177,8 @@ def _store_comment(question_id: str, comment: str, seen) -> bool:
     key = _comment_key(question_id)
     try:
         done, _ = attempt(service.save_comment, db, actor=actor, assessment_id=assessment.id,
-                          question_id=question_id, comment=comment, seen=seen)
+                          question_id=question_id, comment=comment, seen=seen, keep=_kept_comment(question_id),
+                          on_changed=lambda changed: _conflict(question_id, "comment", comment, changed))
     except service.AnswerChanged as changed:
         _conflict(question_id, "comment", comment, changed)
         done = False
@@ -261,9 +275,13 @@ if part_unchecked and not read_only:
 for number, question in enumerate(dimension.questions, start=1):
     stored = answers.get(question.id)
     level_key, comment_key = _level_key(question.id), _comment_key(question.id)
-    # The database is the truth: every run shows what is stored (also changes from another device).
-    st.session_state[level_key] = stored.value if stored else None
-    if comment_key not in unsaved:
+    # The database is the truth: every run shows what is stored (also changes from another device), except
+    # what this tab could not store yet (the database was away): that stays on the screen, marked not saved.
+    level_kept, comment_kept = pending(_kept_level(question.id)), pending(_kept_comment(question.id))
+    st.session_state[level_key] = level_kept.get("value") if level_kept else (stored.value if stored else None)
+    if comment_kept:
+        st.session_state[comment_key] = comment_kept["comment"]
+    elif comment_key not in unsaved:
         st.session_state[comment_key] = stored.comment if stored else ""
     seen_now[question.id] = (stored.value if stored else None, stored.comment if stored else "")
     with st.container(border=True):
@@ -275,6 +293,11 @@ for number, question in enumerate(dimension.questions, start=1):
         st.text_area(tr("questionnaire.comment"), key=comment_key, on_change=_save_comment, args=(question.id,),
                      disabled=read_only, max_chars=service.MAX_COMMENT, height=90,
                      placeholder=tr("questionnaire.comment_placeholder"))
+        if level_kept or comment_kept:
+            mark, again = st.columns([3, 1], vertical_alignment="center")
+            mark.warning(tr("storage.pending_mark"), icon=":material/cloud_off:")
+            again.button(tr("storage.retry_now"), key=f"retry_{question.id}", icon=":material/refresh:",
+                         width="stretch")  # a run makes every kept write again
         if question.id in conflicts:
             show_conflict(question.id, conflicts[question.id])
         footer = []
@@ -296,7 +319,7 @@ for number, question in enumerate(dimension.questions, start=1):
             st.button(tr("questionnaire.clear"), key=f"clear_{question.id}", icon=":material/backspace:",
                       on_click=_clear_level, args=(question.id,))
 
-if "saved_at" in st.session_state:
+if "saved_at" in st.session_state and not st.session_state.get("pending_writes"):
     st.caption(tr("questionnaire.all_saved", time=st.session_state["saved_at"]))
 
 # --- next / previous -------------------------------------------------------------------------------

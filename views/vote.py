@@ -14,7 +14,7 @@ import streamlit as st
 
 from workshops import service as workshop
 from ui.language import lang, tr
-from ui.session import database
+from ui.session import StorageUnavailable, attempt, database, pending, retry_pending, show_storage_problem
 from ui.workshop_view import VALUE_ORDER, JOIN_THROTTLE, ballot_questionnaire, remember_seat_script, value_label
 
 PARAM_SEAT, PARAM_CODE = "seat", "code"
@@ -87,15 +87,36 @@ questionnaire = ballot_questionnaire(current)
 
 
 def _on_vote(question_id: str, key: str) -> None:
-    try:
-        workshop.cast_vote(db, participant_token=seat_token, question_id=question_id, value=st.session_state[key])
-    except workshop.WorkshopError as error:
-        st.session_state["vote_error"] = tr(f"workshop.{error.code}")
+    # a vote the database cannot take now is kept in this tab and sent again (every 2 seconds, with the ballot)
+    done, _ = attempt(workshop.cast_vote, db, participant_token=seat_token, question_id=question_id,
+                      value=st.session_state[key], keep=("vote", seat_token, question_id))
+    if not done:
+        st.session_state["vote_error"] = st.session_state.pop("page_error")
 
 
 @st.fragment(run_every=2)
 def ballot() -> None:
-    """Follows the facilitator: the open question(s) appear here by themselves, every 2 seconds."""
+    """Follows the facilitator: the open question(s) appear here by themselves, every 2 seconds; a vote that
+    was not sent (the database was away) is sent again then, and shown as not sent until it is."""
+    retry_pending()
+    if "page_error" in st.session_state:
+        st.session_state["vote_error"] = st.session_state.pop("page_error")
+    try:
+        shown_ballot()
+    except StorageUnavailable as unavailable:
+        st.session_state.pop("vote_error", None)
+        show_storage_problem(unavailable)
+        for keep in list(st.session_state.get("pending_writes", {})):
+            kept = pending(keep)
+            if keep[0] == "vote" and questionnaire is not None:
+                question = questionnaire.question(keep[2])
+                st.markdown(f"### {question.text.get(language)}")
+                st.warning(value_label(questionnaire, kept["value"]) + " · " + tr("storage.vote_pending"),
+                           icon=":material/cloud_off:")
+                st.button(tr("storage.vote_pending"), key=f"again_{keep[2]}", icon=":material/refresh:")
+
+
+def shown_ballot() -> None:
     try:
         latest, states = workshop.ballot(db, participant_token=seat_token)
     except workshop.WorkshopError as error:  # the workshop ended meanwhile
@@ -122,13 +143,17 @@ def ballot() -> None:
             st.markdown(f"### {question.text.get(language)}")
             st.caption(question.help.get(language))
             key = f"vote_{question_id}_{state.round}"
-            st.session_state[key] = mine[question_id]
+            kept = pending(("vote", seat_token, question_id))
+            st.session_state[key] = kept["value"] if kept else mine[question_id]
             st.radio(tr("workshop.your_vote"), VALUE_ORDER, key=key, on_change=_on_vote, args=(question_id, key),
                      disabled=state.state != "voting", label_visibility="collapsed",
                      format_func=lambda v, q=question: value_label(questionnaire, v) + (
                          f" — {q.descriptor(int(v), language)}" if v.isdigit() else ""))
             if state.state != "voting":
                 st.info(tr("workshop.voting_closed_now"))
+            elif kept:
+                st.warning(tr("storage.vote_pending"), icon=":material/cloud_off:")
+                st.button(tr("storage.vote_pending"), key=f"again_{question_id}", icon=":material/refresh:")
             elif st.session_state[key]:
                 st.success(tr("workshop.vote_saved"), icon=":material/how_to_vote:")
 

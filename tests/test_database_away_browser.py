@@ -1,0 +1,66 @@
+"""In a real browser against `streamlit run app.py` on the test's own PostgreSQL server: the server stops while
+the Vragenlijst is open, a level is chosen (a message, no traceback, the level still chosen and marked not
+saved), the server starts again, and the answer is stored without choosing again; the page is normal again."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from assessment import service
+from browser_support import running_app, wait_idle, wait_settled
+from conftest import FIXTURES, ME
+from questionnaires.loader import ENV_DIR, load_questionnaire
+import own_postgres
+
+SHOTS = Path(os.environ.get("KLANTBEWUST_SHOTS", "/tmp"))
+
+
+@pytest.fixture(scope="module")
+def own_server():
+    if not own_postgres.available():
+        pytest.skip("PostgreSQL server binaries not installed")
+    server = own_postgres.OwnPostgres()
+    yield server
+    server.remove()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_answer_given_while_postgresql_is_down_is_saved_when_it_is_back(own_server, browser, tmp_path,
+                                                                           language):
+    url = own_server.create_database(f"browser_{language}")
+    with running_app(tmp_path, database_url=url, **{ENV_DIR: str(FIXTURES)}) as (base, db):
+        org = service.create_organisation(db, actor=ME, name="Gemeente Weg", org_type="gemeente",
+                                          size_class="inw-lt-20k")
+        scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026",
+                                         questionnaire=load_questionnaire(FIXTURES / "mini.yaml"))
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(f"{base}/vragenlijst?a={scan.id}&lang={language}")
+        option = page.locator("label").filter(has_text="d1-1 " + ("niveau" if language == "nl" else "level") + " 4")
+        expect(option).to_be_visible(timeout=60_000)
+        wait_settled(page)
+        own_server.stop()
+        try:
+            option.click()
+            wait_idle(page)
+            message = ("Uw antwoord is niet bewaard: de database is even niet bereikbaar. We proberen het opnieuw."
+                       if language == "nl" else
+                       "Your answer is not saved: the database cannot be reached just now. We will try again.")
+            expect(page.get_by_text(message)).to_be_visible(timeout=60_000)
+            mark = "Niet bewaard — we proberen het opnieuw" if language == "nl" else "Not saved — we will try again"
+            expect(page.get_by_text(mark)).to_be_visible(timeout=60_000)
+            expect(option.locator("input[type=radio]")).to_be_checked()
+            body = page.inner_text("body")
+            assert "Traceback" not in body and "OperationalError" not in body and "StorageUnavailable" not in body
+            wait_settled(page)
+            page.screenshot(path=str(SHOTS / f"database-away-{language}.png"))
+        finally:
+            own_server.start()
+        # the page looks every few seconds whether the database is back, and then saves the answer by itself
+        expect(page.get_by_text(mark)).to_have_count(0, timeout=90_000)
+        stored = service.get_answers(db, actor=ME, assessment_id=scan.id)
+        assert stored["d1-1"].value == 4
+        expect(option.locator("input[type=radio]")).to_be_checked()
+        assert "Traceback" not in page.inner_text("body")
+        page.close()
