@@ -85,7 +85,7 @@ def test_text_in_a_score_column_and_unknown_questionnaire(lookup):
 def test_files_that_are_not_csv_or_xlsx_or_too_large(lookup):
     assert problems_of("peers.pdf", b"%PDF-1.4", lookup) == [("not_csv_or_xlsx", None, "")]
     assert problems_of("peers.xlsx", b"not a zip", lookup) == [("not_csv_or_xlsx", None, "")]
-    assert problems_of("peers.csv", b"\xff\xfe\x00bad", lookup) == [("not_utf8", None, "")]
+    assert problems_of("peers.csv", b"\x81\x8d\x8f bad", lookup) == [("unknown_encoding", None, "")]
     assert problems_of("peers.csv", b"x" * (6 * 1024 * 1024), lookup) == [("too_large", None, "")]
 
 
@@ -106,7 +106,7 @@ def test_a_bad_file_stores_nothing_and_a_good_one_can_be_listed_and_removed(db, 
 
 def test_every_problem_has_a_message():
     from i18n import has
-    codes = ["not_csv_or_xlsx", "not_utf8", "too_large", "empty", "missing_column", "unknown_questionnaire",
+    codes = ["not_csv_or_xlsx", "unknown_encoding", "too_large", "empty", "missing_column", "unknown_questionnaire",
              "unknown_column", "mixed_columns", "no_data_columns", "wrong_version", "unknown_type", "unknown_size",
              "invalid_year", "missing_organisation", "duplicate", "not_a_level", "level_out_of_range",
              "not_a_number", "score_out_of_range", "where"]

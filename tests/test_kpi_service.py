@@ -330,7 +330,7 @@ def test_every_problem_of_a_kpi_file_has_a_message_in_both_languages(db, organis
                                               ("kpifile.missing_column", 1, "period")]),
     ("x.csv", "kpi,periode\nx,2026\n", [("kpifile.no_value_columns", 1, "")]),
     ("x.csv", "kpi,periode,waarde\n", [("kpifile.empty", None, "")]),
-    ("x.txt", "kpi,periode,waarde\n", [("kpifile.not_csv_or_xlsx", None, "")]),
+    ("x.pdf", "kpi,periode,waarde\n", [("kpifile.not_csv_or_xlsx", None, "")]),
     ("x.xlsx", "geen excel", [("kpifile.not_csv_or_xlsx", None, "")]),
     ("x.csv", "kpi,periode,waarde\n,2026,3\n", [("kpifile.missing_kpi", 2, "kpi")]),
     ("x.csv", "kpi,periode,waarde" + ",x" * 60 + "\nklagers-gehoord,2026,3" + ",1" * 60 + "\n",
