@@ -18,6 +18,8 @@ language with the row and the column as written in the file.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -56,6 +58,17 @@ def _problem(code: str, row: int | None = None, column: str = "", **params) -> F
 
 
 NUMBER_FIELDS = ("numerator", "denominator", "value")
+
+
+def template_csv(kpis: list[tuple[str, str]]) -> bytes:
+    """An empty file of values for the given KPIs (id, name), as Dutch Excel and LibreOffice open it cleanly:
+    a semicolon between the columns (Dutch Excel's list separator), a BOM so that accents survive, and lines
+    ending in CR LF. Saved back without changes, it imports (its rows without period and numbers are skipped)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(TEMPLATE_HEADER)
+    writer.writerows([code, name, "", "", "", ""] for code, name in kpis)
+    return out.getvalue().encode("utf-8-sig")
 
 
 def read_kpi_file(filename: str, data: bytes, counts: Callable[[str], tuple[str, ...]] | None = None) -> KpiFile:

@@ -206,6 +206,13 @@ def _shown_number(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
+def _written(raw, number: float):
+    """A number in a message: as it was typed, or (read from a file) in the user's notation."""
+    if isinstance(raw, str):
+        return raw.strip()[:40]
+    return LocalizedText(nl=shown_in(number, "nl"), en=shown_in(number, "en"))
+
+
 def counted_fields(kpi: KpiDefinition) -> tuple[str, ...]:
     """The fields of `kpi` that count things, so hold whole numbers: the denominator of a ratio (cases,
     contacts), the numerator of a percentage or a figure per 1,000, and the value of a count. (The numerator
@@ -230,8 +237,7 @@ def check_measurement(kpi: KpiDefinition, period_raw, *, value=None, numerator=N
     for name, number in (("numerator", numerator), ("denominator", denominator)):
         if name in counts and number is not None and not number.is_integer():
             raw = written[name]
-            raise KpiValueError("kpi_count_not_whole", name, period=code,
-                                value=raw.strip()[:40] if isinstance(raw, str) else _shown_number(number))
+            raise KpiValueError("kpi_count_not_whole", name, period=code, value=_written(raw, number))
     if kpi.is_ratio:
         if value is not None:
             raise KpiValueError("kpi_value_for_ratio", "value", period=code)
@@ -257,8 +263,7 @@ def check_measurement(kpi: KpiDefinition, period_raw, *, value=None, numerator=N
         raise KpiValueError("kpi_percentage_range", "value", period=code, value=_shown_number(value))
     if kpi.unit == "count" and not value.is_integer():
         raw = written["value"]
-        raise KpiValueError("kpi_not_whole", "value", period=code,
-                            value=raw.strip()[:40] if isinstance(raw, str) else _shown_number(value))
+        raise KpiValueError("kpi_not_whole", "value", period=code, value=_written(raw, value))
     return Measurement(period, value)
 
 

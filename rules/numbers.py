@@ -17,8 +17,8 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
 _PLAIN = re.compile(r"^\d+$")
 _SPACED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:([.,])\d+)?$")
 _ONE_SIGN = re.compile(r"^(\d+)([.,])(\d+)$")
-_GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3}){2,}$")  # 1.234.567 or 1,234,567
-_GROUPED_DECIMAL = re.compile(r"^\d{1,3}(?:([.,])\d{3})+([.,])\d+$")  # 1.234,5 or 1,234.5
+_GROUPED = re.compile(r"^\d{1,3}([.,])\d{3}(?:\1\d{3})+$")  # 1.234.567 or 1,234,567
+_GROUPED_DECIMAL = re.compile(r"^\d{1,3}([.,])\d{3}(?:\1\d{3})*([.,])\d+$")  # 1.234,5 or 1,234.5
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import streamlit as st
 from access import ANSWER, MANAGE, READ, AccessDenied
 from assessment import service
 from exports.kpi_file import MAX_BYTES as KPI_FILE_MAX_BYTES
-from exports.kpi_file import TEMPLATE_HEADER
+from exports.kpi_file import template_csv
 from exports.problems import FileImportError
 from i18n import format_number, format_percent
 from kpi import service as kpis
@@ -231,8 +231,7 @@ if may_answer and usable:
     # --- a file of values ----------------------------------------------------------------------------------
     with st.expander(tr("kpi.import_title"), icon=":material/upload_file:"):
         st.markdown(tr("kpi.import_help"))
-        template = pd.DataFrame([[k.code, plain_name(k), "", "", "", ""] for k in usable], columns=TEMPLATE_HEADER)
-        st.download_button(tr("kpi.template"), data=template.to_csv(index=False, sep=";").encode("utf-8-sig"),
+        st.download_button(tr("kpi.template"), data=template_csv([(k.code, plain_name(k)) for k in usable]),
                            file_name="kpi-waarden.csv", mime="text/csv", icon=":material/download:",
                            on_click="ignore")
         uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "txt", "xlsx"], key="kpi_file",
