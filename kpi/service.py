@@ -430,7 +430,9 @@ def _checked_file(session, actor: Actor, organisation_id: int, library: KpiLibra
             problems.append(FileProblem(key, line.row, header["period"],
                                         {"kpi": kpi.name, "period": period.code, "other": clash.code}))
             continue
-        if (old := stored[code].get(period.code)) is not None:
+        old = stored[code].get(period.code)
+        if old is not None and (old.value, old.numerator, old.denominator) != (
+                measured.value, measured.numerator, measured.denominator):  # the same value again changes nothing
             replaced.append(Replacement(kpi, period.code, _value(old).measurement, measured))
         accepted.append((row, measured))
     if problems:

@@ -229,7 +229,7 @@ if may_answer and usable:
         st.button(tr("kpi.enter_save"), type="primary", icon=":material/save:", on_click=_save_value)
 
     # --- a file of values ----------------------------------------------------------------------------------
-    with st.expander(tr("kpi.import_title"), icon=":material/upload_file:"):
+    with st.expander(tr("kpi.import_title"), icon=":material/upload_file:", key="kpi_import", on_change="rerun"):
         st.markdown(tr("kpi.import_help"))
         st.download_button(tr("kpi.template"), data=template_csv([(k.code, plain_name(k)) for k in usable]),
                            file_name="kpi-waarden.csv", mime="text/csv", icon=":material/download:",
