@@ -1,9 +1,10 @@
 """Read a file of measured KPI values (CSV or XLSX): one row per KPI and period.
 
 Columns (Dutch names are accepted too): `kpi` (the KPI's id: the library id or the id of an own KPI),
-`period` / `periode` (a year, quarter or month in the forms `indicators.figures.parse_period` knows), and either `numerator` / `teller` and `denominator` /
-`noemer` (for a ratio) or `value` / `waarde`. A column `name` / `naam` may hold the KPI's name for people
-reading the file; it is not used. Any other column is a problem.
+`period` / `periode` (a year, quarter or month in the forms `indicators.figures.parse_period` knows), and
+either `numerator` / `teller` and `denominator` / `noemer` (for a ratio) or `value` / `waarde`. A column
+`name` / `naam` may hold the KPI's name for people reading the file; it is not used. Any other column is a
+problem.
 
 Numbers may be in Dutch or English notation; each number column is read in the notation its cells agree on
 (`rules.numbers.read_columns`); a cell that still has two readings comes as `Ambiguous`, for the service to

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NOTATIONS = ("nl", "en")
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009'")
 _PLAIN = re.compile(r"^\d+$")
 _SPACED = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:([.,])\d+)?$")
@@ -102,7 +101,8 @@ def read_cell(cell, notation: str | None, *, whole: bool = False):
     return Ambiguous(cell.strip(), found["nl"], found["en"])
 
 
-def read_columns(columns: dict[str, list], whole: dict[str, list[bool]] | None = None) -> tuple[dict[str, list], str | None]:
+def read_columns(columns: dict[str, list],
+                 whole: dict[str, list[bool]] | None = None) -> tuple[dict[str, list], str | None]:
     """The number columns of one file, every text cell read as a number where it is one, and the notation
     the file was read in ("nl", "en" or None when no cell told).
 

@@ -103,8 +103,9 @@ def _measured_text(kpi, measurement) -> str:
     """A value as the register shows it; a ratio with its numerator and denominator."""
     shown = value_text(kpi, value_of(kpi, measurement), language)
     if kpi.is_ratio:
-        return f"{shown} ({format_number(measurement.numerator, language, 0 if measurement.numerator.is_integer() else 2)}" \
-               f"/{format_number(measurement.denominator, language, 0)})"
+        numerator = measurement.numerator
+        return (f"{shown} ({format_number(numerator, language, 0 if numerator.is_integer() else 2)}"
+                f"/{format_number(measurement.denominator, language, 0)})")
     return shown
 
 
