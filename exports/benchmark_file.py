@@ -6,6 +6,10 @@ minimum; only an opaque key of it is stored, never the label), `org_type`, `size
 `nvt`, `weetniet` or empty) or one column per dimension id (a score from 1 to 5, or empty). Dutch column
 names are accepted too: organisatie, type, grootte, jaar, vragenlijst, versie.
 
+A CSV file is read by the one table reader (`table_file.read_table`: UTF-8, UTF-16 or Windows-1252; ";", "," or
+tab). A score may have a decimal comma or point (3,5 or 3.5); each score column is read in the notation its
+cells agree on (`rules.numbers`), and a cell that still reads two ways is refused naming both readings.
+
 Everything is checked first; every problem names its row and column, and a file with any problem
 imports nothing.
 """
@@ -17,10 +21,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rules.input import ORGANISATION_TYPES, size_classes_for
+from rules.numbers import Ambiguous, read_columns
+from rules.numbers import shown as shown_in
 from questionnaires.model import Questionnaire
 
 from .problems import FileImportError, FileProblem
-from .table_file import read_rows
+from .table_file import Table, read_table
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000  # organisation-years in one file: every gemeente over many years fits
@@ -38,6 +44,8 @@ class BenchmarkFile:
     questionnaire: Questionnaire
     records: list[dict]  # organisation_key, org_type, size_class, year, and answers or scores
     kind: str  # "answers" or "scores"
+    encoding: str = ""  # as read (table_file.Table): "" for a workbook
+    separator: str = ""
 
 
 def organisation_key(label: str) -> str:
@@ -47,16 +55,17 @@ def organisation_key(label: str) -> str:
     return "file-" + hashlib.sha256(f"klantbewust-peer-organisation\n{normalised}".encode()).hexdigest()[:40]
 
 
-def _rows(filename: str, data: bytes) -> list[list]:
-    return read_rows(filename, data, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
-                     known_columns=set(META) | set(ALIASES))
+def _table(filename: str, data: bytes) -> Table:
+    return read_table(filename, data, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
+                      known_columns=set(META) | set(ALIASES))
 
 
 def read_benchmark_file(filename: str, data: bytes,
                         lookup: Callable[[str, str], Questionnaire | None]) -> BenchmarkFile:
     if len(data) > MAX_BYTES:
         raise BenchmarkFileError([FileProblem("too_large", params={"max": MAX_BYTES // (1024 * 1024)})])
-    rows = [row for row in _rows(filename, data) if any(cell not in (None, "") for cell in row)]
+    table = _table(filename, data)
+    rows = [row for row in table.rows if any(cell not in (None, "") for cell in row)]
     if len(rows) < 2:
         raise BenchmarkFileError([FileProblem("empty")])
     header = [ALIASES.get(str(h).strip().lower(), str(h).strip()) if h is not None else "" for h in rows[0]]
@@ -84,6 +93,15 @@ def read_benchmark_file(filename: str, data: bytes,
         problems.append(FileProblem("no_data_columns", 1))
     kind = kinds.pop() if len(kinds) == 1 else "answers"
 
+    if kind == "scores":  # every score column read in the notation its cells agree on
+        columns = {c: [(list(row) + [None] * len(header))[i] for row in rows[1:]]
+                   for i, c in enumerate(header) if c in dimension_ids}
+        read, _ = read_columns(columns)
+        rows = [list(row) + [None] * max(0, len(header) - len(row)) for row in rows]
+        for index, column in enumerate(header):
+            if column in read:
+                for offset, value in enumerate(read[column]):
+                    rows[offset + 1][index] = value
     records, seen = [], {}
     for number, row in enumerate(rows[1:], start=2):
         cells = dict(zip(header, list(row) + [None] * (len(header) - len(row))))
@@ -138,8 +156,12 @@ def read_benchmark_file(filename: str, data: bytes,
                     continue
                 values[column] = int(level)
             else:
+                if isinstance(raw, Ambiguous):
+                    problems.append(FileProblem("ambiguous_number", number, column, {
+                        "value": raw.text, "first": shown_in(raw.nl, "nl"), "second": shown_in(raw.en, "nl")}))
+                    continue
                 try:
-                    score = float(str(raw).replace(",", "."))
+                    score = float(raw) if isinstance(raw, (int, float)) else float(str(raw).strip())
                 except ValueError:
                     problems.append(FileProblem("not_a_number", number, column, {"value": str(raw)}))
                     continue
@@ -151,4 +173,4 @@ def read_benchmark_file(filename: str, data: bytes,
                         "size_class": size_class, "year": year, kind: values})
     if problems:
         raise BenchmarkFileError(problems)
-    return BenchmarkFile(questionnaire, records, kind)
+    return BenchmarkFile(questionnaire, records, kind, table.encoding, table.separator)

@@ -1,9 +1,15 @@
 """Read a file of measured KPI values (CSV or XLSX): one row per KPI and period.
 
 Columns (Dutch names are accepted too): `kpi` (the KPI's id: the library id or the id of an own KPI),
-`period` / `periode` (2026, 2026-Q1 or 2026-03), and either `numerator` / `teller` and `denominator` /
-`noemer` (for a ratio) or `value` / `waarde`. A column `name` / `naam` may hold the KPI's name for people
-reading the file; it is not used. Any other column is a problem.
+`period` / `periode` (a year, quarter or month in the forms `indicators.figures.parse_period` knows), and
+either `numerator` / `teller` and `denominator` / `noemer` (for a ratio) or `value` / `waarde`. A column
+`name` / `naam` may hold the KPI's name for people reading the file; it is not used. Any other column is a
+problem.
+
+Numbers may be in Dutch or English notation; each number column is read in the notation its cells agree on
+(`rules.numbers.read_columns`); a cell that still has two readings comes as `Ambiguous`, for the service to
+refuse naming both. `counts` tells, per KPI id, which fields are counts (whole numbers), which settles
+"1.040" as 1040 in a count.
 
 This module only reads the table and checks its shape; `kpi.service.import_values` checks every row against
 the organisation's register (in one transaction) and stores all rows or none. Problem codes are full text
@@ -13,10 +19,15 @@ language with the row and the column as written in the file.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
+from typing import Callable
+
+from rules.numbers import read_columns
 
 from .problems import FileImportError, FileProblem
-from .table_file import read_rows
+from .table_file import read_table
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -38,20 +49,37 @@ class KpiFileRow:
 class KpiFile:
     rows: list[KpiFileRow]
     headers: dict[str, str] = field(default_factory=dict)  # field -> the column name as written in the file
+    encoding: str = ""  # as read (table_file.Table): "" for a workbook
+    separator: str = ""
+    notation: str | None = None  # the number notation of the file: "nl", "en", or None when no cell told
 
 
 def _problem(code: str, row: int | None = None, column: str = "", **params) -> FileProblem:
     return FileProblem(code, row, column, params)
 
 
-def read_kpi_file(filename: str, data: bytes) -> KpiFile:
+NUMBER_FIELDS = ("numerator", "denominator", "value")
+
+
+def template_csv(kpis: list[tuple[str, str]]) -> bytes:
+    """An empty file of values for the given KPIs (id, name), as Dutch Excel and LibreOffice open it cleanly:
+    a semicolon between the columns (Dutch Excel's list separator), a BOM so that accents survive, and lines
+    ending in CR LF. Saved back without changes, it imports (its rows without period and numbers are skipped)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(TEMPLATE_HEADER)
+    writer.writerows([code, name, "", "", "", ""] for code, name in kpis)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def read_kpi_file(filename: str, data: bytes, counts: Callable[[str], tuple[str, ...]] | None = None) -> KpiFile:
     if len(data) > MAX_BYTES:
         raise FileImportError([_problem("kpifile.too_large", max=MAX_BYTES // (1024 * 1024))])
     try:
-        rows = read_rows(filename, data, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, known_columns=ALIASES)
+        table = read_table(filename, data, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, known_columns=ALIASES)
     except FileImportError as error:
         raise FileImportError([_problem(f"kpifile.{p.code}", p.row, p.column, **p.params) for p in error.problems])
-    numbered = [(number, row) for number, row in enumerate(rows, start=1)
+    numbered = [(number, row) for number, row in enumerate(table.rows, start=1)
                 if any(cell not in (None, "") and str(cell).strip() for cell in row)]
     if len(numbered) < 2:
         raise FileImportError([_problem("kpifile.empty")])
@@ -86,4 +114,10 @@ def read_kpi_file(filename: str, data: bytes) -> KpiFile:
         if all(cells.get(name) is None for name in ("period", "numerator", "denominator", "value")):
             continue  # a row of the template that was left empty
         result.append(KpiFileRow(number, cells))
-    return KpiFile(result, headers)
+    kept = [name for name in NUMBER_FIELDS if name in positions]
+    whole = {name: [name in (counts(str(line.cells.get("kpi") or "").strip().lower()) if counts else ())
+                     for line in result] for name in kept}
+    read, notation = read_columns({name: [line.cells.get(name) for line in result] for name in kept}, whole)
+    result = [KpiFileRow(line.row, {**line.cells, **{name: read[name][index] for name in kept}})
+              for index, line in enumerate(result)]
+    return KpiFile(result, headers, table.encoding, table.separator, notation)

@@ -1,4 +1,10 @@
-"""The rows of an uploaded table: a CSV file (comma, semicolon or tab; UTF-8) or the first sheet of an XLSX.
+"""The rows of an uploaded table: a CSV file or the first sheet of an XLSX. The one reader of table files.
+
+A CSV file is text as Dutch offices save it: UTF-8 with or without a BOM ("CSV UTF-8"), UTF-16 with its BOM
+(Excel's "Unicode-tekst", tab separated) or Windows-1252 (Excel's "CSV (gescheiden door
+lijstscheidingsteken)"), tried in that order; a first line `sep=;` (written by some Excel versions) names the
+separator. Its separator is a semicolon, comma or tab. What was read is said back (`Table.encoding`,
+`Table.separator`), so a preview can tell the user.
 
 Reading stops as soon as a file is larger than the limits allow, and a cell with a formula is refused: its
 result may be stale or missing, and a value is what the file is meant to bring.
@@ -10,6 +16,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
@@ -41,16 +48,50 @@ def _delimiter(text: str, known: frozenset[str]) -> str:
     return max((",", ";", "\t"), key=score)
 
 
+@dataclass(frozen=True)
+class Table:
+    rows: list[list]
+    encoding: str = ""  # "UTF-8", "UTF-8 BOM", "UTF-16" or "Windows-1252"; "" for a workbook
+    separator: str = ""  # ";", "," or "\t"; "" for a workbook
+
+
+_CONTROL = frozenset(chr(code) for code in range(32)) - {"\t", "\r", "\n"}
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the name of its encoding; `FileImportError` (unknown_encoding) when it is
+    none of the encodings a Dutch office saves."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        attempts = [("utf-8-sig", "UTF-8 BOM")]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        attempts = [("utf-16", "UTF-16")]
+    elif len(data) >= 4 and data[1::2].count(0) > len(data) // 4:  # UTF-16 without its BOM (little endian)
+        attempts = [("utf-16-le", "UTF-16")]
+    elif len(data) >= 4 and data[0::2].count(0) > len(data) // 4:
+        attempts = [("utf-16-be", "UTF-16")]
+    else:
+        attempts = [("utf-8", "UTF-8"), ("cp1252", "Windows-1252")]
+    for codec, name in attempts:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if not any(char in _CONTROL for char in text):
+            return text, name
+    raise FileImportError([FileProblem("unknown_encoding")])
+
+
 def column_name(header: list, index: int) -> str:
     """How a column is named in a message: its header text, or its position ("#3") if it has none."""
     value = header[index] if index < len(header) else None
     return str(value) if value not in (None, "") else f"#{index + 1}"
 
 
-def read_rows(filename: str, data: bytes, *, max_rows: int, max_columns: int = 200,
-              known_columns: Iterable[str] = ()) -> list[list]:
-    """Every row as a list of cells (XLSX: the cells' values; CSV: text). Problems use the codes
-    not_csv_or_xlsx, not_utf8, too_many_rows, too_many_columns and formula (with row and column)."""
+def read_table(filename: str, data: bytes, *, max_rows: int, max_columns: int = 200,
+               known_columns: Iterable[str] = ()) -> Table:
+    """Every row as a list of cells (XLSX: the cells' values; CSV: text), with the encoding and separator
+    read. Problems use the codes not_csv_or_xlsx, unknown_encoding, too_many_rows, too_many_columns and
+    formula (with row and column)."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         if not zipfile.is_zipfile(io.BytesIO(data)):
@@ -67,12 +108,22 @@ def read_rows(filename: str, data: bytes, *, max_rows: int, max_columns: int = 2
                     if isinstance(cell, str) and cell.startswith("=")]
         if formulas:
             raise FileImportError(formulas)
-        return rows
-    if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise FileImportError([FileProblem("not_utf8")])
-        known = frozenset(column.lower() for column in known_columns)
-        return _limited(csv.reader(io.StringIO(text), delimiter=_delimiter(text, known)), max_rows, max_columns)
+        return Table(rows)
+    if name.endswith((".csv", ".txt", ".tsv")):
+        text, encoding = decode(data)
+        first, _, rest = text.partition("\n")
+        if first.strip().lower().startswith("sep=") and len(first.strip()) == 5:
+            separator, text = first.strip()[4], rest
+        else:
+            known = frozenset(column.lower() for column in known_columns)
+            separator = _delimiter(text, known)
+        rows = _limited(csv.reader(io.StringIO(text), delimiter=separator), max_rows, max_columns)
+        return Table(rows, encoding, separator)
     raise FileImportError([FileProblem("not_csv_or_xlsx")])
+
+
+def read_rows(filename: str, data: bytes, *, max_rows: int, max_columns: int = 200,
+              known_columns: Iterable[str] = ()) -> list[list]:
+    """The rows of `read_table`."""
+    return read_table(filename, data, max_rows=max_rows, max_columns=max_columns,
+                      known_columns=known_columns).rows

@@ -21,6 +21,10 @@ from datetime import date, datetime
 
 from i18n import round_half_up
 
+from questionnaires.model import LocalizedText
+from rules.numbers import Ambiguous, read_cell
+from rules.numbers import shown as shown_in
+
 from .model import DECIMALS, MULTIPLIER, KpiDefinition
 
 MONTHS_IN = {"year": 12, "quarter": 3, "month": 1}
@@ -29,6 +33,21 @@ _QUARTER = re.compile(r"^(\d{4})\s*[-/ ]?\s*[QK]([1-4])$")
 _QUARTER_FIRST = re.compile(r"^[QK]([1-4])\s*[-/ ]?\s*(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})\s*[-/]\s*(\d{1,2})$")
 _HALF = re.compile(r"^(\d{4})-H([12])$")
+_MONTH_FIRST = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{4})$")  # 3-2026, 03/2026
+_DATE = re.compile(r"^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})$")  # a Dutch date: 1-3-2026
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")  # 2026-03-01, as a database writes it
+_NAMED_MONTH = re.compile(r"^([A-Z]+)\.?\s*[-/ ]?\s*(\d{4})$")  # jan 2026, januari 2026, mrt. 2026
+_NAMED_MONTH_LAST = re.compile(r"^(\d{4})\s*[-/ ]?\s*([A-Z]+)\.?$")  # 2026 jan
+_NO_YEAR = re.compile(r"^(\d{1,2}\s*[-/.]\s*\d{1,2}|[A-Z]+\.?|[QK][1-4])$")  # 03-04, maart, Q1
+_SHORT_YEAR = re.compile(r"^(\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2}|[A-Z]+\.?\s*[-/ ']?\s*'?\d{2}"
+                         r"|[QK][1-4]\s*[-/ ']?\s*'?\d{2}|\d{2}\s*[-/ ]?\s*[QK][1-4])$")  # 1-3-26, jan 26, Q1 '26
+MONTH_NAMES = {  # Dutch and English names and abbreviations, as people write them
+    1: ("JANUARI", "JANUARY", "JAN"), 2: ("FEBRUARI", "FEBRUARY", "FEB"), 3: ("MAART", "MARCH", "MRT", "MAR", "MAA"),
+    4: ("APRIL", "APR"), 5: ("MEI", "MAY"), 6: ("JUNI", "JUNE", "JUN"), 7: ("JULI", "JULY", "JUL"),
+    8: ("AUGUSTUS", "AUGUST", "AUG"), 9: ("SEPTEMBER", "SEPT", "SEP"), 10: ("OKTOBER", "OCTOBER", "OKT", "OCT"),
+    11: ("NOVEMBER", "NOV"), 12: ("DECEMBER", "DEC"),
+}
+_MONTH_OF_NAME = {name: month for month, names in MONTH_NAMES.items() for name in names}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -73,8 +92,22 @@ def _period(year: int, month: int, months: int, code: str) -> Period:
     return Period(year * 12 + month - 1, months, code)
 
 
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_period(raw) -> Period:
-    """A period as typed (or as a spreadsheet cell holds it: a year as a number, a month as a date)."""
+    """A period as typed (or as a spreadsheet cell holds it: a year as a number, a month as a date).
+
+    A year: 2026. A quarter: 2026-Q1, Q1 2026, K1 2026, 2026 K1. A month: 2026-03, 2026-3, 3-2026, 03/2026, a
+    month's name or abbreviation in Dutch or English before or after the year (jan 2026, januari 2026, mrt.
+    2026, 2026 maart), or a date in the month, day first as in Dutch (1-3-2026, 01/03/2026) or ISO (2026-03-01).
+    A period without a year ("03-04", "maart", "Q1") or with a year of two digits ("1-3-26") has more than one
+    meaning: it is refused with that reason."""
     if isinstance(raw, datetime):
         raw = raw.date()
     if isinstance(raw, date):  # a spreadsheet turns "2026-03" into the date 1 March 2026
@@ -84,15 +117,32 @@ def parse_period(raw) -> Period:
         return _period(year, month, 1, f"{year}-{month:02d}")
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = "" if raw is None else str(raw).strip().upper()
+    text = " ".join(("" if raw is None else str(raw)).split()).upper()
     found = None  # (year, first month, number of months, code)
+    month = None  # (year, month) of a month written in any of its forms
     if match := _YEAR.match(text):
         found = (int(match[1]), 1, 12, match[1])
     elif match := _QUARTER.match(text) or _QUARTER_FIRST.match(text):
         year, quarter = (int(match[1]), int(match[2])) if match.re is _QUARTER else (int(match[2]), int(match[1]))
         found = (year, quarter * 3 - 2, 3, f"{year}-Q{quarter}")
-    elif (match := _MONTH.match(text)) and 1 <= int(match[2]) <= 12:
-        found = (int(match[1]), int(match[2]), 1, f"{match[1]}-{int(match[2]):02d}")
+    elif match := _MONTH.match(text):
+        month = (int(match[1]), int(match[2]))
+    elif match := _MONTH_FIRST.match(text):
+        month = (int(match[2]), int(match[1]))
+    elif (match := _DATE.match(text)) and _real_date(int(match[3]), int(match[2]), int(match[1])):
+        month = (int(match[3]), int(match[2]))
+    elif (match := _ISO_DATE.match(text)) and _real_date(int(match[1]), int(match[2]), int(match[3])):
+        month = (int(match[1]), int(match[2]))
+    elif (match := _NAMED_MONTH.match(text)) and match[1] in _MONTH_OF_NAME:
+        month = (int(match[2]), _MONTH_OF_NAME[match[1]])
+    elif (match := _NAMED_MONTH_LAST.match(text)) and match[2] in _MONTH_OF_NAME:
+        month = (int(match[1]), _MONTH_OF_NAME[match[2]])
+    elif _NO_YEAR.match(text) and (text.rstrip(".") in _MONTH_OF_NAME or not text.isalpha()):
+        raise KpiValueError("kpi_period_without_year", "period", value=str(raw)[:40])
+    elif _SHORT_YEAR.match(text):
+        raise KpiValueError("kpi_period_short_year", "period", value=str(raw)[:40])
+    if month is not None and 1 <= month[1] <= 12:
+        found = (month[0], month[1], 1, f"{month[0]}-{month[1]:02d}")
     if found is None or not FIRST_YEAR <= found[0] <= LAST_YEAR:
         raise KpiValueError("kpi_invalid_period", "period", value=str(raw if raw is not None else "")[:40])
     return _period(*found)
@@ -125,25 +175,28 @@ class Measurement:
     denominator: float | None = None
 
 
-def parse_number(raw, field: str, period: str) -> float | None:
-    """A number as typed or read from a file: 41, 41.5, "41,5", "1.234,5", "41%"; empty is None."""
+def parse_number(raw, field: str, period: str, *, whole: bool = False) -> float | None:
+    """A number as typed or read from a file: 41, 41.5, "41,5", "1.234,5", "1 040", "41%"; empty is None.
+
+    Text is read in Dutch or English notation (`rules.numbers`). A cell with two readings ("1.040": 1040 or
+    1,04) that its file column did not settle comes as `Ambiguous`: when `whole` (a count) and only one
+    reading is a whole number, that one is meant; otherwise it is refused naming both readings."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
         raise KpiValueError("kpi_not_a_number", field, value=str(raw), period=period)
-    if isinstance(raw, (int, float)):
-        number = float(raw)
-    else:
-        text = str(raw).strip().replace(" ", "").replace("\u00a0", "").removesuffix("%")
-        if "," in text and "." in text:  # the last of the two is the decimal sign
-            text = text.replace(".", "").replace(",", ".") if text.rfind(",") > text.rfind(".") \
-                else text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
-        try:
-            number = float(text)
-        except ValueError:
-            raise KpiValueError("kpi_not_a_number", field, value=str(raw)[:40], period=period)
+    if isinstance(raw, str):
+        raw = read_cell(raw, None)
+    if isinstance(raw, Ambiguous):
+        meant = [reading for reading in (raw.nl, raw.en) if reading.is_integer()] if whole else []
+        if len(meant) != 1:
+            raise KpiValueError("kpi_ambiguous_number", field, value=raw.text[:40], period=period,
+                                first=LocalizedText(nl=shown_in(raw.nl, "nl"), en=shown_in(raw.nl, "en")),
+                                second=LocalizedText(nl=shown_in(raw.en, "nl"), en=shown_in(raw.en, "en")))
+        raw = meant[0]
+    if not isinstance(raw, (int, float)):
+        raise KpiValueError("kpi_not_a_number", field, value=str(raw)[:40], period=period)
+    number = float(raw)
     if not math.isfinite(number):
         raise KpiValueError("kpi_not_a_number", field, value=str(raw)[:40], period=period)
     return number
@@ -153,6 +206,22 @@ def _shown_number(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
+def _written(raw, number: float):
+    """A number in a message: as it was typed, or (read from a file) in the user's notation."""
+    if isinstance(raw, str):
+        return raw.strip()[:40]
+    return LocalizedText(nl=shown_in(number, "nl"), en=shown_in(number, "en"))
+
+
+def counted_fields(kpi: KpiDefinition) -> tuple[str, ...]:
+    """The fields of `kpi` that count things, so hold whole numbers: the denominator of a ratio (cases,
+    contacts), the numerator of a percentage or a figure per 1,000, and the value of a count. (The numerator
+    of a number of days is a total of days, which may have a fraction.)"""
+    if kpi.is_ratio:
+        return ("numerator", "denominator") if kpi.unit in ("percentage", "per_1000") else ("denominator",)
+    return ("value",) if kpi.unit == "count" else ()
+
+
 def check_measurement(kpi: KpiDefinition, period_raw, *, value=None, numerator=None, denominator=None,
                       today: date) -> Measurement:
     """The checked value of `kpi` for a period, or `KpiValueError`. A ratio takes numerator and denominator
@@ -160,9 +229,15 @@ def check_measurement(kpi: KpiDefinition, period_raw, *, value=None, numerator=N
     period = parse_period(period_raw)
     check_not_future(period, today)
     code = period.code
-    value = parse_number(value, "value", code)
-    numerator = parse_number(numerator, "numerator", code)
-    denominator = parse_number(denominator, "denominator", code)
+    counts = counted_fields(kpi)
+    written = {"value": value, "numerator": numerator, "denominator": denominator}
+    value = parse_number(value, "value", code, whole="value" in counts)
+    numerator = parse_number(numerator, "numerator", code, whole="numerator" in counts)
+    denominator = parse_number(denominator, "denominator", code, whole="denominator" in counts)
+    for name, number in (("numerator", numerator), ("denominator", denominator)):
+        if name in counts and number is not None and not number.is_integer():
+            raw = written[name]
+            raise KpiValueError("kpi_count_not_whole", name, period=code, value=_written(raw, number))
     if kpi.is_ratio:
         if value is not None:
             raise KpiValueError("kpi_value_for_ratio", "value", period=code)
@@ -187,7 +262,8 @@ def check_measurement(kpi: KpiDefinition, period_raw, *, value=None, numerator=N
     if kpi.unit == "percentage" and value > 100:
         raise KpiValueError("kpi_percentage_range", "value", period=code, value=_shown_number(value))
     if kpi.unit == "count" and not value.is_integer():
-        raise KpiValueError("kpi_not_whole", "value", period=code, value=_shown_number(value))
+        raw = written["value"]
+        raise KpiValueError("kpi_not_whole", "value", period=code, value=_written(raw, value))
     return Measurement(period, value)
 
 

@@ -5,7 +5,7 @@ Functions take a `Database`, the acting person (`access.Actor`) and plain values
 every one checks the actor's role in its own transaction (`access.require`) and logs what it changes:
 
     read     get_register, linked_actions, compare_with_peers
-    answer   set_target, save_value, delete_value, import_values
+    answer   set_target, save_value, delete_value, preview_import, import_values
     manage   add_library_kpis, add_own_kpi, remove_kpi   (which KPIs the organisation steers on)
 
 Wrong input raises `InputError` (code `kpi_…`, the field, and parameters that name the KPI and the period; the
@@ -33,7 +33,8 @@ from exports.problems import FileImportError, FileProblem
 from questionnaires.model import ID_PATTERN, LocalizedText
 from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
 
-from indicators.figures import KpiValueError, Measurement, Period, check_measurement, check_target, overlap, yearly
+from indicators.figures import (KpiValueError, Measurement, Period, check_measurement, check_target,
+                                counted_fields, overlap, yearly)
 from indicators.model import UNITS, KpiDefinition, KpiLibrary, own_definition
 
 MAX_NAME = 200
@@ -333,74 +334,142 @@ def delete_value(db: Database, *, actor: Actor, entry_id: int, period: str) -> N
         session.delete(stored)
 
 
-def import_values(db: Database, *, actor: Actor, organisation_id: int, library: KpiLibrary, filename: str,
-                  data: bytes, replace: bool = False, today: date | None = None) -> int:
-    """Check a file of measured values (CSV or XLSX, one row per KPI and period) completely against the
-    register, then store every row, in one transaction. Any problem raises `FileImportError` naming each
-    problem's row and column, and nothing is stored. A period that already has a value is a problem unless
-    `replace`. Returns the number of values stored."""
+@dataclass(frozen=True)
+class Replacement:
+    """A value the file replaces: the KPI (its definition, for its name and unit), the period, old and new."""
+
+    kpi: KpiDefinition
+    period: str
+    old: Measurement
+    new: Measurement
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What a file of values would store: checked completely, nothing written yet."""
+
+    values: int
+    kpis: int
+    replaced: list[Replacement]
+    encoding: str  # "" for a workbook
+    separator: str
+    notation: str | None  # "nl", "en" or None (no cell told)
+
+    @property
+    def replaced_keys(self) -> frozenset[tuple[str, str]]:
+        return frozenset((r.kpi.id, r.period) for r in self.replaced)
+
+
+def _read_file(db: Database, actor: Actor, organisation_id: int, library: KpiLibrary, filename: str, data: bytes):
+    """The file read (outside any transaction), knowing which fields of the register's KPIs are counts."""
     from exports.kpi_file import read_kpi_file
 
     with db.read() as session:  # before reading the file: no work for someone who may not store it
         require(session, actor, organisation_id, ANSWER)
-    table = read_kpi_file(filename, data)
-    today = today or date.today()
-    header = table.headers
-    with db.write() as session:
-        require(session, actor, organisation_id, ANSWER)
-        entries = {r.code: r for r in session.scalars(select(KpiEntryRow)
-                                                       .where(KpiEntryRow.organisation_id == organisation_id))}
-        stored = {code: _stored_periods(session, row.id) for code, row in entries.items()}
-        problems: list[FileProblem] = []
-        accepted: list[tuple[KpiEntryRow, Measurement]] = []
-        seen: dict[str, list[tuple[Period, int]]] = {}
-        for line in table.rows:
-            cells = line.cells
-            code = "" if cells.get("kpi") is None else str(cells["kpi"]).strip().lower()
-            row = entries.get(code)
-            if not code:
-                problems.append(FileProblem("kpifile.missing_kpi", line.row, header["kpi"]))
-                continue
-            if row is None:
-                known = library.kpi(code)
-                problems.append(FileProblem("error.kpi_not_in_register" if known else "error.kpi_unknown",
-                                            line.row, header["kpi"],
-                                            {"value": str(cells["kpi"])[:60], "kpi": known.name if known else ""}))
-                continue
+        counts = {}
+        for row in session.scalars(select(KpiEntryRow).where(KpiEntryRow.organisation_id == organisation_id)):
             kpi = _definition(row, library)
-            if kpi is None:
-                problems.append(FileProblem("error.kpi_not_in_library", line.row, header["kpi"], {"value": code}))
-                continue
-            try:
-                measured = check_measurement(kpi, cells.get("period"), value=cells.get("value"),
-                                             numerator=cells.get("numerator"), denominator=cells.get("denominator"),
-                                             today=today)
-            except KpiValueError as error:
-                params = {"period": "", **error.params, "kpi": kpi.name,
-                          "field": header.get(error.field, error.field)}
-                problems.append(FileProblem(f"error.{error.code}", line.row, header.get(error.field, error.field),
-                                            params))
-                continue
-            period = measured.period
-            earlier = [p for p, _ in seen.get(code, [])]
-            if (clash := overlap(period, earlier)) is not None:
-                first = next(number for p, number in seen[code] if p == clash)
-                key = "error.kpi_duplicate_in_file" if clash.code == period.code else "error.kpi_overlap_in_file"
-                problems.append(FileProblem(key, line.row, header["period"],
-                                            {"kpi": kpi.name, "period": period.code, "other": clash.code,
-                                             "first": first}))
-                continue
-            seen.setdefault(code, []).append((period, line.row))
-            others = [Period(r.first_month, r.months, r.period) for r in stored[code].values()
-                      if not (replace and r.period == period.code)]
-            if (clash := overlap(period, others)) is not None:
-                key = "error.kpi_duplicate_period" if clash.code == period.code else "error.kpi_overlapping_period"
-                problems.append(FileProblem(key, line.row, header["period"],
-                                            {"kpi": kpi.name, "period": period.code, "other": clash.code}))
-                continue
-            accepted.append((row, measured))
-        if problems:
-            raise FileImportError(problems)
+            counts[row.code] = counted_fields(kpi) if kpi else ()
+    return read_kpi_file(filename, data, counts=lambda code: counts.get(code, ()))
+
+
+def _checked_file(session, actor: Actor, organisation_id: int, library: KpiLibrary, table, replace: bool,
+                  today: date):
+    """Every row of the file checked against the register: (accepted rows, replaced values, the stored values
+    per KPI), or `FileImportError` with every problem."""
+    require(session, actor, organisation_id, ANSWER)
+    entries = {r.code: r for r in session.scalars(select(KpiEntryRow)
+                                                   .where(KpiEntryRow.organisation_id == organisation_id))}
+    definitions = {code: _definition(row, library) for code, row in entries.items()}
+    header = table.headers
+    stored = {code: _stored_periods(session, row.id) for code, row in entries.items()}
+    problems: list[FileProblem] = []
+    accepted: list[tuple[KpiEntryRow, Measurement]] = []
+    replaced: list[Replacement] = []
+    seen: dict[str, list[tuple[Period, int]]] = {}
+    for line in table.rows:
+        cells = line.cells
+        code = "" if cells.get("kpi") is None else str(cells["kpi"]).strip().lower()
+        row = entries.get(code)
+        if not code:
+            problems.append(FileProblem("kpifile.missing_kpi", line.row, header["kpi"]))
+            continue
+        if row is None:
+            known = library.kpi(code)
+            problems.append(FileProblem("error.kpi_not_in_register" if known else "error.kpi_unknown",
+                                        line.row, header["kpi"],
+                                        {"value": str(cells["kpi"])[:60], "kpi": known.name if known else ""}))
+            continue
+        kpi = definitions[code]
+        if kpi is None:
+            problems.append(FileProblem("error.kpi_not_in_library", line.row, header["kpi"], {"value": code}))
+            continue
+        try:
+            measured = check_measurement(kpi, cells.get("period"), value=cells.get("value"),
+                                         numerator=cells.get("numerator"), denominator=cells.get("denominator"),
+                                         today=today)
+        except KpiValueError as error:
+            params = {"period": "", **error.params, "kpi": kpi.name, "field": header.get(error.field, error.field)}
+            problems.append(FileProblem(f"error.{error.code}", line.row, header.get(error.field, error.field),
+                                        params))
+            continue
+        period = measured.period
+        earlier = [p for p, _ in seen.get(code, [])]
+        if (clash := overlap(period, earlier)) is not None:
+            first = next(number for p, number in seen[code] if p == clash)
+            key = "error.kpi_duplicate_in_file" if clash.code == period.code else "error.kpi_overlap_in_file"
+            problems.append(FileProblem(key, line.row, header["period"],
+                                        {"kpi": kpi.name, "period": period.code, "other": clash.code,
+                                         "first": first}))
+            continue
+        seen.setdefault(code, []).append((period, line.row))
+        others = [Period(r.first_month, r.months, r.period) for r in stored[code].values()
+                  if not (replace and r.period == period.code)]
+        if (clash := overlap(period, others)) is not None:
+            key = "error.kpi_duplicate_period" if clash.code == period.code else "error.kpi_overlapping_period"
+            problems.append(FileProblem(key, line.row, header["period"],
+                                        {"kpi": kpi.name, "period": period.code, "other": clash.code}))
+            continue
+        old = stored[code].get(period.code)
+        if old is not None and (old.value, old.numerator, old.denominator) != (
+                measured.value, measured.numerator, measured.denominator):  # the same value again changes nothing
+            replaced.append(Replacement(kpi, period.code, _value(old).measurement, measured))
+        accepted.append((row, measured))
+    if problems:
+        raise FileImportError(problems)
+    return accepted, replaced, stored
+
+
+def preview_import(db: Database, *, actor: Actor, organisation_id: int, library: KpiLibrary, filename: str,
+                   data: bytes, today: date | None = None) -> ImportPreview:
+    """Check a file of values completely, as `import_values` with `replace` would, and say what it would store
+    and which stored values it would replace (old and new); nothing is written. `FileImportError` names every
+    problem by row and column."""
+    table = _read_file(db, actor, organisation_id, library, filename, data)
+    with db.read() as session:
+        accepted, replaced, _ = _checked_file(session, actor, organisation_id, library, table, True,
+                                              today or date.today())
+    return ImportPreview(len(accepted), len({row.code for row, _ in accepted}), replaced, table.encoding,
+                         table.separator, table.notation)
+
+
+def import_values(db: Database, *, actor: Actor, organisation_id: int, library: KpiLibrary, filename: str,
+                  data: bytes, replace: bool = False, today: date | None = None,
+                  expected_replacements: frozenset[tuple[str, str]] | None = None) -> int:
+    """Check a file of measured values (CSV or XLSX, one row per KPI and period) completely against the
+    register, then store every row, in one transaction. Any problem raises `FileImportError` naming each
+    problem's row and column, and nothing is stored. A period that already has a value is a problem unless
+    `replace`. With `expected_replacements` (the preview's `replaced_keys`, confirmed by the user), a file that
+    would now replace other values than the preview showed (someone stored a value meanwhile) is refused.
+    Returns the number of values stored."""
+    table = _read_file(db, actor, organisation_id, library, filename, data)
+    today = today or date.today()
+    with db.write() as session:
+        accepted, replaced, stored = _checked_file(session, actor, organisation_id, library, table, replace,
+                                                   today)
+        if expected_replacements is not None and \
+                frozenset((r.kpi.id, r.period) for r in replaced) != expected_replacements:
+            raise FileImportError([FileProblem("kpifile.changed_since_preview")])
         now = utcnow()
         for row, measured in accepted:
             target = stored[row.code].get(measured.period.code)
@@ -411,7 +480,8 @@ def import_values(db: Database, *, actor: Actor, organisation_id: int, library: 
             target.value, target.numerator, target.denominator = (measured.value, measured.numerator,
                                                                   measured.denominator)
             target.entered_by, target.source, target.updated_at = actor.label, "file", now
-        log(session, actor, "kpi_values_imported", organisation_id, values=len(accepted), file=filename[:100])
+        log(session, actor, "kpi_values_imported", organisation_id, values=len(accepted), file=filename[:100],
+            replaced=len(replaced))
         return len(accepted)
 
 

@@ -373,8 +373,18 @@ def compare_with_peers(db: Database, *, actor: Actor, organisation_id: int, ques
                           n_organisations=n_organisations)
 
 
+@dataclass(frozen=True)
+class ImportedFile:
+    """A benchmark file stored as a peer set, and how it was read (for the page to say)."""
+
+    peer_set_id: int
+    records: int
+    encoding: str  # "" for a workbook
+    separator: str
+
+
 def import_benchmark_file(db: Database, *, actor: Actor, organisation_id: int, filename: str, data: bytes,
-                          lookup) -> int:
+                          lookup) -> ImportedFile:
     """Check a benchmark file (CSV or XLSX) completely, then store it as one peer set of the organisation; a
     file with any problem raises `BenchmarkFileError` and stores nothing."""
     from exports.benchmark_file import read_benchmark_file
@@ -382,5 +392,6 @@ def import_benchmark_file(db: Database, *, actor: Actor, organisation_id: int, f
     with db.read() as session:  # before reading the file: no work for someone who may not store it
         require(session, actor, organisation_id, MANAGE)
     benchmark = read_benchmark_file(filename, data, lookup)
-    return store_peer_set(db, actor=actor, organisation_id=organisation_id, name=filename[:200], source="import",
-                          questionnaire=benchmark.questionnaire, records=benchmark.records)
+    set_id = store_peer_set(db, actor=actor, organisation_id=organisation_id, name=filename[:200], source="import",
+                            questionnaire=benchmark.questionnaire, records=benchmark.records)
+    return ImportedFile(set_id, len(benchmark.records), benchmark.encoding, benchmark.separator)

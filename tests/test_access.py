@@ -209,6 +209,9 @@ def calls(db, w):
         "kpi.service.import_values": lambda: kpis.import_values(
             db, actor=a, organisation_id=org_b, library=lib, filename="x.csv",
             data=b"kpi,periode,teller,noemer\nklagers-gehoord,2026,1,2\n", today=date(2026, 11, 23)),
+        "kpi.service.preview_import": lambda: kpis.preview_import(
+            db, actor=a, organisation_id=org_b, library=lib, filename="x.csv",
+            data=b"kpi,periode,teller,noemer\nklagers-gehoord,2026,1,2\n", today=date(2026, 11, 23)),
         "kpi.service.compare_with_peers": lambda: kpis.compare_with_peers(db, actor=a, organisation_id=org_b,
                                                                           library=lib, year=2025),
         "respondents.create_links": lambda: respondents.create_links(db, actor=a, assessment_id=b, count=1),

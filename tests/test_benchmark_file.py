@@ -85,7 +85,7 @@ def test_text_in_a_score_column_and_unknown_questionnaire(lookup):
 def test_files_that_are_not_csv_or_xlsx_or_too_large(lookup):
     assert problems_of("peers.pdf", b"%PDF-1.4", lookup) == [("not_csv_or_xlsx", None, "")]
     assert problems_of("peers.xlsx", b"not a zip", lookup) == [("not_csv_or_xlsx", None, "")]
-    assert problems_of("peers.csv", b"\xff\xfe\x00bad", lookup) == [("not_utf8", None, "")]
+    assert problems_of("peers.csv", b"\x81\x8d\x8f bad", lookup) == [("unknown_encoding", None, "")]
     assert problems_of("peers.csv", b"x" * (6 * 1024 * 1024), lookup) == [("too_large", None, "")]
 
 
@@ -96,8 +96,10 @@ def test_a_bad_file_stores_nothing_and_a_good_one_can_be_listed_and_removed(db, 
         peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers.csv",
                                     data=csv_bytes(HEADER, GOOD[0], GOOD[0]), lookup=lookup)
     assert peers.list_peer_sets(db, actor=ME, organisation_id=own.id) == []
-    set_id = peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers.csv",
-                                         data=csv_bytes(HEADER, *GOOD), lookup=lookup)
+    imported = peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers.csv",
+                                           data=csv_bytes(HEADER, *GOOD), lookup=lookup)
+    set_id = imported.peer_set_id
+    assert (imported.records, imported.encoding, imported.separator) == (6, "UTF-8", ";")
     [stored] = peers.list_peer_sets(db, actor=ME, organisation_id=own.id)
     assert (stored.id, stored.source, stored.is_demo, stored.records) == (set_id, "import", False, 6)
     peers.delete_peer_set(db, actor=ME, peer_set_id=set_id)
@@ -106,7 +108,7 @@ def test_a_bad_file_stores_nothing_and_a_good_one_can_be_listed_and_removed(db, 
 
 def test_every_problem_has_a_message():
     from i18n import has
-    codes = ["not_csv_or_xlsx", "not_utf8", "too_large", "empty", "missing_column", "unknown_questionnaire",
+    codes = ["not_csv_or_xlsx", "unknown_encoding", "too_large", "empty", "missing_column", "unknown_questionnaire",
              "unknown_column", "mixed_columns", "no_data_columns", "wrong_version", "unknown_type", "unknown_size",
              "invalid_year", "missing_organisation", "duplicate", "not_a_level", "level_out_of_range",
              "not_a_number", "score_out_of_range", "where"]
@@ -143,3 +145,19 @@ def test_a_formula_in_a_workbook_cell_is_refused_with_its_place(lookup):
     data = io.BytesIO()
     book.save(data)
     assert problems_of("peers.xlsx", data.getvalue(), lookup) == [("formula", 3, "d1-1")]
+
+
+
+def test_a_benchmark_file_as_dutch_excel_saves_it(lookup):
+    """Windows-1252 with ";" and decimal commas (issue 28): the accents and the scores come through as meant."""
+    lines = ["organisatie;type;grootte;jaar;vragenlijst;versie;d1;d2;d3"] + [
+        f"{name};gemeente;inw-50-100k;2025;mini;0.1;2,5;3;4,25" for name in ("Súdwest-Fryslân", "Fryslân", "Sneek")]
+    data = ("\r\n".join(lines) + "\r\n").encode("cp1252")
+    result = read_benchmark_file("peers.csv", data, lookup)
+    assert (result.kind, result.encoding, result.separator) == ("scores", "Windows-1252", ";")
+    assert result.records[0]["organisation_key"] == organisation_key("Súdwest-Fryslân")
+    assert [r["scores"] for r in result.records] == [{"d1": 2.5, "d2": 3.0, "d3": 4.25}] * 3
+    # the same in UTF-16 with tabs, as Excel's "Unicode-tekst"
+    utf16 = ("\r\n".join(line.replace(";", "\t") for line in lines) + "\r\n").encode("utf-16")
+    again = read_benchmark_file("peers.txt", utf16, lookup)
+    assert (again.encoding, again.separator, again.records) == ("UTF-16", "\t", result.records)

@@ -128,7 +128,7 @@ def test_kpi_texts_built_from_domain_values_and_error_codes_exist():
         found |= {f"error.{c}" for c in re.findall(r'(?:KpiValueError|InputError)\(\s*"([a-z_]+)"', code)}
         found |= set(re.findall(r'"((?:error|kpifile)\.[a-z_]+)"', code))
         found |= {f"kpifile.{c}" for c in re.findall(r'_problem\(\s*"kpifile\.([a-z_]+)"', code)}
-    found |= {f"kpifile.{c}" for c in ("not_csv_or_xlsx", "not_utf8")}  # passed on from the table reader
+    found |= {f"kpifile.{c}" for c in ("not_csv_or_xlsx", "unknown_encoding")}  # passed on from the table reader
     found |= {f"field.kpi_{f}" for f in ("period", "value", "numerator", "denominator", "target")}
     assert len(found) > 30
     assert [k for k in sorted(set(keys) | found) if not has(k)] == []

@@ -93,7 +93,7 @@ def test_choose_kpis_enter_values_and_set_a_target_on_the_kpi_page(shipped, libr
     at.text_input(key="kpi_enter_period").input("zomer")
     button(at, "Meting bewaren").click().run()
     assert errors(at)[0] == ("Klagers die zich gehoord voelen: 'zomer' is geen periode die we kennen. Gebruik een "
-                                 "jaar (2026), een kwartaal (2026-Q1) of een maand (2026-03).")
+                                 "jaar (2026), een kwartaal (2026-Q1 of K1 2026) of een maand (2026-03 of jan 2026).")
     values = kpis.get_register(shipped, actor=ME, organisation_id=org.id, library=library).values[heard]
     assert [(v.period.code, v.numerator, v.denominator) for v in values] == [(f"{THIS_YEAR}-Q1", 30, 50)]
 
@@ -149,6 +149,10 @@ def test_an_own_kpi_and_a_file_of_values(shipped, library):
     fixed = content.replace(";60;50", ";45;50").replace(f"gehoord;{THIS_YEAR}-01;1;2\n", "")
     at.file_uploader(key="kpi_file").set_value(("metingen.csv", fixed.encode(), "text/csv")).run()
     button(at, "Bestand inlezen").click().run()
+    assert not at.exception and "2 waarden voor 1 KPI, er wordt niets vervangen." in texts(at)
+    register = kpis.get_register(shipped, actor=ME, organisation_id=org.id, library=library)
+    assert register.values[register.kpis[0].id] == []  # nothing stored before the confirmation
+    button(at, "Bevestigen en opslaan").click().run()
     assert not at.exception and "2 metingen ingelezen." in texts(at)
     # two months of a ratio add up: 85 of 100
     assert f"Heel {THIS_YEAR}: 85% (2 perioden opgeteld, 2 van de 12 maanden gemeten)." in texts(at)

@@ -51,11 +51,36 @@ def test_periods_are_read_as_a_year_quarter_or_month(raw, code, first_month, mon
 
 
 @pytest.mark.parametrize("raw", ["", None, "2026-Q5", "2026-13", "2026-00", "26", "1999", "2026-H1", "voorjaar",
-                                 "2026-03-01", "Q1"])
+                                 "31-2-2026", "jan 1999", "Q5 2026", "13-2026", "smarch 2026"])
 def test_unknown_period_formats_are_refused(raw):
     with pytest.raises(KpiValueError) as refused:
         parse_period(raw)
     assert refused.value.code == "kpi_invalid_period" and refused.value.field == "period"
+
+
+@pytest.mark.parametrize("raw, code", [
+    ("jan 2026", "2026-01"), ("januari 2026", "2026-01"), ("Januari 2026", "2026-01"), ("feb. 2026", "2026-02"),
+    ("mrt 2026", "2026-03"), ("maart 2026", "2026-03"), ("March 2026", "2026-03"), ("mei 2026", "2026-05"),
+    ("May 2026", "2026-05"), ("okt 2025", "2025-10"), ("October 2025", "2025-10"), ("2026 juni", "2026-06"),
+    ("dec-2025", "2025-12"), ("K1 2026", "2026-Q1"), ("Q1 2026", "2026-Q1"), ("2026 K1", "2026-Q1"),
+    ("k3-2026", "2026-Q3"), ("2026-1", "2026-01"), ("3-2026", "2026-03"), ("03/2026", "2026-03"),
+    ("1-3-2026", "2026-03"), ("31-03-2026", "2026-03"), ("01/03/2026", "2026-03"), ("1.3.2026", "2026-03"),
+    ("2026-03-01", "2026-03"), ("  jan   2026 ", "2026-01"),
+])
+def test_periods_as_people_type_them(raw, code):
+    assert parse_period(raw).code == code
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ("03-04", "kpi_period_without_year"), ("maart", "kpi_period_without_year"), ("Q1", "kpi_period_without_year"),
+    ("K2", "kpi_period_without_year"), ("mrt.", "kpi_period_without_year"),
+    ("1-3-26", "kpi_period_short_year"), ("jan 26", "kpi_period_short_year"), ("Q1 '26", "kpi_period_short_year"),
+    ("mrt-26", "kpi_period_short_year"),
+])
+def test_periods_with_two_meanings_are_refused_with_the_reason(raw, reason):
+    with pytest.raises(KpiValueError) as refused:
+        parse_period(raw)
+    assert refused.value.code == reason and refused.value.params["value"] == raw
 
 
 def test_periods_overlap_when_they_share_a_month():

@@ -330,7 +330,7 @@ def test_every_problem_of_a_kpi_file_has_a_message_in_both_languages(db, organis
                                               ("kpifile.missing_column", 1, "period")]),
     ("x.csv", "kpi,periode\nx,2026\n", [("kpifile.no_value_columns", 1, "")]),
     ("x.csv", "kpi,periode,waarde\n", [("kpifile.empty", None, "")]),
-    ("x.txt", "kpi,periode,waarde\n", [("kpifile.not_csv_or_xlsx", None, "")]),
+    ("x.pdf", "kpi,periode,waarde\n", [("kpifile.not_csv_or_xlsx", None, "")]),
     ("x.xlsx", "geen excel", [("kpifile.not_csv_or_xlsx", None, "")]),
     ("x.csv", "kpi,periode,waarde\n,2026,3\n", [("kpifile.missing_kpi", 2, "kpi")]),
     ("x.csv", "kpi,periode,waarde" + ",x" * 60 + "\nklagers-gehoord,2026,3" + ",1" * 60 + "\n",
@@ -482,3 +482,34 @@ def test_kpis_are_compared_only_by_library_id_and_with_enough_distinct_organisat
                                                          size_class="inw-20-50k").id, "x@elders.nl", "beheerder")
     with pytest.raises(AccessDenied):
         kpis.compare_with_peers(db, actor=outsider, organisation_id=organisation.id, library=library, year=2025)
+
+
+def test_the_files_of_issue_28_are_read_as_meant(db, organisation, library, register):
+    """Dutch notation in a file whose cells give few clues: a count settles "1.040" (1,04 is no count), and the
+    denominator "2.000" follows the file's notation; half a complainant is refused by name."""
+    def read(content: str):
+        return kpis.import_values(db, actor=ME, organisation_id=organisation.id, library=library,
+                                  filename="m.csv", data=content.encode("cp1252"), replace=True, today=TODAY)
+
+    assert read("kpi;periode;teller;noemer\nklagers-gehoord;2026-04;1.040;2.000\n") == 1
+    assert read("kpi;periode;teller;noemer\nklagers-gehoord;mei 2026;150;1.200\n") == 1
+    # alone, "500;1.000" says nothing about its notation (1000 and 1 are both whole): refused with both readings
+    with pytest.raises(FileImportError) as refused:
+        read("kpi;periode;teller;noemer\nklagers-gehoord;1-6-2026;500;1.000\n")
+    [problem] = refused.value.problems
+    assert (problem.code, problem.row, problem.column, problem.params["first"].nl, problem.params["second"].nl) == (
+        "error.kpi_ambiguous_number", 2, "noemer", "1000", "1")
+    # next to a row that tells (1.040 as a count is Dutch), it is read as meant
+    assert read("kpi;periode;teller;noemer\nklagers-gehoord;2026-04;1.040;2.000\n"
+                "klagers-gehoord;1-6-2026;500;1.000\n") == 2
+    values = current(db, organisation, library).values[register["klagers-gehoord"]]
+    assert [(v.period.code, v.numerator, v.denominator) for v in values] == [
+        ("2026-04", 1040, 2000), ("2026-05", 150, 1200), ("2026-06", 500, 1000)]
+    with pytest.raises(FileImportError) as refused:
+        read("kpi;periode;teller;noemer\nklagers-gehoord;K3 2026;1,5;2\n")
+    assert [(p.code, p.row, p.column, p.params["field"]) for p in refused.value.problems] == [
+        ("error.kpi_count_not_whole", 2, "teller", "teller")]
+    with pytest.raises(FileImportError) as refused:
+        read("kpi;periode;teller;noemer\nklagers-gehoord;03-04;1;2\n")
+    assert [(p.code, p.row, p.column) for p in refused.value.problems] == [
+        ("error.kpi_period_without_year", 2, "periode")]

@@ -18,7 +18,8 @@ from ui.charts import show_chart
 from ui.language import lang, tr
 from ui.messages import file_problems_text
 from ui.safe_text import escape_md
-from ui.session import attempt, catalog, database, me, permissions_in, show_page_error, UPLOAD_LIMIT_MB
+from ui.session import (attempt, catalog, database, flash, me, permissions_in, show_flash, show_page_error,
+                        UPLOAD_LIMIT_MB)
 from ui.url_state import assessment_header, require_assessment
 
 assessment, questionnaire = require_assessment()
@@ -30,6 +31,7 @@ may_manage = MANAGE in permissions_in(organisation.id)
 
 st.title(tr("bench.title"))
 assessment_header(assessment, questionnaire)
+show_flash()
 
 answers = service.answer_values(service.get_answers(db, actor=actor, assessment_id=assessment.id))
 result = score_assessment(questionnaire, answers, service.get_targets(db, actor=actor, assessment_id=assessment.id))
@@ -65,11 +67,17 @@ with st.expander(tr("bench.sources_title"), icon=":material/database:"):
                       .replace(",", "." if language == "nl" else ",")) + " " + tr("peerfile.help"))
         if uploaded is not None and st.button(tr("peerfile.import"), icon=":material/upload:"):
             try:
-                peers.import_benchmark_file(db, actor=actor, organisation_id=organisation.id, filename=uploaded.name,
-                                            data=uploaded.getvalue(), lookup=catalog().get)
+                imported = peers.import_benchmark_file(db, actor=actor, organisation_id=organisation.id,
+                                                       filename=uploaded.name, data=uploaded.getvalue(),
+                                                       lookup=catalog().get)
             except BenchmarkFileError as error:
                 st.error(tr("peerfile.failed") + "\n\n" + file_problems_text(error.problems, "peerfile"))
             else:
+                separator = {";": "file.separator_semicolon", "\t": "file.separator_tab"}.get(
+                    imported.separator, "file.separator_comma")
+                flash(tr("peerfile.done", records=imported.records) + " " + (
+                    tr("peerfile.read_csv", encoding=imported.encoding, separator=tr(separator))
+                    if imported.encoding else tr("kpi.preview_read_xlsx")))
                 st.session_state.pop("bench_defaults_for", None)  # more peers: choose the default group again
                 st.rerun()
         if not any(s.is_demo for s in peer_sets):

@@ -2,6 +2,7 @@
 KPI its trend against the target and the plan actions that steer on it; entering values by hand or from a
 file; choosing KPIs; and the figures of similar organisations."""
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -10,7 +11,7 @@ import streamlit as st
 from access import ANSWER, MANAGE, READ, AccessDenied
 from assessment import service
 from exports.kpi_file import MAX_BYTES as KPI_FILE_MAX_BYTES
-from exports.kpi_file import TEMPLATE_HEADER
+from exports.kpi_file import template_csv
 from exports.problems import FileImportError
 from i18n import format_number, format_percent
 from kpi import service as kpis
@@ -83,6 +84,67 @@ linked = kpis.linked_actions(db, actor=actor, organisation_id=organisation.id)
 names = {"value": tr("kpi.legend_value"), "target": tr("kpi.legend_target"), "period": tr("kpi.col_period")}
 
 
+def show_file_problems(error: FileImportError) -> None:
+    """Every problem of a refused file, by row and column, in the user's language."""
+    lines = []
+    for problem in error.problems[:50]:
+        where = tr("kpifile.where", row=problem.row, column=problem.column) if problem.row else ""
+        params = {k: escape_md(v) if isinstance(v, str) else v for k, v in localized_params(problem.params).items()}
+        lines.append("- " + where + tr(problem.code, **params))
+    more = len(error.problems) - 50
+    st.error(tr("kpi.import_failed", count=len(error.problems)) + "\n\n" + "\n".join(lines)
+             + (("\n\n" + tr("kpi.import_more", count=more)) if more > 0 else ""))
+
+
+SEPARATORS = {";": "file.separator_semicolon", ",": "file.separator_comma", "\t": "file.separator_tab"}
+
+
+def _measured_text(kpi, measurement) -> str:
+    """A value as the register shows it; a ratio with its numerator and denominator."""
+    shown = value_text(kpi, value_of(kpi, measurement), language)
+    if kpi.is_ratio:
+        numerator = measurement.numerator
+        return (f"{shown} ({format_number(numerator, language, 0 if numerator.is_integer() else 2)}"
+                f"/{format_number(measurement.denominator, language, 0)})")
+    return shown
+
+
+def show_preview(preview: kpis.ImportPreview, uploaded) -> None:
+    """What a checked file would store, and the button that stores it."""
+    with st.container(border=True, key="kpi_preview_box"):
+        st.markdown(f"**{tr('kpi.preview_title')}**")
+        replaced = (tr("kpi.preview_replaced", count=len(preview.replaced)) if preview.replaced
+                    else tr("kpi.preview_nothing_replaced"))
+        st.markdown(f"{tr('kpi.preview_values', count=preview.values)} "
+                    f"{tr('kpi.preview_kpis', count=preview.kpis)}, {replaced}.")
+        if preview.encoding:
+            st.caption(tr("kpi.preview_read_csv", encoding=preview.encoding,
+                          separator=tr(SEPARATORS.get(preview.separator, "file.separator_comma")),
+                          notation=tr(f"file.notation_{preview.notation or 'none'}")))
+        else:
+            st.caption(tr("kpi.preview_read_xlsx"))
+        if preview.replaced:
+            st.markdown("\n".join(
+                "- " + tr("kpi.preview_change", kpi=escape_md(r.kpi.name.get(language)), period=r.period,
+                          old=escape_md(_measured_text(r.kpi, r.old)), new=escape_md(_measured_text(r.kpi, r.new)))
+                for r in preview.replaced))
+        st.caption(tr("kpi.preview_hint"))
+        if st.button(tr("kpi.preview_confirm"), type="primary", icon=":material/save:", disabled=not preview.values):
+            try:
+                count = kpis.import_values(db, actor=actor, organisation_id=organisation.id, library=library,
+                                           filename=uploaded.name, data=uploaded.getvalue(), replace=True,
+                                           expected_replacements=preview.replaced_keys)
+            except FileImportError as error:
+                st.session_state.pop("kpi_preview", None)
+                show_file_problems(error)
+            except (service.InputError, AccessDenied) as refused:
+                st.error(tr("kpi.import_failed", count=1) + "\n\n- " + error_text(refused))
+            else:
+                st.session_state.pop("kpi_preview", None)
+                flash(tr("kpi.import_done", count=count))
+                st.rerun()
+
+
 def kpi_name(entry: kpis.RegisterKpi) -> str:
     """The KPI's name as markdown-safe text (an own KPI's name was typed by a user)."""
     return entry.name(language) if entry.from_library else escape_md(entry.name(language))
@@ -150,7 +212,7 @@ if may_answer and usable:
         st.selectbox(tr("kpi.enter_kpi"), ids, format_func=lambda i: plain_name(register.entry(i)),
                      key="kpi_enter_entry", placeholder=tr("common.choose"))
         chosen = register.entry(st.session_state["kpi_enter_entry"]).definition
-        st.text_input(tr("kpi.enter_period"), key="kpi_enter_period", max_chars=10, placeholder="2026-Q1")
+        st.text_input(tr("kpi.enter_period"), key="kpi_enter_period", max_chars=20, placeholder="2026-Q1")
         st.caption(tr("kpi.enter_period_help"))
         if chosen.is_ratio:
             left, right = st.columns(2)
@@ -168,35 +230,29 @@ if may_answer and usable:
         st.button(tr("kpi.enter_save"), type="primary", icon=":material/save:", on_click=_save_value)
 
     # --- a file of values ----------------------------------------------------------------------------------
-    with st.expander(tr("kpi.import_title"), icon=":material/upload_file:"):
+    with st.expander(tr("kpi.import_title"), icon=":material/upload_file:", key="kpi_import", on_change="rerun"):
         st.markdown(tr("kpi.import_help"))
-        template = pd.DataFrame([[k.code, plain_name(k), "", "", "", ""] for k in usable], columns=TEMPLATE_HEADER)
-        st.download_button(tr("kpi.template"), data=template.to_csv(index=False, sep=";").encode("utf-8-sig"),
+        st.download_button(tr("kpi.template"), data=template_csv([(k.code, plain_name(k)) for k in usable]),
                            file_name="kpi-waarden.csv", mime="text/csv", icon=":material/download:",
                            on_click="ignore")
-        uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "xlsx"], key="kpi_file",
+        uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "txt", "xlsx"], key="kpi_file",
                                     max_upload_size=max(1, KPI_FILE_MAX_BYTES // (1024 * 1024)))
-        st.checkbox(tr("kpi.import_replace"), key="kpi_import_replace")
+        upload_key = (uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest()) if uploaded else None
         if uploaded is not None and st.button(tr("kpi.import_apply"), icon=":material/upload:"):
+            st.session_state.pop("kpi_preview", None)
             try:
-                count = kpis.import_values(db, actor=actor, organisation_id=organisation.id, library=library,
-                                           filename=uploaded.name, data=uploaded.getvalue(),
-                                           replace=st.session_state.get("kpi_import_replace", False))
+                preview = kpis.preview_import(db, actor=actor, organisation_id=organisation.id, library=library,
+                                              filename=uploaded.name, data=uploaded.getvalue())
             except FileImportError as error:
-                lines = []
-                for problem in error.problems[:50]:
-                    where = tr("kpifile.where", row=problem.row, column=problem.column) if problem.row else ""
-                    params = {k: escape_md(v) if isinstance(v, str) else v
-                              for k, v in localized_params(problem.params).items()}
-                    lines.append("- " + where + tr(problem.code, **params))
-                more = len(error.problems) - 50
-                st.error(tr("kpi.import_failed", count=len(error.problems)) + "\n\n" + "\n".join(lines)
-                         + (("\n\n" + tr("kpi.import_more", count=more)) if more > 0 else ""))
+                show_file_problems(error)
             except (service.InputError, AccessDenied) as refused:
                 st.error(tr("kpi.import_failed", count=1) + "\n\n- " + error_text(refused))
             else:
-                flash(tr("kpi.import_done", count=count))
-                st.rerun()
+                st.session_state["kpi_preview"] = (upload_key, preview)
+        kept = st.session_state.get("kpi_preview")
+        if kept is not None and kept[0] == upload_key:
+            show_preview(kept[1], uploaded)
+
 
 def _save_target(entry_id: int) -> None:
     if attempt(kpis.set_target, db, actor=actor, entry_id=entry_id, library=library,
