@@ -14,7 +14,8 @@ import streamlit as st
 
 from workshops import service as workshop
 from ui.language import lang, tr
-from ui.session import StorageUnavailable, attempt, database, pending, retry_pending, show_storage_problem
+from ui.session import (STALE, StorageUnavailable, attempt, database, pending, retry_pending, show_storage_problem,
+                        storage_text)
 from ui.workshop_view import VALUE_ORDER, JOIN_THROTTLE, ballot_questionnaire, remember_seat_script, value_label
 
 PARAM_SEAT, PARAM_CODE = "seat", "code"
@@ -78,11 +79,17 @@ if "remember_seat" in st.session_state:  # the browser keeps its seat (a cookie 
     st.html(remember_seat_script(*st.session_state.pop("remember_seat")), unsafe_allow_javascript=True,
             width="content")
 
+seats = st.session_state.setdefault("seats_known", {})
 try:
-    current, role = workshop.seat(db, participant_token=seat_token)
+    seats[seat_token] = workshop.seat(db, participant_token=seat_token)
 except workshop.WorkshopError as error:
     st.error(tr(f"workshop.{error.code}"))
     st.stop()
+except StorageUnavailable:
+    if seat_token not in seats:  # never seen in this tab: the page runner says the page cannot be shown
+        raise
+    st.session_state[STALE] = True  # the ballot below says so, and keeps a vote not sent on the screen
+current, role = seats[seat_token]
 questionnaire = ballot_questionnaire(current)
 
 
@@ -104,8 +111,12 @@ def ballot() -> None:
     try:
         shown_ballot()
     except StorageUnavailable as unavailable:
-        st.session_state.pop("vote_error", None)
-        show_storage_problem(unavailable)
+        message = st.session_state.pop("vote_error", None)
+        kept_votes = [keep for keep in st.session_state.get("pending_writes", {}) if keep[0] == "vote"]
+        if kept_votes:  # the vote not sent stays on the phone, marked, and goes by itself when the database is back
+            st.error(message or storage_text(unavailable, "storage.kept_vote"), icon=":material/cloud_off:")
+        else:
+            show_storage_problem(unavailable)
         for keep in list(st.session_state.get("pending_writes", {})):
             kept = pending(keep)
             if keep[0] == "vote" and questionnaire is not None:
