@@ -137,3 +137,35 @@ def test_postgresql_stopped_the_phone_vote_is_kept_and_sent_when_it_is_back(own_
     screen.run()  # the projector works again by itself and counts the vote
     no_traceback(screen)
     assert ("1 van 1 aanwezigen gestemd" if language == "nl" else "1 of 1 present voted") in texts(screen)
+
+
+def test_postgresql_stopped_the_facilitator_page_and_projector_show_the_message_and_work_again(own_server,
+                                                                                              monkeypatch):
+    db, scan, started, token, seat = workshop_voting(own_server.create_database("lead"), monkeypatch)
+    facilitator = new_tab("views/workshop.py", a=scan.id, w=started.id, ft=token, lang="nl")
+    screen = new_tab("views/projector.py", screen=started.projector_token, lang="nl")
+    assert [b for b in facilitator.button if b.label == "Stemmen sluiten"]
+    own_server.stop()
+    try:
+        # a press on the facilitator page while the database is away: the message, no traceback
+        next(b for b in facilitator.button if b.label == "Stemmen sluiten").click().run()
+        no_traceback(facilitator)
+        assert "de database is even niet bereikbaar" in texts(facilitator)
+        facilitator.run()  # the page refreshes by itself: still the message
+        no_traceback(facilitator)
+        assert "Deze pagina kan nu niet worden getoond: de database is even niet bereikbaar." in texts(facilitator)
+        screen.run()
+        no_traceback(screen)
+        assert "Deze pagina kan nu niet worden getoond: de database is even niet bereikbaar." in texts(screen)
+    finally:
+        own_server.start()
+    assert workshop.question_states(db, actor=ME, workshop_id=started.id, token=token)["d1-1"].phase == "voting"
+    facilitator.run()  # back by itself: the page works again, and so does the button
+    no_traceback(facilitator)
+    assert "niet bereikbaar" not in texts(facilitator)
+    next(b for b in facilitator.button if b.label == "Stemmen sluiten").click().run()
+    no_traceback(facilitator)
+    assert workshop.question_states(db, actor=ME, workshop_id=started.id, token=token)["d1-1"].phase != "voting"
+    screen.run()
+    no_traceback(screen)
+    assert "niet bereikbaar" not in texts(screen) and "De uitkomst is nog verborgen." in texts(screen)

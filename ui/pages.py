@@ -64,7 +64,7 @@ def run_page(navigation) -> None:
     (the database was away) are made; a database that cannot be used now becomes a message on every page, and
     the page runs again by itself once the database is back."""
     from storage.db import StorageUnavailable
-    from ui.session import recover_by_itself, retry_pending, show_storage_problem
+    from ui.session import recover_by_itself, retry_pending, show_page_error, show_storage_problem
 
     done = retry_pending()
     st.session_state.pop("storage_stale", None)
@@ -73,6 +73,7 @@ def run_page(navigation) -> None:
     except AccessDenied:
         st.error(tr("access.denied"), icon=":material/lock:")
     except StorageUnavailable as unavailable:
+        show_page_error()  # what a press a moment ago could not do, said before the page could not be read
         show_storage_problem(unavailable)
         done = False
     if not done or st.session_state.get("storage_stale"):

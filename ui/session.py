@@ -238,6 +238,26 @@ def show_storage_problem(unavailable: StorageUnavailable) -> None:
     st.error(storage_text(unavailable, "storage.read"), icon=":material/cloud_off:")
 
 
+def fragment(run_every: float | None = None):
+    """`st.fragment` for a part of a page that reads or writes: when the database cannot be used just now, the
+    part shows the message instead of a traceback (a fragment that reruns on its own is outside the page
+    runner), and one that refreshes by itself (`run_every`) simply tries again then, so it recovers by itself;
+    in a run of the whole page the page runner also looks every 5 seconds whether the database is back."""
+    import functools
+
+    def decorate(body):
+        @functools.wraps(body)
+        def guarded(*args, **kwargs):
+            try:
+                return body(*args, **kwargs)
+            except StorageUnavailable as unavailable:
+                show_page_error()  # a callback's own message first (a write that failed a moment ago)
+                show_storage_problem(unavailable)
+                st.session_state[STALE] = True
+        return st.fragment(guarded, run_every=run_every)
+    return decorate
+
+
 @st.fragment(run_every=5)
 def _wait_for_database() -> None:
     try:

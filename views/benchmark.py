@@ -18,7 +18,7 @@ from ui.charts import show_chart
 from ui.language import lang, tr
 from ui.messages import file_problems_text
 from ui.safe_text import escape_md
-from ui.session import (attempt, catalog, database, flash, me, permissions_in, show_flash, show_page_error,
+from ui.session import (attempt, catalog, database, flash, fragment, me, permissions_in, show_flash, show_page_error,
                         UPLOAD_LIMIT_MB)
 from ui.url_state import assessment_header, require_assessment
 
@@ -105,7 +105,7 @@ if st.session_state.get("bench_defaults_for") != assessment.id or "bench_type" n
     st.session_state["bench_defaults_for"] = assessment.id
 
 
-@st.fragment
+@fragment()
 def peer_view() -> None:
     """Filters and figures: changing a filter reruns only this part of the page."""
     left, middle, right = st.columns([2, 3, 2])

@@ -18,7 +18,7 @@ from workshops import service as workshop
 from i18n import format_number
 from scoring.agreement import agreement_band
 from ui.language import lang, tr
-from ui.session import attempt, database, show_page_error
+from ui.session import attempt, database, fragment, show_page_error
 from ui.workshop_view import (agreed_form, bars_html, heading_line, join_link, lead_buttons, qr_img, ring_svg,
                               roles_hidden_text, screen_questionnaire, short_address, value_label)
 
@@ -74,7 +74,7 @@ def _join_block(code: str, big: bool) -> str:
             + _say(code, 3.6, 800) + "</div>")
 
 
-@st.fragment(run_every=REFRESH_SECONDS)
+@fragment(run_every=REFRESH_SECONDS)
 def screen() -> None:
     try:
         view = workshop.screen(db, projector_token=token)
@@ -129,7 +129,7 @@ screen()
 if controls is not None:
     actor, facilitator_token = controls
 
-    @st.fragment(run_every=2)
+    @fragment(run_every=2)
     def strip() -> None:
         """The facilitator's strip: everything the facilitator page does. It follows presses on that page or in
         another tab within 2 seconds, and is gone once the workshop has ended."""

@@ -13,7 +13,7 @@ from scoring.respondents import ROLES
 from ui.language import lang, tr
 from ui.messages import input_error_text
 from ui.safe_text import escape_md
-from ui.session import catalog, database
+from ui.session import StorageUnavailable, catalog, database, storage_text
 from ui.url_state import PARAM_ASSESSMENT
 from ui.identity import auth_configured, current_actor, sign_in
 from ui.workshop_view import VALUE_ORDER, value_label
@@ -58,6 +58,8 @@ def _saving(save, **fields) -> None:
         st.session_state["respond_error"] = tr(f"respondents.{error.code}")
     except respondents.service.InputError as error:
         st.session_state["respond_error"] = input_error_text(error)
+    except StorageUnavailable as unavailable:  # the database is away: say so; the choice stays on the page
+        st.session_state["respond_error"] = storage_text(unavailable)
 
 
 def _save_profile() -> None:

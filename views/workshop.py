@@ -11,7 +11,7 @@ from i18n import format_number
 from ui.charts import show_chart
 from ui.language import lang, tr
 from ui.safe_text import escape_md
-from ui.session import attempt, database, me, permissions_in, show_page_error
+from ui.session import attempt, database, fragment, me, permissions_in, show_page_error
 from ui.url_state import assessment_header, require_assessment
 from ui.workshop_view import (agreed_form, heading_line, join_link, lead_buttons, short_address, show_qr,
                               show_results, value_label, workshop_or_stop)
@@ -109,7 +109,7 @@ def open_dimension(question_id: str) -> None:
             question_ids=[q.id for q in dimension.questions if q.id in ids])
 
 
-@st.fragment(run_every=2)
+@fragment(run_every=2)
 def lead() -> None:
     """Refreshes by itself every 2 seconds: new votes, and whatever was pressed on the projector's strip or in
     another tab, appear without a reload. The picker is the question on the screen: choosing one puts it there."""
