@@ -37,6 +37,7 @@ ENV_BUSY_SECONDS = "KLANTBEWUST_SQLITE_BUSY_SECONDS"  # how long a SQLite write 
 log = logging.getLogger("klantbewust.storage")
 
 UNREACHABLE, FULL, READ_ONLY, BUSY = "unreachable", "full", "read_only", "busy"
+NO_TABLES = "no_tables"  # only from `check`: the database answers but was never migrated (before the app's first start)
 
 
 class StorageUnavailable(Exception):
@@ -282,11 +283,13 @@ class Database:
 
     def check(self) -> str | None:
         """None when the database answers a query and takes a write lock now; else the reason it does not (for a
-        health check). Writes nothing."""
-        from sqlalchemy import text
+        health check), `NO_TABLES` for a database that answers but has no tables yet. Writes nothing."""
+        from sqlalchemy import inspect, text
 
         try:
             with self.write() as session:
+                if not inspect(session.connection()).has_table("alembic_version"):
+                    return NO_TABLES
                 # a write that changes nothing: a read-only file or server (a standby) refuses it all the same
                 session.execute(text("DELETE FROM alembic_version WHERE 1 = 0"))
         except StorageUnavailable as unavailable:

@@ -136,12 +136,18 @@ def test_health_check_says_ok_or_unavailable_with_the_reason(own_server, tmp_pat
     from conftest import ROOT
 
     url = own_server.create_database("health")
-    Database(url).dispose()
 
     def health():
         done = subprocess.run([sys.executable, str(ROOT / "tools" / "health.py")], capture_output=True, text=True,
                               env={"KLANTBEWUST_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, timeout=120)
+        assert "Traceback" not in done.stderr
         return done.returncode, done.stdout.strip()
+
+    # before the first migration: a clear word, not an error, and no tables made by the check
+    assert health() == (1, "unavailable: no_tables (the database has no tables yet; start the app once, or run "
+                           "its migration)")
+    assert health()[0] == 1
+    Database(url).dispose()
 
     assert health() == (0, "ok")
     own_server.stop()
@@ -150,3 +156,19 @@ def test_health_check_says_ok_or_unavailable_with_the_reason(own_server, tmp_pat
     finally:
         own_server.start()
     assert health() == (0, "ok")
+
+
+def test_health_check_on_an_empty_sqlite_file_says_it_has_no_tables(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "health.py")], capture_output=True, text=True,
+                          env={"KLANTBEWUST_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (
+        1, "unavailable: no_tables (the database has no tables yet; start the app once, or run its migration)")
+    assert "Traceback" not in done.stderr
+    Database(url).dispose()
+    assert Database(url, migrate=False).check() is None
