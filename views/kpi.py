@@ -23,7 +23,8 @@ from ui.charts import show_chart
 from ui.language import lang, tr
 from ui.messages import error_text, kpi_library_problem_text, localized_params
 from ui.safe_text import escape_md
-from ui.session import attempt, database, flash, kpi_library, me, permissions_in, show_flash, show_page_error
+from ui.session import (attempt, database, flash, kpi_library, me, pending, permissions_in, show_flash,
+                        show_page_error)
 from ui.url_state import PARAM_ORGANISATION
 from ui.kpi_view import effect_parts, first_period_from, trend_figure
 
@@ -255,8 +256,9 @@ if may_answer and usable:
 
 
 def _save_target(entry_id: int) -> None:
+    # a target the database cannot take now stays in its field, marked, and is saved when the database is back
     if attempt(kpis.set_target, db, actor=actor, entry_id=entry_id, library=library,
-               target=st.session_state[f"kpi_target_{entry_id}"])[0]:
+               target=st.session_state[f"kpi_target_{entry_id}"], keep=("kpi_target", entry_id))[0]:
         st.toast(tr("kpi.target_saved"), icon=":material/flag:")
 
 
@@ -318,10 +320,13 @@ def kpi_card(entry: kpis.RegisterKpi) -> None:
                 st.markdown(text)
         if may_answer:
             key = f"kpi_target_{entry.id}"
-            st.session_state[key] = entry.target
+            kept = pending(("kpi_target", entry.id))
+            st.session_state[key] = kept["target"] if kept else entry.target
             st.number_input(tr("kpi.target_label", unit=unit_text(kpi, language).lower()), min_value=0.0,
                             max_value=100.0 if kpi.unit == "percentage" else None, value=None, step=1.0,
                             format="%g", key=key, on_change=_save_target, args=(entry.id,))
+            if kept:
+                st.warning(tr("storage.pending_mark"), icon=":material/cloud_off:")
             st.caption(tr("kpi.target_help", direction=direction_text(kpi, language).lower()))
         elif entry.target is not None:
             st.caption(tr("kpi.target_is", target=value_text(kpi, entry.target, language)))

@@ -1,0 +1,78 @@
+"""KPI edits while the database is away (AppTest, SQLite locked past a short busy timeout): a target that could
+not be saved stays in its field, marked, and is saved by itself once the database is back; a measured value
+that could not be saved stays in its fields with a message to save it again, and one click then saves it."""
+
+import sqlite3
+from datetime import date
+
+from assessment import service
+from conftest import ME
+from indicators.library import DEFAULT_FILE, load_library
+from kpi import service as kpis
+from storage.db import ENV_BUSY_SECONDS, ENV_URL, get_database
+from test_app import button, new_session, texts
+from questionnaires.loader import ENV_DIR
+
+THIS_YEAR = date.today().year
+
+
+def no_traceback(at) -> None:
+    assert not at.exception, at.exception
+    page = texts(at)
+    assert "Traceback" not in page and "Error" not in page and "Unavailable" not in page
+
+
+def test_kpi_target_and_value_while_sqlite_is_locked(tmp_path, monkeypatch):
+    path = tmp_path / "kpi.sqlite"
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
+    monkeypatch.setenv(ENV_BUSY_SECONDS, "0.3")
+    monkeypatch.delenv(ENV_DIR, raising=False)
+    db = get_database(f"sqlite:///{path}")
+    library = load_library(DEFAULT_FILE)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Weg", org_type="gemeente",
+                                      size_class="inw-20-50k")
+    [heard] = kpis.add_library_kpis(db, actor=ME, organisation_id=org.id, library=library,
+                                    kpi_ids=["klagers-gehoord"])
+    at = new_session("views/kpi.py", org=str(org.id), lang="nl")
+    no_traceback(at)
+
+    def stored():
+        register = kpis.get_register(db, actor=ME, organisation_id=org.id, library=library)
+        return register.entry(heard).target, [(v.period.code, v.numerator, v.denominator)
+                                              for v in register.values.get(heard, [])]
+
+    other = sqlite3.connect(path, isolation_level=None)  # another process holds the write lock too long
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        at.number_input(key=f"kpi_target_{heard}").set_value(55).run()
+        no_traceback(at)
+        page = texts(at)
+        assert "Uw wijziging is niet bewaard: de database is te druk. Hij blijft staan en we proberen het " \
+               "opnieuw." in page
+        assert "Niet bewaard — we proberen het opnieuw" in page
+        assert at.number_input(key=f"kpi_target_{heard}").value == 55  # still in its field
+        at.selectbox(key="kpi_enter_entry").select(heard).run()
+        at.text_input(key="kpi_enter_period").input(f"{THIS_YEAR}-Q1")
+        at.number_input(key="kpi_enter_numerator").set_value(30)
+        at.number_input(key="kpi_enter_denominator").set_value(50)
+        button(at, "Meting bewaren").click().run()
+        no_traceback(at)
+        assert "Uw wijziging is niet bewaard: de database is te druk. Probeer het over een ogenblik " \
+               "opnieuw." in texts(at)
+        assert at.text_input(key="kpi_enter_period").value == f"{THIS_YEAR}-Q1"  # the value stays in its fields
+        assert at.number_input(key="kpi_enter_numerator").value == 30
+        assert at.number_input(key="kpi_enter_denominator").value == 50
+        assert at.number_input(key=f"kpi_target_{heard}").value == 55
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert stored() == (None, [])  # nothing half-written
+    at.run()  # the page looks every few seconds whether the database is back: the kept target is saved
+    no_traceback(at)
+    assert stored() == (55, [])
+    assert "Niet bewaard" not in texts(at)
+    assert at.number_input(key=f"kpi_target_{heard}").value == 55
+    button(at, "Meting bewaren").click().run()  # one click saves the value that stayed in its fields
+    no_traceback(at)
+    assert stored() == (55, [(f"{THIS_YEAR}-Q1", 30, 50)])
+    assert f"Bewaard: Klagers die zich gehoord voelen, {THIS_YEAR}-Q1: 60%." in texts(at)
