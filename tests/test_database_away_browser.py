@@ -1,6 +1,7 @@
 """In a real browser against `streamlit run app.py` on the test's own PostgreSQL server: the server stops while
 the Vragenlijst is open, a level is chosen (a message, no traceback, the level still chosen and marked not
-saved), the server starts again, and the answer is stored without choosing again; the page is normal again."""
+saved), the server starts again, and the answer is stored without choosing again; the page is normal again. The
+same for a phone's vote ("niet verstuurd", sent by itself), with the projector refreshing by itself throughout."""
 
 import os
 from pathlib import Path
@@ -64,3 +65,53 @@ def test_the_answer_given_while_postgresql_is_down_is_saved_when_it_is_back(own_
         expect(option.locator("input[type=radio]")).to_be_checked()
         assert "Traceback" not in page.inner_text("body")
         page.close()
+
+
+def test_a_phone_vote_while_postgresql_is_down_is_sent_by_itself_and_the_projector_counts_it(own_server, browser,
+                                                                                             tmp_path):
+    from workshops import service as workshop
+
+    url = own_server.create_database("browser_vote")
+    with running_app(tmp_path, database_url=url, **{ENV_DIR: str(FIXTURES)}) as (base, db):
+        org = service.create_organisation(db, actor=ME, name="Gemeente Weg", org_type="gemeente",
+                                          size_class="inw-lt-20k")
+        mini = load_questionnaire(FIXTURES / "mini.yaml")
+        scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+        started, token = workshop.start_workshop(db, actor=ME, assessment_id=scan.id, questionnaire=mini,
+                                                 question_ids=["d1-1"])
+        workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
+        _, seat = workshop.join(db, code=started.join_code, role="backoffice")
+        projector = browser.new_page(viewport={"width": 1280, "height": 720})
+        projector.goto(f"{base}/scherm?screen={started.projector_token}&lang=nl")
+        expect(projector.get_by_text("0 van 1 aanwezigen gestemd")).to_be_visible(timeout=60_000)
+        phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        phone.goto(f"{base}/stemmen?seat={seat}&lang=nl")
+        option = phone.get_by_text("d1-1 niveau 4", exact=False)
+        expect(option).to_be_visible(timeout=60_000)
+        wait_settled(phone)
+        own_server.stop()
+        try:
+            option.click()
+            expect(phone.get_by_text("Uw stem is niet verstuurd: de database is even niet bereikbaar. We proberen "
+                                     "het opnieuw.")).to_be_visible(timeout=60_000)
+            expect(phone.get_by_text("Niet verstuurd — opnieuw").first).to_be_visible(timeout=60_000)
+            # the projector refreshes by itself (its own part of the page, every second): the message in its place
+            expect(projector.get_by_text("de database is even niet bereikbaar", exact=False).first).to_be_visible(
+                timeout=60_000)
+            for page in (phone, projector):
+                body = page.inner_text("body")
+                assert "Traceback" not in body and "OperationalError" not in body and "StorageUnavailable" not in body
+            wait_settled(phone)
+            phone.screenshot(path=str(SHOTS / "database-away-vote.png"))
+            projector.screenshot(path=str(SHOTS / "database-away-projector.png"))
+        finally:
+            own_server.start()
+        # without a second tap: the ballot sends the kept vote when it asks again, and the projector counts it
+        expect(phone.get_by_text("Niet verstuurd — opnieuw")).to_have_count(0, timeout=90_000)
+        expect(projector.get_by_text("1 van 1 aanwezigen gestemd")).to_be_visible(timeout=90_000)
+        assert workshop.my_vote(db, participant_token=seat, question_id="d1-1") == "4"
+        expect(phone.get_by_text("Uw stem is bewaard.", exact=False)).to_be_visible(timeout=60_000)
+        for page in (phone, projector):
+            assert "Traceback" not in page.inner_text("body")
+            page.close()
+
