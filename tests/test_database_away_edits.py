@@ -1,6 +1,6 @@
-"""KPI edits while the database is away (AppTest, SQLite locked past a short busy timeout): a target that could
-not be saved stays in its field, marked, and is saved by itself once the database is back; a measured value
-that could not be saved stays in its fields with a message to save it again, and one click then saves it."""
+"""While the database is away (AppTest, SQLite locked past a short busy timeout): a respondent's answer and a
+KPI target that could not be saved stay on the page, marked, and are saved by themselves once the database is back;
+a measured KPI value stays in its fields with a message to save it again, and one click then saves it."""
 
 import sqlite3
 from datetime import date
@@ -76,3 +76,48 @@ def test_kpi_target_and_value_while_sqlite_is_locked(tmp_path, monkeypatch):
     no_traceback(at)
     assert stored() == (55, [(f"{THIS_YEAR}-Q1", 30, 50)])
     assert f"Bewaard: Klagers die zich gehoord voelen, {THIS_YEAR}-Q1: 60%." in texts(at)
+
+
+def test_a_respondents_answer_while_sqlite_is_locked_is_kept_and_saved_by_itself(tmp_path, monkeypatch):
+    from conftest import FIXTURES
+    from questionnaires.loader import load_questionnaire
+    from respondents import service as respondents
+
+    path = tmp_path / "respond.sqlite"
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
+    monkeypatch.setenv(ENV_BUSY_SECONDS, "0.3")
+    monkeypatch.setenv(ENV_DIR, str(FIXTURES))
+    db = get_database(f"sqlite:///{path}")
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(db, actor=ME, name="Gemeente Weg", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    [link] = respondents.create_links(db, actor=ME, assessment_id=scan.id, count=1)
+    respondents.choose_role(db, assessment_id=scan.id, token=link.token, role="backoffice")
+    at = new_session("views/respond.py", a=scan.id, t=link.token, lang="nl")
+    no_traceback(at)
+
+    def stored():
+        return respondents.respondent_state(db, assessment_id=scan.id, token=link.token).answers
+
+    other = sqlite3.connect(path, isolation_level=None)  # another process holds the write lock too long
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        at.radio(key="respond_value_d1-1").set_value("4").run()
+        no_traceback(at)
+        page = texts(at)
+        assert "Uw antwoord is niet bewaard: de database is te druk. We proberen het opnieuw." in page
+        assert "Niet bewaard — we proberen het opnieuw" in page
+        assert at.radio(key="respond_value_d1-1").value == "4"
+        at.run()  # still busy: still kept, still marked
+        no_traceback(at)
+        assert "Niet bewaard — we proberen het opnieuw" in texts(at)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert stored() == {}  # nothing half-written
+    at.run()  # the page looks every few seconds whether the database is back, and saves without a second choice
+    no_traceback(at)
+    assert stored() == {"d1-1": 4}
+    assert "Niet bewaard" not in texts(at)
+    assert at.radio(key="respond_value_d1-1").value == "4"

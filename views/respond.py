@@ -13,7 +13,7 @@ from scoring.respondents import ROLES
 from ui.language import lang, tr
 from ui.messages import input_error_text
 from ui.safe_text import escape_md
-from ui.session import StorageUnavailable, catalog, database, storage_text
+from ui.session import STALE, StorageUnavailable, catalog, database, storage_text
 from ui.url_state import PARAM_ASSESSMENT
 from ui.identity import auth_configured, current_actor, sign_in
 from ui.workshop_view import VALUE_ORDER, value_label
@@ -46,12 +46,14 @@ if state.deadline:
     st.caption(tr("respond.deadline", date=state.deadline.strftime("%d-%m-%Y")))
 if state.closed:
     st.warning(tr(f"respondents.{state.closed}"), icon=":material/lock_clock:")
-if "respond_error" in st.session_state:
-    st.error(st.session_state.pop("respond_error"), icon=":material/error:")
+KEPT = "respond_kept"  # answers and comments the database could not take yet: saved again at every run
 
 
-def _saving(save, **fields) -> None:
-    """Save by this link (a widget's callback); a refusal becomes the message at the top of the next run."""
+def _saving(save, keep: tuple[str, str] | None = None, **fields) -> bool:
+    """Save by this link (a widget's callback); a refusal becomes the message at the top of the next run. When
+    the database cannot be used just now, an answer or comment (`keep`: ("answer" or "comment", question id))
+    stays on the page, marked, and is saved again at the next run (the page looks every 5 seconds whether the
+    database is back): saving sets a value, so it may be made again."""
     try:
         save(db, assessment_id=assessment_id, token=token, actor=actor, **fields)
     except respondents.RespondentError as error:
@@ -59,7 +61,28 @@ def _saving(save, **fields) -> None:
     except respondents.service.InputError as error:
         st.session_state["respond_error"] = input_error_text(error)
     except StorageUnavailable as unavailable:  # the database is away: say so; the choice stays on the page
-        st.session_state["respond_error"] = storage_text(unavailable)
+        if keep is None:
+            st.session_state["respond_error"] = storage_text(unavailable)
+            return False
+        st.session_state.setdefault(KEPT, {})[keep] = (save, fields)
+        st.session_state["respond_error"] = storage_text(unavailable, f"storage.kept_{keep[0]}")
+        return False
+    else:
+        if keep is not None:
+            st.session_state.get(KEPT, {}).pop(keep, None)
+        return True
+    if keep is not None:  # refused now (e.g. the deadline passed): not tried again
+        st.session_state.get(KEPT, {}).pop(keep, None)
+    return False
+
+
+for kept_key, (kept_save, kept_fields) in list(st.session_state.get(KEPT, {}).items()):
+    if not _saving(kept_save, keep=kept_key, **kept_fields) and kept_key in st.session_state.get(KEPT, {}):
+        break  # still away: the rest waits too
+if st.session_state.get(KEPT):
+    st.session_state[STALE] = True  # the page runner looks every 5 seconds whether the database is back
+if "respond_error" in st.session_state:
+    st.error(st.session_state.pop("respond_error"), icon=":material/error:")
 
 
 def _save_profile() -> None:
@@ -97,13 +120,13 @@ st.progress(len(state.answers) / total if total else 0.0,
 
 
 def _on_value(question_id: str, key: str) -> None:
-    _saving(respondents.save_respondent_answer, questionnaire=questionnaire, question_id=question_id,
-            value=st.session_state[key])
+    _saving(respondents.save_respondent_answer, keep=("answer", question_id), questionnaire=questionnaire,
+            question_id=question_id, value=st.session_state[key])
 
 
 def _on_comment(question_id: str, key: str) -> None:
-    _saving(respondents.save_respondent_answer, questionnaire=questionnaire, question_id=question_id,
-            comment=st.session_state[key])
+    _saving(respondents.save_respondent_answer, keep=("comment", question_id), questionnaire=questionnaire,
+            question_id=question_id, comment=st.session_state[key])
 
 
 dimensions = questionnaire.dimensions()
@@ -141,6 +164,8 @@ for number, question in enumerate(dimension.questions, start=1):
         st.session_state.setdefault(comment_key, state.comments.get(question.id, ""))
         st.text_area(tr("respond.comment"), key=comment_key, on_change=_on_comment, args=(question.id, comment_key),
                      disabled=bool(state.closed), height=80, max_chars=respondents.service.MAX_COMMENT)
+        if any(kept[1] == question.id for kept in st.session_state.get(KEPT, {})):
+            st.warning(tr("storage.pending_mark"), icon=":material/cloud_off:")
 position = ids.index(dimension.id)
 left, right = st.columns(2)
 left.button(tr("respond.previous"), on_click=_move, args=(-1,), disabled=position == 0, width="stretch",
