@@ -144,6 +144,18 @@ def db(backend, tmp_path, migrated_template, postgres_server):
 
 
 @pytest.fixture(scope="module")
+def own_server():
+    """A PostgreSQL server of the test module's own (tests/own_postgres.py), which a test may stop and start
+    without disturbing the shared test server."""
+    import own_postgres
+    if not own_postgres.available():
+        pytest.skip("PostgreSQL server binaries not installed (CI installs them)")
+    server = own_postgres.OwnPostgres()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium driven by Playwright, one per test module (Playwright's own download does not work
     here). Every page it opens counts the app's script runs, so that `browser_support.wait_idle` waits for a

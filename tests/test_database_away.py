@@ -12,7 +12,6 @@ from assessment import service
 from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire
 from storage.db import ENV_BUSY_SECONDS, ENV_URL, get_database
-import own_postgres
 
 APP = str(ROOT / "app.py")
 NOT_SAVED = "Uw antwoord is niet bewaard: de database is even niet bereikbaar. We proberen het opnieuw."
@@ -70,15 +69,6 @@ def test_sqlite_locked_the_answer_stays_marked_and_is_saved_on_the_next_run(tmp_
     assert at.radio(key=f"level_{scan.id}_d1-1").value == 4
     at.radio(key=f"level_{scan.id}_d1-2").set_value(2).run()  # and the page is normal again
     assert service.get_answers(db, actor=ME, assessment_id=scan.id)["d1-2"].value == 2
-
-
-@pytest.fixture(scope="module")
-def own_server():
-    if not own_postgres.available():
-        pytest.skip("PostgreSQL server binaries not installed")
-    server = own_postgres.OwnPostgres()
-    yield server
-    server.remove()
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

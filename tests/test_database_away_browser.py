@@ -13,18 +13,8 @@ from assessment import service
 from browser_support import running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
-import own_postgres
 
 SHOTS = Path(os.environ.get("KLANTBEWUST_SHOTS", "/tmp"))
-
-
-@pytest.fixture(scope="module")
-def own_server():
-    if not own_postgres.available():
-        pytest.skip("PostgreSQL server binaries not installed")
-    server = own_postgres.OwnPostgres()
-    yield server
-    server.remove()
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -14,7 +14,6 @@ from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire
 from storage.db import ENV_BUSY_SECONDS, ENV_URL, get_database
 from workshops import service as workshop
-import own_postgres
 
 APP = str(ROOT / "app.py")
 
@@ -93,15 +92,6 @@ def test_sqlite_locked_the_phone_vote_is_not_sent_and_goes_by_itself_when_the_da
     assert "Niet verstuurd" not in texts(phone) and "Uw stem is bewaard." in texts(phone)
     screen = new_tab("views/projector.py", screen=started.projector_token, lang="nl")
     assert "1 van 1 aanwezigen gestemd" in texts(screen)
-
-
-@pytest.fixture(scope="module")
-def own_server():
-    if not own_postgres.available():
-        pytest.skip("PostgreSQL server binaries not installed")
-    server = own_postgres.OwnPostgres()
-    yield server
-    server.remove()
 
 
 # (Dutch only: AppTest formats a radio's options outside the page's run, where the page's language is not known)

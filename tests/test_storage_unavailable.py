@@ -10,7 +10,6 @@ import pytest
 from assessment import service
 from conftest import ME
 from storage.db import BUSY, ENV_BUSY_SECONDS, FULL, READ_ONLY, UNREACHABLE, Database, StorageUnavailable
-import own_postgres
 
 
 def _scan(db, mini):
@@ -98,15 +97,6 @@ def test_sqlite_full_disk_is_full_and_writes_nothing_half(tmp_path, mini):
     assert before.endswith("x" * 1900)  # the last comment that fitted, whole
     service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-2", value=4)
     assert db.check() is None
-
-
-@pytest.fixture(scope="module")
-def own_server():
-    if not own_postgres.available():
-        pytest.skip("PostgreSQL server binaries not installed")
-    server = own_postgres.OwnPostgres()
-    yield server
-    server.remove()
 
 
 def test_postgresql_stopped_is_unreachable_and_the_same_database_recovers(own_server, mini):
