@@ -134,7 +134,10 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
         if index < len(dimensions) - 1:
             page.get_by_role("button", name="Volgende").click()
             wait_idle(page)
-    stored = service.get_answers(db, actor=ME, assessment_id=assessment_id)
+    def all_stored():  # the last choice is sent as the page runs again
+        stored = service.get_answers(db, actor=ME, assessment_id=assessment_id)
+        return stored if len(stored) == 36 else None
+    stored = eventually(all_stored)
     assert len(stored) == len(ZELFSCAN.questions()) == 36
     assert all(a.value is not None for a in stored.values())
 
