@@ -17,7 +17,8 @@ RACING=(tests/test_backup.py tests/test_workshop.py tests/test_storage.py tests/
 
 if [ -z "${KLANTBEWUST_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   # shellcheck source=../.ci/postgres.sh
-  PG_TEST_PORT="${PG_TEST_PORT:-54339}" source .ci/postgres.sh
+  PG_TEST_PORT="${PG_TEST_PORT:-54339}"  # not the port test.sh uses, so both can run
+  source .ci/postgres.sh
   start_test_postgres
 fi
 
