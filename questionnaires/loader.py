@@ -64,7 +64,7 @@ def _first_problem(file: str, error: ValidationError) -> QuestionnaireProblem:
     # references found by the whole-file check carry their own location
     if err["type"] == "unknown_reference" and "where" in ctx:
         location = f"{ctx['where']}.tags[{ctx['index']}]"
-    elif err["type"] in ("duplicate_id", "unknown_question") and "where" in ctx:
+    elif err["type"] in ("duplicate_id", "unknown_question", "unknown_framework", "area_tag") and "where" in ctx:
         location = ctx["where"]
     return QuestionnaireProblem(file=file, location=location, code=err["type"], params=ctx, detail=err["msg"])
 

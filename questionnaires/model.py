@@ -80,12 +80,18 @@ class ScoringRules(_Strict):
     min_coverage: float = Field(default=0.5, gt=0, le=1)
 
 
+KpiKind = Literal["people", "activity"]
+
+
 class ImprovementAction(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     from_level: int = Field(ge=1, le=4, description="the step from this level to the next one")
     title: LocalizedText
     description: LocalizedText
     kpi: LocalizedText
+    kpi_kind: KpiKind | None = Field(
+        default=None, description="people: measured from the customer's side; activity: counts what the "
+                                  "organisation does or how far it is")
 
 
 class Question(_Strict):
@@ -95,9 +101,18 @@ class Question(_Strict):
     levels: list[LocalizedText] = Field(min_length=5, max_length=5)
     weight: float = Field(default=1.0, gt=0)
     tags: list[str] = Field(default_factory=list)
+    actions: list[ImprovementAction] = Field(
+        default_factory=list, description="actions for this question's own level steps (besides the dimension's)")
 
     def descriptor(self, level: int, lang: str) -> str:
         return self.levels[level - 1].get(lang)
+
+    def actions_for_step(self, from_level: int) -> list[ImprovementAction]:
+        return [a for a in self.actions if a.from_level == from_level]
+
+    def tag_of(self, framework_id: str) -> list[str]:
+        """The item ids of one framework that this question is tagged with."""
+        return [tag.partition(":")[2] for tag in self.tags if tag.partition(":")[0] == framework_id]
 
 
 class Dimension(_Strict):
@@ -116,6 +131,50 @@ class Competency(_Strict):
     title: LocalizedText
     description: LocalizedText
     dimensions: list[Dimension] = Field(min_length=1)
+
+
+ARTICLE_PATTERN = r"^\d+:\d+[a-z]?(, \d+:\d+[a-z]?)*$"
+
+
+class LegalAction(_Strict):
+    """What to do when a legal requirement is not met: first in the improvement plan, before any maturity step."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: LocalizedText
+    description: LocalizedText
+    kpi: LocalizedText
+    kpi_kind: KpiKind
+
+
+class LegalItem(_Strict):
+    """One legal requirement, answered ja / nee / weet niet. Never part of a maturity score."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    article: str = Field(pattern=ARTICLE_PATTERN, description='the article(s) of the law, e.g. "9:7" or "9:1, 9:2"')
+    short: LocalizedText = Field(description="a few words naming the requirement")
+    text: LocalizedText
+    help: LocalizedText
+    questions: list[str] = Field(min_length=1, description="the questions whose practice this requirement touches")
+    action: LegalAction
+
+
+class LegalMinimum(_Strict):
+    """A check of the legal minimum beside the scan (for the zelfscan: Awb chapter 9)."""
+
+    title: LocalizedText
+    description: LocalizedText
+    law: LocalizedText = Field(description='the law the articles belong to, e.g. "Awb"')
+    yes: LocalizedText
+    no: LocalizedText
+    items: list[LegalItem] = Field(min_length=1)
+
+
+class AreaView(_Strict):
+    """A second view of the scores: per item of one framework (e.g. the Gouden Oor organisation areas). Every
+    question carries exactly one tag of that framework."""
+
+    framework: str = Field(pattern=ID_PATTERN)
+    note: LocalizedText = Field(description="what this view is, and what it is not")
 
 
 class QuestionChange(_Strict):
@@ -157,10 +216,14 @@ class Questionnaire(_Strict):
     title: LocalizedText
     description: LocalizedText
     basis: LocalizedText = Field(description="what the questionnaire is based on; never a certification claim")
+    instruction: LocalizedText | None = Field(
+        default=None, description="how to choose a level; shown with every question (pages, phones)")
     scale: Scale
     scoring: ScoringRules = ScoringRules()
     frameworks: list[Framework] = Field(default_factory=list)
     competencies: list[Competency] = Field(min_length=1)
+    legal_minimum: LegalMinimum | None = None
+    area_view: AreaView | None = None
     mappings: list[VersionMapping] = Field(default_factory=list, description="from earlier versions")
 
     @model_validator(mode="after")
@@ -191,9 +254,35 @@ class Questionnaire(_Strict):
                                 "{where}.tags[{index}]: '{tag}' is not an item of any framework in this file",
                                 {"where": where, "index": ti, "tag": tag},
                             )
+                    for ai, action in enumerate(question.actions):
+                        claim(action.id, f"{where}.actions[{ai}]")
                 for ai, action in enumerate(dim.actions):
                     claim(action.id, f"competencies[{ci}].dimensions[{di}].actions[{ai}]")
         question_ids = {q.id for q in self.questions()}
+        if self.legal_minimum is not None:
+            for li, item in enumerate(self.legal_minimum.items):
+                where = f"legal_minimum.items[{li}]"
+                claim(item.id, where)
+                claim(item.action.id, f"{where}.action")
+                for qi, question_id in enumerate(item.questions):
+                    if question_id not in question_ids:
+                        raise PydanticCustomError(
+                            "unknown_question", "{where}: '{id}' is not a question of this version",
+                            {"where": f"{where}.questions[{qi}]", "id": question_id})
+        if self.area_view is not None:
+            framework = next((fw for fw in self.frameworks if fw.id == self.area_view.framework), None)
+            if framework is None:
+                raise PydanticCustomError(
+                    "unknown_framework", "{where}: '{id}' is not a framework in this file",
+                    {"where": "area_view.framework", "id": self.area_view.framework})
+            for ci, comp in enumerate(self.competencies):
+                for di, dim in enumerate(comp.dimensions):
+                    for qi, question in enumerate(dim.questions):
+                        if len(question.tag_of(framework.id)) != 1:
+                            raise PydanticCustomError(
+                                "area_tag", "{where}: needs exactly one tag of '{framework}'",
+                                {"where": f"competencies[{ci}].dimensions[{di}].questions[{qi}].tags",
+                                 "framework": framework.id})
         for mi, mapping in enumerate(self.mappings):
             for ci, change in enumerate(mapping.changes):
                 for ni, new_id in enumerate(change.new):
@@ -241,9 +330,32 @@ class Questionnaire(_Strict):
                 return q
         raise KeyError(question_id)
 
-    def action(self, action_id: str) -> ImprovementAction | None:
-        """The library action with this id, or None (a plan may keep an action the library dropped)."""
-        return next((a for dim in self.dimensions() for a in dim.actions if a.id == action_id), None)
+    def action(self, action_id: str) -> ImprovementAction | LegalAction | None:
+        """The library action with this id (a dimension's, a question's or a legal fix), or None (a plan may
+        keep an action the library dropped)."""
+        for dim in self.dimensions():
+            for action in dim.actions + [a for q in dim.questions for a in q.actions]:
+                if action.id == action_id:
+                    return action
+        for item in self.legal_items():
+            if item.action.id == action_id:
+                return item.action
+        return None
+
+    def legal_items(self) -> list[LegalItem]:
+        return list(self.legal_minimum.items) if self.legal_minimum else []
+
+    def legal_item(self, item_id: str) -> LegalItem:
+        for item in self.legal_items():
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def dimension_of(self, question_id: str) -> Dimension:
+        for dim in self.dimensions():
+            if any(q.id == question_id for q in dim.questions):
+                return dim
+        raise KeyError(question_id)
 
     def mapping_from(self, version: str) -> VersionMapping | None:
         return next((m for m in self.mappings if m.from_version == version), None)
