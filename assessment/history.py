@@ -12,6 +12,7 @@ from typing import Callable
 from questionnaires.model import Questionnaire
 from scoring.comparison import Comparison, compare
 from scoring.engine import AnswerValue, AssessmentResult, score_assessment
+from scoring.legal import LegalCheck, check_legal_minimum
 
 from access.service import Actor
 
@@ -27,16 +28,20 @@ class HistoryEntry:
     questionnaire: Questionnaire | None
     answers: dict[str, AnswerValue]
     result: AssessmentResult | None
+    legal: LegalCheck | None = None  # the legal minimum, when the questionnaire has one
 
 
 def _entry(db: Database, actor: Actor, assessment: service.Assessment, lookup: Lookup) -> HistoryEntry:
     questionnaire = lookup(assessment.questionnaire_id, assessment.questionnaire_version)
     answers = service.answer_values(service.get_answers(db, actor=actor, assessment_id=assessment.id))
-    result = None
+    result, legal = None, None
     if questionnaire is not None:
         result = score_assessment(questionnaire, answers,
                                   service.get_targets(db, actor=actor, assessment_id=assessment.id))
-    return HistoryEntry(assessment, questionnaire, answers, result)
+        if questionnaire.legal_minimum is not None:
+            legal = check_legal_minimum(questionnaire, service.answer_values(
+                service.get_legal_answers(db, actor=actor, assessment_id=assessment.id)))
+    return HistoryEntry(assessment, questionnaire, answers, result, legal)
 
 
 def organisation_history(db: Database, *, actor: Actor, organisation_id: int, lookup: Lookup) -> list[HistoryEntry]:

@@ -426,7 +426,7 @@ def apply_workbook(db: Database, data: "WorkbookData", *, actor: Actor, confirme
                 columns = {}
                 if "value" in values:
                     level, non_score = (None, None) if values["value"] is None else service.split_value(
-                        values["value"])
+                        values["value"], _id_of(difference))
                     columns.update(level=level, non_score=non_score)
                 if "comment" in values:
                     columns["comment"] = values["comment"]

@@ -24,9 +24,14 @@ from questionnaires.model import Questionnaire
 from rules.input import (MAX_COMMENT, MAX_NAME, ORGANISATION_TYPES, PERIOD_PATTERN, SIZE_CLASSES,  # noqa: F401
                          InputError, clean_text, size_classes_for)
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE, AnswerValue
+from scoring.legal import LEGAL_PREFIX, NO, YES, is_legal_key, legal_key  # noqa: F401 (pages use them from here)
 from storage.db import Database, upsert
 
 from storage.models import AnswerRow, AssessmentRow, MembershipRow, OrganisationRow, PersonRow, TargetRow, utcnow
+
+# Answers to the legal minimum (ja / nee / weet niet) are stored beside the answers to the questions, under
+# `legal_key(item id)`, so they are saved, logged, copied and checked for conflicts in the same way, but never
+# reach a maturity score: `get_answers` leaves them out, `get_legal_answers` returns them.
 
 class NotFound(LookupError):
     pass
@@ -226,6 +231,10 @@ def start_from_previous(db: Database, *, actor: Actor, previous_id: str, period:
 
     copied_ids = {m.earlier_ids[0]: m.later_ids[0]
                   for m in match_questions(previous_questionnaire, questionnaire) if m.comparable}
+    # the legal minimum: an item with the same id asks the same duty
+    later_items = {item.id for item in questionnaire.legal_items()}
+    copied_ids |= {legal_key(item.id): legal_key(item.id)
+                   for item in previous_questionnaire.legal_items() if item.id in later_items}
     dimension_ids = {d.id for d in questionnaire.dimensions()}
     with _creating(period) as period:
         with db.write() as session:
@@ -364,7 +373,13 @@ def delete_assessment(db: Database, *, actor: Actor, assessment_id: str) -> None
 
 # --- answers -------------------------------------------------------------------------------------
 
-def split_value(value: AnswerValue) -> tuple[int | None, str | None]:
+def split_value(value: AnswerValue, question_id: str = "") -> tuple[int | None, str | None]:
+    """(level, non-score) as stored. A legal item (`legal_key`) takes ja / nee / weet niet; a question takes a
+    level 1-5, n.v.t. or weet niet."""
+    if is_legal_key(question_id):
+        if value in (YES, NO, DONT_KNOW):
+            return None, value
+        raise InputError("invalid_legal_answer", "value", value=str(value))
     if value in (NOT_APPLICABLE, DONT_KNOW):
         return None, value
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
@@ -389,7 +404,7 @@ def save_answer(db: Database, *, actor: Actor, assessment_id: str, question_id: 
     """Store the level (1-5), "nvt" or "weetniet" for one question; the comment stays as it is. With `seen`
     (the value the page showed, None for none), a value changed meanwhile by someone else raises
     `AnswerChanged` instead of being overwritten."""
-    level, non_score = split_value(value)
+    level, non_score = split_value(value, question_id)
     _write_answer(db, actor, assessment_id, question_id, seen=("value", seen), level=level, non_score=non_score)
 
 
@@ -475,10 +490,21 @@ def _answer(row: AnswerRow) -> Answer:
 
 
 def get_answers(db: Database, *, actor: Actor, assessment_id: str) -> dict[str, Answer]:
+    """The answers to the questions (never those to the legal minimum: see `get_legal_answers`)."""
     with db.read() as session:
         _checked(session, actor, assessment_id, READ)
-        rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id)).all()
+        rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
+                                                       AnswerRow.question_id.not_like(LEGAL_PREFIX + "%"))).all()
         return {r.question_id: _answer(r) for r in rows}
+
+
+def get_legal_answers(db: Database, *, actor: Actor, assessment_id: str) -> dict[str, Answer]:
+    """The answers to the legal minimum, by item id (without the storage prefix): ja / nee / weetniet."""
+    with db.read() as session:
+        _checked(session, actor, assessment_id, READ)
+        rows = session.scalars(select(AnswerRow).where(AnswerRow.assessment_id == assessment_id,
+                                                       AnswerRow.question_id.like(LEGAL_PREFIX + "%"))).all()
+        return {r.question_id[len(LEGAL_PREFIX):]: _answer(r) for r in rows}
 
 
 def answer_values(answers: dict[str, Answer]) -> dict[str, AnswerValue]:
@@ -509,7 +535,7 @@ def progress(db: Database, *, actor: Actor, assessment_ids: list[str]) -> dict[s
             require(session, actor, organisation_id, READ)
         rows = session.execute(
             select(AnswerRow.assessment_id, func.count(), func.count(AnswerRow.carried_from))
-            .where(AnswerRow.assessment_id.in_(wanted), has_value)
+            .where(AnswerRow.assessment_id.in_(wanted), has_value, AnswerRow.question_id.not_like(LEGAL_PREFIX + "%"))
             .group_by(AnswerRow.assessment_id)).all()
     found = {assessment_id: Progress(answered, unchecked) for assessment_id, answered, unchecked in rows}
     return {assessment_id: found.get(assessment_id, Progress(0, 0)) for assessment_id in wanted}

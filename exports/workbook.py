@@ -28,6 +28,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from i18n import format_percent, round_half_up, round_share, rounded_score, t
 from scoring.agreement import agreement_band
 from scoring.engine import basis
+from scoring.legal import breach_text, legal_key, requirement_text, summary_text
 from indicators.display import direction_text, kind_text, unit_text
 from indicators.figures import shown, target_status, value_of, yearly
 from rules.plan import STATUSES
@@ -130,6 +131,12 @@ def basis_text(unit, lang: str) -> str:
     return t(key, lang, **params)
 
 
+def with_breach(text: str, breaches, lang: str) -> str:
+    """A basis text with the legal requirements not met in this part beside it."""
+    mark = breach_text(list(breaches), lang)
+    return f"{text} · {mark}" if mark else text
+
+
 def number(value: float | None):
     """A score for a "0.0" cell: already rounded by the one rule, so every spreadsheet program shows the page's
     figure (a program rounding a binary near-half itself could show another last digit)."""
@@ -178,6 +185,7 @@ def build_workbook(report, lang: str = "nl") -> bytes:
     status_label = {code: t(f"plan.status_{code}", lang) for code in STATUSES}
     exported_at = (report.exported_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     fingerprints: dict[str, str] = {}  # row key -> its fields' fingerprints, for telling changes apart on import
+    legal = report.legal
 
     # --- Scores (first built: the radar on the summary refers to it) ------------------------------------
     scores = wb.active
@@ -209,7 +217,8 @@ def build_workbook(report, lang: str = "nl") -> bytes:
         write(scores, row, 1, title[competency.id], font=BOLD)
         write_score(scores, row, 3, comp.score, font=BOLD)
         write(scores, row, 4, comp.stage, font=BOLD)
-        write(scores, row, 5, basis_text(comp, lang))
+        write(scores, row, 5, with_breach(basis_text(comp, lang),
+                                          legal.not_met_in_competency(questionnaire, competency.id), lang))
         peer_cells(row, competency.id)
         row += 1
     dimension_rows = {}
@@ -221,7 +230,7 @@ def build_workbook(report, lang: str = "nl") -> bytes:
         write(scores, row, 2, title[dimension.id])
         write_score(scores, row, 3, scored.score)
         write(scores, row, 4, scored.stage)
-        write(scores, row, 5, basis_text(scored, lang))
+        write(scores, row, 5, with_breach(basis_text(scored, lang), legal.not_met_in(dimension.id), lang))
         write(scores, row, 6, scored.target)
         fingerprints[target_key(dimension.id)] = row_fingerprints({"level": scored.target}, TARGET_FIELDS)
         write(scores, row, 7, number(scored.gap), number_format="0.0")
@@ -253,19 +262,37 @@ def build_workbook(report, lang: str = "nl") -> bytes:
         write(summary, row, 2, value)
         row += 1
     row += 1
+    if legal.exists:  # the law first, apart from the scores: a breach is never averaged away
+        write(summary, row, 1, questionnaire.legal_minimum.title.get(lang), font=BOLD)
+        row += 1
+        write(summary, row, 1, summary_text(legal, lang), alignment=WRAP,
+              font=Font(bold=True, color="B91C1C") if legal.not_met else None)
+        summary.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        summary.row_dimensions[row].height = 32
+        row += 1
+        for outcome in legal.not_met:
+            parts = [title[d] for d in outcome.dimension_ids]
+            write(summary, row, 1, t("export.legal_not_met_line", lang, requirement=requirement_text(outcome.item, lang),
+                                     parts=", ".join(parts)), alignment=WRAP)
+            summary.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+            summary.row_dimensions[row].height = 32
+            row += 1
+        row += 1
     header_row(summary, row, [t("export.unit", lang), t("results.col_score", lang),
                               t("results.col_coverage", lang)], [34, 16, 40])
     row += 1
     centre = Alignment(horizontal="center")
     write(summary, row, 1, t("results.overall", lang), font=BOLD)
     write_score(summary, row, 2, result.score, font=BOLD, alignment=centre)
-    write(summary, row, 3, basis_text(result, lang))
+    write(summary, row, 3, with_breach(basis_text(result, lang), legal.not_met, lang), alignment=WRAP)
     row += 1
     for competency in questionnaire.competencies:
         comp = result.competencies[competency.id]
         write(summary, row, 1, title[competency.id])
         write_score(summary, row, 2, comp.score, alignment=centre)
-        write(summary, row, 3, basis_text(comp, lang))
+        write(summary, row, 3, with_breach(basis_text(comp, lang),
+                                           legal.not_met_in_competency(questionnaire, competency.id), lang),
+              alignment=WRAP)
         row += 1
     row += 1
     write(summary, row, 1, t("export.how_to_read", lang), alignment=WRAP)
@@ -365,6 +392,20 @@ def build_workbook(report, lang: str = "nl") -> bytes:
             for column, cell_value in enumerate(values, start=1):
                 write(answers_ws, row, column, cell_value, alignment=WRAP, number_format=TEXT if column == 7 else None)
             row += 1
+    minimum = questionnaire.legal_minimum
+    for item in questionnaire.legal_items():
+        answer = report.legal_answers.get(item.id)
+        value = answer.value if answer else None
+        answer_text = {"ja": minimum.yes.get(lang) if minimum else "", "nee": minimum.no.get(lang) if minimum else "",
+                       "weetniet": questionnaire.scale.dont_know.get(lang)}.get(value, t("answer.open", lang))
+        key = legal_key(item.id)
+        values = [key, minimum.title.get(lang), f"{item.article} · {item.text.get(lang)}", None, answer_text, "",
+                  answer.comment if answer else ""]
+        fingerprints[answer_key(key)] = row_fingerprints(
+            {"value": value, "comment": answer.comment if answer else ""}, ANSWER_FIELDS)
+        for column, cell_value in enumerate(values, start=1):
+            write(answers_ws, row, column, cell_value, alignment=WRAP, number_format=TEXT if column == 7 else None)
+        row += 1
     fit_row_heights(answers_ws, 2)
     answers_ws.freeze_panes = "A2"
     answers_ws.auto_filter.ref = f"A1:G{row - 1}"

@@ -30,6 +30,8 @@ from i18n import LANGUAGES, t
 from questionnaires.model import Questionnaire
 
 from .problems import FileImportError, FileProblem
+from scoring.legal import legal_key
+
 from .workbook import FORMAT, META_SHEET, OLD_FORMATS, answer_labels, plan_labels, score_labels
 from .workbook_rows import PLAN_FIELDS, action_key, parse_fingerprints
 
@@ -210,8 +212,13 @@ def _read(book, lookup) -> WorkbookData:
     # --- answers ---------------------------------------------------------------------------------------
     answers: dict[str, WorkbookAnswer] = {}
     known = {q.id for q in questionnaire.questions()}
+    legal_keys = {legal_key(item.id) for item in questionnaire.legal_items()}
+    known |= legal_keys
     non_scores = {questionnaire.scale.not_applicable.get(lang): "nvt",
                   questionnaire.scale.dont_know.get(lang): "weetniet"}
+    minimum = questionnaire.legal_minimum
+    legal_values = {minimum.yes.get(lang): "ja", minimum.no.get(lang): "nee",
+                    questionnaire.scale.dont_know.get(lang): "weetniet"} if minimum else {}
     name, rows = sheet_rows("export.sheet_answers", answer_labels(lang))
     for row_number, cells in rows:
         try:
@@ -232,7 +239,13 @@ def _read(book, lookup) -> WorkbookData:
             ok = False
         else:
             level = _number_text(level)
-            if level not in (None, ""):
+            if qid in legal_keys:  # a legal requirement: ja / nee / weet niet in words, no level
+                if isinstance(answer_text, str) and answer_text.strip() in legal_values:
+                    answer = legal_values[answer_text.strip()]
+                elif level not in (None, ""):
+                    problem("invalid_level", row_number, "D", name, value=quoted(level))
+                    ok = False
+            elif level not in (None, ""):
                 if isinstance(level, bool) or not isinstance(level, (int, float)) or level not in (1, 2, 3, 4, 5):
                     problem("invalid_level", row_number, "D", name, value=quoted(level))
                     ok = False

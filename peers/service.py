@@ -21,12 +21,14 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Integer, String, case, cast, func, insert, null, select, union_all
 
 from questionnaires.model import Questionnaire
+from scoring.comparison import comparable_units
 from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
 
 from access.service import MANAGE, READ, AccessDenied, Actor, log, require, require_admin
@@ -66,6 +68,10 @@ class PeerComparison:
     n_demo: int  # how many of them are fictitious demo data
     figures: dict[str, PeerFigure]
     n_organisations: int = 0  # distinct organisations among them
+    # peers who used an earlier version of the questionnaire count only where that version measures the same;
+    # these are the units (dimension, competency, "overall" ids) where they could not be compared
+    not_compared: tuple[str, ...] = ()
+    earlier_versions: tuple[str, ...] = ()  # the earlier versions that peers in the group used
 
 
 def set_sharing(db: Database, *, actor: Actor, organisation_id: int, share: bool) -> None:
@@ -356,10 +362,20 @@ def default_group(db: Database, *, actor: Actor, organisation_id: int, questionn
 
 
 def compare_with_peers(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire,
-                       own_scores: dict[str, float | None], group: PeerGroup) -> PeerComparison:
-    """Peer figures per dimension, competency and overall of `organisation_id`, for the page and the export."""
+                       own_scores: dict[str, float | None], group: PeerGroup,
+                       earlier_versions: Sequence[Questionnaire] = ()) -> PeerComparison:
+    """Peer figures per dimension, competency and overall of `organisation_id`, for the page and the export.
+
+    `earlier_versions`: earlier versions of the questionnaire (those it maps from). Their peers count too, but
+    only for the units that mean the same in both versions (`scoring.comparison.comparable_units`)."""
     found = _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=questionnaire,
                        org_type=group.org_type, size_classes=group.size_classes, years=group.years)
+    older = [(earlier, _peer_rows(db, actor=actor, organisation_id=organisation_id, questionnaire=earlier,
+                                  org_type=group.org_type, size_classes=group.size_classes, years=group.years))
+             for earlier in earlier_versions if earlier.id == questionnaire.id and earlier.version != questionnaire.version]
+    older = [(earlier, rows) for earlier, rows in older if len(rows.scores)]
+    if older:
+        return _compare_across_versions(questionnaire, found, older, own_scores, group)
     asked = (group.min_group, tuple(sorted(own_scores.items())))
     computed = found.figures.get(asked)
     if computed is None:
@@ -371,6 +387,33 @@ def compare_with_peers(db: Database, *, actor: Actor, organisation_id: int, ques
     figures, n_organisations = computed
     return PeerComparison(group, len(found.scores), int(found.demo.sum()), dict(figures),
                           n_organisations=n_organisations)
+
+
+def _compare_across_versions(questionnaire: Questionnaire, found: _Peers, older: list, own_scores: dict,
+                             group: PeerGroup) -> PeerComparison:
+    """The figures over the peers of this version and of earlier ones, each earlier row only on the units that
+    mean the same in its version (elsewhere it has no score, so it does not count there)."""
+    frames = [pd.DataFrame(found.scores, columns=found.units)]
+    demo, organisations = [found.demo], [found.organisations]
+    not_compared: set[str] = set()
+    for earlier, rows in older:
+        same = comparable_units(earlier, questionnaire)
+        frame = pd.DataFrame(rows.scores, columns=rows.units).reindex(columns=found.units)
+        for unit in found.units:
+            if unit not in same:
+                frame[unit] = np.nan
+                not_compared.add(unit)
+        frames.append(frame)
+        demo.append(rows.demo)
+        organisations.append(rows.organisations)
+    scores_frame = pd.concat(frames, ignore_index=True)
+    all_organisations = np.concatenate(organisations)
+    figures = peer_figures(scores_frame, own_scores, group.min_group, organisations=all_organisations)
+    order = {unit: i for i, unit in enumerate(found.units)}
+    return PeerComparison(group, len(scores_frame), int(np.concatenate(demo).sum()), dict(figures),
+                          n_organisations=len(pd.unique(all_organisations)),
+                          not_compared=tuple(sorted(not_compared, key=order.get)),
+                          earlier_versions=tuple(earlier.version for earlier, _ in older))
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,13 @@
 actions the organisation keeps (stored with the assessment; still editable after it is final, because
 the status of actions moves on during the year).
 
-Priority of suggestions: the weakest competency first; within it, the dimension with the largest
-gap to its target, weighted by the total question weight of the dimension.
+Priority of suggestions:
+1. the fix for every legal requirement that is not met ("nee"), in the order of the legal minimum: the law
+   comes before any maturity step;
+2. the actions of weak questions: a question two or more levels below its dimension's score is weak on its
+   own, and gets its own actions for the steps up to its dimension's stage (the furthest below first);
+3. the dimensions' actions: the weakest competency first; within it, the dimension with the largest gap to
+   its target, weighted by the total question weight of the dimension.
 """
 
 from __future__ import annotations
@@ -15,8 +20,11 @@ from datetime import date
 from sqlalchemy import select
 
 from i18n import LANGUAGES
-from questionnaires.model import ImprovementAction, Questionnaire
+from typing import Literal
+
+from questionnaires.model import ImprovementAction, LegalAction, Questionnaire
 from scoring.engine import AssessmentResult
+from scoring.legal import LegalCheck
 
 from access.service import ANSWER, READ, AccessDenied, Actor, log, organisation_of, require
 
@@ -28,14 +36,20 @@ from rules.plan import (EDITABLE, MAX_DESCRIPTION, MAX_KPI, MAX_KPI_TARGET, MAX_
 
 
 
+WEAK_QUESTION_DISTANCE = 2  # levels below its dimension's score
+
+
 @dataclass(frozen=True)
 class Suggestion:
     dimension_id: str
     competency_id: str
-    action: ImprovementAction
-    from_level: int
-    gap: float
+    action: ImprovementAction | LegalAction
+    from_level: int | None  # None for the fix of a legal requirement
+    gap: float  # the dimension's gap to its target; for a question, how far it is below its dimension
     priority: float  # gap x dimension weight
+    kind: Literal["legal", "question", "dimension"] = "dimension"
+    question_id: str | None = None
+    legal_item_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,9 +73,44 @@ class PlanAction:
 assert EDITABLE == tuple(f.name for f in fields(PlanAction) if f.name not in ("id", "library_action_id"))
 
 
-def suggest(questionnaire: Questionnaire, result: AssessmentResult) -> list[Suggestion]:
-    """Library actions for every dimension below its target, for each level step from its stage up to the
-    target, in priority order."""
+def suggest(questionnaire: Questionnaire, result: AssessmentResult,
+            legal: LegalCheck | None = None) -> list[Suggestion]:
+    """In priority order (see the module): the fixes of legal requirements not met, the actions of weak
+    questions, then library actions for every dimension below its target, for each level step from its stage
+    up to the target."""
+    return _legal_fixes(questionnaire, legal) + _weak_questions(questionnaire, result) + _dimension_steps(
+        questionnaire, result)
+
+
+def _legal_fixes(questionnaire: Questionnaire, legal: LegalCheck | None) -> list[Suggestion]:
+    suggestions = []
+    for outcome in legal.not_met if legal else []:
+        dimension_id = outcome.dimension_ids[0]
+        suggestions.append(Suggestion(dimension_id, questionnaire.competency_of(dimension_id).id, outcome.item.action,
+                                      None, 0.0, math.inf, "legal", legal_item_id=outcome.item.id))
+    return suggestions
+
+
+def _weak_questions(questionnaire: Questionnaire, result: AssessmentResult) -> list[Suggestion]:
+    suggestions = []
+    for dimension in questionnaire.dimensions():
+        scored = result.dimensions[dimension.id]
+        if scored.score is None:
+            continue
+        levels = {c.question_id: c.value for c in scored.contributions if c.status == "scored"}
+        for question in dimension.questions:
+            level = levels.get(question.id)
+            if level is None or scored.score - level < WEAK_QUESTION_DISTANCE - 1e-9:
+                continue
+            distance = scored.score - level
+            for step in range(level, max(level + 1, scored.stage)):
+                for action in question.actions_for_step(step):
+                    suggestions.append(Suggestion(dimension.id, scored.competency_id, action, step, distance,
+                                                  distance * question.weight, "question", question_id=question.id))
+    return sorted(suggestions, key=lambda s: (-s.gap, s.from_level))
+
+
+def _dimension_steps(questionnaire: Questionnaire, result: AssessmentResult) -> list[Suggestion]:
     competency_rank = {cid: (c.score if c.score is not None else math.inf) for cid, c in result.competencies.items()}
     suggestions = []
     for dimension in questionnaire.dimensions():

@@ -3,7 +3,7 @@ no openpyxl): the floor above the capabilities, so that none of them needs anoth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ from access.service import Actor
 from questionnaires.model import Questionnaire
 from scoring.comparison import Comparison
 from scoring.engine import AssessmentResult, score_assessment
+from scoring.legal import LegalCheck, check_legal_minimum
 
 from assessment import service
 from assessment.history import Lookup, compare_entries, organisation_history
@@ -44,6 +45,11 @@ class Report:
     exported_at: datetime | None = None
     # the colleagues who answered on their own, taken together (never their individual answers); None: nobody
     respondents: "Overview | None" = None
+    legal_answers: dict[str, service.Answer] = field(default_factory=dict)  # the legal minimum, by item id
+
+    @property
+    def legal(self) -> LegalCheck:
+        return check_legal_minimum(self.questionnaire, service.answer_values(self.legal_answers))
 
     def action_in(self, action: plan.PlanAction, lang: str) -> plan.PlanAction:
         """A plan action as a reader in `lang` sees it (`plan.in_language`): for a format, which knows no service."""
@@ -77,7 +83,9 @@ def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Loo
     own_scores.update({c: s.score for c, s in result.competencies.items()}, overall=result.score)
     group = peer_group or peers.PeerGroup(organisation.org_type, (organisation.size_class,), (assessment.year,))
     peer_comparison = peers.compare_with_peers(db, actor=actor, organisation_id=organisation.id,
-                                               questionnaire=questionnaire, own_scores=own_scores, group=group)
+                                               questionnaire=questionnaire, own_scores=own_scores, group=group,
+                                               earlier_versions=[q for q in (lookup(questionnaire.id, m.from_version)
+                                                                             for m in questionnaire.mappings) if q])
     if peer_comparison.figures["overall"].suppressed:
         peer_comparison = None
     if kpi_library is None:
@@ -93,4 +101,5 @@ def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Loo
     return Report(organisation, assessment, questionnaire, answers, result,
                   plan.list_actions(db, actor=actor, assessment_id=assessment.id), comparison, earlier_period,
                   today or date.today(), peer_comparison, kpi_library, register, exported_at,
-                  respondents if respondents.figures.total else None)
+                  respondents if respondents.figures.total else None,
+                  service.get_legal_answers(db, actor=actor, assessment_id=assessment.id))

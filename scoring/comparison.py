@@ -201,3 +201,30 @@ def headline_facts(comparison: Comparison, min_change: float = 0.2) -> list[tupl
     if comparison.comparability < 1:
         facts.append(("comparability", {"percent": comparison.comparability}))
     return facts
+
+
+def comparable_units(earlier: Questionnaire, later: Questionnaire) -> set[str]:
+    """The units of `later` (dimension, competency and "overall" ids) whose score means the same in `earlier`:
+    a dimension whose questions all map one to one (same or renamed) onto exactly the questions of the earlier
+    dimension with the same id, with the same weights; a competency when all its dimensions are; the overall
+    when every competency is. Peers who used `earlier` are compared on these units only."""
+    matches = {m.later_ids[0]: m.earlier_ids[0] for m in match_questions(earlier, later) if m.comparable}
+    earlier_dimensions = {d.id: d for d in earlier.dimensions()}
+    earlier_weights = {q.id: q.weight for q in earlier.questions()}
+    units = set()
+    for dimension in later.dimensions():
+        before = earlier_dimensions.get(dimension.id)
+        if before is None or any(q.id not in matches for q in dimension.questions):
+            continue
+        if {matches[q.id] for q in dimension.questions} != {q.id for q in before.questions}:
+            continue
+        if all(abs(earlier_weights[matches[q.id]] - q.weight) < 1e-9 for q in dimension.questions):
+            units.add(dimension.id)
+    earlier_competencies = {c.id: {d.id for d in c.dimensions} for c in earlier.competencies}
+    for competency in later.competencies:
+        ids = {d.id for d in competency.dimensions}
+        if ids <= units and earlier_competencies.get(competency.id) == ids:
+            units.add(competency.id)
+    if all(c.id in units for c in later.competencies) and len(earlier.competencies) == len(later.competencies):
+        units.add("overall")
+    return units

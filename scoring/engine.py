@@ -173,35 +173,8 @@ def score_assessment(
     competencies: dict[str, CompetencyScore] = {}
     for comp in questionnaire.competencies:
         for dim in comp.dimensions:
-            contributions = [
-                QuestionContribution(q.id, q.weight, answers.get(q.id), status_of(answers.get(q.id)))
-                for q in dim.questions
-            ]
-            counts = {s: sum(1 for c in contributions if c.status == s)
-                      for s in ("scored", "not_applicable", "dont_know", "unanswered")}
-            applicable = len(contributions) - counts["not_applicable"]
-            coverage = _ratio(counts["scored"], applicable)
-            reason: NoScoreReason | None = None
-            if applicable == 0:
-                reason = "all_not_applicable"
-            elif coverage + _EPS < threshold or counts["scored"] == 0:
-                reason = "low_coverage"
-            score = None if reason else _weighted_mean(contributions)
-            if score is None:
-                stage = None
-            elif rule == "gating":
-                stage = min(c.value for c in contributions if c.status == "scored")
-            else:
-                stage = stage_from_score(score)
-            target = targets.get(dim.id)
-            dimensions[dim.id] = DimensionScore(
-                dimension_id=dim.id, competency_id=comp.id, score=score, stage=stage, coverage=coverage,
-                scored=counts["scored"], applicable=applicable, total=len(contributions),
-                not_applicable=counts["not_applicable"], dont_know=counts["dont_know"],
-                unanswered=counts["unanswered"], no_score_reason=reason,
-                target=target if target is not None else default_target(stage),
-                target_is_default=target is None, contributions=tuple(contributions),
-            )
+            dimensions[dim.id] = _score_questions(dim.id, comp.id, dim.questions, answers, rule, threshold,
+                                                  targets.get(dim.id))
         dims = [dimensions[d.id] for d in comp.dimensions]
         dim_scores = [d.score for d in dims if d.score is not None]
         comp_score = _mean(dim_scores)
@@ -227,6 +200,55 @@ def score_assessment(
         competencies=competencies, dimensions=dimensions,
         answered=sum(1 for q in questionnaire.questions() if answers.get(q.id) is not None),
     )
+
+
+def _score_questions(unit_id: str, competency_id: str, questions, answers: Mapping[str, AnswerValue], rule: str,
+                     threshold: float, target: int | None) -> DimensionScore:
+    """The score of a group of questions (a dimension, or the questions of one area of a framework)."""
+    contributions = [QuestionContribution(q.id, q.weight, answers.get(q.id), status_of(answers.get(q.id)))
+                     for q in questions]
+    counts = {s: sum(1 for c in contributions if c.status == s)
+              for s in ("scored", "not_applicable", "dont_know", "unanswered")}
+    applicable = len(contributions) - counts["not_applicable"]
+    coverage = _ratio(counts["scored"], applicable)
+    reason: NoScoreReason | None = None
+    if applicable == 0:
+        reason = "all_not_applicable"
+    elif coverage + _EPS < threshold or counts["scored"] == 0:
+        reason = "low_coverage"
+    score = None if reason else _weighted_mean(contributions)
+    if score is None:
+        stage = None
+    elif rule == "gating":
+        stage = min(c.value for c in contributions if c.status == "scored")
+    else:
+        stage = stage_from_score(score)
+    return DimensionScore(
+        dimension_id=unit_id, competency_id=competency_id, score=score, stage=stage, coverage=coverage,
+        scored=counts["scored"], applicable=applicable, total=len(contributions),
+        not_applicable=counts["not_applicable"], dont_know=counts["dont_know"],
+        unanswered=counts["unanswered"], no_score_reason=reason,
+        target=target if target is not None else default_target(stage),
+        target_is_default=target is None, contributions=tuple(contributions),
+    )
+
+
+def score_areas(questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]) -> dict[str, DimensionScore]:
+    """The scan seen through the areas of one framework (the questionnaire's `area_view`, e.g. the Gouden Oor
+    organisation areas): per area the same rules as a dimension (weighted mean, coverage, stage), over the
+    questions tagged with that area. Empty when the questionnaire has no area view. No targets."""
+    if questionnaire.area_view is None:
+        return {}
+    framework_id = questionnaire.area_view.framework
+    framework = next(fw for fw in questionnaire.frameworks if fw.id == framework_id)
+    rule, threshold = questionnaire.scoring.stage_rule, questionnaire.scoring.min_coverage
+    areas = {}
+    for item in framework.items:
+        questions = [q for q in questionnaire.questions() if item.id in q.tag_of(framework_id)]
+        if questions:
+            scored = _score_questions(item.id, framework_id, questions, answers, rule, threshold, None)
+            areas[item.id] = scored
+    return areas
 
 
 def _aggregate_stage(rule: str, score: float | None, part_stages: list[int]) -> int | None:

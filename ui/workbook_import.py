@@ -9,6 +9,8 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
+from scoring.legal import LEGAL_PREFIX, is_legal_key
+
 from assessment.importing import (ANSWERS, APP, PLAN, TARGETS, WORKBOOK, Difference, ImportPreview, apply_workbook,
                                   preview_workbook)
 from exports.workbook_import import MAX_BYTES, MB, SHOWN_PROBLEMS, WorkbookImportError, read_workbook
@@ -112,7 +114,11 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
         if difference.sheet == ANSWERS:
             if short:
                 return difference.label
-            text = questionnaire.question(difference.label).text.get(language)
+            if is_legal_key(difference.label):
+                item = questionnaire.legal_item(difference.label[len(LEGAL_PREFIX):])
+                text = f"{item.article} · {item.text.get(language)}"
+            else:
+                text = questionnaire.question(difference.label).text.get(language)
             return f"{difference.label} · {text if len(text) <= 60 else text[:59].rstrip() + '…'}"
         if difference.sheet == TARGETS:
             return title_of(difference.label)

@@ -124,8 +124,11 @@ def peer_view() -> None:
     min_group = st.session_state.get("bench_min_group", DEFAULT_MIN_GROUP)
     years = tuple(range(assessment.year - int(last_years) + 1, assessment.year + 1))
     group = peers.PeerGroup(org_type, tuple(sizes or classes), years, int(min_group))
+    earlier_versions = [q for q in (catalog().get(questionnaire.id, m.from_version) for m in questionnaire.mappings)
+                        if q is not None]
     comparison = peers.compare_with_peers(db, actor=actor, organisation_id=organisation.id,
-                                          questionnaire=questionnaire, own_scores=own_scores, group=group)
+                                          questionnaire=questionnaire, own_scores=own_scores, group=group,
+                                          earlier_versions=earlier_versions)
     widened = st.session_state.get("bench_widened", ())
     if widened and org_type == organisation.org_type and set(group.size_classes) == set(
             st.session_state.get(f"bench_sizes_{org_type}", ())):
@@ -139,6 +142,12 @@ def peer_view() -> None:
                    type=type_label[org_type].lower(), sizes=sizes_text, years=years_text))
     if comparison.n_demo:
         st.warning(tr("bench.demo_warning", n=comparison.n_demo), icon=":material/science:")
+    if comparison.earlier_versions:
+        titles = {d.id: d.title.get(language) for d in questionnaire.dimensions()}
+        not_compared = [titles[u] for u in comparison.not_compared if u in titles]
+        st.info(tr("bench.earlier_versions", versions=", ".join(comparison.earlier_versions),
+                   version=questionnaire.version, count=len(not_compared),
+                   parts=", ".join(not_compared) or "–"), icon=":material/compare_arrows:")
     overall = comparison.figures["overall"]
     if overall.suppressed:
         st.info(tr("bench.too_small", organisations=overall.organisations, min=group.min_group),

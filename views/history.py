@@ -10,6 +10,7 @@ from assessment.history import compare_entries, default_pair, organisation_histo
 from i18n import format_number, format_percent
 from scoring.comparison import headline_facts
 from scoring.engine import basis
+from scoring.legal import summary_text
 from ui.charts import show_chart
 from access import AccessDenied
 from kpi import service as kpis
@@ -102,6 +103,7 @@ st.dataframe(pd.DataFrame([{
                                         version=e.questionnaire.version) if e.questionnaire else "–",
     tr("history.col_overall"): number(e.result.score) if e.result else "–",
     tr("history.col_coverage"): basis_text(e.result) if e.result else "–",
+    tr("history.col_legal"): summary_text(e.legal, language) if e.legal else "–",
 } for e in reversed(entries)]), hide_index=True, width="stretch")
 
 # --- trend -----------------------------------------------------------------------------------------------

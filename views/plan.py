@@ -10,6 +10,7 @@ from assessment import service
 from kpi import service as kpis
 from indicators.figures import effect
 from scoring.engine import score_assessment
+from scoring.legal import check_legal_minimum
 from ui.charts import show_chart
 from access import ANSWER
 from ui.language import lang, tr
@@ -32,8 +33,13 @@ if assessment.is_final:
 
 answers = service.answer_values(service.get_answers(db, actor=actor, assessment_id=assessment.id))
 result = score_assessment(questionnaire, answers, service.get_targets(db, actor=actor, assessment_id=assessment.id))
-actions = [plan.in_language(a, questionnaire, language)
-           for a in plan.list_actions(db, actor=actor, assessment_id=assessment.id)]
+legal = check_legal_minimum(questionnaire, service.answer_values(
+    service.get_legal_answers(db, actor=actor, assessment_id=assessment.id)))
+legal_action_ids = {item.action.id for item in questionnaire.legal_items()}
+# the fixes of legal requirements come first in the plan, whenever they were added
+actions = sorted((plan.in_language(a, questionnaire, language)
+                  for a in plan.list_actions(db, actor=actor, assessment_id=assessment.id)),
+                 key=lambda a: (a.library_action_id not in legal_action_ids, a.id))
 
 dimension_title = {d.id: d.title.get(language) for d in questionnaire.dimensions()}
 competency_of = {d.id: questionnaire.competency_of(d.id).id for d in questionnaire.dimensions()}
@@ -55,18 +61,35 @@ if not may_change:
 
 # --- suggestions -------------------------------------------------------------------------------------
 in_plan = {a.library_action_id for a in actions if a.library_action_id}
-suggestions = [s for s in plan.suggest(questionnaire, result) if s.action.id not in in_plan]
+suggestions = [s for s in plan.suggest(questionnaire, result, legal) if s.action.id not in in_plan]
+legal_open = [s for s in suggestions if s.kind == "legal"]
+if legal_open:
+    st.error(tr("plan.legal_first", count=len(legal_open),
+                items=", ".join(questionnaire.legal_item(s.legal_item_id).article for s in legal_open)),
+             icon=":material/gavel:")
+
+
+def suggestion_label(suggestion: plan.Suggestion) -> str:
+    title = suggestion.action.title.get(language)
+    if suggestion.kind == "legal":
+        item = questionnaire.legal_item(suggestion.legal_item_id)
+        return tr("plan.suggestion_legal", article=item.article, requirement=item.short.get(language), title=title)
+    if suggestion.kind == "question":
+        return tr("plan.suggestion_question", question=questionnaire.question(suggestion.question_id).text.get(language),
+                  step_from=suggestion.from_level, step_to=suggestion.from_level + 1, title=title)
+    return tr("plan.suggestion_label", dimension=dimension_title[suggestion.dimension_id],
+              step_from=suggestion.from_level, step_to=suggestion.from_level + 1, title=title)
+
+
 with st.expander(tr("plan.suggestions_title", count=len(suggestions)),
-                 expanded=may_change and not actions and bool(suggestions), icon=":material/lightbulb:"):
+                 expanded=may_change and (not actions or bool(legal_open)) and bool(suggestions),
+                 icon=":material/lightbulb:"):
     st.caption(tr("plan.priority_rule"))
     if not suggestions:
         st.info(tr("plan.no_suggestions"))
     for suggestion in suggestions:
-        st.checkbox(
-            tr("plan.suggestion_label", dimension=dimension_title[suggestion.dimension_id],
-               step_from=suggestion.from_level, step_to=suggestion.from_level + 1,
-               title=suggestion.action.title.get(language)),
-            key=f"suggest_{suggestion.action.id}", disabled=not may_change)
+        st.checkbox(suggestion_label(suggestion), key=f"suggest_{suggestion.action.id}",
+                    disabled=not may_change)
         st.caption(tr("plan.suggestion_detail", description=suggestion.action.description.get(language),
                       kpi=suggestion.action.kpi.get(language)))
     if may_change and suggestions and st.button(tr("plan.add_selected"), type="primary",

@@ -2,6 +2,9 @@
 
 from datetime import datetime, timezone
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import streamlit as st
 
 from access import ANSWER
@@ -11,7 +14,8 @@ from scoring.engine import DONT_KNOW, NOT_APPLICABLE
 from ui.language import lang, tr
 from ui.paths import PAGE_RESULTS
 from ui.safe_text import escape_md, local_time
-from ui.session import attempt, database, last_known, me, pending, permissions_in, show_page_error, who_text
+from scoring.comparison import match_questions
+from ui.session import attempt, catalog, database, last_known, me, pending, permissions_in, show_page_error, who_text
 from ui.url_state import assessment_header, go_to, open_at_top, PARAM_DIMENSION, require_assessment
 
 PART_ANCHOR = "onderdeel"
@@ -31,8 +35,11 @@ if assessment.is_final:
 elif not may_answer:
     st.info(tr("questionnaire.reader"), icon=":material/visibility:")
 
+# the parts: the dimensions, then the legal minimum (when the questionnaire has one)
+LEGAL_PART = "wettelijk-minimum"
 dimensions = questionnaire.dimensions()
-dimension_ids = [d.id for d in dimensions]
+legal_items = questionnaire.legal_items()
+dimension_ids = [d.id for d in dimensions] + ([LEGAL_PART] if legal_items else [])
 requested = st.query_params.get(PARAM_DIMENSION)
 current_id = requested if requested in dimension_ids else dimension_ids[0]
 if requested != current_id:
@@ -40,13 +47,35 @@ if requested != current_id:
 
 answers = last_known(f"answers_{assessment.id}", service.get_answers, db, actor=actor,
                      assessment_id=assessment.id)
-answered = {qid for qid, a in answers.items() if a.value is not None}
+legal_answers = last_known(f"legal_answers_{assessment.id}", service.get_legal_answers, db, actor=actor,
+                           assessment_id=assessment.id) if legal_items else {}
+answers = answers | {service.legal_key(item_id): answer for item_id, answer in legal_answers.items()}
+answered = {qid for qid, a in answers.items() if a.value is not None and not service.is_legal_key(qid)}
+legal_answered = {qid for qid, a in answers.items() if a.value is not None and service.is_legal_key(qid)}
 unchecked = {qid for qid, a in answers.items() if a.carried_from and a.value is not None}
 checked = answered - unchecked  # a copied answer nobody has looked at yet is not the same as a fresh one
 
 if unchecked and not read_only:
     st.info(tr("questionnaire.carried_count", count=len(unchecked),
                period=next(a.carried_from for a in answers.values() if a.carried_from)), icon=":material/history:")
+
+# --- started from an earlier version of the questionnaire: what could not be copied ---------------------------
+if assessment.previous_assessment_id and not read_only:
+    try:
+        previous = last_known(f"previous_{assessment.id}", service.get_assessment, db,
+                              assessment.previous_assessment_id, actor=actor)
+    except service.NotFound:
+        previous = None
+    earlier_questionnaire = catalog().get(previous.questionnaire_id, previous.questionnaire_version) \
+        if previous and previous.questionnaire_version != questionnaire.version else None
+    if earlier_questionnaire is not None:
+        not_copied = [(m.status, qid) for m in match_questions(earlier_questionnaire, questionnaire)
+                      if not m.comparable for qid in m.later_ids if qid not in answered]
+        if not_copied:
+            with st.expander(tr("questionnaire.version_changed", earlier=earlier_questionnaire.version,
+                                later=questionnaire.version, count=len(not_copied)), icon=":material/fiber_new:"):
+                for status, qid in not_copied:
+                    st.markdown(f"- {tr(f'change.{status}')}: {escape_md(questionnaire.question(qid).text.get(language))}")
 
 # --- progress --------------------------------------------------------------------------------------
 total = len(questionnaire.questions())
@@ -64,13 +93,29 @@ for column, competency in zip(columns, questionnaire.competencies):
     done = sum(1 for qid in ids if qid in checked)
     column.progress(done / len(ids), text=progress_text(competency.title.get(language), done, len(ids),
                                                         sum(1 for qid in ids if qid in unchecked)))
+if legal_items:
+    legal_ids = [service.legal_key(item.id) for item in legal_items]
+    legal_done = sum(1 for key in legal_ids if key in checked)
+    st.progress(legal_done / len(legal_ids), text=progress_text(
+        questionnaire.legal_minimum.title.get(language), legal_done, len(legal_ids),
+        sum(1 for key in legal_ids if key in unchecked)))
 
 
 # --- choosing a dimension --------------------------------------------------------------------------
+def _part_ids(part_id: str) -> list[str]:
+    """The keys of the answers of one part."""
+    if part_id == LEGAL_PART:
+        return [service.legal_key(item.id) for item in legal_items]
+    return [q.id for q in questionnaire.dimension(part_id).questions]
+
+
 def _dimension_label(dimension_id: str) -> str:
+    ids = _part_ids(dimension_id)
+    if dimension_id == LEGAL_PART:
+        done = sum(1 for qid in ids if qid in checked)
+        return f"{questionnaire.legal_minimum.title.get(language)} ({done}/{len(ids)})"
     dimension = questionnaire.dimension(dimension_id)
     competency = questionnaire.competency_of(dimension_id)
-    ids = [q.id for q in dimension.questions]
     done = sum(1 for qid in ids if qid in checked)
     to_check = sum(1 for qid in ids if qid in unchecked)
     counts = f"{done}/{len(ids)}" + (", " + tr("questionnaire.to_check", count=to_check) if to_check else "")
@@ -93,14 +138,25 @@ st.selectbox(tr("questionnaire.choose_dimension"), dimension_ids, format_func=_d
              key="dimension_choice", on_change=_on_dimension_choice, placeholder=tr("common.choose"))
 
 index = dimension_ids.index(current_id)
-dimension = dimensions[index]
-competency = questionnaire.competency_of(dimension.id)
-st.header(dimension.title.get(language), divider="gray", anchor=PART_ANCHOR)
+on_legal_part = current_id == LEGAL_PART
+if on_legal_part:
+    st.header(questionnaire.legal_minimum.title.get(language), divider="gray", anchor=PART_ANCHOR)
+else:
+    dimension = dimensions[index]
+    competency = questionnaire.competency_of(dimension.id)
+    st.header(dimension.title.get(language), divider="gray", anchor=PART_ANCHOR)
 if st.session_state.pop("part_changed", False):
     open_at_top(PART_ANCHOR)
-st.caption(tr("questionnaire.dimension_position", competency=competency.title.get(language), number=index + 1,
-              total=len(dimensions)))
-st.markdown(dimension.description.get(language))
+if on_legal_part:
+    st.caption(tr("questionnaire.legal_position", number=index + 1, total=len(dimension_ids)))
+    st.markdown(questionnaire.legal_minimum.description.get(language))
+    st.caption(tr("legal.not_averaged"))
+else:
+    st.caption(tr("questionnaire.dimension_position", competency=competency.title.get(language), number=index + 1,
+                  total=len(dimension_ids)))
+    st.markdown(dimension.description.get(language))
+if questionnaire.instruction is not None and not on_legal_part:
+    st.info(questionnaire.instruction.get(language), icon=":material/stairs:")
 
 
 # --- saving ----------------------------------------------------------------------------------------
@@ -217,6 +273,7 @@ show_page_error()
 # --- the questions ---------------------------------------------------------------------------------
 scale = questionnaire.scale
 options = [1, 2, 3, 4, 5, NOT_APPLICABLE, DONT_KNOW]
+legal_options = [service.YES, service.NO, DONT_KNOW]
 
 
 def _option_label(question, value) -> str:
@@ -226,6 +283,33 @@ def _option_label(question, value) -> str:
         return f"**{scale.dont_know.get(language)}**"
     label = scale.levels[value - 1].label.get(language)
     return f"**{value} · {label}** — {question.descriptor(value, language)}"
+
+
+def _legal_label(value) -> str:
+    minimum = questionnaire.legal_minimum
+    return "**" + {service.YES: minimum.yes, service.NO: minimum.no}.get(value, scale.dont_know).get(language) + "**"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to answer on this part: a question (a level) or a legal requirement (ja / nee / weet niet)."""
+
+    key: str  # the answer's key in the service
+    text: str
+    help: str
+    options: list
+    label: Callable
+    tags: list[str]
+
+
+if on_legal_part:
+    part_items = [Item(service.legal_key(item.id), f"{item.article} · {item.text.get(language)}",
+                       item.help.get(language), legal_options, _legal_label, [])
+                  for item in legal_items]
+else:
+    part_items = [Item(q.id, q.text.get(language), q.help.get(language), options,
+                       lambda v, q=q: _option_label(q, v), q.tags)
+                  for q in dimension.questions]
 
 
 def show_conflict(question_id: str, conflict: dict) -> None:
@@ -256,6 +340,8 @@ def show_conflict(question_id: str, conflict: dict) -> None:
 def answer_label(value) -> str:
     if value is None:
         return tr("answer.open")
+    if value in (service.YES, service.NO):
+        return _legal_label(value).strip("*")
     if value == NOT_APPLICABLE:
         return scale.not_applicable.get(language)
     if value == DONT_KNOW:
@@ -266,40 +352,41 @@ def answer_label(value) -> str:
 unsaved = st.session_state.get("unsaved_comments", set())
 conflicts = st.session_state.get("answer_conflicts", {})
 seen_now = st.session_state.setdefault(f"seen_{assessment.id}", {})
-part_unchecked = [q.id for q in dimension.questions if q.id in unchecked]
+part_unchecked = [item.key for item in part_items if item.key in unchecked]
 if part_unchecked and not read_only:
     note, confirm_all = st.columns([3, 2], vertical_alignment="center")
     note.markdown(tr("questionnaire.part_to_check", count=len(part_unchecked)))
     confirm_all.button(tr("questionnaire.confirm_part"), icon=":material/done_all:", on_click=_confirm_part,
                        args=(part_unchecked,), width="stretch", key="confirm_part")
-for number, question in enumerate(dimension.questions, start=1):
-    stored = answers.get(question.id)
-    level_key, comment_key = _level_key(question.id), _comment_key(question.id)
+for number, question in enumerate(part_items, start=1):
+    stored = answers.get(question.key)
+    level_key, comment_key = _level_key(question.key), _comment_key(question.key)
     # The database is the truth: every run shows what is stored (also changes from another device), except
     # what this tab could not store yet (the database was away): that stays on the screen, marked not saved.
-    level_kept, comment_kept = pending(_kept_level(question.id)), pending(_kept_comment(question.id))
+    level_kept, comment_kept = pending(_kept_level(question.key)), pending(_kept_comment(question.key))
     st.session_state[level_key] = level_kept.get("value") if level_kept else (stored.value if stored else None)
     if comment_kept:
         st.session_state[comment_key] = comment_kept["comment"]
     elif comment_key not in unsaved:
         st.session_state[comment_key] = stored.comment if stored else ""
-    seen_now[question.id] = (stored.value if stored else None, stored.comment if stored else "")
+    seen_now[question.key] = (stored.value if stored else None, stored.comment if stored else "")
     with st.container(border=True):
-        st.markdown(f"#### {number}. {question.text.get(language)}")
-        st.caption(question.help.get(language))
-        st.radio(tr("questionnaire.choose_level"), options, key=level_key,
-                 format_func=lambda v, q=question: _option_label(q, v), on_change=_save_level,
-                 args=(question.id,), disabled=read_only, label_visibility="collapsed")
-        st.text_area(tr("questionnaire.comment"), key=comment_key, on_change=_save_comment, args=(question.id,),
+        st.markdown(f"#### {number}. {escape_md(question.text)}")
+        st.caption(escape_md(question.help))
+        # the group is named by its question, so a screen reader hears what it answers
+        st.radio(f"{number}. {question.text}", question.options, key=level_key, help=None,
+                 format_func=question.label, on_change=_save_level,
+                 args=(question.key,), disabled=read_only, label_visibility="collapsed")
+        st.text_area(tr("questionnaire.comment"), key=comment_key, on_change=_save_comment, args=(question.key,),
                      disabled=read_only, max_chars=service.MAX_COMMENT, height=90,
                      placeholder=tr("questionnaire.comment_placeholder"))
         if level_kept or comment_kept:
             mark, again = st.columns([3, 1], vertical_alignment="center")
             mark.warning(tr("storage.pending_mark"), icon=":material/cloud_off:")
-            again.button(tr("storage.retry_now"), key=f"retry_{question.id}", icon=":material/refresh:",
+            again.button(tr("storage.retry_now"), key=f"retry_{question.key}", icon=":material/refresh:",
                          width="stretch")  # a run makes every kept write again
-        if question.id in conflicts:
-            show_conflict(question.id, conflicts[question.id])
+        if question.key in conflicts:
+            show_conflict(question.key, conflicts[question.key])
         footer = []
         if stored and stored.value is not None:
             footer.append(tr("questionnaire.answered_at", time=local_time(stored.updated_at)))
@@ -313,11 +400,11 @@ for number, question in enumerate(dimension.questions, start=1):
             note, confirm = st.columns([3, 1], vertical_alignment="center")
             note.warning(tr("questionnaire.carried", period=stored.carried_from), icon=":material/history:")
             if not read_only:
-                confirm.button(tr("questionnaire.confirm"), key=f"confirm_{question.id}", icon=":material/done:",
-                               on_click=_confirm, args=(question.id,), width="stretch")
+                confirm.button(tr("questionnaire.confirm"), key=f"confirm_{question.key}", icon=":material/done:",
+                               on_click=_confirm, args=(question.key,), width="stretch")
         if not read_only and stored and stored.value is not None:
-            st.button(tr("questionnaire.clear"), key=f"clear_{question.id}", icon=":material/backspace:",
-                      on_click=_clear_level, args=(question.id,))
+            st.button(tr("questionnaire.clear"), key=f"clear_{question.key}", icon=":material/backspace:",
+                      on_click=_clear_level, args=(question.key,))
 
 if "saved_at" in st.session_state and not st.session_state.get("pending_writes"):
     st.caption(tr("questionnaire.all_saved", time=st.session_state["saved_at"]))
@@ -327,13 +414,14 @@ left, middle, right = st.columns(3)
 if index > 0:
     left.button(tr("questionnaire.previous"), icon=":material/arrow_back:", on_click=_go_to_dimension,
                 args=(dimension_ids[index - 1],), width="stretch")
-if index < len(dimensions) - 1:
+if index < len(dimension_ids) - 1:
     right.button(tr("questionnaire.next"), icon=":material/arrow_forward:", on_click=_go_to_dimension,
                  args=(dimension_ids[index + 1],), type="primary", width="stretch")
     if middle.button(tr("questionnaire.to_results"), icon=":material/radar:", width="stretch"):
         go_to(PAGE_RESULTS, assessment.id)
 elif right.button(tr("questionnaire.done"), icon=":material/radar:", type="primary", width="stretch"):
     go_to(PAGE_RESULTS, assessment.id)
-if index == len(dimensions) - 1 and len(answered) < total:
-    st.caption(tr("questionnaire.open_left", count=total - len(answered)))
+open_left = total - len(answered) + len(legal_items) - len(legal_answered)
+if index == len(dimension_ids) - 1 and open_left:
+    st.caption(tr("questionnaire.open_left", count=open_left))
 st.caption(tr("questionnaire.coverage_note", threshold=format_percent(questionnaire.scoring.min_coverage, language)))

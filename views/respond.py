@@ -147,6 +147,8 @@ st.selectbox(tr("respond.part"), ids, key="respond_part",
                                    f"/{len(questionnaire.dimension(d).questions)})")
 dimension = questionnaire.dimension(st.session_state["respond_part"])
 st.header(dimension.title.get(language), anchor="respond-part")
+if questionnaire.instruction is not None:
+    st.info(questionnaire.instruction.get(language), icon=":material/stairs:")
 for number, question in enumerate(dimension.questions, start=1):
     with st.container(border=True):
         st.markdown(f"**{number}. {question.text.get(language)}**")

@@ -11,9 +11,11 @@ from assessment import service
 from exports.workbook import build_workbook
 from i18n import format_number, format_percent, format_score
 from report.service import gather_report
-from scoring.engine import DimensionScore, basis, score_assessment
+from scoring.engine import DimensionScore, basis, score_areas, score_assessment
+from scoring.legal import check_legal_minimum, stage_with_breach
 from ui.charts import show_chart
 from ui.kpi_picture import show_kpi_picture
+from ui.legal_view import show_legal_minimum
 from ui.language import lang, tr
 from ui.messages import error_text
 from ui.paths import PAGE_PLAN, PAGE_QUESTIONNAIRE
@@ -34,6 +36,10 @@ may_answer = ANSWER in permissions_in(assessment.organisation_id)
 answers = service.get_answers(db, actor=actor, assessment_id=assessment.id)
 targets = service.get_targets(db, actor=actor, assessment_id=assessment.id)
 result = score_assessment(questionnaire, service.answer_values(answers), targets)
+legal = check_legal_minimum(questionnaire, service.answer_values(
+    service.get_legal_answers(db, actor=actor, assessment_id=assessment.id)))
+if legal.exists:  # the law first, apart from the scores
+    show_legal_minimum(questionnaire, legal, language)
 if result.answered == 0:
     st.info(tr("results.no_answers"), icon=":material/info:")
     if st.button(tr("results.to_questionnaire"), icon=":material/checklist:", type="primary"):
@@ -56,10 +62,12 @@ def coverage_text(unit) -> str:
     return tr(key, **params)
 
 
-def stage_text(stage: int | None) -> str:
+def stage_text(stage: int | None, breaches=()) -> str:
+    """The stage in words, with the legal requirements not met in this part beside it."""
     if stage is None:
         return tr("results.no_stage")
-    return f"{stage} · {questionnaire.scale.levels[stage - 1].label.get(language)}"
+    return stage_with_breach(f"{stage} · {questionnaire.scale.levels[stage - 1].label.get(language)}", list(breaches),
+                             language)
 
 
 def title_of(unit_id: str) -> str:
@@ -73,13 +81,14 @@ def title_of(unit_id: str) -> str:
 columns = st.columns(1 + len(questionnaire.competencies))
 with columns[0].container(border=True):
     st.metric(tr("results.overall"), score_text(result.score))
-    st.markdown(tr("results.stage", stage=stage_text(result.stage)))
+    st.markdown(tr("results.stage", stage=stage_text(result.stage, legal.not_met)))
     st.caption(coverage_text(result))
 for column, competency in zip(columns[1:], questionnaire.competencies):
     comp = result.competencies[competency.id]
     with column.container(border=True):
         st.metric(competency.title.get(language), score_text(comp.score))
-        st.markdown(tr("results.stage", stage=stage_text(comp.stage)))
+        st.markdown(tr("results.stage", stage=stage_text(
+            comp.stage, legal.not_met_in_competency(questionnaire, competency.id))))
         st.caption(coverage_text(comp))
 rule_text = tr(f"rule.{result.stage_rule}")
 st.caption(tr("results.method", rule=rule_text, threshold=format_percent(result.min_coverage, language)))
@@ -137,19 +146,53 @@ table = pd.DataFrame([{
     tr("results.col_competency"): title_of(d.competency_id),
     tr("results.col_dimension"): title_of(d.dimension_id),
     tr("results.col_score"): score_text(d.score),
-    tr("results.col_stage"): d.stage,
+    tr("results.col_stage"): stage_text(d.stage, legal.not_met_in(d.dimension_id)),
     tr("results.col_coverage"): coverage_text(d),
-    tr("results.col_target"): d.target,
+    tr("results.col_target"): str(d.target) if d.target is not None else "–",
     tr("results.col_gap"): gap_text(d.gap),
 } for d in dimension_scores])
 # tall enough for every row: no scrolling inside the table
 st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
 
 
+# --- the scan seen through the areas of a framework (the Gouden Oor organisation areas) ----------------
+areas = score_areas(questionnaire, service.answer_values(answers))
+if areas:
+    area_framework = next(fw for fw in questionnaire.frameworks if fw.id == questionnaire.area_view.framework)
+    area_title = {item.id: item.title.get(language) for item in area_framework.items}
+    st.subheader(tr("results.areas_title", framework=area_framework.title.get(language)))
+    st.caption(questionnaire.area_view.note.get(language))
+    area_scores = list(areas.values())
+    area_labels = [area_title[a.dimension_id] for a in area_scores]
+    area_values = [a.score for a in area_scores]
+    area_figure = go.Figure(go.Scatterpolar(
+        r=area_values + area_values[:1], theta=area_labels + area_labels[:1], name=tr("results.legend_score"),
+        fill="toself", line=dict(color="#1D4ED8", width=3), fillcolor="rgba(29, 78, 216, 0.25)",
+        mode="lines+markers", marker=dict(size=9), connectgaps=False,
+        customdata=[score_text(v) for v in area_values + area_values[:1]],
+        hovertemplate="%{theta}: %{customdata}<extra></extra>"))
+    area_figure.update_layout(
+        polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
+                   angularaxis=dict(tickfont=dict(size=15))),
+        font=dict(size=16), showlegend=False, margin=dict(l=90, r=90, t=40, b=40), height=460)
+    chart, figures = st.columns([3, 2])
+    with chart:
+        show_chart(area_figure, language)
+    figures.dataframe(pd.DataFrame([{
+        tr("results.col_area"): area_title[a.dimension_id],
+        tr("results.col_score"): score_text(a.score),
+        tr("results.col_stage"): stage_text(a.stage),
+        tr("results.col_coverage"): coverage_text(a),
+    } for a in area_scores]), hide_index=True, width="stretch", height=35 * (len(area_scores) + 1) + 3)
+
+
 # --- drill-down with targets -----------------------------------------------------------------------
 def answer_text(value) -> str:
     if value is None:
         return tr("answer.open")
+    if value in (service.YES, service.NO):
+        minimum = questionnaire.legal_minimum
+        return (minimum.yes if value == service.YES else minimum.no).get(language)
     if value == "nvt":
         return questionnaire.scale.not_applicable.get(language)
     if value == "weetniet":
@@ -198,7 +241,9 @@ show_page_error()
 for item in dimension_scores:
     dimension = questionnaire.dimension(item.dimension_id)
     header = f"{title_of(item.competency_id)} › {dimension.title.get(language)}: {score_text(item.score)}"
-    with st.expander(header):
+    breaches = legal.not_met_in(item.dimension_id)
+    with st.expander(header + (" — " + tr("legal.breach", count=len(breaches),
+                                          articles=", ".join(b.item.article for b in breaches)) if breaches else "")):
         for line in explanation(item):
             st.markdown(f"- {line}")
         for number, (question, contribution) in enumerate(zip(dimension.questions, item.contributions), start=1):

@@ -9,6 +9,8 @@ from datetime import date
 
 import streamlit as st
 
+from questionnaires.model import version_tuple
+
 from access import ANSWER, MANAGE, AccessDenied
 from respondents import service as respondents
 from assessment import service
@@ -261,7 +263,10 @@ with st.expander(tr("start.new_assessment"), expanded=not assessments, icon=":ma
     st.caption(tr("start.period_help"))
     questionnaire_labels = {key: tr("start.questionnaire_option", title=q.title.get(language), version=q.version)
                             for key, q in questionnaires.items()}
-    questionnaire_key = st.selectbox(tr("field.questionnaire"), list(questionnaires), key="new_questionnaire",
+    # the newest version first: a new assessment starts on it unless someone chooses otherwise
+    newest_first = sorted(questionnaires, key=lambda key: (questionnaires[key].id,
+                                                           version_tuple(questionnaires[key].version)), reverse=True)
+    questionnaire_key = st.selectbox(tr("field.questionnaire"), newest_first, key="new_questionnaire",
                                      format_func=questionnaire_labels.__getitem__, disabled=len(questionnaires) == 1,
                                          placeholder=tr("common.choose"))
     # which earlier assessment to start from: only those whose questionnaire is still known

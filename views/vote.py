@@ -153,6 +153,8 @@ def shown_ballot() -> None:
         with st.container(border=len(shown) > 1):
             st.markdown(f"### {question.text.get(language)}")
             st.caption(question.help.get(language))
+            if questionnaire.instruction is not None:
+                st.caption(questionnaire.instruction.get(language))
             key = f"vote_{question_id}_{state.round}"
             kept = pending(("vote", seat_token, question_id))
             st.session_state[key] = kept["value"] if kept else mine[question_id]
