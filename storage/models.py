@@ -78,7 +78,9 @@ class AnswerRow(Base):
     __table_args__ = (
         UniqueConstraint("assessment_id", "question_id", name="uq_answer_question"),
         CheckConstraint("level IS NULL OR (level >= 1 AND level <= 5)", name="ck_answer_level"),
-        CheckConstraint("non_score IS NULL OR non_score IN ('nvt', 'weetniet')", name="ck_answer_non_score"),
+        # ja / nee only for the legal minimum, stored under "legal:<item id>" (migration 0014)
+        CheckConstraint("non_score IS NULL OR non_score IN ('nvt', 'weetniet') "
+                        "OR (non_score IN ('ja', 'nee') AND question_id LIKE 'legal:%')", name="ck_answer_non_score"),
         CheckConstraint("level IS NULL OR non_score IS NULL", name="ck_answer_one_value"),
     )
 
