@@ -123,6 +123,7 @@ def calls(db, w):
         "service.confirm_answers": lambda: service.confirm_answers(db, actor=a, assessment_id=b,
                                                                    question_ids=["d1-1"]),
         "service.get_answers": lambda: service.get_answers(db, actor=a, assessment_id=b),
+        "service.get_legal_answers": lambda: service.get_legal_answers(db, actor=a, assessment_id=b),
         "service.count_answers": lambda: service.count_answers(db, actor=a, assessment_id=b),
         "service.progress": lambda: service.progress(db, actor=a, assessment_ids=[w["own"].id, b]),
         "service.set_target": lambda: service.set_target(db, actor=a, assessment_id=b, dimension_id="d1", level=5),

@@ -205,18 +205,23 @@ def test_the_shipped_questionnaire_in_the_app(tmp_path, monkeypatch):
     org = service.create_organisation(db, actor=ME, name="Waterschap Echt", org_type="waterschap", size_class="fte-250-1000")
     at = new_session()
     at.selectbox(key="organisation_choice").select(org.id).run()
-    assert at.selectbox(key="new_questionnaire").options == ["Klantbewustzijn zelfscan (versie 1.0)"]
+    # the newest version first: a new scan starts on it
+    assert at.selectbox(key="new_questionnaire").options == ["Klantbewustzijn zelfscan (versie 1.1)",
+                                                            "Klantbewustzijn zelfscan (versie 1.0)"]
     button(at, "Scan starten").click().run()
     assessment_id = at.query_params["a"]
     assert "Laagdrempelig en zichtbaar" in texts(at)
-    for number, level in ((1, 4), (2, 3), (3, "weetniet")):
-        at.radio(key=f"level_{assessment_id}_ont-toegang-{number}").set_value(level).run()
+    assert "Kies het hoogste niveau waarvan de beschrijving" in texts(at)  # how to choose, with the levels
+    for question, level in (("ont-toegang-1", 4), ("ont-toegang-4", 3), ("ont-toegang-5", "weetniet")):
+        at.radio(key=f"level_{assessment_id}_{question}").set_value(level).run()
     assert not at.exception
     results = new_session("views/results.py", a=assessment_id, lang="en")
     assert not results.exception
-    # (4 * 1.5 + 3 * 1) / 2.5 = 3.6 on 2 of 3 questions
+    # (4 * 1.5 + 3 * 1) / 2.5 = 3.6 on 2 of 4 questions
     assert "The score 3.6 is the weighted mean of 2 chosen levels (total weight 2.5)." in texts(results)
-    assert len(results.get("plotly_chart")) == 1
+    # the radar of the sections, and the scan seen through the Gouden Oor areas with a radar of its own
+    assert len(results.get("plotly_chart")) == 2
+    assert "The scan per area: Gouden Oor Standard (2022 edition), organisation areas" in texts(results)
 
 
 def three_years(db):

@@ -1,8 +1,9 @@
 """The first hour of a new user, in a real browser, from an empty database, by clicking and typing only.
 
-A feedback manager adds the organisation, starts a scan, answers every part with "Volgende" (each part
-opens at its first question), reloads half way, reads the results, sets a target, builds the plan,
-downloads the workbook, finalises, starts next year's scan from this one and reads the history.
+A feedback manager adds the organisation, starts a scan (on the newest version of the questionnaire), answers
+every part with "Volgende" (each part opens at its first question) and then the legal minimum, reloads half
+way, reads the results, sets a target, builds the plan, downloads the workbook, finalises, starts next year's
+scan from this one and reads the history.
 On every page axe-core checks WCAG 2.0/2.1 A and AA.
 """
 
@@ -20,7 +21,9 @@ from browser_support import axe_violations, eventually, unresolved_contrast, run
 from conftest import ROOT, ME
 from questionnaires.loader import load_questionnaire
 
-ZELFSCAN = load_questionnaire(ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.0.yaml")
+ZELFSCAN = load_questionnaire(ROOT / "questionnaires" / "definitions" / "klantbewustzijn-zelfscan-1.1.yaml")
+QUESTIONS = len(ZELFSCAN.questions())  # 53
+LEGAL = len(ZELFSCAN.legal_items())  # 10
 LEVEL_CHOICES = [3, 4, 2, 3, 5, "weetniet", 3, "nvt"]  # cycled over the questions: a realistic mix
 OPTION_INDEX = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, "nvt": 5, "weetniet": 6}
 
@@ -131,21 +134,31 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
             groups = questions(page)
             for i in range(groups.count()):
                 expect(groups.nth(i).locator("input[type=radio]:checked")).to_have_count(1)
-        if index < len(dimensions) - 1:
-            page.get_by_role("button", name="Volgende").click()
-            wait_idle(page)
+        page.get_by_role("button", name="Volgende").click()
+        wait_idle(page)
+    # the last part: the legal minimum, ja / nee / weet niet, apart from the scores
+    expect(page.get_by_role("heading", name=ZELFSCAN.legal_minimum.title.nl, exact=True)).to_be_visible()
+    assert "dim=wettelijk-minimum" in page.url
+    groups = questions(page)
+    expect(groups).to_have_count(LEGAL)
+    for i in range(LEGAL):
+        groups.nth(i).get_by_test_id("stRadioOption").nth(1 if i == 3 else 0).click()  # 9:7 "nee", the rest "ja"
+        wait_idle(page)
+
     def all_stored():  # the last choice is sent as the page runs again
         stored = service.get_answers(db, actor=ME, assessment_id=assessment_id)
-        return stored if len(stored) == 36 else None
-    stored = eventually(all_stored)
-    assert len(stored) == len(ZELFSCAN.questions()) == 36
+        legal = service.get_legal_answers(db, actor=ME, assessment_id=assessment_id)
+        return (stored, legal) if len(stored) == QUESTIONS and len(legal) == LEGAL else None
+    stored, legal = eventually(all_stored)
     assert all(a.value is not None for a in stored.values())
+    assert legal["awb-9-7"].value == "nee" and sum(a.value == "ja" for a in legal.values()) == LEGAL - 1
 
     # 3. the last part ends with a clear way to the results
     page.get_by_role("button", name="Klaar — naar de resultaten").click()
     expect(page.get_by_role("heading", name="Resultaten", exact=True)).to_be_visible(timeout=30_000)
     wait_idle(page)
     expect(page.get_by_text("Totaalscore").first).to_be_visible()
+    expect(page.get_by_text("9 van 10 wettelijke eisen: ja · 1 nee: 9:7", exact=False)).to_be_visible()
     no_violations(page, "resultaten")
     assert unresolved_contrast(page) == []
 
@@ -163,6 +176,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     wait_idle(page)
     suggestions = page.get_by_test_id("stCheckbox")
     expect(suggestions.nth(1)).to_be_visible()
+    expect(suggestions.first).to_contain_text("Wettelijke eis 9:7")  # the law first
     for i in (0, 1):  # each tick is a run of its own
         suggestions.nth(i).locator("label").click()
         wait_idle(page)
@@ -170,6 +184,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     wait_idle(page)
     actions = eventually(lambda: plan.list_actions(db, actor=ME, assessment_id=assessment_id))
     assert len(actions) == 2 and all(a.library_action_id for a in actions)
+    assert actions[0].library_action_id == ZELFSCAN.legal_item("awb-9-7").action.id
     no_violations(page, "verbeterplan")
 
     # 6. the workbook from the results page
@@ -196,27 +211,31 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     page.get_by_text("Nieuwe scan starten").click()
     expect(page.get_by_label("Jaar of periode")).to_have_value("2027")
     source = page.get_by_role("radiogroup", name="Waarmee begint de nieuwe scan?")
-    expect(source.get_by_role("radio", name="De antwoorden van 2026 (definitief, 36 antwoorden)")).to_be_checked()
+    expect(source.get_by_role("radio", name=f"De antwoorden van 2026 (definitief, {QUESTIONS} antwoorden)")
+           ).to_be_checked()
     no_violations(page, "start, with scans")
     page.get_by_role("button", name="Scan starten").click()
     expect(page.get_by_role("heading", name="Vragenlijst", exact=True)).to_be_visible(timeout=30_000)
     wait_idle(page)
-    expect(page.get_by_text("36 antwoorden zijn overgenomen van 2026")).to_be_visible()
-    expect(page.get_by_text("0 van 36 vragen klaar · 36 overgenomen om te controleren")).to_be_visible()
+    expect(page.get_by_text(f"{QUESTIONS + LEGAL} antwoorden zijn overgenomen van 2026")).to_be_visible()
+    expect(page.get_by_text(f"0 van {QUESTIONS} vragen klaar · {QUESTIONS} overgenomen om te controleren")
+           ).to_be_visible()
     page.get_by_role("button", name="Alles in dit onderdeel klopt nog").click()
     wait_idle(page)
     checked = len(first.questions)
-    expect(page.get_by_text(f"{checked} van 36 vragen klaar · {36 - checked} overgenomen om te controleren")
-           ).to_be_visible()
+    expect(page.get_by_text(f"{checked} van {QUESTIONS} vragen klaar · {QUESTIONS - checked} overgenomen om te "
+                            "controleren")).to_be_visible()
     later = [a for a in service.list_assessments(db, actor=ME, organisation_id=assessments[0].organisation_id)
              if a.period == "2027"][0]
     answers = service.get_answers(db, actor=ME, assessment_id=later.id)
-    assert sum(1 for a in answers.values() if a.carried_from) == 36 - checked
+    assert sum(1 for a in answers.values() if a.carried_from) == QUESTIONS - checked
+    # the legal minimum is copied too, to check again
+    assert all(a.carried_from == "2026" for a in service.get_legal_answers(db, actor=ME, assessment_id=later.id).values())
 
     # 9. the history: the summary says the later scan is a draft with copied answers nobody checked
     open_page(page, "Geschiedenis")
     expect(page.get_by_text("In het kort: 2026 en 2027")).to_be_visible(timeout=30_000)
-    expect(page.get_by_text(f"Let op: 2027 is nog een concept, en {36 - checked} antwoorden zijn overgenomen")
+    expect(page.get_by_text(f"Let op: 2027 is nog een concept, en {QUESTIONS - checked} antwoorden zijn overgenomen")
            .first).to_be_visible()
     no_violations(page, "geschiedenis")
     context.close()

@@ -50,7 +50,8 @@ def test_the_library_competencies_are_those_of_the_questionnaire(library, zelfsc
 
 def test_the_questionnaire_loader_does_not_take_the_library_for_a_questionnaire():
     catalog = discover(ROOT / "questionnaires" / "definitions")
-    assert catalog.problems == [] and list(catalog.questionnaires) == ["klantbewustzijn-zelfscan@1.0"]
+    assert catalog.problems == [] and list(catalog.questionnaires) == ["klantbewustzijn-zelfscan@1.0",
+                                                                     "klantbewustzijn-zelfscan@1.1"]
 
 
 def test_the_library_file_can_be_chosen(monkeypatch, tmp_path):

@@ -53,7 +53,10 @@ answers = answers | {service.legal_key(item_id): answer for item_id, answer in l
 answered = {qid for qid, a in answers.items() if a.value is not None and not service.is_legal_key(qid)}
 legal_answered = {qid for qid, a in answers.items() if a.value is not None and service.is_legal_key(qid)}
 unchecked = {qid for qid, a in answers.items() if a.carried_from and a.value is not None}
-checked = answered - unchecked  # a copied answer nobody has looked at yet is not the same as a fresh one
+# a copied answer nobody has looked at yet is not the same as a fresh one (both sets hold legal keys too)
+checked = (answered | legal_answered) - unchecked
+questions_checked = {qid for qid in checked if not service.is_legal_key(qid)}
+questions_unchecked = {qid for qid in unchecked if not service.is_legal_key(qid)}
 
 if unchecked and not read_only:
     st.info(tr("questionnaire.carried_count", count=len(unchecked),
@@ -86,7 +89,8 @@ def progress_text(prefix: str, done: int, count: int, to_check: int) -> str:
     return text + (" · " + tr("questionnaire.to_check", count=to_check) if to_check else "")
 
 
-st.progress(len(checked) / total, text=progress_text(tr("questionnaire.total"), len(checked), total, len(unchecked)))
+st.progress(len(questions_checked) / total, text=progress_text(tr("questionnaire.total"), len(questions_checked), total,
+                                                               len(questions_unchecked)))
 columns = st.columns(len(questionnaire.competencies))
 for column, competency in zip(columns, questionnaire.competencies):
     ids = [q.id for d in competency.dimensions for q in d.questions]
