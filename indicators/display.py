@@ -53,6 +53,18 @@ def figure_text(kpi: KpiDefinition, value: float | None, basis: Figure | Measure
     return f"{text} ({mark})" if mark else text
 
 
+def cases_text(kpi: KpiDefinition, basis: Figure | Measurement | None, lang: str) -> str | None:
+    """The cases behind a percentage on their own, for a cell under the figure: '17 klagers', '7 klagers
+    (onzeker: minder dan 10)', 'aantal niet bekend'; None for other units."""
+    parts = _cases_parts(kpi, basis, lang)
+    if parts is None:
+        return None
+    counted, mark = parts
+    if not counted:
+        return mark
+    return f"{counted} ({mark})" if mark else counted
+
+
 def cases_note(kpi: KpiDefinition, basis: Figure | Measurement | None, lang: str) -> str | None:
     """The cases behind a percentage as a note beside a sentence that already has the figure: 'gebaseerd op 17
     klagers', 'gebaseerd op 7 klagers, onzeker: minder dan 10', 'aantal niet bekend'; None for other units."""
