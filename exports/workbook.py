@@ -29,7 +29,7 @@ from i18n import format_percent, round_half_up, round_share, rounded_score, t
 from scoring.agreement import agreement_band
 from scoring.engine import basis
 from scoring.legal import breach_text, legal_key, requirement_text, summary_text
-from indicators.display import direction_text, kind_text, unit_text
+from indicators.display import cases_text, direction_text, kind_text, unit_text
 from indicators.figures import shown, target_status, value_of, yearly
 from rules.plan import STATUSES
 from scoring.peers import position as peer_position
@@ -532,6 +532,7 @@ def build_workbook(report, lang: str = "nl") -> bytes:
 KPI_COLOURS = ["1D4ED8", "B45309", "047857", "7C3AED", "BE185D", "0F766E", "475569", "A16207"]
 KPI_DASHES = [None, "dash", "sysDot", "lgDash", "dashDot", None, "dash", "sysDot"]
 KPI_YEARS = 5
+CHART_ROWS = 14  # rows (of 15 points) per chart of 6,6 cm with its gap: two fit on a landscape A4 page
 
 
 def kpi_cell(ws, row: int, column: int, kpi, value: float | None, **style):
@@ -544,9 +545,14 @@ def kpi_cell(ws, row: int, column: int, kpi, value: float | None, **style):
     return write(ws, row, column, shown(kpi, value), number_format="0" if kpi.unit == "count" else "0.0", **style)
 
 
+CASES_FONT = Font(italic=True, color="475569")
+
+
 def kpi_sheet(wb, report, lang: str, index: int) -> bool:
     """The KPI sheet: per register KPI (people-centred first) its kind, competency, unit, direction, target and
     a figure per year (periods added up), with a native line chart per competency; below, every measurement.
+    A percentage has a row under it with the cases behind each yearly figure ("110 klagers", under 10 marked
+    uncertain), so its figure cells stay numbers the chart can draw. A context KPI has no target and no verdict.
     Percentages are drawn on the left axis, other units on a right axis. Returns whether there is a sheet."""
     register, library = report.kpi_register, report.kpi_library
     entries = register.usable() if register is not None else []
@@ -563,17 +569,19 @@ def kpi_sheet(wb, report, lang: str, index: int) -> bool:
         + [f"{y}*" if y in running else str(y) for y in years] \
         + [t("export.kpi_col_status", lang, year=years[-1])]
     first_year_column = 7
-    header_row(ws, 1, labels, [38, 14, 16, 16, 16, 10] + [9] * len(years) + [26])
+    header_row(ws, 1, labels, [38, 14, 16, 16, 16, 10] + [11] * len(years) + [26])
     rows_of: dict[str, list[tuple[int, object]]] = {}
-    for row, entry in enumerate(entries, start=2):
+    row = 1
+    for entry in entries:
+        row += 1
         kpi = entry.definition
         per_year = yearly(kpi, register.measurements(entry.id))
         write(ws, row, 1, entry.name(lang), font=BOLD if kpi.people_centred else None, alignment=WRAP)
         write(ws, row, 2, kind_text(kpi, lang))
         write(ws, row, 3, library.competency_title(kpi.competency, lang))
         write(ws, row, 4, unit_text(kpi, lang))
-        write(ws, row, 5, direction_text(kpi, lang))
-        kpi_cell(ws, row, 6, kpi, entry.target)
+        write(ws, row, 5, direction_text(kpi, lang), alignment=WRAP)
+        kpi_cell(ws, row, 6, kpi, entry.target if kpi.has_direction else None)  # context: no target
         for offset, year in enumerate(years):
             figure = per_year.get(year)
             kpi_cell(ws, row, first_year_column + offset, kpi, figure.value if figure else None)
@@ -582,16 +590,30 @@ def kpi_sheet(wb, report, lang: str, index: int) -> bool:
         if status:
             write(ws, row, first_year_column + len(years), t(f"export.kpi_status_{status}", lang))
         rows_of.setdefault(kpi.competency, []).append((row, entry))
-    last_row = len(entries) + 1
+        if kpi.unit == "percentage":  # the cases behind each yearly figure, in the row below it
+            row += 1
+            write(ws, row, 1, t("export.kpi_cases_row", lang), font=CASES_FONT, alignment=WRAP)
+            for offset, year in enumerate(years):
+                figure = per_year.get(year)
+                if figure is not None and figure.value is not None:
+                    write(ws, row, first_year_column + offset, cases_text(kpi, figure, lang), font=CASES_FONT,
+                          alignment=WRAP)
+    last_row = row
+    for cells in ws.iter_rows(min_row=2, max_row=last_row):  # a wrapped name or direction: read from the top
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
     fit_row_heights(ws, 2)
     note_row = last_row + 2
     note = t("export.kpi_note", lang) + (" " + t("export.kpi_running", lang, year=running[0]) if running else "")
     write(ws, note_row, 1, note, alignment=WRAP)
     ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=len(labels))
-    ws.row_dimensions[note_row].height = 32
+    ws.row_dimensions[note_row].height = 48
 
-    # one line chart per competency, below the table
-    anchor_row = note_row + 2
+    # one line chart per competency, from a new page on, two to a page: a chart is never cut by a page break
+    # (a chart starts a row below a page break: one that starts on the break is drawn on both pages)
+    ws.row_breaks.append(Break(id=note_row + 1))
+    anchor_row = note_row + 3
+    charts_on_page = 0
     categories = Reference(ws, min_col=first_year_column, max_col=first_year_column + len(years) - 1,
                            min_row=1, max_row=1)
     for competency in library.competencies:
@@ -615,10 +637,15 @@ def kpi_sheet(wb, report, lang: str, index: int) -> bool:
             other.y_axis.crosses = "max"
             other.y_axis.title = t("export.kpi_other_units", lang)
             chart += other
-        chart.height, chart.width = 8, 24
+        chart.height, chart.width = 6.6, 24
         chart.legend.position = "b"
+        if charts_on_page == 2:
+            ws.row_breaks.append(Break(id=anchor_row - 1))
+            anchor_row += 1
+            charts_on_page = 0
         ws.add_chart(chart, f"A{anchor_row}")
-        anchor_row += 17
+        charts_on_page += 1
+        anchor_row += CHART_ROWS
 
     # every measurement, from a new page on
     row = anchor_row
@@ -626,7 +653,8 @@ def kpi_sheet(wb, report, lang: str, index: int) -> bool:
     write(ws, row, 1, t("export.kpi_measurements", lang), font=TITLE_FONT)
     row += 1
     header_row(ws, row, [t(k, lang) for k in ("kpi.col_kpi", "kpi.col_period", "kpi.col_numerator",
-                                              "kpi.col_denominator", "kpi.col_value")], [38, 14, 16, 16, 16])
+                                              "kpi.col_denominator", "kpi.col_value", "export.kpi_col_cases")],
+               [38, 14, 16, 16, 16, 13])
     for entry in entries:
         kpi = entry.definition
         for value in register.values.get(entry.id, []):
@@ -635,7 +663,11 @@ def kpi_sheet(wb, report, lang: str, index: int) -> bool:
             write(ws, row, 2, value.period.code)
             write(ws, row, 3, value.numerator)
             write(ws, row, 4, value.denominator)
-            kpi_cell(ws, row, 5, kpi, value_of(kpi, value.measurement))
+            measured = value_of(kpi, value.measurement)
+            kpi_cell(ws, row, 5, kpi, measured)
+            if measured is not None and (cases := cases_text(kpi, value.measurement, lang)) is not None:
+                write(ws, row, 6, cases, alignment=WRAP)
+    fit_row_heights(ws, anchor_row + 2)
     ws.freeze_panes = "B2"
     print_ready(ws, report, lang, None)  # no repeated header: the measurements have their own
     return True

@@ -355,8 +355,9 @@ def shown(kpi: KpiDefinition, value: float) -> float:
 
 
 def target_status(kpi: KpiDefinition, value: float | None, target: float | None) -> str | None:
-    """"reached" or "not_reached" (compared as shown, so 59,6% counts as the 60% it shows), or None."""
-    if value is None or target is None:
+    """"reached" or "not_reached" (compared as shown, so 59,6% counts as the 60% it shows), or None. A context
+    KPI never has a verdict: up or down is not better or worse."""
+    if value is None or target is None or not kpi.has_direction:
         return None
     figure, goal = shown(kpi, value), shown(kpi, target)
     reached = figure >= goal if kpi.direction == "higher" else figure <= goal
@@ -364,13 +365,42 @@ def target_status(kpi: KpiDefinition, value: float | None, target: float | None)
 
 
 def change(kpi: KpiDefinition, earlier: float | None, later: float | None) -> str | None:
-    """"better", "worse" or "same" from `earlier` to `later`, in the KPI's direction (as shown)."""
+    """"better", "worse" or "same" from `earlier` to `later`, in the KPI's direction (as shown). A context KPI
+    only goes "higher" or "lower": never better or worse."""
     if earlier is None or later is None:
         return None
     before, after = shown(kpi, earlier), shown(kpi, later)
     if before == after:
         return "same"
+    if not kpi.has_direction:
+        return "higher" if after > before else "lower"
     return "better" if (after > before) == (kpi.direction == "higher") else "worse"
+
+
+# --- the cases behind a percentage -----------------------------------------------------------------------
+
+MIN_CASES = 10  # a percentage of fewer cases than this is uncertain: one case more or less moves it a lot
+
+
+@dataclass(frozen=True)
+class Cases:
+    """How many cases are behind a percentage: the denominator, summed over the periods the figure covers (a
+    figure over three quarters of 10, 12 and 8 complainants rests on 30). `n` is None for a percentage typed as
+    one figure: then the number is not known."""
+
+    n: float | None
+
+    @property
+    def uncertain(self) -> bool:
+        return self.n is not None and self.n < MIN_CASES
+
+
+def cases_behind(kpi: KpiDefinition, figure: "Figure | Measurement | None") -> Cases | None:
+    """The one rule for the number beside a percentage (pages, history and workbook all use it): the cases
+    behind a figure or a single measurement of a percentage KPI; None for any other unit, or without a figure."""
+    if kpi.unit != "percentage" or figure is None:
+        return None
+    return Cases(figure.denominator if kpi.is_ratio else None)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
 
 from indicators.figures import (KpiValueError, Measurement, Period, check_measurement, check_target,
                                 counted_fields, overlap, yearly)
-from indicators.model import UNITS, KpiDefinition, KpiLibrary, own_definition
+from indicators.model import DIRECTIONS, UNITS, KpiDefinition, KpiLibrary, own_definition
 
 MAX_NAME = 200
 MAX_DEFINITION = 2000
@@ -175,8 +175,13 @@ def add_library_kpis(db: Database, *, actor: Actor, organisation_id: int, librar
     with db.write() as session:
         require(session, actor, organisation_id, MANAGE)
         for kpi_id in wanted:
-            if library.kpi(kpi_id) is None:
+            kpi = library.kpi(kpi_id)
+            if kpi is None:
                 raise InputError("kpi_unknown", "kpi", value=str(kpi_id)[:60])
+            if kpi.retired:  # its stored values stay readable, but it is no longer chosen
+                raise InputError("kpi_retired", "kpi", kpi=kpi.name, replacements=LocalizedText(
+                    **{lang: ", ".join(library.kpi(r).name.get(lang) for r in kpi.replaced_by) or "–"
+                       for lang in ("nl", "en")}))
         present = set(session.scalars(select(KpiEntryRow.code).where(KpiEntryRow.organisation_id == organisation_id)))
         for kpi_id in wanted:
             if kpi_id in present:
@@ -211,7 +216,7 @@ def add_own_kpi(db: Database, *, actor: Actor, organisation_id: int, library: Kp
         raise InputError("kpi_invalid_id", "kpi_id", value=code[:80])
     if unit not in UNITS:
         raise InputError("unknown_choice", "kpi_unit", value=str(unit))
-    if direction not in ("higher", "lower"):
+    if direction not in DIRECTIONS:
         raise InputError("unknown_choice", "kpi_direction", value=str(direction))
     if competency not in library.competency_ids:
         raise InputError("unknown_choice", "kpi_competency", value=str(competency))
@@ -271,7 +276,8 @@ def _input_error(error: KpiValueError, kpi: KpiDefinition) -> InputError:
 
 
 def set_target(db: Database, *, actor: Actor, entry_id: int, library: KpiLibrary, target) -> None:
-    """The target of a register KPI in its own unit (a percentage as 0-100); None removes it."""
+    """The target of a register KPI in its own unit (a percentage as 0-100); None removes it. A context KPI
+    takes no target: up or down is neither better nor worse."""
     with db.write() as session:
         organisation_id, row = _checked_entry(session, actor, entry_id, ANSWER)
         kpi = _kpi_of(row, library)
@@ -279,6 +285,8 @@ def set_target(db: Database, *, actor: Actor, entry_id: int, library: KpiLibrary
             clean = check_target(kpi, target)
         except KpiValueError as error:
             raise _input_error(error, kpi)
+        if clean is not None and not kpi.has_direction:  # removing a target (None) stays possible
+            raise InputError("kpi_context_target", "kpi_target", kpi=kpi.name)
         if row.target != clean:
             log(session, actor, "kpi_target_set", organisation_id, kpi=row.code, target=clean)
             row.target, row.updated_at = clean, utcnow()

@@ -327,7 +327,8 @@ class KpiEntryRow(Base):
         UniqueConstraint("organisation_id", "code", name="uq_kpi_register_code"),
         CheckConstraint("unit IS NULL OR unit IN ('percentage', 'per_1000', 'days', 'count')",
                         name="ck_kpi_register_unit"),
-        CheckConstraint("direction IS NULL OR direction IN ('higher', 'lower')", name="ck_kpi_register_direction"),
+        CheckConstraint("direction IS NULL OR direction IN ('higher', 'lower', 'context')",
+                        name="ck_kpi_register_direction"),  # context: migration 0014
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -340,7 +341,7 @@ class KpiEntryRow(Base):
     unit: Mapped[str | None] = mapped_column(String(12), nullable=True)
     numerator: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     denominator: Mapped[str] = mapped_column(String(300), nullable=False, default="")
-    direction: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    direction: Mapped[str | None] = mapped_column(String(10), nullable=True)  # higher, lower or context
     competency: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     people_centred: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     source: Mapped[str] = mapped_column(String(300), nullable=False, default="")

@@ -236,7 +236,7 @@ def test_a_kpi_value_is_entered_by_clicking_and_typing_and_the_kpi_page_passes_a
     wait_idle(page)
     page.get_by_role("button", name="Meting bewaren").click()
     wait_idle(page)
-    expect(page.get_by_text(f"Bewaard: Klagers die zich gehoord voelen, {year}-Q1: 60%.")).to_be_visible()
+    expect(page.get_by_text(f"Bewaard: Klagers die zich gehoord voelen, {year}-Q1: 60% van 50 klagers.")).to_be_visible()
     stored = kpis.get_register(db, actor=ME, organisation_id=org.id, library=library).values[heard]
     assert [(v.period.code, v.numerator, v.denominator, v.source) for v in stored] == [
         (str(year - 1), 35, 100, "app"), (f"{year}-Q1", 30, 50, "app")]

@@ -75,7 +75,7 @@ def test_kpi_target_and_value_while_sqlite_is_locked(tmp_path, monkeypatch):
     button(at, "Meting bewaren").click().run()  # one click saves the value that stayed in its fields
     no_traceback(at)
     assert stored() == (55, [(f"{THIS_YEAR}-Q1", 30, 50)])
-    assert f"Bewaard: Klagers die zich gehoord voelen, {THIS_YEAR}-Q1: 60%." in texts(at)
+    assert f"Bewaard: Klagers die zich gehoord voelen, {THIS_YEAR}-Q1: 60% van 50 klagers." in texts(at)
 
 
 def test_a_respondents_answer_while_sqlite_is_locked_is_kept_and_saved_by_itself(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from plan import service as plan
 from assessment import service
@@ -71,7 +72,7 @@ def test_choose_kpis_enter_values_and_set_a_target_on_the_kpi_page(shipped, libr
     at.number_input(key="kpi_enter_denominator").set_value(50)
     button(at, "Meting bewaren").click().run()
     assert not at.exception
-    assert f"Bewaard: Klagers die zich gehoord voelen, {THIS_YEAR}-Q1: 60%." in texts(at)
+    assert f"Bewaard: Klagers die zich gehoord voelen, {THIS_YEAR}-Q1: 60% van 50 klagers." in texts(at)
     assert at.text_input(key="kpi_enter_period").value == ""  # ready for the next one
 
     # bad input: a clear message naming the KPI and the period, and nothing written
@@ -108,15 +109,24 @@ def test_choose_kpis_enter_values_and_set_a_target_on_the_kpi_page(shipped, libr
     at.number_input(key=f"kpi_target_{heard}").set_value(55).run()
     assert kpis.get_register(shipped, actor=ME, organisation_id=org.id, library=library).entry(heard).target == 55
     page = texts(at)
-    assert f"**Laatste meting ({THIS_YEAR}-Q1): 60%** · doel 55%: gehaald." in page
+    assert f"**Laatste meting ({THIS_YEAR}-Q1): 60% van 50 klagers** · doel 55%: gehaald." in page
+    # the number of complaints is context: no target field, no verdict, and the page says why
+    assert f"kpi_target_{count}" not in [n.key for n in at.number_input]
+    assert ("Dit is een KPI voor context. Meer of minder is hier niet beter of slechter. Daarom heeft deze KPI geen "
+            "doel. Kijk naar wat erachter zit.") in page
+    assert "**Laatste meting (" + str(THIS_YEAR - 1) + "): 120** · context: geen doel." in page
+    # the Gouden Oor result areas of a library KPI, in small text under its description
+    assert ("Bewijs voor de Gouden Oor-resultaatgebieden: vertrouwen en reputatie, retentie en meerwaarde"
+            in [c.value for c in at.caption])
     assert len(at.get("plotly_chart")) == 2  # a trend line per KPI
     overview, counted, table, peers = (t.value for t in at.table)  # each chart's numbers as a table, the peers
     assert list(peers["Uw positie"]) == ["Te weinig organisaties: 0, er zijn er minstens 5 nodig."]
     assert list(counted.index) == [str(THIS_YEAR - 1)] and list(counted["Waarde"]) == ["120"]
-    assert list(table.index) == [f"{THIS_YEAR}-Q1"] and list(table["Waarde"]) == ["60%"]
+    assert list(table.index) == [f"{THIS_YEAR}-Q1"] and list(table["Waarde"]) == ["60% van 50 klagers"]
     assert list(table["Teller"]) == ["30"] and list(table["Noemer"]) == ["50"]
     assert list(overview.index) == ["Klagers die zich gehoord voelen", "Aantal klachten"]  # people-centred first
-    assert list(overview["Stand"]) == ["doel 55%: gehaald", "geen doel"]
+    assert list(overview["Stand"]) == ["doel 55%: gehaald", "context: geen doel"]
+    assert list(overview["Laatste meting"]) == [f"60% van 50 klagers ({THIS_YEAR}-Q1)", f"120 ({THIS_YEAR - 1})"]
 
 
 def test_an_own_kpi_and_a_file_of_values(shipped, library):
@@ -155,7 +165,7 @@ def test_an_own_kpi_and_a_file_of_values(shipped, library):
     button(at, "Bevestigen en opslaan").click().run()
     assert not at.exception and "2 metingen ingelezen." in texts(at)
     # two months of a ratio add up: 85 of 100
-    assert f"Heel {THIS_YEAR}: 85% (2 perioden opgeteld, 2 van de 12 maanden gemeten)." in texts(at)
+    assert f"Heel {THIS_YEAR}: 85% van 100 gevallen (2 perioden opgeteld, 2 van de 12 maanden gemeten)." in texts(at)
 
 
 def test_the_kpi_page_in_english(shipped, library):
@@ -166,10 +176,18 @@ def test_the_kpi_page_in_english(shipped, library):
     kpis.save_value(shipped, actor=ME, entry_id=entry, library=library, period=str(THIS_YEAR - 1), numerator=900,
                     denominator=60)
     kpis.set_target(shipped, actor=ME, entry_id=entry, library=library, target=14)
+    [heard] = kpis.add_library_kpis(shipped, actor=ME, organisation_id=org.id, library=library,
+                                    kpi_ids=["klagers-gehoord"])
+    kpis.save_value(shipped, actor=ME, entry_id=heard, library=library, period=str(THIS_YEAR - 1), numerator=3,
+                    denominator=7)
     at = kpi_page(org.id, "en")
     assert not at.exception
     assert at.title[0].value == "KPIs: steering on what matters"
     assert f"**Latest value ({THIS_YEAR - 1}): 15.0 days** · target 14.0 days: not reached yet." in texts(at)
+    # a percentage of fewer than 10 cases says so
+    assert (f"**Latest value ({THIS_YEAR - 1}): 43% of 7 complainants (uncertain: fewer than 10)** · no target."
+            in texts(at))
+    assert "Evidence for the Gouden Oor result areas: trust and reputation, retention and added value" in texts(at)
     assert at.number_input(key="kpi_enter_numerator").label == "Numerator"
 
 
@@ -195,6 +213,11 @@ def test_results_history_and_plan_show_the_kpis(shipped, library, zelfscan):
                     denominator=50)
     kpis.set_target(shipped, actor=ME, entry_id=heard, library=library, target=60)
     kpis.save_value(shipped, actor=ME, entry_id=count, library=library, period=str(THIS_YEAR - 1), value=240)
+    for quarter, numerator in ((1, 1), (2, 0)):  # 1 of 8 complaints: 13%, from fewer than 10 cases
+        kpis.save_value(shipped, actor=ME, entry_id=repeat, library=library, period=f"{THIS_YEAR}-Q{quarter}",
+                        numerator=numerator, denominator=4)
+    with shipped.write() as session:  # a target stored before the number of complaints became context
+        session.execute(text(f"UPDATE kpi_register SET target = 200 WHERE id = {count}"))
     [action] = plan.add_actions(shipped, actor=ME, assessment_id=ids[THIS_YEAR], questionnaire=zelfscan, actions=[
         dict(dimension_id="kg-terugkoppeling", title="Terugbellen na elke klacht", start_date=date(THIS_YEAR, 4, 1),
              kpi_entry_id=heard)])
@@ -204,14 +227,16 @@ def test_results_history_and_plan_show_the_kpis(shipped, library, zelfscan):
     lines = [m.value for m in results.markdown if m.value.startswith("**Klantgevoelig**")]
     # this year: 41 of 100 complainants felt heard (two quarters added up), against a target of 60%
     assert lines == ["**Klantgevoelig**: score 4,0 · 41% van de klagers voelt zich gehoord "
-                     "(doel 60%, nog niet gehaald)"]
+                     "(gebaseerd op 100 klagers, doel 60%, nog niet gehaald)"]
     assert f"Van {THIS_YEAR} zijn nog maar 6 van de 12 maanden gemeten." in texts(results)
     assert "**Ontvankelijk**: score 3,0" in texts(results)
-    assert f"Daarnaast: 240 klachten ({THIS_YEAR - 1})" in texts(results)  # the latest value, with its period
-    assert "**Lerend**: score 3,0 · Klachten met een bekende oorzaak: nog geen meting" in texts(results)
+    # the latest value, with its period; a context KPI without a verdict, even with a target stored before
+    assert f"Daarnaast: 240 klachten ({THIS_YEAR - 1})" in [c.value for c in results.caption]
+    assert "**Lerend**: score 3,0 · 13% van de klachten gaat over een oorzaak die al bekend was (gebaseerd op 8 " \
+           "klachten, onzeker: minder dan 10)" in texts(results)
     english = new_session("views/results.py", a=ids[THIS_YEAR], lang="en")
-    assert any(m.value == "**Customer-sensitive**: score 4.0 · 41% of complainants felt heard (target 60%, not "
-               "reached yet)" for m in english.markdown)
+    assert any(m.value == "**Customer-sensitive**: score 4.0 · 41% of complainants felt heard (based on 100 "
+               "complainants, target 60%, not reached yet)" for m in english.markdown)
 
     history = new_session("views/history.py", a=ids[THIS_YEAR], lang="nl")
     assert not history.exception
@@ -220,15 +245,23 @@ def test_results_history_and_plan_show_the_kpis(shipped, library, zelfscan):
     klantgevoelig = tables[("Score", "Klagers die zich gehoord voelen (doel 60%)")]
     assert list(klantgevoelig.index) == [str(THIS_YEAR - 1), str(THIS_YEAR)]
     assert list(klantgevoelig["Score"]) == ["2,0", "4,0"]
-    assert list(klantgevoelig["Klagers die zich gehoord voelen (doel 60%)"]) == ["35%", "41%"]
+    assert list(klantgevoelig["Klagers die zich gehoord voelen (doel 60%)"]) == ["35% van 100 klagers",
+                                                                                 "41% van 100 klagers"]
+    ontvankelijk = tables[("Score", "Aantal klachten")]  # context: no target in its heading
+    assert list(ontvankelijk["Aantal klachten"]) == ["240", "–"]
+    lerend = tables[("Score", "Klachten met een bekende oorzaak")]
+    assert list(lerend["Klachten met een bekende oorzaak"]) == ["–", "13% van 8 klachten (onzeker: minder dan 10)"]
 
     plan_page = new_session("views/plan.py", a=ids[THIS_YEAR], lang="nl")
     assert not plan_page.exception
     editor = plan_page.data_editor(key="plan_editor").value
     assert list(editor["KPI uit het register"]) == ["Klagers die zich gehoord voelen"]
     assert (f"- Actie **Terugbellen na elke klacht** (start 01-04-{THIS_YEAR}) → Klagers die zich gehoord voelen: "
-            f"voor de start 40% ({THIS_YEAR}-Q1); daarna 42% ({THIS_YEAR}-Q2).") in texts(plan_page)
+            f"voor de start 40% van 50 klagers ({THIS_YEAR}-Q1); daarna 42% van 50 klagers ({THIS_YEAR}-Q2).") \
+        in texts(plan_page)
     kpi = kpi_page(org.id)
-    assert (f"Actie **Terugbellen na elke klacht** (start 01-04-{THIS_YEAR}, gepland): voor de start 40% "
-            f"({THIS_YEAR}-Q1); daarna 42% ({THIS_YEAR}-Q2).") in texts(kpi)
+    assert (f"Actie **Terugbellen na elke klacht** (start 01-04-{THIS_YEAR}, gepland): voor de start 40% van 50 "
+            f"klagers ({THIS_YEAR}-Q1); daarna 42% van 50 klagers ({THIS_YEAR}-Q2).") in texts(kpi)
+    assert "**Laatste meting (" + str(THIS_YEAR - 1) + "): 240** · context: geen doel." in texts(kpi)
+    assert "gehaald" not in " ".join(p for p in texts(kpi).split("\n") if "240" in p)
     assert action

@@ -4,9 +4,10 @@ from datetime import date, datetime
 
 import pytest
 
-from indicators.display import number_text, phrase_text, value_text
-from indicators.figures import (KpiValueError, Measurement, change, check_measurement, check_target, combine, effect,
-                         figure_over, latest, month_range, overlap, parse_period, target_status, value_of, yearly)
+from indicators.display import cases_note, figure_text, number_text, phrase_text, value_text
+from indicators.figures import (MIN_CASES, KpiValueError, Measurement, cases_behind, change, check_measurement,
+                                check_target, combine, effect, figure_over, latest, month_range, overlap,
+                                parse_period, target_status, value_of, yearly)
 from indicators.library import DEFAULT_FILE, load_library
 from indicators.model import own_definition
 
@@ -213,3 +214,67 @@ def test_figures_in_words_in_both_languages(library, heard):
     own = own_definition(id="eigen-x", name="Wachttijd balie", definition="Minuten", unit="count",
                          direction="lower", competency="klantgevoelig", people_centred=False)
     assert phrase_text(own, 7, "nl") == "Wachttijd balie: 7"
+
+
+# --- three directions ------------------------------------------------------------------------------------------
+
+def test_three_directions_and_a_context_kpi_never_has_a_verdict(library, heard, lead_time, complaints):
+    assert (heard.direction, lead_time.direction, complaints.direction) == ("higher", "lower", "context")
+    # the same figures give opposite verdicts in the two directions, and none at all for context
+    assert target_status(heard, 50, 40) == "reached" and target_status(lead_time, 50, 40) == "not_reached"
+    for value, target in ((240, 200), (150, 200), (200, 200), (0, 0)):
+        assert target_status(complaints, value, target) is None
+    own = own_definition(id="eigen-meldingen", name="Meldingen openbare ruimte", definition="Aantal", unit="count",
+                         direction="context", competency="ontvankelijk", people_centred=False)
+    assert target_status(own, 10, 5) is None
+    # up or down, never better or worse
+    assert change(complaints, 200, 240) == "higher" and change(complaints, 240, 200) == "lower"
+    assert change(complaints, 200, 200) == "same"
+    assert change(heard, 40, 55) == "better" and change(lead_time, 20, 15) == "better"
+    ombudsman = library.kpi("naar-ombudsman")  # the old, retired count: its values stay, as context
+    assert ombudsman.retired and target_status(ombudsman, 1, 5) is None
+    assert change(ombudsman, 5, 1) == "lower"
+
+
+# --- the cases behind a percentage -------------------------------------------------------------------------------
+
+def test_the_cases_behind_a_percentage_are_the_denominator_summed_over_the_periods(heard, lead_time, complaints,
+                                                                                  library):
+    values = [m(heard, "2026-Q1", numerator=3, denominator=4), m(heard, "2026-Q2", numerator=4, denominator=13)]
+    year = combine(heard, values)
+    assert cases_behind(heard, year).n == 17 and not cases_behind(heard, year).uncertain
+    assert cases_behind(heard, values[0]).n == 4 and cases_behind(heard, values[0]).uncertain  # one quarter
+    assert cases_behind(lead_time, year) is None and cases_behind(complaints, None) is None  # no percentage
+    plain = own_definition(id="eigen-p", name="Tevreden", definition="Uit de enquête", unit="percentage",
+                           direction="higher", competency="klantgevoelig", people_centred=True)
+    typed = m(plain, "2026", value=70)
+    assert cases_behind(plain, typed).n is None and not cases_behind(plain, typed).uncertain
+    assert MIN_CASES == 10
+    # exactly 10 is enough, 9 is not
+    assert not cases_behind(heard, m(heard, "2026", numerator=5, denominator=10)).uncertain
+    assert cases_behind(heard, m(heard, "2026", numerator=5, denominator=9)).uncertain
+
+
+def test_every_percentage_is_shown_with_its_cases_and_under_10_as_uncertain(library, heard, lead_time):
+    year = combine(heard, [m(heard, "2026-Q1", numerator=3, denominator=4),
+                           m(heard, "2026-Q2", numerator=4, denominator=13)])
+    assert figure_text(heard, year.value, year, "nl") == "41% van 17 klagers"
+    assert figure_text(heard, year.value, year, "en") == "41% of 17 complainants"
+    few = m(heard, "2026-Q1", numerator=3, denominator=7)
+    assert figure_text(heard, value_of(heard, few), few, "nl") == "43% van 7 klagers (onzeker: minder dan 10)"
+    assert figure_text(heard, value_of(heard, few), few, "en") == "43% of 7 complainants (uncertain: fewer than 10)"
+    assert cases_note(heard, year, "nl") == "gebaseerd op 17 klagers"
+    assert cases_note(heard, few, "en") == "based on 7 complainants, uncertain: fewer than 10"
+    # an own percentage has no noun for its cases; typed as one figure, the number is not known
+    own = own_definition(id="eigen-t", name="Teruggebeld", definition="Binnen een dag", unit="percentage",
+                         direction="higher", competency="klantgevoelig", people_centred=True,
+                         numerator="Teruggebeld", denominator="Verzoeken")
+    measured = m(own, "2026", numerator=85, denominator=100)
+    assert figure_text(own, value_of(own, measured), measured, "nl") == "85% van 100 gevallen"
+    typed = own_definition(id="eigen-p", name="Tevreden", definition="Enquête", unit="percentage",
+                           direction="higher", competency="klantgevoelig", people_centred=True)
+    assert figure_text(typed, 70, m(typed, "2026", value=70), "nl") == "70% (aantal niet bekend)"
+    # other units stay as they were; no figure is a dash, without cases
+    days = m(lead_time, "2026", numerator=400, denominator=25)
+    assert figure_text(lead_time, value_of(lead_time, days), days, "nl") == "16,0 dagen"
+    assert figure_text(heard, None, None, "nl") == "–"

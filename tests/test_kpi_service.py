@@ -191,6 +191,81 @@ def test_targets_are_checked(db, organisation, library, register):
     assert current(db, organisation, library).entry(register["doorlooptijd"]).target is None
 
 
+def test_a_context_kpi_takes_no_target_and_an_own_kpi_can_be_context(db, organisation, library, register):
+    before = dump(db)
+    with pytest.raises(service.InputError) as refused:  # the number of complaints: more is not better or worse
+        kpis.set_target(db, actor=ME, entry_id=register["aantal-klachten"], library=library, target=200)
+    assert (refused.value.code, refused.value.field) == ("kpi_context_target", "kpi_target")
+    assert refused.value.params["kpi"].nl == "Aantal klachten"
+    assert dump(db) == before
+    kpis.set_target(db, actor=ME, entry_id=register["aantal-klachten"], library=library, target=None)  # removing: fine
+    own = kpis.add_own_kpi(db, actor=ME, organisation_id=organisation.id, library=library,
+                           name="Meldingen openbare ruimte", definition="Alle meldingen over de openbare ruimte.",
+                           unit="count", direction="context", competency="ontvankelijk", people_centred=False)
+    stored = current(db, organisation, library).entry(own.id)  # "context" fits the column (7 characters)
+    assert stored.definition.direction == "context" and not stored.definition.has_direction
+    with pytest.raises(service.InputError) as unknown:
+        kpis.add_own_kpi(db, actor=ME, organisation_id=organisation.id, library=library, name="X", definition="Y",
+                         unit="count", direction="neutraal", competency="lerend", people_centred=False)
+    assert (unknown.value.code, unknown.value.field) == ("unknown_choice", "kpi_direction")
+
+
+def test_a_retired_library_kpi_is_no_longer_chosen(db, organisation, library):
+    with pytest.raises(service.InputError) as refused:
+        kpis.add_library_kpis(db, actor=ME, organisation_id=organisation.id, library=library,
+                              kpi_ids=["naar-ombudsman"])
+    assert refused.value.code == "kpi_retired"
+    assert refused.value.params["replacements"].nl == ("Oordelen van de ombudsman: klacht gegrond, "
+                                                       "Afgehandeld zonder de ombudsman te noemen")
+    assert current(db, organisation, library).kpis == []
+
+
+def test_kpis_stored_before_0015_keep_working(tmp_path, library):
+    """An own KPI (lower is better) and the retired library KPI naar-ombudsman with a target and values, stored at
+    revision 0013, survive the upgrade: the own KPI keeps its direction and verdict; the old ombudsman count is
+    readable as context (no verdict); and an own context KPI can be added afterwards."""
+    from indicators.figures import target_status, yearly
+    from storage.db import Database
+    url = f"sqlite:///{tmp_path / 'before-context.sqlite'}"
+    old = Database(url, migrate=False)
+    old.migrate("0013")
+    with old.write() as session:
+        session.execute(text("INSERT INTO organisations (id, name, name_key, org_type, size_class, created_at, "
+                             "share_anonymously) VALUES (1, 'Gemeente Oud', 'gemeente oud', 'gemeente', "
+                             "'inw-lt-20k', '2025-01-01', 0)"))
+        for entry, code, library_kpi, unit, direction, numerator, denominator, target in (
+                (1, "naar-ombudsman", 1, None, None, "", "", 5.0),
+                (2, "eigen-wachttijd", 0, "days", "lower", "Dagen", "Zaken", 10.0)):
+            session.execute(text(
+                "INSERT INTO kpi_register (id, organisation_id, code, from_library, name, definition, unit, numerator, "
+                "denominator, direction, competency, people_centred, source, target, created_at, updated_at) VALUES "
+                f"({entry}, 1, '{code}', {library_kpi}, 'Wachttijd', 'Dagen tot antwoord', "
+                f"{'NULL' if unit is None else repr(unit)}, '{numerator}', '{denominator}', "
+                f"{'NULL' if direction is None else repr(direction)}, 'klantgevoelig', 0, '', {target}, "
+                "'2025-01-01', '2025-01-01')"))
+        session.execute(text("INSERT INTO kpi_values (entry_id, period, first_month, months, numerator, denominator, "
+                             f"entered_by, source, updated_at) VALUES (1, '2025', {2025 * 12}, 12, 3, 120, 'Anna', "
+                             "'app', '2025-01-02'), (2, '2025', " + str(2025 * 12) + ", 12, 240, 20, 'Anna', 'app', "
+                             "'2025-01-02')"))
+    old.dispose()
+    upgraded = Database(url)
+    register = kpis.get_register(upgraded, actor=ME, organisation_id=1, library=library)
+    ombudsman, waiting = register.entry(1), register.entry(2)
+    assert ombudsman.definition.retired and ombudsman.target == 5.0
+    figure = yearly(ombudsman.definition, register.measurements(1))[2025]
+    assert round(figure.value, 1) == 2.5 and figure.denominator == 120
+    assert target_status(ombudsman.definition, figure.value, ombudsman.target) is None  # context: no verdict
+    assert waiting.definition.direction == "lower"
+    assert target_status(waiting.definition, yearly(waiting.definition, register.measurements(2))[2025].value,
+                         waiting.target) == "not_reached"  # 12 days against 10: the verdict it always had
+    added = kpis.add_own_kpi(upgraded, actor=ME, organisation_id=1, library=library, name="Meldingen",
+                             definition="Alle meldingen.", unit="count", direction="context",
+                             competency="ontvankelijk", people_centred=False)
+    assert kpis.get_register(upgraded, actor=ME, organisation_id=1, library=library).entry(
+        added.id).definition.direction == "context"
+    upgraded.dispose()
+
+
 def test_who_may_do_what_in_the_register(db, organisation, library, register):
     reader = member_of(db, organisation.id, "lezer@meetbaar.nl", "lezer")
     writer = member_of(db, organisation.id, "invuller@meetbaar.nl", "invuller")

@@ -315,16 +315,22 @@ def test_kpi_sheet_with_values_targets_direction_and_a_line_chart_per_competency
     header = [sheet.cell(row=1, column=c).value for c in range(1, 10)]
     # 2026 is still running on the day of the export: marked, and the note says why
     assert header == ["KPI", "Soort", "Vaardigheid", "Eenheid", "Richting", "Doel", "2025", "2026*", "Doel in 2026"]
-    rows = [[sheet.cell(row=r, column=c).value for c in range(1, 10)] for r in range(2, 6)]
+    table = [[sheet.cell(row=r, column=c).value for c in range(1, 10)] for r in range(2, 8)]
+    # every percentage has the cases behind each yearly figure in the row under it (the figures stay numbers)
+    heard, heard_cases, repeat, repeat_cases, complaints, lead_time = table
+    assert heard_cases == ["gebaseerd op", None, None, None, None, None, "100 klagers", "110 klagers", None]
+    assert repeat_cases[6:8] == ["8 klachten (onzeker: minder dan 10)", None]  # fewer than 10: uncertain
+    rows = [heard, repeat, complaints, lead_time]
     # people-centred first (and in bold), then the traditional ones
     assert [r[0] for r in rows] == ["Klagers die zich gehoord voelen", "Klachten met een bekende oorzaak",
                                     "Aantal klachten", "Gemiddelde doorlooptijd van klachten"]
     assert [r[1] for r in rows] == ["Mensgericht", "Mensgericht", "Traditioneel", "Traditioneel"]
-    assert sheet["A2"].font.b and not sheet["A4"].font.b
+    assert sheet["A2"].font.b and not sheet["A6"].font.b
     assert rows[0][2:] == ["Klantgevoelig", "Percentage", "Hoger is beter", 0.6, 0.35, 0.68, "gehaald"]
     assert sheet["G2"].number_format == "0%" and sheet["H2"].number_format == "0%"
     assert rows[1][4:8] == ["Lager is beter", None, 0.13, None]  # 1 of 8 = 12.5% -> 13%, halves up
-    assert rows[2][2:9] == ["Ontvankelijk", "Aantal", "Hoger is beter", None, 240, 70, None]
+    # the number of complaints is context: no target, no verdict
+    assert rows[2][2:9] == ["Ontvankelijk", "Aantal", "Context: hoger is niet beter of slechter", None, 240, 70, None]
     assert rows[3][5:9] == [14, None, 16, "nog niet gehaald"]
     charts = sheet._charts
     assert len(charts) == 3 and all(isinstance(c, LineChart) for c in charts)  # one per competency
@@ -337,9 +343,15 @@ def test_kpi_sheet_with_values_targets_direction_and_a_line_chart_per_competency
     texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert "Alle metingen" in texts and "2026-Q2" in texts
     measured = [[c.value for c in row] for row in sheet.iter_rows() if row[1].value == "2026-Q2"]
-    assert measured == [["Klagers die zich gehoord voelen", "2026-Q2", 45, 60, 0.75] + [None] * (len(measured[0]) - 5)]
+    assert measured == [["Klagers die zich gehoord voelen", "2026-Q2", 45, 60, 0.75, "60 klagers"]
+                        + [None] * (len(measured[0]) - 6)]
+    every = [[c.value for c in row][:6] for row in sheet.iter_rows() if row[1].value == "2025"]
+    assert ["Klachten met een bekende oorzaak", "2025", 1, 8, 0.13, "8 klachten (onzeker: minder dan 10)"] in every
+    assert ["Aantal klachten", "2025", None, None, 240, None] in every  # a count has no cases beside it
     english = open_book(build_workbook(kpi_report, "en"))["KPIs"]
     assert english["A2"].value == "Complainants who felt heard" and english["E2"].value == "Higher is better"
+    assert (english["A3"].value, english["H3"].value) == ("based on", "110 complainants")
+    assert english["E6"].value == "Context: higher is not better or worse"
     method = [c.value for row in book["Verantwoording"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any("niet het gemiddelde van de percentages" in v for v in method)
 
@@ -375,9 +387,13 @@ def test_libreoffice_renders_the_kpi_sheet_with_its_charts(kpi_report, tmp_path)
     page_text = {n: subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
                                    capture_output=True, text=True).stdout for n in range(1, pages + 1)}
     chart_page = next(n for n, text in page_text.items() if "Klantgevoelig: KPI's per jaar" in text)
-    text = page_text[chart_page]
+    table_page = next(n for n, text in page_text.items() if "Doel in 2026" in text)
+    text = page_text[table_page]  # the table, and the charts from the next page on (never cut by a page break)
+    assert chart_page > table_page and "KPI's per jaar" not in text
     assert "Klagers die zich gehoord voelen" in text and "Mensgericht" in text and "68%" in text
     assert "Hoger is beter" in text and "Lager is beter" in text
+    assert "110 klagers" in text  # the cases under a percentage, printed
+    assert "Klagers die zich gehoord voelen" in page_text[chart_page]  # the chart's legend, on the chart's page
     assert "Alle metingen" in "".join(page_text.values())
     subprocess.run(["pdftoppm", "-f", str(chart_page), "-l", str(chart_page), "-r", "80", str(pdf),
                     str(tmp_path / "page")], check=True)

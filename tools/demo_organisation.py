@@ -94,7 +94,7 @@ def add_kpis(db, organisation_id: int, assessment_id: str, questionnaire, rng: r
         for code, numbers in values.items():
             kpis.save_value(db, actor=ME, entry_id=entries[code], library=library, period=period, **numbers)
     for code, target in (("klagers-gehoord", 70), ("persoonlijk-contact-2-werkdagen", 80),
-                         ("herhaalde-oorzaak", 15), ("doorlooptijd", 14), ("binnen-wettelijke-termijn", 95),
+                         ("herhaalde-oorzaak", 15), ("doorlooptijd", 14), ("binnen-wettelijke-termijn", 100),
                          ("u-zei-wij-deden", 8)):
         kpis.set_target(db, actor=ME, entry_id=entries[code], library=library, target=target)
     plan.add_actions(db, actor=ME, assessment_id=assessment_id, questionnaire=questionnaire, actions=[dict(

@@ -11,7 +11,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from indicators.display import number_text, value_text
+from indicators.display import figure_text, value_text
 from indicators.figures import Effect, Measurement, value_of
 from indicators.model import KpiDefinition
 
@@ -32,7 +32,7 @@ def trend_figure(kpi: KpiDefinition, measurements: list[Measurement], target: fl
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=periods, y=values, name=names["value"], mode="lines+markers",
                                 line=dict(color=LINE, width=4), marker=dict(size=11),
-                                customdata=[value_text(kpi, v, lang) for v in values],
+                                customdata=[figure_text(kpi, v, m, lang) for v, m in zip(values, ordered)],
                                 hovertemplate="%{x}: %{customdata}<extra></extra>"))
     if target is not None and periods:
         figure.add_trace(go.Scatter(x=periods, y=[target] * len(periods), name=names["target"],
@@ -65,10 +65,10 @@ def first_period_from(measurements: list[Measurement], start: date) -> str | Non
 
 
 def effect_parts(kpi: KpiDefinition, effect: Effect, lang: str) -> tuple[str | None, list[str]]:
-    """The figure before an action and each figure after it, as 'value (period)'."""
+    """The figure before an action and each figure after it, as 'value (period)'; a percentage with its cases."""
     before = None
     if effect.before is not None:
         measurement, value = effect.before
-        before = f"{number_text(kpi, value, lang)} ({measurement.period.code})"
-    after = [f"{number_text(kpi, value, lang)} ({m.period.code})" for m, value in effect.after]
+        before = f"{figure_text(kpi, value, measurement, lang)} ({measurement.period.code})"
+    after = [f"{figure_text(kpi, value, m, lang)} ({m.period.code})" for m, value in effect.after]
     return before, after

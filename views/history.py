@@ -14,7 +14,7 @@ from scoring.legal import summary_text
 from ui.charts import show_chart
 from access import AccessDenied
 from kpi import service as kpis
-from indicators.display import value_text
+from indicators.display import figure_text, value_text
 from indicators.figures import figure_over, month_range
 from ui.language import lang, tr
 from ui.paths import PAGE_START
@@ -159,13 +159,13 @@ if library is not None:
         for entry in entries:
             kpi = entry.definition
             name = entry.name(language)
-            if entry.target is not None:
+            if entry.target is not None and kpi.has_direction:  # a context KPI has no target
                 name = tr("history.kpi_col_target", name=name, target=value_text(kpi, entry.target, language))
             figures = []
             for e in scored:
                 months = month_range(e.assessment.period)
                 figure = figure_over(kpi, register.measurements(entry.id), *months) if months else None
-                figures.append(value_text(kpi, figure.value if figure else None, language))
+                figures.append(figure_text(kpi, figure.value if figure else None, figure, language))
             columns[name] = figures
         st.markdown(f"**{competency.title.get(language)}**")
         st.table(pd.DataFrame(columns, index=pd.Index(periods, name=tr("history.col_period"))))

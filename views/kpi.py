@@ -15,9 +15,10 @@ from exports.kpi_file import template_csv
 from exports.problems import FileImportError
 from i18n import format_number, format_percent
 from kpi import service as kpis
-from indicators.display import direction_text, kind_text, number_text, unit_text, value_text
+from indicators.display import (direction_text, figure_text, kind_text, number_text, result_areas_text, unit_text,
+                                value_text)
 from indicators.figures import change, effect, latest, target_status, value_of, yearly
-from indicators.model import UNITS
+from indicators.model import DIRECTIONS, UNITS
 from scoring.peers import DEFAULT_MIN_GROUP
 from ui.charts import show_chart
 from ui.language import lang, tr
@@ -157,6 +158,8 @@ def plain_name(entry: kpis.RegisterKpi) -> str:
 
 def target_words(entry: kpis.RegisterKpi, value: float | None) -> str:
     kpi = entry.definition
+    if not kpi.has_direction:  # context: no target, no verdict (a target stored before stays unused)
+        return tr("kpi.context_no_target")
     if entry.target is None:
         return tr("kpi.no_target")
     status = target_status(kpi, value, entry.target)
@@ -176,12 +179,14 @@ else:
             tr("kpi.col_kpi"): plain_name(entry),
             tr("kpi.col_kind"): kind_text(kpi, language),
             tr("kpi.col_competency"): library.competency_title(kpi.competency, language),
-            tr("kpi.col_latest"): (f"{value_text(kpi, newest[1], language)} ({newest[0].period.code})"
+            tr("kpi.col_latest"): (f"{figure_text(kpi, newest[1], newest[0], language)} ({newest[0].period.code})"
                                    if newest else "–"),
             tr("kpi.col_status"): target_words(entry, newest[1]) if newest else tr("kpi.no_values_short"),
         })
     st.table(pd.DataFrame(rows).set_index(tr("kpi.col_kpi")))  # a plain table: its cells wrap on every screen
     st.caption(tr("kpi.overview_help"))
+    if any(k.definition.unit == "percentage" for k in usable):
+        st.caption(tr("kpi.cases_help"))
 
 
 # --- entering a value ------------------------------------------------------------------------------------
@@ -198,7 +203,8 @@ def _save_value() -> None:
                           replace=st.session_state.get("kpi_enter_replace", False))
     if done:
         flash(tr("kpi.saved", kpi=kpi_name(entry), period=saved.period.code,
-                 value=value_text(entry.definition, value_of(entry.definition, saved.measurement), language)))
+                 value=figure_text(entry.definition, value_of(entry.definition, saved.measurement),
+                                   saved.measurement, language)))
         for key in ENTRY_KEYS:
             st.session_state[key] = "" if key == "kpi_enter_period" else None
         st.session_state["kpi_enter_replace"] = False
@@ -270,6 +276,11 @@ def kpi_card(entry: kpis.RegisterKpi) -> None:
         st.caption(" · ".join([kind_text(kpi, language), unit_text(kpi, language), direction_text(kpi, language)]))
         definition = kpi.definition.get(language)
         st.markdown(definition if entry.from_library else escape_md(definition))
+        if entry.from_library and (areas := result_areas_text(kpi, language)):
+            st.caption(areas)
+        if kpi.retired:
+            st.caption(tr("kpi.retired_note", replacements=", ".join(library.kpi(r).name.get(language)
+                                                                       for r in kpi.replaced_by)))
         if kpi.is_ratio:
             numerator, denominator = kpi.numerator.get(language), kpi.denominator.get(language)
             st.caption(tr("kpi.ratio_line", numerator=numerator if entry.from_library else escape_md(numerator),
@@ -281,7 +292,7 @@ def kpi_card(entry: kpis.RegisterKpi) -> None:
             st.info(tr("kpi.no_values"), icon=":material/edit_note:")
         else:
             newest, value = latest(kpi, measurements)
-            line = tr("kpi.latest", period=newest.period.code, value=value_text(kpi, value, language),
+            line = tr("kpi.latest", period=newest.period.code, value=figure_text(kpi, value, newest, language),
                       target=target_words(entry, value))
             earlier = [m for m in measurements if m.period.last_month < newest.period.first_month]
             if earlier:
@@ -289,11 +300,11 @@ def kpi_card(entry: kpis.RegisterKpi) -> None:
                 moved = change(kpi, value_of(kpi, previous), value)
                 if moved:
                     line += " " + tr(f"kpi.change_{moved}", period=previous.period.code,
-                                     value=value_text(kpi, value_of(kpi, previous), language))
+                                     value=figure_text(kpi, value_of(kpi, previous), previous, language))
             st.markdown(line)
             mine = [a for a in linked if a.entry_id == entry.id and a.start_date]
             starts = [(first_period_from(measurements, a.start_date), a.title) for a in mine]
-            figure = trend_figure(kpi, measurements, entry.target, language,
+            figure = trend_figure(kpi, measurements, entry.target if kpi.has_direction else None, language,
                                   names=names | {"unit": unit_text(kpi, language)},
                                   action_starts=[(p, t) for p, t in starts if p])
             show_chart(figure, language, key=f"kpi_chart_{entry.id}")
@@ -305,20 +316,22 @@ def kpi_card(entry: kpis.RegisterKpi) -> None:
                 table[tr("kpi.col_denominator")] = [format_number(m.denominator, language,
                                                                   0 if m.denominator.is_integer() else 1)
                                                     for m in measurements]
-            table[tr("kpi.col_value")] = [value_text(kpi, value_of(kpi, m), language) for m in measurements]
+            table[tr("kpi.col_value")] = [figure_text(kpi, value_of(kpi, m), m, language) for m in measurements]
             numbers.table(pd.DataFrame(table).set_index(tr("kpi.col_period")))
             for year, figure_of_year in yearly(kpi, measurements).items():
                 if len(figure_of_year.periods) > 1:
                     key = "kpi.year_total" if figure_of_year.value is not None else "kpi.year_not_addable"
                     st.caption(tr(key, year=year, count=len(figure_of_year.periods), months=figure_of_year.months,
-                                  value=value_text(kpi, figure_of_year.value, language)))
+                                  value=figure_text(kpi, figure_of_year.value, figure_of_year, language)))
             for action in mine:
                 before, after = effect_parts(kpi, effect(kpi, measurements, action.start_date), language)
                 text = tr("kpi.effect", title=escape_md(action.title), start=action.start_date.strftime("%d-%m-%Y"),
                           status=tr(f"plan.status_{action.status}"), before=before or tr("kpi.effect_no_before"),
                           after=", ".join(after) if after else tr("kpi.effect_no_after"))
                 st.markdown(text)
-        if may_answer:
+        if not kpi.has_direction:
+            st.caption(tr("kpi.context_help"))
+        elif may_answer:
             key = f"kpi_target_{entry.id}"
             kept = pending(("kpi_target", entry.id))
             st.session_state[key] = kept["target"] if kept else entry.target
@@ -365,6 +378,9 @@ if compared and years:
             position = tr("kpi.peers_too_small", n=figure.organisations, min=min_group)
         elif own_value is None:
             position = tr("kpi.peers_no_own", year=year)
+        elif not kpi.has_direction:  # context: higher or lower than others, never better or worse
+            position = tr("kpi.peers_position_context", higher=format_percent(figure.share_below, language),
+                          type=tr(f"orgtype_plural.{organisation.org_type}"))
         else:
             better = figure.share_below if kpi.direction == "higher" else \
                 1 - figure.share_below - figure.share_equal
@@ -372,7 +388,7 @@ if compared and years:
                           type=tr(f"orgtype_plural.{organisation.org_type}"))
         rows.append({
             tr("kpi.col_kpi"): plain_name(entry),
-            tr("kpi.peers_col_own"): value_text(kpi, own_value, language),
+            tr("kpi.peers_col_own"): figure_text(kpi, own_value, own_figure, language),
             tr("kpi.peers_col_median"): "–" if figure.suppressed else value_text(kpi, figure.median, language),
             tr("kpi.peers_col_band"): "–" if figure.suppressed else
             f"{number_text(kpi, figure.p25, language)} – {number_text(kpi, figure.p75, language)}",
@@ -388,7 +404,7 @@ if may_manage:
     st.header(tr("kpi.register_title"), divider="gray")
     st.markdown(tr("kpi.register_intro"))
     in_register = {k.code for k in register.kpis}
-    available = sorted((k for k in library.kpis if k.id not in in_register),
+    available = sorted((k for k in library.current if k.id not in in_register),
                        key=lambda k: (not k.people_centred, library.competency_ids.index(k.competency)))
 
     def _add_from_library() -> None:
@@ -413,14 +429,15 @@ if may_manage:
             st.button(tr("kpi.library_add"), icon=":material/playlist_add:", on_click=_add_from_library)
         else:
             st.caption(tr("kpi.library_all_chosen"))
-        with st.expander(tr("kpi.library_browse", count=len(library.kpis))):
+        with st.expander(tr("kpi.library_browse", count=len(library.current))):
             st.dataframe(pd.DataFrame([{
                 tr("kpi.col_kpi"): k.name.get(language), tr("kpi.col_kind"): kind_text(k, language),
                 tr("kpi.col_competency"): library.competency_title(k.competency, language),
                 tr("kpi.col_unit"): unit_text(k, language), tr("kpi.col_direction"): direction_text(k, language),
                 tr("kpi.col_definition"): k.definition.get(language),
+                tr("kpi.col_result_areas"): ", ".join(tr(f"kpi.area_{a}") for a in k.result_areas),
                 tr("kpi.col_source"): k.source.get(language) if k.source else "",
-            } for k in library.kpis]), hide_index=True, width="stretch")
+            } for k in library.current]), hide_index=True, width="stretch")
 
     def _add_own() -> None:
         state = st.session_state
@@ -443,7 +460,7 @@ if may_manage:
         left, middle, right = st.columns(3)
         left.selectbox(tr("kpi.own_unit"), list(UNITS), key="own_unit", format_func=lambda u: tr(f"kpi.unit_{u}"),
                        placeholder=tr("common.choose"))
-        middle.selectbox(tr("kpi.own_direction"), ["higher", "lower"], key="own_direction",
+        middle.selectbox(tr("kpi.own_direction"), list(DIRECTIONS), key="own_direction",
                          format_func=lambda d: tr(f"kpi.direction_{d}"), placeholder=tr("common.choose"))
         right.selectbox(tr("kpi.own_competency"), library.competency_ids, key="own_competency",
                         format_func=lambda c: library.competency_title(c, language), placeholder=tr("common.choose"))
