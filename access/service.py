@@ -26,10 +26,12 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from string import Formatter
 
 from sqlalchemy import func, select
 
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, has, t, texts
 from rules.input import InputError
 from storage.db import Database
 from storage.models import (ActivityRow, AssessmentRow, KpiEntryRow, MembershipRow, OrganisationRow, PersonRow,
@@ -92,6 +94,10 @@ class Activity:
     action: str
     assessment_id: str | None
     detail: dict
+
+    @property
+    def kind(self) -> str:
+        return kind_of(self.action)
 
 
 def _admins() -> set[str]:
@@ -191,6 +197,71 @@ def log(session, actor: Actor, action: str, organisation_id: int, assessment_id:
                             action=action, detail=json.dumps(detail, ensure_ascii=False, default=str)))
 
 
+# what kind of change each logged action is (the Beheer page filters on it); an action of no kind is "other"
+ACTIVITY_KINDS = {
+    "members": ("member_added", "role_changed", "member_removed", "sessions_ended"),
+    "organisation": ("organisation_created", "organisation_changed"),
+    "sharing": ("sharing_changed", "peer_set_added", "peer_set_removed"),
+    "kpi": ("kpi_added", "kpi_removed", "kpi_target_set", "kpi_value_saved", "kpi_value_deleted",
+            "kpi_values_imported"),
+    "scan": ("assessment_created", "assessment_finalised", "assessment_deleted", "answer_changed", "answers_confirmed",
+             "target_set", "workbook_imported"),
+    "plan": ("action_added", "action_changed", "action_removed"),
+    "workshop": ("workshop_started", "workshop_ended", "workshop_votes_deleted", "sent_to_workshop",
+                 "removed_from_workshop_list"),
+    "respondents": ("respondent_links_created", "respondent_members_invited", "respondent_link_revoked",
+                    "respondent_deadline_set", "respondents_merged"),
+}
+OTHER_KIND = "other"
+
+
+def kind_of(action: str) -> str:
+    return next((kind for kind, actions in ACTIVITY_KINDS.items() if action in actions), OTHER_KIND)
+
+
+def _text_key(action: str, detail: dict) -> str:
+    if action == "respondent_deadline_set" and not detail.get("deadline"):
+        return "activity.respondent_deadline_removed"
+    if action == "sharing_changed" and "share" in detail:
+        return "activity.sharing_on" if detail["share"] else "activity.sharing_off"
+    return f"activity.{action}"
+
+
+def activity_text(action: str, detail: dict, lang: str, role_label=None) -> str:
+    """What a logged action says, in the user's language. Never fails: an action without a text is shown as
+    its code, and a detail the text needs but the record lacks is shown as "unknown"."""
+    key = _text_key(action, detail if isinstance(detail, dict) else {})
+    if not has(key):
+        return action
+    values = {}
+    for name, value in (detail if isinstance(detail, dict) else {}).items():
+        if isinstance(value, list):
+            value = ", ".join(map(str, value))
+        if name == "deadline" and isinstance(value, str):
+            try:
+                value = date.fromisoformat(value).strftime("%d-%m-%Y")
+            except ValueError:
+                pass
+        if name == "role" and role_label is not None:
+            value = role_label(value)
+        values[name] = value
+    source = values.get("source") or "app"
+    values["source"] = t(f"activity.source_{source}", lang) if has(f"activity.source_{source}") else str(source)
+    text = texts()[key][lang if lang in LANGUAGES else DEFAULT_LANGUAGE]
+    forms = text.values() if isinstance(text, dict) else [text]
+    unknown = t("activity.unknown_value", lang)
+    for form in forms:
+        for _, name, _, _ in Formatter().parse(form):
+            if name and values.get(name) is None:
+                values[name] = unknown
+    if isinstance(text, dict) and not isinstance(values.get("count"), int):
+        return action
+    try:
+        return t(key, lang, **values)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return action
+
+
 def activity(db: Database, *, actor: Actor, assessment_id: str, limit: int = 500) -> list[Activity]:
     """What happened to an assessment, newest first (for its beheerder)."""
     with db.read() as session:
@@ -201,6 +272,59 @@ def activity(db: Database, *, actor: Actor, assessment_id: str, limit: int = 500
             .order_by(ActivityRow.at.desc(), ActivityRow.id.desc()).limit(limit)).all()
         return [Activity(r.at, r.actor, name or "", r.action, r.assessment_id, json.loads(r.detail))
                 for r, name in rows]
+
+
+NO_ASSESSMENT = ""  # the scan filter for changes to the organisation itself (members, KPIs, sharing, ...)
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    people: dict[str, str]  # who appears in the organisation's log: label -> name ("" when unknown)
+    kinds: tuple[str, ...]  # the kinds of change that appear in it
+
+
+def organisation_activity(db: Database, *, actor: Actor, organisation_id: int, assessment_id: str | None = None,
+                          person: str | None = None, kinds: tuple[str, ...] | list[str] | None = None,
+                          limit: int = 500) -> list[Activity]:
+    """What happened in an organisation, newest first (for its beheerder): changes to the organisation itself
+    (members, KPIs, sharing, peer data, renames) and to each of its scans. Filters: `assessment_id` (a scan of
+    this organisation, or NO_ASSESSMENT for the organisation's own changes, or None for all), `person` (the
+    stored label of who did it) and `kinds` (see ACTIVITY_KINDS; "other" for actions of no kind)."""
+    with db.read() as session:
+        require(session, actor, organisation_id, MANAGE)
+        query = (select(ActivityRow, PersonRow.name).outerjoin(PersonRow, PersonRow.email == ActivityRow.actor)
+                 .where(ActivityRow.organisation_id == organisation_id))
+        if assessment_id == NO_ASSESSMENT:
+            query = query.where(ActivityRow.assessment_id.is_(None))
+        elif assessment_id is not None:
+            query = query.where(ActivityRow.assessment_id == str(assessment_id))
+        if person is not None:
+            query = query.where(ActivityRow.actor == person)
+        if kinds is not None:
+            known = [a for kind in kinds for a in ACTIVITY_KINDS.get(kind, ())]
+            every = [a for actions in ACTIVITY_KINDS.values() for a in actions]
+            condition = ActivityRow.action.in_(known)
+            if OTHER_KIND in kinds:
+                condition = condition | ActivityRow.action.not_in(every)
+            query = query.where(condition)
+        rows = session.execute(query.order_by(ActivityRow.at.desc(), ActivityRow.id.desc()).limit(limit)).all()
+        return [Activity(r.at, r.actor, name or "", r.action, r.assessment_id, json.loads(r.detail))
+                for r, name in rows]
+
+
+def activity_filters(db: Database, *, actor: Actor, organisation_id: int) -> ActivityFilters:
+    """The people and kinds of change in an organisation's log, to filter on."""
+    with db.read() as session:
+        require(session, actor, organisation_id, MANAGE)
+        rows = session.execute(select(ActivityRow.actor, func.max(PersonRow.name))
+                               .outerjoin(PersonRow, PersonRow.email == ActivityRow.actor)
+                               .where(ActivityRow.organisation_id == organisation_id)
+                               .group_by(ActivityRow.actor).order_by(ActivityRow.actor)).all()
+        actions = set(session.scalars(select(ActivityRow.action).distinct()
+                                      .where(ActivityRow.organisation_id == organisation_id)))
+        found = {kind_of(action) for action in actions}
+        return ActivityFilters({label: name or "" for label, name in rows},
+                               tuple(k for k in (*ACTIVITY_KINDS, OTHER_KIND) if k in found))
 
 
 # --- people and members ------------------------------------------------------------------------------
