@@ -9,6 +9,7 @@ nobody. The pages pass the actor to every service; the services decide what it m
 
 from __future__ import annotations
 
+import math
 import os
 import time
 
@@ -36,11 +37,36 @@ def is_local_connection() -> bool:
     return not isinstance(st.context.ip_address, str)
 
 
+class SettingError(ValueError):
+    """A setting (an environment variable) has a value the app cannot work with."""
+
+    def __init__(self, name: str, value: str):
+        super().__init__(f"{name}={value!r}")
+        self.name, self.value = name, value
+
+
 def session_hours() -> float:
-    try:
-        return float(os.environ.get(ENV_SESSION_HOURS, DEFAULT_SESSION_HOURS))
-    except ValueError:
+    """How long a sign-in lasts, in hours: KLANTBEWUST_SESSION_HOURS, a number above 0 (default 12). Anything
+    else ("nan", "0", "-1", "abc", "inf") raises SettingError: the app refuses to start with it."""
+    raw = os.environ.get(ENV_SESSION_HOURS)
+    if raw is None or not raw.strip():
         return DEFAULT_SESSION_HOURS
+    try:
+        hours = float(raw.strip())
+    except ValueError:
+        raise SettingError(ENV_SESSION_HOURS, raw) from None
+    if not math.isfinite(hours) or hours <= 0:
+        raise SettingError(ENV_SESSION_HOURS, raw)
+    return hours
+
+
+def settings_problem() -> SettingError | None:
+    """The first setting the app cannot start with, or None. Checked at the start of every run."""
+    try:
+        session_hours()
+    except SettingError as error:
+        return error
+    return None
 
 
 def signed_in() -> bool:
