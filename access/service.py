@@ -22,20 +22,21 @@ the app is the local user, who may do everything (see README, "Local mode").
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
-from string import Formatter
+from typing import Mapping
+from datetime import datetime
 
 from sqlalchemy import func, select
 
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, has, t, texts
 from rules.input import InputError
 from storage.db import Database
-from storage.models import (ActivityRow, AssessmentRow, KpiEntryRow, MembershipRow, OrganisationRow, PersonRow,
-                               PlanActionRow, PeerSetRow, WorkshopRow, utcnow)
+from storage.models import (ActivityRow, AssessmentRow, EndedSessionRow, KpiEntryRow, MembershipRow, OrganisationRow,
+                            PersonRow, PlanActionRow, PeerSetRow, WorkshopRow, utcnow)
 
 ROLES = ("beheerder", "invuller", "facilitator", "lezer")
 READ, ANSWER, WORKSHOP, MANAGE = "read", "answer", "workshop", "manage"
@@ -104,12 +105,40 @@ def _admins() -> set[str]:
     return {e.strip().lower() for e in os.environ.get(ENV_ADMINS, "").split(",") if e.strip()}
 
 
-def clean_email(email: str | None) -> str:
-    """An e-mail address as stored: trimmed, lower case, checked (InputError when not an address)."""
+def _script(letter: str) -> str:
+    """The script a letter belongs to, from its Unicode name: LATIN, CYRILLIC, GREEK, ..."""
+    return unicodedata.name(letter, "UNKNOWN").split()[0]
 
-    text = (email or "").strip().lower()
+
+def clean_email(email: str | None, *, new: bool = True) -> str:
+    """An e-mail address as stored: NFKC-normalised (a full-width "ａ" is an "a"), trimmed, lower case, checked
+    (InputError when not an address). Refused, so that no address can pass for another one: an invisible or
+    control character (a zero-width space, a soft hyphen, a direction mark) and letters of more than one script in
+    one address (a Cyrillic "а" among Latin letters). `new=False` finds an address stored before these checks, as
+    it was stored (to change or remove such a member)."""
+
+    if not new:
+        text = (email or "").strip().lower()
+        if not text:
+            raise InputError("required", "email")
+        return text
+    raw = email or ""
+    invisible = [c for c in unicodedata.normalize("NFKC", raw) if unicodedata.category(c).startswith("C")]
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", raw).strip().lower())
     if not text:
         raise InputError("required", "email")
+    if invisible:
+        shown = "".join(c for c in text if not unicodedata.category(c).startswith("C"))[:80]
+        raise InputError("email_invisible", "email", value=shown,
+                         character=", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in invisible)))
+    scripts: dict[str, list[str]] = {}
+    for letter in text:
+        if letter.isalpha():
+            scripts.setdefault(_script(letter), []).append(letter)
+    if len(scripts) > 1:
+        main = max(scripts, key=lambda name: (len(scripts[name]), name == "LATIN"))
+        odd = "".join(dict.fromkeys(c for name, letters in scripts.items() if name != main for c in letters))
+        raise InputError("email_mixed_scripts", "email", value=text[:80], letters=" ".join(odd)[:40])
     if len(text) > MAX_EMAIL or not EMAIL_PATTERN.match(text):
         raise InputError("invalid_email", "email", value=text[:80])
     return text
@@ -219,49 +248,6 @@ def kind_of(action: str) -> str:
     return next((kind for kind, actions in ACTIVITY_KINDS.items() if action in actions), OTHER_KIND)
 
 
-def _text_key(action: str, detail: dict) -> str:
-    if action == "respondent_deadline_set" and not detail.get("deadline"):
-        return "activity.respondent_deadline_removed"
-    if action == "sharing_changed" and "share" in detail:
-        return "activity.sharing_on" if detail["share"] else "activity.sharing_off"
-    return f"activity.{action}"
-
-
-def activity_text(action: str, detail: dict, lang: str, role_label=None) -> str:
-    """What a logged action says, in the user's language. Never fails: an action without a text is shown as
-    its code, and a detail the text needs but the record lacks is shown as "unknown"."""
-    key = _text_key(action, detail if isinstance(detail, dict) else {})
-    if not has(key):
-        return action
-    values = {}
-    for name, value in (detail if isinstance(detail, dict) else {}).items():
-        if isinstance(value, list):
-            value = ", ".join(map(str, value))
-        if name == "deadline" and isinstance(value, str):
-            try:
-                value = date.fromisoformat(value).strftime("%d-%m-%Y")
-            except ValueError:
-                pass
-        if name == "role" and role_label is not None:
-            value = role_label(value)
-        values[name] = value
-    source = values.get("source") or "app"
-    values["source"] = t(f"activity.source_{source}", lang) if has(f"activity.source_{source}") else str(source)
-    text = texts()[key][lang if lang in LANGUAGES else DEFAULT_LANGUAGE]
-    forms = text.values() if isinstance(text, dict) else [text]
-    unknown = t("activity.unknown_value", lang)
-    for form in forms:
-        for _, name, _, _ in Formatter().parse(form):
-            if name and values.get(name) is None:
-                values[name] = unknown
-    if isinstance(text, dict) and not isinstance(values.get("count"), int):
-        return action
-    try:
-        return t(key, lang, **values)
-    except (KeyError, IndexError, ValueError, AttributeError):
-        return action
-
-
 def activity(db: Database, *, actor: Actor, assessment_id: str, limit: int = 500) -> list[Activity]:
     """What happened to an assessment, newest first (for its beheerder)."""
     with db.read() as session:
@@ -344,6 +330,49 @@ def sign_in(db: Database, *, email: str, name: str = "") -> Actor:
     return Actor(email, name, is_admin=email in _admins())
 
 
+# --- sessions that end ---------------------------------------------------------------------------------
+
+def session_key(claims: Mapping) -> str:
+    """The key of one sign-in session, from the claims of its ID token (the issuer, the person, when it was issued
+    and its nonce, which is new at every sign-in): the same for every copy of its cookie, another for the next
+    sign-in. Only this hash is stored, never a token."""
+    parts = [str(claims.get(name, "")) for name in ("iss", "sub", "email", "iat", "nonce", "auth_time", "sid")]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def end_session(db: Database, *, actor: Actor, key: str) -> None:
+    """Signing out: the session with this key has ended, also for a copy of its cookie elsewhere."""
+    if actor.is_local or not actor.email:
+        return
+    with db.write() as session:
+        if session.get(EndedSessionRow, key) is None:
+            session.add(EndedSessionRow(key=key, email=actor.email, ended_at=utcnow()))
+
+
+def session_ended(db: Database, *, email: str, key: str, issued_at: float | None) -> bool:
+    """Whether a session has ended: it was signed out, or every session of the person that began before a moment
+    was ended (`end_all_sessions`) and this one began before it (`issued_at`: the ID token's iat, in seconds)."""
+    with db.read() as session:
+        if session.get(EndedSessionRow, key) is not None:
+            return True
+        ended_at = session.scalar(select(PersonRow.sessions_ended_at).where(PersonRow.email == email))
+    if ended_at is None:
+        return False
+    return issued_at is None or float(issued_at) <= ended_at.timestamp()
+
+
+def end_all_sessions(db: Database, *, actor: Actor, organisation_id: int, email: str) -> None:
+    """End every session of a member (e.g. when they leave): wherever they are signed in, they must sign in again.
+    For the organisation's beheerder and for application administrators; logged in the organisation's log."""
+    email = clean_email(email, new=False)
+    with db.write() as session:
+        _require_members_manager(session, actor, organisation_id)
+        _membership(session, organisation_id, email)
+        person = session.scalar(select(PersonRow).where(PersonRow.email == email))
+        person.sessions_ended_at = utcnow()
+        log(session, actor, "sessions_ended", organisation_id, email=email)
+
+
 def list_members(db: Database, *, actor: Actor, organisation_id: int) -> list[Member]:
     with db.read() as session:
         _require_members_manager(session, actor, organisation_id)
@@ -398,7 +427,7 @@ def _keep_a_manager(session, organisation_id: int, leaving: MembershipRow, actor
 
 def change_role(db: Database, *, actor: Actor, organisation_id: int, email: str, role: str) -> None:
 
-    email = clean_email(email)
+    email = clean_email(email, new=False)
     if role not in ROLES:
         raise InputError("unknown_choice", "role", value=str(role))
     with db.write() as session:
@@ -411,7 +440,7 @@ def change_role(db: Database, *, actor: Actor, organisation_id: int, email: str,
 
 
 def remove_member(db: Database, *, actor: Actor, organisation_id: int, email: str) -> None:
-    email = clean_email(email)
+    email = clean_email(email, new=False)
     with db.write() as session:
         _require_members_manager(session, actor, organisation_id)
         row = _membership(session, organisation_id, email)

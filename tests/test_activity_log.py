@@ -10,7 +10,8 @@ import string
 import pytest
 
 import access
-from access import ACTIVITY_KINDS, activity_text
+from access import ACTIVITY_KINDS
+from ui.activity_text import activity_text
 from assessment import service
 from conftest import FIXTURES, ME, ROOT, member_of
 from i18n import LANGUAGES, has, texts

@@ -17,6 +17,7 @@ import streamlit as st
 
 import access
 from access import LOCAL_USER, Actor
+from rules.input import InputError
 from storage.db import get_database, database_url
 
 ENV_SESSION_HOURS = "KLANTBEWUST_SESSION_HOURS"
@@ -82,14 +83,50 @@ def session_expired() -> bool:
     return not signed_in_at or time.time() - float(signed_in_at) > session_hours() * 3600
 
 
+UNVERIFIED = (False, "false", "False", 0, "0")
+
+
+def _claims() -> dict:
+    """The claims of this browser's sign-in (its ID token's, as Streamlit keeps them in its cookie)."""
+    return dict(st.user.to_dict())
+
+
+def sign_in_problem() -> tuple[str | None, str | None]:
+    """(the e-mail address of this browser's sign-in, why it gives no actor), for a browser with a sign-in:
+
+    "expired" (older than KLANTBEWUST_SESSION_HOURS), "no_email" (the identity gives no address),
+    "email_not_verified" (the provider says the address is not verified: `email_verified` false),
+    "invalid_email" (an address that could pass for another one, see `access.clean_email`) or "ended" (signed
+    out, also when this is a copy of a signed-out session's cookie, or all the person's sessions were ended).
+    (None, None) without sign-in set up or without a sign-in; (address, None) when all is well."""
+    if not auth_configured() or not signed_in():
+        return None, None
+    if session_expired():
+        return None, "expired"
+    raw = st.user.get("email") or ""
+    if not raw.strip():
+        return None, "no_email"
+    if st.user.get("email_verified", True) in UNVERIFIED:
+        return None, "email_not_verified"
+    try:
+        email = access.clean_email(raw)
+    except InputError:
+        return None, "invalid_email"
+    claims = _claims()
+    if access.session_ended(get_database(database_url()), email=email, key=access.session_key(claims),
+                            issued_at=claims.get("iat")):
+        return None, "ended"
+    return email, None
+
+
 def current_actor() -> Actor | None:
-    """The actor of this run, or None (not signed in, sign-in expired, or a remote browser in local mode)."""
+    """The actor of this run, or None (not signed in, sign-in expired or ended, an address that is not verified
+    or not valid, or a remote browser in local mode). Nothing is written for a sign-in that gives no actor."""
     if not auth_configured():
         return LOCAL_USER if is_local_connection() else None
-    if not signed_in() or session_expired():
-        return None
-    email = (st.user.get("email") or "").strip().lower()
-    if not email:
+    email, problem = sign_in_problem()
+    if email is None or problem is not None:
+        st.session_state.pop("_actor", None)
         return None
     known = st.session_state.get("_actor")
     if isinstance(known, Actor) and known.email == email:
@@ -97,6 +134,23 @@ def current_actor() -> Actor | None:
     actor = access.sign_in(get_database(database_url()), email=email, name=st.user.get("name") or "")
     st.session_state["_actor"] = actor
     return actor
+
+
+def sign_out() -> None:
+    """End this session on the server (so a copy of its cookie no longer signs in), then sign out of the browser
+    (used as a button's callback). When the database cannot record it, the person stays signed in and is told."""
+    from storage.db import StorageUnavailable
+    from ui.language import tr
+
+    actor = st.session_state.get("_actor")
+    if isinstance(actor, Actor) and not actor.is_local:
+        try:
+            access.end_session(get_database(database_url()), actor=actor, key=access.session_key(_claims()))
+        except StorageUnavailable as unavailable:
+            st.session_state["page_error"] = tr("access.sign_out_failed", why=tr(f"storage.why.{unavailable.reason}"))
+            return
+    st.session_state.pop("_actor", None)
+    st.logout()
 
 
 def provider_name() -> str | None:

@@ -61,7 +61,9 @@ def identity_sidebar(actor: Actor | None) -> None:
     st.sidebar.markdown(tr("access.signed_in_as", name=escape_md(actor.name or actor.email),
                            email=escape_md(actor.email)))
     if auth_configured():
-        st.sidebar.button(tr("access.sign_out"), icon=":material/logout:", on_click=st.logout, key="sign_out")
+        from ui.identity import sign_out
+
+        st.sidebar.button(tr("access.sign_out"), icon=":material/logout:", on_click=sign_out, key="sign_out")
 
 
 def permissions_in(organisation_id: int) -> frozenset[str]:

@@ -7,6 +7,8 @@ import streamlit as st
 import access
 from access import MANAGE, ROLES
 from assessment import service
+from ui.activity_text import activity_text
+from ui.identity import auth_configured
 from ui.language import lang, tr
 from ui.safe_text import escape_md, local_time
 from ui.session import attempt, database, flash, me, permissions_in, show_flash, show_page_error, who_text
@@ -68,6 +70,12 @@ def _remove(email: str) -> None:
         flash(tr("members.removed", email=escape_md(email)))
 
 
+def _end_sessions(email: str) -> None:
+    if attempt(access.end_all_sessions, db, actor=actor, organisation_id=organisation.id, email=email)[0]:
+        flash(tr("members.sessions_ended", email=escape_md(email)))
+
+
+sessions_exist = auth_configured()  # in local mode nobody signs in, so there are no sessions to end
 for number, member in enumerate(members):
     with st.container(border=True):
         who, role, action = st.columns([3, 2, 1], vertical_alignment="center")
@@ -89,6 +97,10 @@ for number, member in enumerate(members):
             action.button(tr("members.remove"), key=f"remove_{number}", icon=":material/person_remove:",
                           width="stretch", on_click=st.session_state.__setitem__,
                           args=("confirm_remove", member.email))
+            if sessions_exist:
+                action.button(tr("members.end_sessions"), key=f"end_sessions_{number}", icon=":material/logout:",
+                              width="stretch", help=tr("members.end_sessions_help"), on_click=_end_sessions,
+                              args=(member.email,))
 
 
 def _add() -> None:
@@ -148,6 +160,6 @@ else:
         tr("members.col_who"): [e.actor_name or who_text(e.actor) for e in events],
         tr("members.col_scan"): [scan_of(e) for e in events],
         tr("members.col_kind"): [tr(f"members.kind_{e.kind}") for e in events],
-        tr("members.col_what"): [access.activity_text(e.action, e.detail, language, lambda r: role_label.get(r, r)) for e in events],
+        tr("members.col_what"): [activity_text(e.action, e.detail, language, lambda r: role_label.get(r, r)) for e in events],
     }), hide_index=True, width="stretch")
     st.caption(tr("members.activity_help", count=len(events)))
