@@ -8,9 +8,11 @@ from ui.pages import app_pages, run_page
 from storage.db import StorageUnavailable
 from ui.session import identity_sidebar, recover_by_itself, show_storage_problem
 from ui.identity import current_actor
+from ui.session import refuse_bad_settings
 
 st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", layout="wide")
 language_switch()
+refuse_bad_settings()
 try:
     actor = current_actor()
 except StorageUnavailable as unavailable:  # a signed-in person is looked up in the database

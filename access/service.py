@@ -22,18 +22,21 @@ the app is the local user, who may do everything (see README, "Local mode").
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Mapping
 from datetime import datetime
 
 from sqlalchemy import func, select
 
 from rules.input import InputError
 from storage.db import Database
-from storage.models import (ActivityRow, AssessmentRow, KpiEntryRow, MembershipRow, OrganisationRow, PersonRow,
-                               PlanActionRow, PeerSetRow, WorkshopRow, utcnow)
+from storage.models import (ActivityRow, AssessmentRow, EndedSessionRow, KpiEntryRow, MembershipRow, OrganisationRow,
+                            PersonRow, PlanActionRow, PeerSetRow, WorkshopRow, utcnow)
 
 ROLES = ("beheerder", "invuller", "facilitator", "lezer")
 READ, ANSWER, WORKSHOP, MANAGE = "read", "answer", "workshop", "manage"
@@ -93,17 +96,49 @@ class Activity:
     assessment_id: str | None
     detail: dict
 
+    @property
+    def kind(self) -> str:
+        return kind_of(self.action)
+
 
 def _admins() -> set[str]:
     return {e.strip().lower() for e in os.environ.get(ENV_ADMINS, "").split(",") if e.strip()}
 
 
-def clean_email(email: str | None) -> str:
-    """An e-mail address as stored: trimmed, lower case, checked (InputError when not an address)."""
+def _script(letter: str) -> str:
+    """The script a letter belongs to, from its Unicode name: LATIN, CYRILLIC, GREEK, ..."""
+    return unicodedata.name(letter, "UNKNOWN").split()[0]
 
-    text = (email or "").strip().lower()
+
+def clean_email(email: str | None, *, new: bool = True) -> str:
+    """An e-mail address as stored: NFKC-normalised (a full-width "ａ" is an "a"), trimmed, lower case, checked
+    (InputError when not an address). Refused, so that no address can pass for another one: an invisible or
+    control character (a zero-width space, a soft hyphen, a direction mark) and letters of more than one script in
+    one address (a Cyrillic "а" among Latin letters). `new=False` finds an address stored before these checks, as
+    it was stored (to change or remove such a member)."""
+
+    if not new:
+        text = (email or "").strip().lower()
+        if not text:
+            raise InputError("required", "email")
+        return text
+    raw = email or ""
+    invisible = [c for c in unicodedata.normalize("NFKC", raw) if unicodedata.category(c).startswith("C")]
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", raw).strip().lower())
     if not text:
         raise InputError("required", "email")
+    if invisible:
+        shown = "".join(c for c in text if not unicodedata.category(c).startswith("C"))[:80]
+        raise InputError("email_invisible", "email", value=shown,
+                         character=", ".join(dict.fromkeys(f"U+{ord(c):04X}" for c in invisible)))
+    scripts: dict[str, list[str]] = {}
+    for letter in text:
+        if letter.isalpha():
+            scripts.setdefault(_script(letter), []).append(letter)
+    if len(scripts) > 1:
+        main = max(scripts, key=lambda name: (len(scripts[name]), name == "LATIN"))
+        odd = "".join(dict.fromkeys(c for name, letters in scripts.items() if name != main for c in letters))
+        raise InputError("email_mixed_scripts", "email", value=text[:80], letters=" ".join(odd)[:40])
     if len(text) > MAX_EMAIL or not EMAIL_PATTERN.match(text):
         raise InputError("invalid_email", "email", value=text[:80])
     return text
@@ -191,6 +226,28 @@ def log(session, actor: Actor, action: str, organisation_id: int, assessment_id:
                             action=action, detail=json.dumps(detail, ensure_ascii=False, default=str)))
 
 
+# what kind of change each logged action is (the Beheer page filters on it); an action of no kind is "other"
+ACTIVITY_KINDS = {
+    "members": ("member_added", "role_changed", "member_removed", "sessions_ended"),
+    "organisation": ("organisation_created", "organisation_changed"),
+    "sharing": ("sharing_changed", "peer_set_added", "peer_set_removed"),
+    "kpi": ("kpi_added", "kpi_removed", "kpi_target_set", "kpi_value_saved", "kpi_value_deleted",
+            "kpi_values_imported"),
+    "scan": ("assessment_created", "assessment_finalised", "assessment_deleted", "answer_changed", "answers_confirmed",
+             "target_set", "workbook_imported"),
+    "plan": ("action_added", "action_changed", "action_removed"),
+    "workshop": ("workshop_started", "workshop_ended", "workshop_votes_deleted", "sent_to_workshop",
+                 "removed_from_workshop_list"),
+    "respondents": ("respondent_links_created", "respondent_members_invited", "respondent_link_revoked",
+                    "respondent_deadline_set", "respondents_merged"),
+}
+OTHER_KIND = "other"
+
+
+def kind_of(action: str) -> str:
+    return next((kind for kind, actions in ACTIVITY_KINDS.items() if action in actions), OTHER_KIND)
+
+
 def activity(db: Database, *, actor: Actor, assessment_id: str, limit: int = 500) -> list[Activity]:
     """What happened to an assessment, newest first (for its beheerder)."""
     with db.read() as session:
@@ -201,6 +258,59 @@ def activity(db: Database, *, actor: Actor, assessment_id: str, limit: int = 500
             .order_by(ActivityRow.at.desc(), ActivityRow.id.desc()).limit(limit)).all()
         return [Activity(r.at, r.actor, name or "", r.action, r.assessment_id, json.loads(r.detail))
                 for r, name in rows]
+
+
+NO_ASSESSMENT = ""  # the scan filter for changes to the organisation itself (members, KPIs, sharing, ...)
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    people: dict[str, str]  # who appears in the organisation's log: label -> name ("" when unknown)
+    kinds: tuple[str, ...]  # the kinds of change that appear in it
+
+
+def organisation_activity(db: Database, *, actor: Actor, organisation_id: int, assessment_id: str | None = None,
+                          person: str | None = None, kinds: tuple[str, ...] | list[str] | None = None,
+                          limit: int = 500) -> list[Activity]:
+    """What happened in an organisation, newest first (for its beheerder): changes to the organisation itself
+    (members, KPIs, sharing, peer data, renames) and to each of its scans. Filters: `assessment_id` (a scan of
+    this organisation, or NO_ASSESSMENT for the organisation's own changes, or None for all), `person` (the
+    stored label of who did it) and `kinds` (see ACTIVITY_KINDS; "other" for actions of no kind)."""
+    with db.read() as session:
+        require(session, actor, organisation_id, MANAGE)
+        query = (select(ActivityRow, PersonRow.name).outerjoin(PersonRow, PersonRow.email == ActivityRow.actor)
+                 .where(ActivityRow.organisation_id == organisation_id))
+        if assessment_id == NO_ASSESSMENT:
+            query = query.where(ActivityRow.assessment_id.is_(None))
+        elif assessment_id is not None:
+            query = query.where(ActivityRow.assessment_id == str(assessment_id))
+        if person is not None:
+            query = query.where(ActivityRow.actor == person)
+        if kinds is not None:
+            known = [a for kind in kinds for a in ACTIVITY_KINDS.get(kind, ())]
+            every = [a for actions in ACTIVITY_KINDS.values() for a in actions]
+            condition = ActivityRow.action.in_(known)
+            if OTHER_KIND in kinds:
+                condition = condition | ActivityRow.action.not_in(every)
+            query = query.where(condition)
+        rows = session.execute(query.order_by(ActivityRow.at.desc(), ActivityRow.id.desc()).limit(limit)).all()
+        return [Activity(r.at, r.actor, name or "", r.action, r.assessment_id, json.loads(r.detail))
+                for r, name in rows]
+
+
+def activity_filters(db: Database, *, actor: Actor, organisation_id: int) -> ActivityFilters:
+    """The people and kinds of change in an organisation's log, to filter on."""
+    with db.read() as session:
+        require(session, actor, organisation_id, MANAGE)
+        rows = session.execute(select(ActivityRow.actor, func.max(PersonRow.name))
+                               .outerjoin(PersonRow, PersonRow.email == ActivityRow.actor)
+                               .where(ActivityRow.organisation_id == organisation_id)
+                               .group_by(ActivityRow.actor).order_by(ActivityRow.actor)).all()
+        actions = set(session.scalars(select(ActivityRow.action).distinct()
+                                      .where(ActivityRow.organisation_id == organisation_id)))
+        found = {kind_of(action) for action in actions}
+        return ActivityFilters({label: name or "" for label, name in rows},
+                               tuple(k for k in (*ACTIVITY_KINDS, OTHER_KIND) if k in found))
 
 
 # --- people and members ------------------------------------------------------------------------------
@@ -218,6 +328,49 @@ def sign_in(db: Database, *, email: str, name: str = "") -> Actor:
             person.name = name
         person.last_seen_at = utcnow()
     return Actor(email, name, is_admin=email in _admins())
+
+
+# --- sessions that end ---------------------------------------------------------------------------------
+
+def session_key(claims: Mapping) -> str:
+    """The key of one sign-in session, from the claims of its ID token (the issuer, the person, when it was issued
+    and its nonce, which is new at every sign-in): the same for every copy of its cookie, another for the next
+    sign-in. Only this hash is stored, never a token."""
+    parts = [str(claims.get(name, "")) for name in ("iss", "sub", "email", "iat", "nonce", "auth_time", "sid")]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def end_session(db: Database, *, actor: Actor, key: str) -> None:
+    """Signing out: the session with this key has ended, also for a copy of its cookie elsewhere."""
+    if actor.is_local or not actor.email:
+        return
+    with db.write() as session:
+        if session.get(EndedSessionRow, key) is None:
+            session.add(EndedSessionRow(key=key, email=actor.email, ended_at=utcnow()))
+
+
+def session_ended(db: Database, *, email: str, key: str, issued_at: float | None) -> bool:
+    """Whether a session has ended: it was signed out, or every session of the person that began before a moment
+    was ended (`end_all_sessions`) and this one began before it (`issued_at`: the ID token's iat, in seconds)."""
+    with db.read() as session:
+        if session.get(EndedSessionRow, key) is not None:
+            return True
+        ended_at = session.scalar(select(PersonRow.sessions_ended_at).where(PersonRow.email == email))
+    if ended_at is None:
+        return False
+    return issued_at is None or float(issued_at) <= ended_at.timestamp()
+
+
+def end_all_sessions(db: Database, *, actor: Actor, organisation_id: int, email: str) -> None:
+    """End every session of a member (e.g. when they leave): wherever they are signed in, they must sign in again.
+    For the organisation's beheerder and for application administrators; logged in the organisation's log."""
+    email = clean_email(email, new=False)
+    with db.write() as session:
+        _require_members_manager(session, actor, organisation_id)
+        _membership(session, organisation_id, email)
+        person = session.scalar(select(PersonRow).where(PersonRow.email == email))
+        person.sessions_ended_at = utcnow()
+        log(session, actor, "sessions_ended", organisation_id, email=email)
 
 
 def list_members(db: Database, *, actor: Actor, organisation_id: int) -> list[Member]:
@@ -274,7 +427,7 @@ def _keep_a_manager(session, organisation_id: int, leaving: MembershipRow, actor
 
 def change_role(db: Database, *, actor: Actor, organisation_id: int, email: str, role: str) -> None:
 
-    email = clean_email(email)
+    email = clean_email(email, new=False)
     if role not in ROLES:
         raise InputError("unknown_choice", "role", value=str(role))
     with db.write() as session:
@@ -287,7 +440,7 @@ def change_role(db: Database, *, actor: Actor, organisation_id: int, email: str,
 
 
 def remove_member(db: Database, *, actor: Actor, organisation_id: int, email: str) -> None:
-    email = clean_email(email)
+    email = clean_email(email, new=False)
     with db.write() as session:
         _require_members_manager(session, actor, organisation_id)
         row = _membership(session, organisation_id, email)

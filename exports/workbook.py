@@ -710,6 +710,11 @@ def respondents_sheet(wb, report, lang: str, most: int = 10) -> None:
     role = lambda line: t("respondents.line_all", lang) if line == ALL else t(f"workshop.role_{line}", lang)  # noqa: E731
     write(ws, 1, 1, t("export.respondents_title", lang), font=TITLE_FONT)
     write(ws, 2, 1, t("respondents.counts", lang, invited=view.invited, count=figures.total), alignment=WRAP)
+    if not figures.everyone_shown:  # one or two people: nothing of their answers, not even their roles
+        write(ws, 3, 1, t("respondents.too_few", lang, count=figures.needed, min=view.min_group), alignment=WRAP)
+        ws.column_dimensions["A"].width = 90
+        print_ready(ws, report, lang, None)
+        return
     row = 4
     header_row(ws, row, [t("respondents.col_role", lang), t("respondents.col_respondents", lang),
                          t("respondents.col_shown", lang)], [34, 16, 16, 16, 16, 16, 14, 28])

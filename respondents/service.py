@@ -50,7 +50,8 @@ UNSET = object()
 class RespondentError(ValueError):
     """`code` is a translation key under "respondents.": unknown_link, revoked, other_assessment,
     after_deadline, final, unknown_role, choose_role_first, unknown_question, invalid_answer, too_many,
-    member_only (an invitation of a member, opened by someone else or signed out), not_a_member."""
+    member_only (an invitation of a member, opened by someone else or signed out), not_a_member,
+    too_few_to_merge (fewer than MIN_GROUP people answered)."""
 
     def __init__(self, code: str, **params):
         super().__init__(code)
@@ -416,8 +417,10 @@ def overview(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Q
         responses, comments, invited, started = _responses(session, assessment_id)
         merges = {r.question_id: _merge(r) for r in session.scalars(
             select(RespondentMergeRow).where(RespondentMergeRow.assessment_id == assessment_id))}
-        return Overview(invited, started, role_figures(questionnaire, responses), comments, merges,
-                        _deadline(session, assessment_id))
+        figures = role_figures(questionnaire, responses)
+        if not figures.everyone_shown:  # too few people: not even their comments (one rule: scoring.respondents)
+            comments = {}
+        return Overview(invited, started, figures, comments, merges, _deadline(session, assessment_id))
 
 
 def provenance_text(summary: VoteSummary, language: str) -> str:
@@ -444,7 +447,10 @@ def merge_answer(db: Database, *, actor: Actor, assessment_id: str, questionnair
                 or question_id not in {q.id for q in questionnaire.questions()}:
             raise RespondentError("unknown_question")
         responses, _, _, _ = _responses(session, assessment_id)
-        figures = role_figures(questionnaire, responses).questions[question_id]
+        everyone = role_figures(questionnaire, responses)
+        if not everyone.everyone_shown:  # the merged answer would be one or two people's own answer
+            raise RespondentError("too_few_to_merge", min=MIN_GROUP)
+        figures = everyone.questions[question_id]
         if figures.answers == 0:
             raise RespondentError("no_answers")
         suggested = None if figures.suggested is None else str(figures.suggested)

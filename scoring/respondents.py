@@ -4,6 +4,10 @@
   and of each role that is shown.
 - A role is shown on its own only when at least `MIN_GROUP` respondents of it answered something; smaller
   roles still count in "all" (anonymity: nobody's answers can be read from a group of one or two).
+- The same rule holds for "all" (everyone together): with fewer than `MIN_GROUP` respondents nothing is
+  computed at all, no distribution, median, agreement, figure or suggestion, and not even the number of
+  respondents per role; `RoleFigures.needed` says how many more are needed. One rule, one function:
+  `shown_roles`, which the workshop room uses too.
 - Per role, only medians and figures made of medians leave this module, never a role's counts or
   distribution. Medians do not add up, so the answers of a small (hidden) role cannot be worked out by taking
   the shown roles away from "all", whose distribution is shown. That is why a shown role is not hidden as
@@ -62,16 +66,19 @@ class Gap:
 
 @dataclass(frozen=True)
 class RoleFigures:
-    respondents: dict[str, int]  # per role: respondents with at least one answer (every role, also hidden)
+    respondents: dict[str, int]  # per role: respondents with at least one answer (every role, also hidden;
+    #                              empty while "all" itself is below the minimum)
     shown_roles: tuple[str, ...]
     hidden_roles: tuple[str, ...]  # roles with 1 or 2 respondents: only counted in "all"
     questions: dict[str, QuestionFigures]
     dimensions: dict[str, Gap]
     competencies: dict[str, Gap]
+    total: int = 0  # respondents with at least one answer
+    needed: int = 0  # how many more respondents must answer before anything is shown (0: enough)
 
     @property
-    def total(self) -> int:
-        return sum(self.respondents.values())
+    def everyone_shown(self) -> bool:
+        return self.needed == 0
 
     def most_disagreement(self) -> list[QuestionFigures]:
         """Questions with an agreement figure, least agreement first (questionnaire order among equals)."""
@@ -86,10 +93,12 @@ def suggestion(summary: VoteSummary) -> int | None:
 
 
 def shown_roles(counts: Mapping[str, int], min_group: int = MIN_GROUP) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The anonymity rule, for respondents and for the workshop room alike: (roles shown apart, roles only
-    counted in "all"), from the number of people per role. A role is shown apart only from `min_group` people."""
-    shown = tuple(role for role in ROLES if counts.get(role, 0) >= min_group)
-    hidden = tuple(role for role in ROLES if 0 < counts.get(role, 0) < min_group)
+    """The anonymity rule, for respondents and for the workshop room alike: (groups shown, groups not shown),
+    from the number of people per group: a role, or ALL for everyone together. A group is shown only from
+    `min_group` people."""
+    groups = (*ROLES, ALL)
+    shown = tuple(group for group in groups if counts.get(group, 0) >= min_group)
+    hidden = tuple(group for group in groups if 0 < counts.get(group, 0) < min_group)
     return shown, hidden
 
 
@@ -107,6 +116,15 @@ def role_figures(questionnaire: Questionnaire, responses: list[Response], min_gr
     counts = {role: sum(1 for r in answering if r.role == role) for role in ROLES}
     counts = {role: n for role, n in counts.items() if n}
     shown, hidden = shown_roles(counts, min_group)
+    if ALL not in shown_roles({ALL: len(answering)}, min_group)[0]:
+        # too few people altogether: nothing that could tell one person's answers, not even their roles
+        nothing = summarise([])
+        empty = {line: None for line in (ALL,)}
+        return RoleFigures(
+            {}, (), (), {q.id: QuestionFigures(q.id, nothing, {}, None) for q in questionnaire.questions()},
+            {d.id: Gap(d.id, dict(empty), None, None, None) for d in questionnaire.dimensions()},
+            {c.id: Gap(c.id, dict(empty), None, None, None) for c in questionnaire.competencies},
+            total=len(answering), needed=max(0, min_group - len(answering)))
 
     questions: dict[str, QuestionFigures] = {}
     medians: dict[str, dict[str, float]] = {ALL: {}, **{role: {} for role in shown}}
@@ -136,4 +154,4 @@ def role_figures(questionnaire: Questionnaire, responses: list[Response], min_gr
             dimensions[dimension.id] = _gap(dimension.id, by_line, shown)
         competencies[competency.id] = _gap(
             competency.id, {line: sum(v) / len(v) if v else None for line, v in per_line_dimensions.items()}, shown)
-    return RoleFigures(counts, shown, hidden, questions, dimensions, competencies)
+    return RoleFigures(counts, shown, hidden, questions, dimensions, competencies, total=len(answering))

@@ -285,6 +285,19 @@ class PersonRow(Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # every session of this person that began before this moment has ended (migration 0015)
+    sessions_ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class EndedSessionRow(Base):
+    """A session that was signed out: its key (a hash of the ID token's claims), so that a copy of its cookie no
+    longer signs in (migration 0015)."""
+
+    __tablename__ = "ended_sessions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, index=True)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
 
 class MembershipRow(Base):

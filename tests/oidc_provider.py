@@ -40,6 +40,7 @@ class Person:
     email: str
     name: str
     password: str
+    email_verified: bool = True  # what the provider says in the `email_verified` claim
 
     @property
     def sub(self) -> str:
@@ -134,9 +135,10 @@ class Token(TokenMixin):
 class Provider:
     """The provider's state and its Flask app."""
 
-    def __init__(self, people: dict[str, tuple[str, str]]):
-        self.people = {email.lower(): Person(email.lower(), name, password)
-                       for email, (name, password) in people.items()}
+    def __init__(self, people: dict[str, tuple]):
+        """`people`: e-mail address -> (name, password), or (name, password, False) for a person whose address the
+        provider has not verified (`email_verified` false)."""
+        self.people = {email.lower(): Person(email.lower(), *details) for email, details in people.items()}
         self.client = Client(CLIENT_ID, secrets.token_urlsafe(24))
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig", "alg": "RS256"},
                                        private=True)
@@ -195,7 +197,7 @@ class Provider:
                 return {"iss": provider.issuer, "aud": [client.get_client_id()], "exp": int(time.time()) + 3600}
 
             def generate_user_info(self, user, scope):
-                return UserInfo(sub=user.sub, name=user.name, email=user.email, email_verified=True)
+                return UserInfo(sub=user.sub, name=user.name, email=user.email, email_verified=user.email_verified)
 
         def save_token(token, request_):
             provider.tokens[token["access_token"]] = Token(

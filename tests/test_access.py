@@ -194,6 +194,11 @@ def calls(db, w):
                                                          email="bob@gemeente-b.nl", role="lezer"),
         "access.service.remove_member": lambda: access.remove_member(db, actor=a, organisation_id=org_b,
                                                              email="bob@gemeente-b.nl"),
+        "access.service.organisation_activity": lambda: access.organisation_activity(db, actor=a,
+                                                                                  organisation_id=org_b),
+        "access.service.activity_filters": lambda: access.activity_filters(db, actor=a, organisation_id=org_b),
+        "access.service.end_all_sessions": lambda: access.end_all_sessions(db, actor=a, organisation_id=org_b,
+                                                                           email="bob@gemeente-b.nl"),
         "access.service.my_permissions": None,  # answers about the actor itself: empty for B (tested below)
         "kpi.service.get_register": lambda: kpis.get_register(db, actor=a, organisation_id=org_b, library=lib),
         "kpi.service.linked_actions": lambda: kpis.linked_actions(db, actor=a, organisation_id=org_b),
@@ -391,3 +396,84 @@ def test_an_actor_is_needed(db, world):
     stranger = Actor("stranger@elders.nl")
     with pytest.raises(AccessDenied):
         service.get_answers(db, actor=stranger, assessment_id=world["b_draft"].id)
+
+
+# --- e-mail addresses that cannot pass for another one, and sessions that end ---------------------------------
+
+def test_member_addresses_are_normalised_and_look_alikes_are_refused_naming_the_field(db):
+    from i18n import t
+    from rules.input import InputError
+
+    org = service.create_organisation(db, actor=ME, name="Gemeente Adres", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    anna = member_of(db, org.id, "anna@gemeente.nl", "beheerder")
+    # full-width letters and surrounding spaces are the same address (NFKC)
+    added = access.add_member(db, actor=anna, organisation_id=org.id, email=" ＥＶＡ@Gemeente.nl ", role="lezer")
+    assert added.email == "eva@gemeente.nl"
+    with pytest.raises(InputError) as twice:
+        access.add_member(db, actor=anna, organisation_id=org.id, email="eva@gemeente.nl", role="lezer")
+    assert twice.value.code == "member_exists"
+    before = dump(db)
+    for look_alike, code in (("anna\u200b@gemeente.nl", "email_invisible"),  # zero-width space
+                             ("an\u00adna@gemeente.nl", "email_invisible"),  # soft hyphen
+                             ("anna@gemeente\u202e.nl", "email_invisible"),  # a direction mark
+                             ("\u0430nna@gemeente.nl", "email_mixed_scripts"),  # Cyrillic a
+                             ("anna@gem\u0435ente.nl", "email_mixed_scripts"),  # Cyrillic e in the domain
+                             ("\u03bftto@gemeente.nl", "email_mixed_scripts")):  # Greek omicron
+        with pytest.raises(InputError) as refused:
+            access.add_member(db, actor=anna, organisation_id=org.id, email=look_alike, role="beheerder")
+        assert (refused.value.code, refused.value.field) == (code, "email"), look_alike
+        message = t(f"error.{code}", "nl", field=t("field.email", "nl"), **refused.value.params)
+        assert message.startswith("E-mailadres: '") and "\u200b" not in message
+    assert dump(db) == before
+    # so no look-alike can be the "other beheerder" that lets the real last one leave
+    with pytest.raises(InputError) as last:
+        access.remove_member(db, actor=anna, organisation_id=org.id, email="anna@gemeente.nl")
+    assert last.value.code == "last_manager"
+    # one script throughout is an address like any other
+    assert access.clean_email("jörg@gemeente.de") == "jörg@gemeente.de"
+    assert access.clean_email("\u0430\u043d\u043d\u0430@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444") == \
+        "\u0430\u043d\u043d\u0430@\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"
+    # a sign-in with a look-alike address is refused too, and remembers nobody
+    with pytest.raises(InputError):
+        access.sign_in(db, email="anna\u200b@gemeente.nl")
+    assert dump(db) == before
+
+
+def test_a_signed_out_session_stays_ended_and_a_beheerder_ends_all_sessions_of_a_member(db):
+    import time
+
+    org = service.create_organisation(db, actor=ME, name="Gemeente Sessie", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    anna = member_of(db, org.id, "anna@gemeente.nl", "beheerder")
+    piet = member_of(db, org.id, "piet@gemeente.nl", "invuller")
+    now = int(time.time())
+    first = dict(iss="https://idp", sub="sub-piet", email="piet@gemeente.nl", iat=now - 60, nonce="n1")
+    second = dict(first, iat=now - 30, nonce="n2")
+    key_1, key_2 = access.session_key(first), access.session_key(second)
+    assert key_1 != key_2 and len(key_1) == 64 and "n1" not in key_1
+    assert not access.session_ended(db, email="piet@gemeente.nl", key=key_1, issued_at=first["iat"])
+    access.end_session(db, actor=piet, key=key_1)  # Piet signs out of the first
+    access.end_session(db, actor=piet, key=key_1)  # (twice is once)
+    assert access.session_ended(db, email="piet@gemeente.nl", key=key_1, issued_at=first["iat"])
+    assert not access.session_ended(db, email="piet@gemeente.nl", key=key_2, issued_at=second["iat"])
+    # a lezer or another organisation's beheerder cannot end Piet's sessions; Anna can
+    lezer = member_of(db, org.id, "lezer@gemeente.nl", "lezer")
+    other = member_of(db, service.create_organisation(db, actor=ME, name="Elders", org_type="gemeente",
+                                                      size_class="inw-lt-20k").id, "x@elders.nl", "beheerder")
+    before = dump(db)
+    for who in (lezer, other):
+        with pytest.raises(AccessDenied):
+            access.end_all_sessions(db, actor=who, organisation_id=org.id, email="piet@gemeente.nl")
+    assert dump(db) == before
+    access.end_all_sessions(db, actor=anna, organisation_id=org.id, email="piet@gemeente.nl")
+    assert access.session_ended(db, email="piet@gemeente.nl", key=key_2, issued_at=second["iat"])
+    assert not access.session_ended(db, email="anna@gemeente.nl", key=access.session_key(dict(first, sub="a")),
+                                    issued_at=first["iat"])  # only Piet's
+    # a sign-in after that is a new session
+    later = dict(first, iat=int(time.time()) + 2, nonce="n3")
+    assert not access.session_ended(db, email="piet@gemeente.nl", key=access.session_key(later),
+                                    issued_at=later["iat"])
+    log = access.organisation_activity(db, actor=anna, organisation_id=org.id, kinds=["members"])
+    assert (log[0].action, log[0].actor, log[0].detail) == ("sessions_ended", "anna@gemeente.nl",
+                                                            {"email": "piet@gemeente.nl"})

@@ -660,6 +660,7 @@ def test_members_page_adds_changes_and_removes_members_and_shows_who_did_what(ap
     # who did what, per scan
     service.save_answer(app_env, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=3)
     at.run()
+    at.selectbox(key=f"activity_assessment_{org.id}").set_value(assessment.id).run()
     log = at.dataframe[0].value
     assert list(log["Wie"])[0] == "de lokale gebruiker"
     assert list(log["Wat"]) == ["Antwoord op vraag d1-1 gewijzigd in de app", "Scan 2026 gestart"]

@@ -337,7 +337,8 @@ def test_a_member_invitation_works_only_for_that_member_signed_in(db, setting):
                                         today=TODAY).answers == {"d1-1": 2}
     assert respondents.my_invitations(db, actor=front)[0].answered == 1
     view = respondents.overview(db, actor=manager, assessment_id=a, questionnaire=mini)
-    assert view.figures.questions["d1-1"].summary.counts[2] == 1  # a member's answers count like anyone's
+    # a member's answers count like anyone's (alone, nothing of them is shown: see the small-group test)
+    assert (view.figures.total, view.figures.needed) == (1, 2)
 
     # a member who leaves the organisation can no longer answer, and the invitation leaves their Start page
     access.remove_member(db, actor=manager, organisation_id=org, email="front@luisterdam.nl")
@@ -393,3 +394,112 @@ def test_questions_go_on_the_workshop_list_and_leave_it_once_agreed(db, setting)
     service.finalise_assessment(db, actor=manager, assessment_id=a)
     with pytest.raises(service.AssessmentIsFinal):
         discussion.remove_item(db, actor=manager, assessment_id=a, question_id="d1-3")
+
+
+SMALL_GROUP_COMMENT = "Alleen ik weet dit: de balie sluit te vroeg."
+
+
+def small_group(db, setting, n: int):
+    """`n` colleagues answered d1-1 (the first one also with a comment): front office, management, back office."""
+    a, manager, mini = setting["assessment"].id, setting["manager"], setting["mini"]
+    links = respondents.create_links(db, actor=manager, assessment_id=a, count=4)
+    answer_all(db, setting, links[:n], ["frontoffice", "management", "backoffice"][:n], [2, 5, 4][:n])
+    respondents.save_respondent_answer(db, assessment_id=a, token=links[0].token, questionnaire=mini,
+                                       question_id="d1-1", comment=SMALL_GROUP_COMMENT, today=TODAY)
+    return a
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_with_fewer_than_three_respondents_nothing_of_their_answers_is_given_out(db, setting, n):
+    """The minimum group holds for "Iedereen" too: with one or two respondents no distribution, median, agreement,
+    figure, role count, suggestion or comment leaves the service, and merging is refused; with three it is all
+    there."""
+    manager, mini = setting["manager"], setting["mini"]
+    a = small_group(db, setting, n)
+    view = respondents.overview(db, actor=manager, assessment_id=a, questionnaire=mini)
+    figures = view.figures
+    assert figures.total == n
+    question = figures.questions["d1-1"]
+    if n < 3:
+        assert (figures.everyone_shown, figures.needed) == (False, 3 - n)
+        assert figures.respondents == {} and figures.shown_roles == () and figures.hidden_roles == ()
+        assert (question.summary.voted, question.summary.median, question.summary.agreement) == (0, None, None)
+        assert all(count == 0 for count in question.summary.counts.values())
+        assert question.suggested is None and question.by_role == {}
+        assert all(v is None for gap in [*figures.dimensions.values(), *figures.competencies.values()]
+                   for v in gap.by_line.values())
+        assert figures.most_disagreement() == [] and view.comments == {}
+        assert SMALL_GROUP_COMMENT not in repr(view) and "frontoffice" not in repr(view)
+        before = dump(db)
+        with pytest.raises(RespondentError) as refused:
+            respondents.merge_answer(db, actor=manager, assessment_id=a, questionnaire=mini, question_id="d1-1",
+                                     value="3", rationale="Toch samenvoegen.")
+        assert refused.value.code == "too_few_to_merge" and dump(db) == before
+    else:
+        assert (figures.everyone_shown, figures.needed) == (True, 0)
+        assert question.summary.voted == 3 and question.summary.median == 4
+        assert question.summary.agreement is not None
+        assert view.comments == {"d1-1": [SMALL_GROUP_COMMENT]}
+        assert figures.respondents == {"frontoffice": 1, "management": 1, "backoffice": 1}
+        assert figures.shown_roles == () and question.by_role == {}  # each role is still below the minimum
+        assert respondents.merge_answer(db, actor=manager, assessment_id=a, questionnaire=mini,
+                                        question_id="d1-1", value="4", rationale="Besproken.").answers == 3
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_the_respondents_page_and_workbook_show_nothing_of_one_or_two_respondents(tmp_path, monkeypatch, mini, n):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from conftest import lookup_for
+    from exports.workbook import build_workbook
+    from questionnaires.loader import ENV_DIR
+    from report import service as report
+    from storage.db import ENV_URL, get_database
+    from test_app import new_session, texts
+    from conftest import FIXTURES
+
+    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    monkeypatch.setenv(ENV_URL, url)
+    monkeypatch.setenv(ENV_DIR, str(FIXTURES))
+    db = get_database(url)
+    org = service.create_organisation(db, actor=ME, name="Gemeente Klein", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    a = small_group(db, dict(assessment=assessment, manager=ME, mini=mini), n)
+
+    for language, needed in (("nl", {1: "Nog 2 antwoorden nodig", 2: "Nog 1 antwoord nodig"}),
+                             ("en", {1: "2 more answers needed", 2: "1 more answer needed"})):
+        at = new_session("views/respondents.py", a=a, lang=language)
+        assert not at.exception
+        page = texts(at) + "\n".join(str(x.value) for x in at.text)
+        # the beheerder's own list of the links they handed out says which link is in use (not what was answered)
+        page = "\n".join(line for line in page.splitlines() if not line.startswith("**Link "))
+        tables = [t.value for t in at.table] + [d.value for d in at.dataframe]
+        if n < 3:
+            assert needed[n] in page
+            assert tables == [] and len(at.get("plotly_chart")) == 0
+            for secret in (SMALL_GROUP_COMMENT, "Frontoffice", "Front office", "Iedereen", "Everyone", "mediaan",
+                           "median", "overeenstemming", "agreement"):
+                assert secret not in page, (language, secret)
+        else:
+            assert "antwoorden nodig" not in page and "answers needed" not in page
+            columns = {c for table in tables for c in table.columns}
+            assert ("Iedereen" if language == "nl" else "Everyone") in columns
+            assert SMALL_GROUP_COMMENT in page  # the merge shows the comments, without name or role
+
+    data = build_workbook(report.gather_report(db, actor=ME, assessment_id=a, lookup=lookup_for(mini), today=TODAY))
+    ws = load_workbook(BytesIO(data))["Respondenten"]
+    cells = [c.value for row in ws.iter_rows() for c in row if c.value is not None]
+    text = "\n".join(map(str, cells))
+    assert SMALL_GROUP_COMMENT not in text
+    if n < 3:
+        assert {1: "Nog 2 antwoorden nodig", 2: "Nog 1 antwoord nodig"}[n] in text
+        assert not any(isinstance(v, (int, float)) for v in cells)  # no count, median or agreement
+        for secret in ("Frontoffice", "Management", "Iedereen", "Vraag d1-1"):
+            assert secret not in text
+    else:
+        assert "Iedereen" in text and "Frontoffice" in text
+        question = next(row for row in ws.iter_rows(values_only=True) if row[0] == "Vraag d1-1")
+        assert question[1:3] == (3, 4.0)

@@ -27,7 +27,8 @@ from questionnaires.loader import ENV_DIR, load_questionnaire
 
 PEOPLE = {"anna@gemeente-a.nl": ("Anna Aalbers", "anna-wachtwoord"),
           "lars@gemeente-a.nl": ("Lars Lezer", "lars-wachtwoord"),
-          "bert@gemeente-b.nl": ("Bert Bakker", "bert-wachtwoord")}
+          "bert@gemeente-b.nl": ("Bert Bakker", "bert-wachtwoord"),
+          "vera@gemeente-a.nl": ("Vera Veenstra", "vera-wachtwoord", False)}  # the provider has not verified it
 SECRET_COMMENT = "Vertrouwelijk: bewijs van gemeente B"
 SECRET_ACTION = "Geheim verbeterplan van B"
 
@@ -284,3 +285,90 @@ def test_an_expired_session_must_sign_in_again_and_writes_nothing(tmp_path, prov
         sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")  # and in again
         expect(page.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
         page.context.close()
+
+
+def everything(db) -> dict:
+    """Every row of every table, people (when last seen) and the activity log too."""
+    with db.read() as session:
+        return {t.name: sorted(map(repr, session.execute(text(f'SELECT * FROM "{t.name}"')).all()))
+                for t in Base.metadata.sorted_tables}
+
+
+def test_signing_out_ends_the_session_and_its_replayed_cookies_are_refused(app, browser):
+    """Sign in, keep the cookies, sign out; the kept cookies in a new browser land on the sign-in page and write
+    nothing (not even "last seen")."""
+    base, db, world = app
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    expect(page.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
+    saved = context.cookies()
+    assert any(c["name"].startswith("_streamlit_user") for c in saved)
+    # the same cookies in a second browser work while the session lasts (so the replay below is a fair test)
+    twin = browser.new_context(viewport={"width": 1366, "height": 900})
+    twin.add_cookies(saved)
+    twin_page = twin.new_page()
+    twin_page.goto(f"{base}/?lang=nl")
+    expect(twin_page.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
+    twin.close()
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    context.close()
+
+    before = everything(db)
+    replay = browser.new_context(viewport={"width": 1366, "height": 900})
+    replay.add_cookies(saved)
+    page = replay.new_page()
+    for path in ("?lang=nl", f"vragenlijst?a={world['a_scan'].id}&lang=nl", "beheer?lang=nl"):
+        page.goto(f"{base}/{path}")
+        expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=30_000)
+        text_on_page = body(page)
+        assert "Ingelogd als" not in text_on_page and "Gemeente Aalst" not in text_on_page, path
+        assert "U bent uitgelogd." in text_on_page, path
+    assert everything(db) == before
+    # signing in again is a new session
+    sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    expect(page.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
+    replay.close()
+
+
+def test_a_beheerder_ends_every_session_of_a_member(app, browser):
+    base, db, world = app
+    lars = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(lars, base, "lars@gemeente-a.nl", "lars-wachtwoord")
+    expect(lars.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
+    anna = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(anna, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    anna.goto(f"{base}/beheer?org={world['org_a'].id}&lang=nl")
+    expect(anna.get_by_role("heading", name="Leden van Gemeente Aalst")).to_be_visible(timeout=30_000)
+    wait_idle(anna)
+    number = [m.email for m in access.list_members(db, actor=ME, organisation_id=world["org_a"].id)].index(
+        "lars@gemeente-a.nl")  # the members are listed by address; each row's buttons are keyed by its number
+    anna.locator(f".st-key-end_sessions_{number}").get_by_role("button", name="Overal uitloggen").click()
+    expect(anna.get_by_text("is overal uitgelogd.")).to_be_visible(timeout=30_000)
+    before = everything(db)
+    lars.reload()
+    expect(lars.get_by_role("button", name="Inloggen")).to_be_visible(timeout=30_000)
+    assert "U bent uitgelogd." in body(lars)
+    assert everything(db) == before
+    [ended] = [e for e in access.organisation_activity(db, actor=ME, organisation_id=world["org_a"].id)
+               if e.action == "sessions_ended"]
+    assert (ended.actor, ended.detail) == ("anna@gemeente-a.nl", {"email": "lars@gemeente-a.nl"})
+    lars.context.close()
+    anna.context.close()
+
+
+def test_an_address_the_provider_has_not_verified_cannot_sign_in(app, browser):
+    base, db, world = app
+    access.add_member(db, actor=ME, organisation_id=world["org_a"].id, email="vera@gemeente-a.nl", role="invuller")
+    before = everything(db)
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    sign_in(page, base, "vera@gemeente-a.nl", "vera-wachtwoord")
+    expect(page.get_by_text("zegt dat uw e-mailadres niet bevestigd is")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("button", name="Inloggen")).to_be_visible()
+    page.goto(f"{base}/vragenlijst?a={world['a_scan'].id}&lang=nl")
+    expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=30_000)
+    assert "Gemeente Aalst" not in body(page) and "Ingelogd als" not in body(page)
+    assert everything(db) == before  # not even remembered as seen
+    page.context.close()

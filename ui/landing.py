@@ -9,17 +9,20 @@ import streamlit as st
 
 from ui.language import tr
 from ui.paths import PAGE_VOTE
-from ui.identity import auth_configured, session_expired, sign_in, signed_in
+from ui.identity import auth_configured, sign_in, sign_in_problem
 
 
 def show_landing() -> None:
     st.title(tr("start.title"))
     if auth_configured():
         st.markdown(tr("start.intro"))
-        if session_expired():
+        _, problem = sign_in_problem()
+        if problem == "expired":
             st.warning(tr("access.session_expired"), icon=":material/schedule:")
-        elif signed_in() and not st.user.get("email"):
-            st.error(tr("access.no_email"), icon=":material/error:")
+        elif problem == "ended":
+            st.info(tr("access.session_ended"), icon=":material/logout:")
+        elif problem is not None:
+            st.error(tr(f"access.{problem}"), icon=":material/error:")
         with st.container(border=True):
             st.subheader(tr("access.sign_in_title"))
             st.markdown(tr("access.sign_in_text"))

@@ -32,6 +32,23 @@ def me() -> Actor:
     return actor
 
 
+def refuse_bad_settings() -> None:
+    """A setting the app cannot work with stops every page with a message that names it (and a line in the log),
+    never a silent default."""
+    import logging
+
+    from ui.identity import settings_problem
+
+    problem = settings_problem()
+    if problem is None:
+        return
+    logging.getLogger("klantbewust.settings").error("refusing to start: %s is %r; give a number of hours above 0",
+                                                    problem.name, problem.value)
+    st.error(tr("settings.invalid_session_hours", name=problem.name, value=escape_md(problem.value[:40])),
+             icon=":material/error:")
+    st.stop()
+
+
 def identity_sidebar(actor: Actor | None) -> None:
     """Who is working, in the sidebar: the signed-in person with a way out, or the local mode."""
     from ui.identity import auth_configured
@@ -44,7 +61,9 @@ def identity_sidebar(actor: Actor | None) -> None:
     st.sidebar.markdown(tr("access.signed_in_as", name=escape_md(actor.name or actor.email),
                            email=escape_md(actor.email)))
     if auth_configured():
-        st.sidebar.button(tr("access.sign_out"), icon=":material/logout:", on_click=st.logout, key="sign_out")
+        from ui.identity import sign_out
+
+        st.sidebar.button(tr("access.sign_out"), icon=":material/logout:", on_click=sign_out, key="sign_out")
 
 
 def permissions_in(organisation_id: int) -> frozenset[str]:

@@ -225,6 +225,14 @@ class JoinThrottle:
 JOIN_THROTTLE = JoinThrottle()
 
 
+def join_throttle_key(context) -> str:
+    """Whose wrong join codes are counted together: the browser's network address only (`context` is
+    `st.context`). Headers such as the User-Agent are the sender's to choose, so they are not part of it: changing
+    one does not start the count again. On this computer (no address) it is "local"."""
+    address = getattr(context, "ip_address", None)
+    return address if isinstance(address, str) and address else "local"
+
+
 # --- the big screen ----------------------------------------------------------------------------------------
 
 ENV_PUBLIC_URL = "KLANTBEWUST_PUBLIC_URL"

@@ -7,6 +7,8 @@ import streamlit as st
 import access
 from access import MANAGE, ROLES
 from assessment import service
+from ui.activity_text import activity_text
+from ui.identity import auth_configured
 from ui.language import lang, tr
 from ui.safe_text import escape_md, local_time
 from ui.session import attempt, database, flash, me, permissions_in, show_flash, show_page_error, who_text
@@ -68,6 +70,12 @@ def _remove(email: str) -> None:
         flash(tr("members.removed", email=escape_md(email)))
 
 
+def _end_sessions(email: str) -> None:
+    if attempt(access.end_all_sessions, db, actor=actor, organisation_id=organisation.id, email=email)[0]:
+        flash(tr("members.sessions_ended", email=escape_md(email)))
+
+
+sessions_exist = auth_configured()  # in local mode nobody signs in, so there are no sessions to end
 for number, member in enumerate(members):
     with st.container(border=True):
         who, role, action = st.columns([3, 2, 1], vertical_alignment="center")
@@ -89,6 +97,10 @@ for number, member in enumerate(members):
             action.button(tr("members.remove"), key=f"remove_{number}", icon=":material/person_remove:",
                           width="stretch", on_click=st.session_state.__setitem__,
                           args=("confirm_remove", member.email))
+            if sessions_exist:
+                action.button(tr("members.end_sessions"), key=f"end_sessions_{number}", icon=":material/logout:",
+                              width="stretch", help=tr("members.end_sessions_help"), on_click=_end_sessions,
+                              args=(member.email,))
 
 
 def _add() -> None:
@@ -113,27 +125,41 @@ with st.container(border=True):
 if MANAGE not in permissions_in(organisation.id):
     st.stop()  # an administrator who is no member: the members, not what they did
 st.header(tr("members.activity_title"), divider="gray")
+st.caption(tr("members.activity_intro"))
 assessments = service.list_assessments(db, actor=actor, organisation_id=organisation.id)
-if not assessments:
-    st.info(tr("start.no_assessments"))
-    st.stop()
 periods = {a.id: a.period for a in assessments}
-chosen = st.selectbox(tr("members.activity_of"), list(periods), format_func=periods.__getitem__,
-                      key=f"activity_assessment_{organisation.id}", placeholder=tr("common.choose"))
-events = access.activity(db, actor=actor, assessment_id=chosen)
+filters = access.activity_filters(db, actor=actor, organisation_id=organisation.id)
+EVERY = "*"
+scans = {EVERY: tr("members.activity_all"), access.NO_ASSESSMENT: tr("members.activity_organisation"),
+         **{a.id: tr("members.activity_scan", period=a.period) for a in assessments}}
+people = {EVERY: tr("members.activity_everyone"),
+          **{label: (name or who_text(label)) for label, name in filters.people.items()}}
+kinds = {kind: tr(f"members.kind_{kind}") for kind in filters.kinds}
+scan_column, person_column, kind_column = st.columns(3)
+chosen_scan = scan_column.selectbox(tr("members.activity_of"), list(scans), format_func=scans.__getitem__,
+                                    key=f"activity_assessment_{organisation.id}", placeholder=tr("common.choose"))
+chosen_person = person_column.selectbox(tr("members.activity_who"), list(people), format_func=people.__getitem__,
+                                        key=f"activity_person_{organisation.id}", placeholder=tr("common.choose"))
+chosen_kinds = kind_column.multiselect(tr("members.activity_kinds"), list(kinds), format_func=kinds.__getitem__,
+                                       key=f"activity_kinds_{organisation.id}",
+                                       placeholder=tr("members.activity_every_kind"))
+events = access.organisation_activity(
+    db, actor=actor, organisation_id=organisation.id,
+    assessment_id=None if chosen_scan in (EVERY, None) else chosen_scan,
+    person=None if chosen_person in (EVERY, None) else chosen_person, kinds=chosen_kinds or None)
 if not events:
     st.caption(tr("members.activity_none"))
 else:
-    def what(event: access.Activity) -> str:
-        detail = {k: (", ".join(map(str, v)) if isinstance(v, list) else v) for k, v in event.detail.items()}
-        detail["source"] = tr(f"activity.source_{detail.get('source', 'app')}")
-        if "role" in detail:
-            detail["role"] = role_label.get(detail["role"], detail["role"])
-        return tr(f"activity.{event.action}", **detail)
+    def scan_of(event: access.Activity) -> str:
+        if event.assessment_id is None:
+            return tr("members.activity_organisation_short")
+        return periods.get(event.assessment_id) or tr("members.activity_scan_deleted")
 
     st.dataframe(pd.DataFrame({
         tr("members.col_when"): [local_time(e.at, "%d-%m-%Y %H:%M:%S") for e in events],
         tr("members.col_who"): [e.actor_name or who_text(e.actor) for e in events],
-        tr("members.col_what"): [what(e) for e in events],
+        tr("members.col_scan"): [scan_of(e) for e in events],
+        tr("members.col_kind"): [tr(f"members.kind_{e.kind}") for e in events],
+        tr("members.col_what"): [activity_text(e.action, e.detail, language, lambda r: role_label.get(r, r)) for e in events],
     }), hide_index=True, width="stretch")
     st.caption(tr("members.activity_help", count=len(events)))

@@ -130,6 +130,9 @@ if figures.total == 0:
     st.info(tr("respondents.nobody_yet", count=view.invited), icon=":material/hourglass_empty:")
     st.stop()
 st.markdown(tr("respondents.counts", invited=view.invited, count=figures.total))
+if not figures.everyone_shown:  # one or two people: nothing of their answers, not even their roles
+    st.info(tr("respondents.too_few", count=figures.needed, min=view.min_group), icon=":material/visibility_off:")
+    st.stop()
 st.table(pd.DataFrame(
     [{tr("respondents.col_role"): tr(f"workshop.role_{role}"), tr("respondents.col_respondents"): n,
       tr("respondents.col_shown"): tr("respondents.shown_yes") if role in figures.shown_roles

@@ -16,7 +16,8 @@ from workshops import service as workshop
 from ui.language import lang, tr
 from ui.session import (STALE, StorageUnavailable, attempt, database, pending, retry_pending, show_storage_problem,
                         storage_text)
-from ui.workshop_view import VALUE_ORDER, JOIN_THROTTLE, ballot_questionnaire, remember_seat_script, value_label
+from ui.workshop_view import (VALUE_ORDER, JOIN_THROTTLE, ballot_questionnaire, join_throttle_key, remember_seat_script,
+                              value_label)
 
 PARAM_SEAT, PARAM_CODE = "seat", "code"
 db = database()
@@ -58,7 +59,7 @@ if not seat_token:
     st.caption(tr("workshop.choose_role"))
     role = st.radio(tr("workshop.your_role"), list(roles), format_func=roles.__getitem__, key="join_role",
                     index=None)
-    browser_key = f"{st.context.ip_address or 'local'}|{st.context.headers.get('User-Agent', '')[:80]}"
+    browser_key = join_throttle_key(st.context)
     if st.button(tr("workshop.join"), type="primary", width="stretch"):
         wait = JOIN_THROTTLE.wait_seconds(browser_key)
         if wait:
