@@ -5,15 +5,15 @@ an administrator or the organisation's beheerder can end every session of a pers
 token); `people.sessions_ended_at` ends every session of a person that began before it. Both are added, no
 table is rebuilt, so migration 0012's triggers stay.
 
-Revision ID: 0015
-Revises: 0013 (another change uses 0014: chain this one after it when both are merged)
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0013"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
