@@ -132,6 +132,10 @@ def test_a_workshop_agrees_on_a_legal_requirement_and_resultaten_names_the_breac
     expect(bars).to_have_count(3)
     assert [re.sub(r"\s+", " ", b).strip() for b in bars.all_inner_texts()] == ["Ja 1", "Nee 2", "Weet ik niet 0"]
     assert "Mediaan" not in projector.inner_text("body")
+    # the facilitator page follows by itself, with the same outcome in words
+    expect(facilitator.get_by_text("Meeste stemmen: Nee (2 van 3) · Redelijke overeenstemming")).to_be_visible(
+        timeout=SLOW)
+    assert "Mediaan" not in facilitator.inner_text("body")
     check_projector(projector, "legal-revealed")  # axe-core, contrast, the bars at least 3:1
 
     # the agreed answer starts empty, and offers only ja / nee / weet niet
