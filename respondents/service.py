@@ -16,6 +16,12 @@ Who may do what:
   provenance ("samengesteld uit 9 antwoorden, mediaan 3, overeenstemming 0,62") as the comment and in a
   record of its own.
 Answers of revoked links do not count anywhere.
+
+The legal minimum: a respondent answers its legal items like the questions, ja / nee / weet niet, under their
+`legal_key` ("legal:awb-9-7"). The overview shows per item the number of ja, nee and weet niet, only from at
+least MIN_GROUP answers to it (`scoring.respondents.legal_figures`), and never per role. The merge suggests the
+answer most people gave, weet niet on a tie (the provenance says so), and needs at least MIN_GROUP answers; the
+chosen answer becomes the assessment's legal answer.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from access.service import (ANSWER, MANAGE, READ, AccessDenied, Actor, clean_ema
 from i18n import format_number, t
 from questionnaires.model import Questionnaire
 from scoring.agreement import VoteSummary
+from scoring.legal import LEGAL_PREFIX, LEGAL_VALUES, LegalVoteSummary, is_legal_key, legal_key
 from scoring.respondents import MIN_GROUP, ROLES, Response, RoleFigures, role_figures
 
 from assessment import service
@@ -40,11 +47,21 @@ from storage.db import Database, upsert
 from storage.models import (AssessmentRow, MembershipRow, OrganisationRow, PersonRow, RespondentAnswerRow,
                      RespondentMergeRow, RespondentRow, RespondentSurveyRow, utcnow)
 
-VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")
+VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")  # a question; a legal item takes LEGAL_VALUES
 MAX_LINKS = 200  # links made at once
 MAX_NAME = 100
 LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 UNSET = object()
+
+
+def values_for(question_id: str) -> tuple[str, ...]:
+    """The answers a question takes (a level, n.v.t., weet niet), or a legal item (ja, nee, weet niet)."""
+    return LEGAL_VALUES if is_legal_key(question_id) else VALUES
+
+
+def _known(questionnaire: Questionnaire) -> set[str]:
+    """What a respondent can answer: the questions and the legal items (by their `legal_key`)."""
+    return {q.id for q in questionnaire.questions()} | {legal_key(item.id) for item in questionnaire.legal_items()}
 
 
 class RespondentError(ValueError):
@@ -102,7 +119,7 @@ class RespondentState:
     period: str
     role: str | None
     name: str
-    answers: dict[str, object]  # question id -> 1-5 / nvt / weetniet
+    answers: dict[str, object]  # question id -> 1-5 / nvt / weetniet; legal_key(item id) -> ja / nee / weetniet
     comments: dict[str, str]
     deadline: date | None
     closed: str | None  # None while answers are taken; else "after_deadline" or "final"
@@ -224,6 +241,7 @@ def my_invitations(db: Database, *, actor: Actor, questionnaire_sizes: dict[tupl
         answered = dict(session.execute(
             select(RespondentAnswerRow.respondent_id, func.count())
             .where(RespondentAnswerRow.respondent_id.in_([r.id for r, _, _ in rows]),
+                   RespondentAnswerRow.question_id.not_like(LEGAL_PREFIX + "%"),  # the progress counts questions
                    (RespondentAnswerRow.level.is_not(None)) | (RespondentAnswerRow.non_score.is_not(None)))
             .group_by(RespondentAnswerRow.respondent_id)).all())
         deadlines = dict(session.execute(
@@ -353,13 +371,15 @@ def choose_role(db: Database, *, assessment_id: str, token: str, role: str, name
 def save_respondent_answer(db: Database, *, assessment_id: str, token: str, questionnaire: Questionnaire,
                            question_id: str, value=UNSET, comment=UNSET, today: date | None = None,
                            actor: Actor | None = None) -> None:
-    """Store the respondent's level (1-5, "nvt", "weetniet", or None to clear) and/or comment of one question."""
+    """Store the respondent's level (1-5, "nvt", "weetniet", or None to clear) and/or comment of one question;
+    for a legal item (`legal_key`) ja / nee / weetniet."""
     fields: dict = {}
     if value is not UNSET:
         if value is None:
             fields.update(level=None, non_score=None)
         else:
-            if str(value) not in VALUES or isinstance(value, bool):
+            if not isinstance(question_id, str) or str(value) not in values_for(question_id) \
+                    or isinstance(value, bool):
                 raise RespondentError("invalid_answer")
             fields.update(level=int(value), non_score=None) if str(value).isdigit() else \
                 fields.update(level=None, non_score=str(value))
@@ -370,7 +390,7 @@ def save_respondent_answer(db: Database, *, assessment_id: str, token: str, ques
         assessment = session.get(AssessmentRow, assessment_id)
         if (assessment.questionnaire_id, assessment.questionnaire_version) != (questionnaire.id,
                                                                                questionnaire.version) \
-                or question_id not in {q.id for q in questionnaire.questions()}:
+                or question_id not in _known(questionnaire):
             raise RespondentError("unknown_question")
         if row.role is None:
             raise RespondentError("choose_role_first")
@@ -432,11 +452,26 @@ def provenance_text(summary: VoteSummary, language: str) -> str:
     return t("respondents.provenance", language, count=summary.voted, median=median, agreement=agreement)
 
 
+def legal_provenance_text(summary: LegalVoteSummary, language: str) -> str:
+    """ "samengesteld uit 5 antwoorden: 3 ja, 1 nee, 1 weet niet; de meeste zeiden nee", or on a tie "...; even vaak
+    ja als nee, dus weet niet" (in the user's language)."""
+    counts = t("respondents.legal_counts", language, yes=summary.counts["ja"], no=summary.counts["nee"],
+               dont_know=summary.counts["weetniet"])
+    if summary.tied:
+        tied = t("respondents.legal_or", language).join(t(f"respondents.legal_{v}", language) for v in summary.largest)
+        outcome = t("respondents.legal_tie", language, answers=tied)
+    else:
+        outcome = t("respondents.legal_most", language, answer=t(f"respondents.legal_{summary.largest[0]}", language))
+    return t("respondents.legal_provenance", language, count=summary.voted, counts=counts, outcome=outcome)
+
+
 def merge_answer(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Questionnaire, question_id: str,
                  value: str, rationale: str = "", language: str = "nl") -> Merge:
     """The chosen value becomes the assessment's answer, with its provenance as the comment (and the rationale
-    after it). A value other than the suggestion, or a choice without a suggestion, needs a rationale."""
-    if value not in VALUES:
+    after it). A value other than the suggestion, or a choice without a suggestion, needs a rationale. A legal
+    item (`legal_key`): ja / nee / weet niet, the suggestion the answer most gave (weet niet on a tie), and only
+    from at least MIN_GROUP answers; it becomes the assessment's legal answer."""
+    if not isinstance(question_id, str) or value not in values_for(question_id):
         raise service.InputError("invalid_answer", "value", value=str(value))
     rationale = clean_text(rationale, "rationale", service.MAX_COMMENT)
     with db.write() as session:
@@ -444,21 +479,29 @@ def merge_answer(db: Database, *, actor: Actor, assessment_id: str, questionnair
         assessment = session.get(AssessmentRow, assessment_id)
         if (assessment.questionnaire_id, assessment.questionnaire_version) != (questionnaire.id,
                                                                                questionnaire.version) \
-                or question_id not in {q.id for q in questionnaire.questions()}:
+                or question_id not in _known(questionnaire):
             raise RespondentError("unknown_question")
         responses, _, _, _ = _responses(session, assessment_id)
-        everyone = role_figures(questionnaire, responses)
-        if not everyone.everyone_shown:  # the merged answer would be one or two people's own answer
+        all_figures = role_figures(questionnaire, responses)
+        if not all_figures.everyone_shown:  # the merged answer would be one or two people's own answer
             raise RespondentError("too_few_to_merge", min=MIN_GROUP)
-        figures = everyone.questions[question_id]
-        if figures.answers == 0:
-            raise RespondentError("no_answers")
+        if is_legal_key(question_id):
+            figures = all_figures.legal[question_id[len(LEGAL_PREFIX):]]
+            if figures.answers == 0:
+                raise RespondentError("no_answers")
+            if figures.summary is None:  # one or two answers: not shown, so not merged either
+                raise RespondentError("too_few_legal", min=MIN_GROUP)
+        else:
+            figures = all_figures.questions[question_id]
+            if figures.answers == 0:
+                raise RespondentError("no_answers")
         suggested = None if figures.suggested is None else str(figures.suggested)
         if value != suggested and not rationale:
             raise service.InputError("rationale_required", "rationale")
-        provenance = provenance_text(figures.summary, language)
+        provenance = (legal_provenance_text(figures.summary, language) if is_legal_key(question_id)
+                      else provenance_text(figures.summary, language))
         comment = provenance + (f". {rationale}" if rationale else "")
-        level, non_score = service.split_value(int(value) if value.isdigit() else value)
+        level, non_score = service.split_value(int(value) if value.isdigit() else value, question_id)
         service.store_answer(session, actor, organisation_id, assessment_id, question_id, source="respondents",
                              level=level, non_score=non_score, comment=comment[:service.MAX_COMMENT])
         now = utcnow()

@@ -19,6 +19,9 @@ YES, NO, DONT_KNOW = "ja", "nee", "weetniet"
 LEGAL_PREFIX = "legal:"
 
 
+LEGAL_VALUES = (YES, NO, DONT_KNOW)  # the answers to a legal item, in the order they are offered
+
+
 def legal_key(item_id: str) -> str:
     return LEGAL_PREFIX + item_id
 
@@ -80,6 +83,74 @@ class LegalCheck:
     def not_met_in_competency(self, questionnaire: Questionnaire, competency_id: str) -> list[LegalItemResult]:
         ids = {d.id for d in next(c for c in questionnaire.competencies if c.id == competency_id).dimensions}
         return [r for r in self.not_met if ids & set(r.dimension_ids)]
+
+
+# --- several people's answers to one legal item (a workshop room, respondents) ------------------------------
+# No median and no van der Eijk's A: ja / nee / weet niet is no scale. What a room can read instead is which
+# answer most people gave, and the agreement in words from the share of that answer.
+HIGH_SHARE = 0.75  # three in four or more gave the largest answer: the group largely agrees
+FAIR_SHARE = 0.5  # more than half gave it: fair agreement; half or less: divided, discuss first
+
+
+@dataclass(frozen=True)
+class LegalVoteSummary:
+    counts: dict[str, int]  # ja, nee, weetniet -> votes
+    voted: int
+
+    # the fields of a vote summary on levels that a ja / nee answer does not have
+    median = p25 = p75 = agreement = iqr = None
+
+    @property
+    def largest(self) -> tuple[str, ...]:
+        """The answer(s) most people gave: more than one on a tie; none without votes."""
+        if not self.voted:
+            return ()
+        top = max(self.counts.values())
+        return tuple(value for value in LEGAL_VALUES if self.counts[value] == top)
+
+    @property
+    def largest_count(self) -> int:
+        return max(self.counts.values()) if self.voted else 0
+
+    @property
+    def tied(self) -> bool:
+        return len(self.largest) > 1
+
+    @property
+    def share(self) -> float | None:
+        """The share of the largest answer (0-1); None without votes."""
+        return self.largest_count / self.voted if self.voted else None
+
+    @property
+    def band(self) -> str | None:
+        """The agreement in words from the share of the largest answer: "high", "fair" or "split"."""
+        share = self.share
+        if share is None:
+            return None
+        if share >= HIGH_SHARE:
+            return "high"
+        return "fair" if share > FAIR_SHARE else "split"
+
+    @property
+    def discuss(self) -> bool:
+        return self.band == "split"
+
+    @property
+    def majority(self) -> str | None:
+        """The answer most people gave; weet niet on a tie (nobody can say the requirement is met or not);
+        None without votes."""
+        if not self.voted:
+            return None
+        return DONT_KNOW if self.tied else self.largest[0]
+
+
+def summarise_legal(votes: list[str]) -> LegalVoteSummary:
+    counts = {value: 0 for value in LEGAL_VALUES}
+    for vote in votes:
+        if vote not in counts:
+            raise ValueError(f"not a legal answer: {vote!r}")
+        counts[vote] += 1
+    return LegalVoteSummary(counts, len(votes))
 
 
 def check_legal_minimum(questionnaire: Questionnaire, values: Mapping[str, str | None]) -> LegalCheck:

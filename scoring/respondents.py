@@ -19,16 +19,21 @@
   (no gap with fewer than two shown roles).
 - The suggested merged answer of a question is its median level (the lower level when the median lies
   between two), or none when there is no level or when agreement is low (A below HIGH_DISAGREEMENT).
+- A legal item (ja / nee / weet niet, stored under `legal_key`) has no median and no A: its figures are the
+  number of ja, nee and weet niet of everyone, and only from at least `min_group` answers to it (fewer: no
+  figures at all, so one or two people's answers cannot be read). Its suggested merged answer is the answer most
+  people gave; on a tie it is weet niet (nobody can say the requirement is met or not met).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Mapping
 
 from questionnaires.model import Questionnaire
 from scoring.agreement import HIGH_DISAGREEMENT, VoteSummary, summarise
+from scoring.legal import LegalVoteSummary, legal_key, summarise_legal
 
 ROLES = ("frontoffice", "backoffice", "management", "other")
 ALL = "all"
@@ -56,6 +61,18 @@ class QuestionFigures:
 
 
 @dataclass(frozen=True)
+class LegalFigures:
+    item_id: str
+    answers: int  # respondents who answered this item
+    summary: LegalVoteSummary | None  # the counts of everyone; None from fewer than `min_group` answers
+
+    @property
+    def suggested(self) -> str | None:
+        """The answer most people gave, weet niet on a tie; None without figures."""
+        return self.summary.majority if self.summary is not None else None
+
+
+@dataclass(frozen=True)
 class Gap:
     unit_id: str  # a dimension or competency id
     by_line: dict[str, float | None]  # "all" and each shown role
@@ -75,6 +92,7 @@ class RoleFigures:
     competencies: dict[str, Gap]
     total: int = 0  # respondents with at least one answer
     needed: int = 0  # how many more respondents must answer before anything is shown (0: enough)
+    legal: dict[str, LegalFigures] = field(default_factory=dict)  # legal item id -> figures
 
     @property
     def everyone_shown(self) -> bool:
@@ -124,7 +142,8 @@ def role_figures(questionnaire: Questionnaire, responses: list[Response], min_gr
             {}, (), (), {q.id: QuestionFigures(q.id, nothing, {}, None) for q in questionnaire.questions()},
             {d.id: Gap(d.id, dict(empty), None, None, None) for d in questionnaire.dimensions()},
             {c.id: Gap(c.id, dict(empty), None, None, None) for c in questionnaire.competencies},
-            total=len(answering), needed=max(0, min_group - len(answering)))
+            total=len(answering), needed=max(0, min_group - len(answering)),
+            legal=legal_figures(questionnaire, answering, min_group))
 
     questions: dict[str, QuestionFigures] = {}
     medians: dict[str, dict[str, float]] = {ALL: {}, **{role: {} for role in shown}}
@@ -154,4 +173,17 @@ def role_figures(questionnaire: Questionnaire, responses: list[Response], min_gr
             dimensions[dimension.id] = _gap(dimension.id, by_line, shown)
         competencies[competency.id] = _gap(
             competency.id, {line: sum(v) / len(v) if v else None for line, v in per_line_dimensions.items()}, shown)
-    return RoleFigures(counts, shown, hidden, questions, dimensions, competencies, total=len(answering))
+    return RoleFigures(counts, shown, hidden, questions, dimensions, competencies, total=len(answering),
+                       legal=legal_figures(questionnaire, answering, min_group))
+
+
+def legal_figures(questionnaire: Questionnaire, responses: list[Response], min_group: int = MIN_GROUP
+                  ) -> dict[str, LegalFigures]:
+    """Per legal item: how many answered it and, from `min_group` answers on, the counts of ja / nee / weet
+    niet of everyone (never per role)."""
+    figures = {}
+    for item in questionnaire.legal_items():
+        values = [r.answers[legal_key(item.id)] for r in responses if r.answers.get(legal_key(item.id)) is not None]
+        figures[item.id] = LegalFigures(item.id, len(values),
+                                        summarise_legal(values) if len(values) >= min_group else None)
+    return figures

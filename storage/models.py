@@ -422,13 +422,17 @@ class RespondentRow(Base):
 
 
 class RespondentAnswerRow(Base):
-    """A respondent's answer to one question (migration 0009): saved the moment it is given."""
+    """A respondent's answer to one question or legal requirement (migrations 0009, 0017): saved the moment it is
+    given."""
 
     __tablename__ = "respondent_answers"
     __table_args__ = (
         UniqueConstraint("respondent_id", "question_id", name="uq_respondent_answer_question"),
         CheckConstraint("level IS NULL OR (level >= 1 AND level <= 5)", name="ck_respondent_answer_level"),
-        CheckConstraint("non_score IS NULL OR non_score IN ('nvt', 'weetniet')", name="ck_respondent_answer_non_score"),
+        # ja / nee only for the legal minimum, stored under "legal:<item id>" (migration 0017)
+        CheckConstraint("non_score IS NULL OR non_score IN ('nvt', 'weetniet') "
+                        "OR (non_score IN ('ja', 'nee') AND question_id LIKE 'legal:%')",
+                        name="ck_respondent_answer_non_score"),
         CheckConstraint("level IS NULL OR non_score IS NULL", name="ck_respondent_answer_one_value"),
     )
 

@@ -503,3 +503,101 @@ def test_the_respondents_page_and_workbook_show_nothing_of_one_or_two_respondent
         assert "Iedereen" in text and "Frontoffice" in text
         question = next(row for row in ws.iter_rows(values_only=True) if row[0] == "Vraag d1-1")
         assert question[1:3] == (3, 4.0)
+
+
+# --- the legal minimum, answered by respondents ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def v11():
+    from questionnaires.loader import DEFAULT_DIR, load_questionnaire
+    return load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.1.yaml")
+
+
+def test_respondents_answer_the_legal_minimum_and_the_merge_takes_what_most_said(db, v11):
+    from sqlalchemy.exc import IntegrityError
+
+    from scoring.legal import legal_key
+    from storage.models import RespondentAnswerRow
+    org = service.create_organisation(db, actor=ME, name="Gemeente Awb", org_type="gemeente", size_class="inw-lt-20k")
+    manager = member_of(db, org.id, "beheer@awb.nl", "beheerder")
+    a = service.create_assessment(db, actor=manager, organisation_id=org.id, period="2026", questionnaire=v11).id
+    links = respondents.create_links(db, actor=manager, assessment_id=a, count=6)
+    for link, role in zip(links, ("frontoffice", "frontoffice", "frontoffice", "backoffice", "backoffice", "other")):
+        respondents.choose_role(db, assessment_id=a, token=link.token, role=role, today=TODAY)
+
+    def save(link, item_id, value):
+        respondents.save_respondent_answer(db, assessment_id=a, token=link.token, questionnaire=v11,
+                                           question_id=legal_key(item_id), value=value, today=TODAY)
+
+    question = v11.questions()[0].id
+    before = dump(db)
+    for key, value, code in ((legal_key("awb-9-7"), "3", "invalid_answer"),  # a level on a legal item
+                             (legal_key("awb-9-7"), "nvt", "invalid_answer"),
+                             (question, "ja", "invalid_answer"),  # a ja on a question
+                             (legal_key("awb-99-1"), "ja", "unknown_question")):
+        with pytest.raises(RespondentError) as refused:
+            respondents.save_respondent_answer(db, assessment_id=a, token=links[0].token, questionnaire=v11,
+                                               question_id=key, value=value, today=TODAY)
+        assert refused.value.code == code
+    assert dump(db) == before
+    with pytest.raises(IntegrityError), db.write() as session:  # the table itself holds ja / nee for legal keys only
+        respondent_id = session.scalars(select_respondent(links[0].token)).one()
+        session.add(RespondentAnswerRow(respondent_id=respondent_id, question_id=question, non_score="ja",
+                                        comment=""))
+
+    # 9:7: five answers (3 nee); 9:5: four answers, a tie of ja and nee; 9:6: only two answers
+    for link, value in zip(links, ("nee", "nee", "ja", "nee", "weetniet")):
+        save(link, "awb-9-7", value)
+    for link, value in zip(links, ("ja", "nee", "ja", "nee")):
+        save(link, "awb-9-5", value)
+    for link in links[:2]:
+        save(link, "awb-9-6", "ja")
+    save(links[5], "awb-9-7", "ja")
+    respondents.revoke_link(db, actor=manager, assessment_id=a, link_id=links[5].id)  # no longer counts
+    state = respondents.respondent_state(db, assessment_id=a, token=links[0].token, today=TODAY)
+    assert state.answers == {legal_key("awb-9-7"): "nee", legal_key("awb-9-5"): "ja", legal_key("awb-9-6"): "ja"}
+
+    legal = respondents.overview(db, actor=manager, assessment_id=a, questionnaire=v11).figures.legal
+    assert legal["awb-9-7"].summary.counts == {"ja": 1, "nee": 3, "weetniet": 1}
+    assert legal["awb-9-7"].suggested == "nee"
+    assert legal["awb-9-5"].summary.counts == {"ja": 2, "nee": 2, "weetniet": 0}
+    assert legal["awb-9-5"].suggested == "weetniet"  # a tie: nobody can say it is met
+    # fewer than 3 answers: no counts at all
+    assert legal["awb-9-6"].answers == 2 and legal["awb-9-6"].summary is None and legal["awb-9-6"].suggested is None
+    assert legal["awb-9-1"].answers == 0 and legal["awb-9-1"].summary is None
+
+    # the merge: what most said becomes the legal answer, with where it came from
+    before = dump(db)
+    with pytest.raises(RespondentError) as too_few:
+        respondents.merge_answer(db, actor=manager, assessment_id=a, questionnaire=v11,
+                                 question_id=legal_key("awb-9-6"), value="ja")
+    assert too_few.value.code == "too_few_legal" and dump(db) == before
+    with pytest.raises(service.InputError) as no_reason:
+        respondents.merge_answer(db, actor=manager, assessment_id=a, questionnaire=v11,
+                                 question_id=legal_key("awb-9-7"), value="ja")
+    assert no_reason.value.code == "rationale_required"
+    with pytest.raises(service.InputError):
+        respondents.merge_answer(db, actor=manager, assessment_id=a, questionnaire=v11,
+                                 question_id=legal_key("awb-9-7"), value="3", rationale="Niveau")
+    assert dump(db) == before
+    merged = respondents.merge_answer(db, actor=manager, assessment_id=a, questionnaire=v11,
+                                      question_id=legal_key("awb-9-7"), value="nee")
+    assert merged.provenance == "samengesteld uit 5 antwoorden: 1 ja, 3 nee, 1 weet niet; de meesten zeiden nee"
+    tie = respondents.merge_answer(db, actor=manager, assessment_id=a, questionnaire=v11,
+                                   question_id=legal_key("awb-9-5"), value="weetniet", language="en")
+    assert tie.provenance == "put together from 4 answers: 2 yes, 2 no, 0 don't know; yes and no equally often, " \
+                             "so don't know"
+    answers = service.get_legal_answers(db, actor=manager, assessment_id=a)
+    assert (answers["awb-9-7"].value, answers["awb-9-7"].comment) == ("nee", merged.provenance)
+    assert answers["awb-9-5"].value == "weetniet" and set(answers) == {"awb-9-7", "awb-9-5"}
+    assert service.get_answers(db, actor=manager, assessment_id=a) == {}  # never a maturity answer
+    merges = respondents.overview(db, actor=manager, assessment_id=a, questionnaire=v11).merges
+    assert (merges[legal_key("awb-9-7")].value, merges[legal_key("awb-9-7")].suggested) == ("nee", "nee")
+    assert merges[legal_key("awb-9-7")].median is None and merges[legal_key("awb-9-7")].answers == 5
+
+
+def select_respondent(token):
+    from sqlalchemy import select
+
+    from storage.models import RespondentRow
+    return select(RespondentRow.id).where(RespondentRow.token == token)

@@ -29,7 +29,7 @@ def test_migrations_build_exactly_the_model_schema(db):
     with db.write_engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         assert differences == []
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0016"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0017"
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):

@@ -438,3 +438,94 @@ def test_per_role_figures_follow_the_respondents_rule_and_show_no_counts(db, ses
     outcome = workshop.results(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
     assert outcome.by_role == {"frontoffice": 3.0}  # a median, no count
     assert outcome.hidden_roles == ("backoffice", "other") and outcome.summary.voted == 6
+
+
+# --- the legal minimum in a workshop ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def v11():
+    from questionnaires.loader import DEFAULT_DIR, load_questionnaire
+    return load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.1.yaml")
+
+
+def test_a_legal_item_is_voted_ja_nee_weetniet_and_the_agreed_answer_becomes_the_legal_answer(db, v11):
+    from scoring.legal import check_legal_minimum, legal_key
+    org = service.create_organisation(db, actor=ME, name="Gemeente Wet", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=v11)
+    legal, question = legal_key("awb-9-7"), v11.legal_item("awb-9-7").questions[0]
+    with pytest.raises(workshop.WorkshopError) as unknown:  # only the questionnaire's own legal items
+        workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=v11,
+                                question_ids=[legal, legal_key("awb-99-1")])
+    assert unknown.value.code == "no_questions"
+    started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=v11,
+                                             question_ids=[legal, question])
+    assert started.question_ids == (question, legal)  # in the same list, after the questions
+    seats = [workshop.join(db, code=started.join_code, role=role)[1]
+             for role in ("frontoffice", "frontoffice", "frontoffice", "backoffice", "management")]
+    workshop.open_voting_many(db, actor=ME, workshop_id=started.id, token=token, question_ids=[question, legal])
+    for seat_token, wrong, where in ((seats[0], "3", legal), (seats[0], "nvt", legal), (seats[0], "ja", question)):
+        with pytest.raises(workshop.WorkshopError) as refused:  # a level on a legal item, a ja on a question
+            workshop.cast_vote(db, participant_token=seat_token, question_id=where, value=wrong)
+        assert refused.value.code == "invalid_vote"
+    assert workshop.vote_count(db, actor=ME, workshop_id=started.id, token=token, question_id=legal)[0] == 0
+    for seat_token, value in zip(seats, ("nee", "nee", "ja", "nee", "weetniet")):
+        workshop.cast_vote(db, participant_token=seat_token, question_id=legal, value=value)
+    assert workshop.my_vote(db, participant_token=seats[2], question_id=legal) == "ja"
+    workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=legal)
+    workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id=legal)
+    workshop.go_to_question(db, actor=ME, workshop_id=started.id, token=token, question_id=legal)
+    shown = workshop.screen(db, projector_token=started.projector_token).results
+    summary = shown.summary
+    assert summary.counts == {"ja": 1, "nee": 3, "weetniet": 1} and summary.voted == 5
+    # no median and no A: the answer most people gave, how many, and the agreement from its share (3 of 5)
+    assert summary.median is None and summary.agreement is None
+    assert (summary.largest, summary.largest_count, summary.band) == (("nee",), 3, "fair")
+    # per role: the same minimum of 3 as for levels; only the answer most of the role gave, never a count
+    assert shown.by_role == {"frontoffice": "nee"} and shown.hidden_roles == ("backoffice", "management")
+
+    # the agreed answer: ja / nee / weet niet only, no default, and it becomes the legal answer
+    for wrong, code in (("3", "invalid_vote"), ("nvt", "invalid_vote"), ("", "no_agreed_value")):
+        with pytest.raises(workshop.WorkshopError) as refused:
+            workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id=legal, value=wrong)
+        assert refused.value.code == code
+    assert service.get_legal_answers(db, actor=ME, assessment_id=assessment.id) == {}
+    workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id=legal, value="nee",
+                           rationale="Wie de klacht behandelt, was er vaak zelf bij.")
+    answers = service.get_legal_answers(db, actor=ME, assessment_id=assessment.id)
+    assert answers["awb-9-7"].value == "nee" and answers["awb-9-7"].comment.startswith("Wie de klacht")
+    assert legal not in service.get_answers(db, actor=ME, assessment_id=assessment.id)  # never a maturity answer
+    check = check_legal_minimum(v11, service.answer_values(answers))
+    assert [r.item.article for r in check.not_met] == ["9:7"]
+
+    # the level question beside it; the summary per dimension leaves the legal item out
+    for seat_token, value in zip(seats, ("2", "2", "3", "2", "4")):
+        workshop.cast_vote(db, participant_token=seat_token, question_id=question, value=value)
+    workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=question)
+    workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id=question)
+    workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id=question, value="2")
+    summaries = workshop.workshop_summary(db, actor=ME, workshop_id=started.id, token=token)
+    assert [s.question_id for s in summaries] == [question, legal] and summaries[1].state.agreed_value == "nee"
+    dimension = v11.dimension_of(question).id
+    assert workshop.per_dimension(summaries, v11) == {"agreed": {dimension: 2.0}, "frontoffice": {dimension: 2.0}}
+    assert [s.question_id for s in workshop.most_disagreement(summaries)] == [question]
+
+    # deleting the raw votes keeps the counts of everyone and each shown role's answer, nothing per person
+    workshop.delete_raw_votes(db, actor=ME, workshop_id=started.id, token=token)
+    with db.read() as s:
+        from storage.models import WorkshopQuestionRow
+        kept = s.get(WorkshopQuestionRow, (started.id, legal)).aggregates
+    assert kept == ('{"round1": {"all": {"ja": 1, "nee": 3, "weetniet": 1}, '
+                    '"answer_by_role": {"frontoffice": "nee"}}}')
+
+
+def test_a_room_divided_on_a_legal_item_is_told_so():
+    from scoring.legal import summarise_legal
+    tie = summarise_legal(["ja", "nee", "ja", "nee"])
+    assert tie.largest == ("ja", "nee") and tie.tied and tie.band == "split" and tie.discuss
+    assert tie.majority == "weetniet"  # a tie: nobody can say the requirement is met
+    assert summarise_legal(["nee", "nee", "nee", "ja"]).band == "high"  # three in four
+    assert summarise_legal(["nee", "nee", "ja"]).band == "fair"  # more than half
+    assert summarise_legal(["nee", "ja", "weetniet"]).band == "split"  # a third each
+    assert summarise_legal([]).band is None and summarise_legal([]).majority is None
+    with pytest.raises(ValueError):
+        summarise_legal(["3"])

@@ -18,12 +18,42 @@ from access import AccessDenied
 from workshops import service as workshop
 from i18n import format_number
 from questionnaires.model import Questionnaire
+from scoring.legal import LEGAL_PREFIX, is_legal_key, legal_key
 from ui.charts import show_chart
 from ui.language import lang, tr
 from ui.safe_text import escape_md
 from ui.session import attempt, catalog
 
 VALUE_ORDER = ("1", "2", "3", "4", "5", "nvt", "weetniet")
+LEGAL_GROUP = LEGAL_PREFIX  # the legal minimum as one group in the workshop's choice of parts (no part id has ":")
+# the bars of a legal item: ja, nee, weet niet (each at least 3:1 against the track and white)
+LEGAL_COLOURS = {"ja": "#15803D", "nee": "#B91C1C", "weetniet": "#64748B"}
+
+
+def is_legal(question_id: str) -> bool:
+    return is_legal_key(question_id)
+
+
+def legal_item_of(questionnaire: Questionnaire, question_id: str):
+    return questionnaire.legal_item(question_id[len(LEGAL_PREFIX):])
+
+
+def item_text(questionnaire: Questionnaire, question_id: str, language: str) -> str:
+    """The text of a question, or of a legal item with its article first ("9:7 · Behandelt iemand ...?")."""
+    if is_legal(question_id):
+        item = legal_item_of(questionnaire, question_id)
+        return f"{item.article} · {item.text.get(language)}"
+    return questionnaire.question(question_id).text.get(language)
+
+
+def item_help(questionnaire: Questionnaire, question_id: str, language: str) -> str:
+    if is_legal(question_id):
+        return legal_item_of(questionnaire, question_id).help.get(language)
+    return questionnaire.question(question_id).help.get(language)
+
+
+def legal_keys(questionnaire: Questionnaire) -> list[str]:
+    return [legal_key(item.id) for item in questionnaire.legal_items()]
 
 
 def workshop_or_stop(db, actor, workshop_id: str | None, token: str | None, assessment_id: str) -> workshop.Workshop:
@@ -67,6 +97,9 @@ def show_qr(url: str, alt: str, size_px: int) -> None:
 
 
 def value_label(questionnaire: Questionnaire, value: str) -> str:
+    if value in ("ja", "nee"):
+        minimum = questionnaire.legal_minimum
+        return (minimum.yes if value == "ja" else minimum.no).get(lang())
     if value == "nvt":
         return questionnaire.scale.not_applicable.get(lang())
     if value == "weetniet":
@@ -74,14 +107,33 @@ def value_label(questionnaire: Questionnaire, value: str) -> str:
     return f"{value} · {questionnaire.scale.levels[int(value) - 1].label.get(lang())}"
 
 
+def legal_outcome_text(questionnaire: Questionnaire, summary) -> str:
+    """"Meeste stemmen: Nee (2 van 3)", or the answers that tie: a legal item has no median."""
+    if not summary.voted:
+        return tr("workshop.legal_no_votes")
+    answers = " / ".join(value_label(questionnaire, v) for v in summary.largest)
+    key = "workshop.legal_tied" if summary.tied else "workshop.legal_largest"
+    return tr(key, answer=answers, count=summary.largest_count, voted=summary.voted)
+
+
+def role_line_text(questionnaire: Questionnaire, question_id: str, value) -> str:
+    """What the room sees of one role: its median, or for a legal item the answer most of it gave."""
+    if is_legal(question_id):
+        return tr("workshop.legal_role_tied") if value is None else value_label(questionnaire, value)
+    return "–" if value is None else format_number(value, lang())
+
+
 def show_results(questionnaire: Questionnaire, results: workshop.Results, big: bool = False) -> None:
-    """Distribution, median, spread, agreement, a flag for discussion, the role split and changed votes."""
+    """Distribution, median, spread, agreement, a flag for discussion, the role split and changed votes. A legal
+    item: the bars of ja / nee / weet niet, the answer most people gave and the agreement in words."""
     summary = results.summary
     language = lang()
-    keys = [1, 2, 3, 4, 5, "nvt", "weetniet"]
+    legal = is_legal(results.question_id)
+    keys = list(workshop.LEGAL_VALUES) if legal else [1, 2, 3, 4, 5, "nvt", "weetniet"]
+    colours = [LEGAL_COLOURS[k] for k in keys] if legal else ["#1D4ED8"] * 5 + ["#64748B", "#64748B"]
     figure = go.Figure(go.Bar(
         x=[value_label(questionnaire, str(k)) for k in keys], y=[summary.counts[k] for k in keys],
-        marker_color=["#1D4ED8"] * 5 + ["#64748B", "#64748B"], text=[summary.counts[k] for k in keys],
+        marker_color=colours, text=[summary.counts[k] for k in keys],
         textposition="outside"))
     size = 26 if big else 16
     figure.update_layout(font=dict(size=size), height=460 if big else 320, margin=dict(l=20, r=20, t=30, b=20),
@@ -93,8 +145,13 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
     def number(value):
         return "–" if value is None else format_number(value, language)
 
-    st.markdown(("### " if big else "") + tr("workshop.median", median=number(summary.median),
-                                             iqr=number(summary.iqr), agreement=number(summary.agreement)))
+    if legal:
+        band = summary.band
+        st.markdown(("### " if big else "") + legal_outcome_text(questionnaire, summary)
+                    + (f" · {tr(f'workshop.agreement_{band}')}" if band else ""))
+    else:
+        st.markdown(("### " if big else "") + tr("workshop.median", median=number(summary.median),
+                                                 iqr=number(summary.iqr), agreement=number(summary.agreement)))
     if summary.discuss:
         st.warning(tr("workshop.discuss"), icon=":material/forum:")
     if results.changed is not None:
@@ -102,8 +159,8 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
     if results.by_role:  # only roles with enough voters, and only their median (no counts: anonymity)
         st.markdown(f"**{tr('workshop.by_role')}**")
         columns = st.columns(len(results.by_role))
-        for column, (role, median) in zip(columns, results.by_role.items()):
-            column.metric(tr(f"workshop.role_{role}"), number(median))
+        for column, (role, line) in zip(columns, results.by_role.items()):
+            column.metric(tr(f"workshop.role_{role}"), role_line_text(questionnaire, results.question_id, line))
     if results.hidden_roles:
         st.caption(roles_hidden_text(results))
 
@@ -154,8 +211,12 @@ def lead_buttons(db, actor, workshop_id: str, token: str, ids: list[str], state:
 def agreed_form(db, actor, workshop_id: str, token: str, questionnaire: Questionnaire,
                 state: workshop.QuestionState, summary, *, prefix: str) -> None:
     """Record the agreed answer with its rationale, after the reveal. It starts empty: no default level; the
-    median (rounded down, only when the room agrees enough) is offered beside it as a suggestion."""
+    median (rounded down, only when the room agrees enough) is offered beside it as a suggestion. A legal item
+    offers ja / nee / weet niet, with the answer more than half of the room gave as the suggestion."""
     from scoring.respondents import suggestion
+
+    options = workshop.values_for(state.question_id)
+    legal = is_legal(state.question_id)
 
     if state.agreed_value:
         st.success(tr("workshop.recorded", value=escape_md(value_label(questionnaire, state.agreed_value))),
@@ -165,12 +226,17 @@ def agreed_form(db, actor, workshop_id: str, token: str, questionnaire: Question
         return
     with st.form(f"{prefix}_agree_{state.question_id}", border=True):
         pick, hint = st.columns([3, 2], vertical_alignment="bottom")
-        value = pick.selectbox(tr("workshop.agreed"), VALUE_ORDER, key=f"{prefix}_agreed_{state.question_id}",
-                               index=VALUE_ORDER.index(state.agreed_value) if state.agreed_value else None,
+        value = pick.selectbox(tr("workshop.agreed"), options, key=f"{prefix}_agreed_{state.question_id}",
+                               index=options.index(state.agreed_value) if state.agreed_value in options else None,
                                format_func=lambda v: value_label(questionnaire, v), placeholder=tr("common.choose"))
-        suggested = suggestion(summary) if summary is not None else None
+        if summary is None:
+            suggested = None
+        elif legal:  # only an answer more than half of the room gave
+            suggested = summary.majority if summary.band in ("high", "fair") else None
+        else:
+            suggested = suggestion(summary)
         hint.markdown(tr("workshop.suggestion", value=escape_md(value_label(questionnaire, str(suggested))))
-                      if suggested else tr("workshop.no_suggestion"))
+                      if suggested else tr("workshop.legal_no_suggestion" if legal else "workshop.no_suggestion"))
         rationale = st.text_input(tr("workshop.rationale"), value=state.rationale, max_chars=500,
                                   key=f"{prefix}_rationale_{state.question_id}")
         if st.form_submit_button(tr("workshop.record"), icon=":material/check:"):
@@ -297,14 +363,16 @@ def ring_svg(voted: int, participants: int, label: str) -> str:
 
 
 def bars_html(questionnaire: Questionnaire, results: workshop.Results) -> str:
-    """The distribution as large horizontal bars, each with its level and its count written out."""
+    """The distribution as large horizontal bars, each with its level (or ja / nee / weet niet) and its count
+    written out."""
     counts = results.summary.counts
-    keys = ["1", "2", "3", "4", "5", "nvt", "weetniet"]
+    legal = is_legal(results.question_id)
+    keys = list(workshop.LEGAL_VALUES) if legal else ["1", "2", "3", "4", "5", "nvt", "weetniet"]
     highest = max([counts[_key(k)] for k in keys] + [1])
     rows = []
     for key in keys:
         count = counts[_key(key)]
-        colour = "#1D4ED8" if key.isdigit() else "#64748B"
+        colour = LEGAL_COLOURS[key] if legal else ("#1D4ED8" if key.isdigit() else "#64748B")
         rows.append(
             f'<li style="display:flex;align-items:center;gap:1.5vmin;margin:0.6vmin 0">'
             f'<span style="flex:0 0 36vmin;font-size:3.2vmin;color:#0F172A">{html.escape(value_label(questionnaire, key))}'

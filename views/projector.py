@@ -1,7 +1,8 @@
 """Scherm (projector): what a room follows on the big screen. While a question waits, a large QR code and the
 address with the code; during voting the question, a ring that fills as votes arrive, and the QR code in a
 corner for late joiners; after the reveal the distribution as large bars, the median and the agreement in
-words. Sizes are in vmin, so the screen reads the same on a 1280x720 beamer and a 1920x1080 screen.
+words (a legal item of the legal minimum: bars of ja / nee / weet niet, the answer most people gave and how many,
+and the agreement in words from that answer's share; no median). Sizes are in vmin, so the screen reads the same on a 1280x720 beamer and a 1920x1080 screen.
 
 The link carries the workshop's projector token (`?screen=`): this screen and nothing else, no sign-in. With
 the facilitator's token as well (`&ft=`) and a signed-in facilitator, a control strip leads the whole session
@@ -19,8 +20,9 @@ from i18n import format_number
 from scoring.agreement import agreement_band
 from ui.language import lang, tr
 from ui.session import attempt, database, fragment, show_page_error
-from ui.workshop_view import (agreed_form, bars_html, heading_line, join_link, lead_buttons, qr_img, ring_svg,
-                              roles_hidden_text, screen_questionnaire, short_address, value_label)
+from ui.workshop_view import (agreed_form, bars_html, heading_line, is_legal, item_text, join_link, lead_buttons,
+                              legal_outcome_text, qr_img, ring_svg, role_line_text, roles_hidden_text,
+                              screen_questionnaire, short_address, value_label)
 
 PARAM_SCREEN, PARAM_TOKEN = "screen", "ft"
 REFRESH_SECONDS = 1  # a vote shows within a second; see README, "Sizing"
@@ -89,7 +91,7 @@ def screen() -> None:
         st.html("".join(parts))
         return
     head = _say(heading_line(list(view.workshop.question_ids), question), 3)
-    text = _say(questionnaire.question(question.question_id).text.get(language), 5.2, 700, "h1")
+    text = _say(item_text(questionnaire, question.question_id, language), 5.2, 700, "h1")
     voted = tr("workshop.voted", voted=view.voted, participants=view.participants)
     if view.results is None:
         waiting = tr({"voting": "workshop.vote_now", "waiting": "workshop.starts_soon"}.get(question.state,
@@ -101,18 +103,22 @@ def screen() -> None:
         st.html(head + text + body + _join_block(code, big=False))
         return
     summary = view.results.summary
-    band = agreement_band(summary.agreement)
-    facts = [_say(tr("workshop.median_big", median="–" if summary.median is None else
-                     format_number(summary.median, language)), 4.6, 700)]
+    legal = is_legal(question.question_id)
+    if legal:  # no median: which answer most people gave, and the agreement from its share
+        band = summary.band
+        facts = [_say(legal_outcome_text(questionnaire, summary), 4.6, 700)]
+    else:
+        band = agreement_band(summary.agreement)
+        facts = [_say(tr("workshop.median_big", median="–" if summary.median is None else
+                         format_number(summary.median, language)), 4.6, 700)]
     if band:
         facts.append(_say(tr(f"workshop.agreement_{band}"), 4, 700 if band == "split" else 400))
     if view.results.changed is not None:
         facts.append(_say(tr("workshop.changed", count=view.results.changed), 3.4))
-    if view.results.by_role:  # roles with at least 3 voters, their median only
-        roles = " · ".join(f"{tr(f'workshop.role_{role}')}: "
-                           f"{'–' if median is None else format_number(median, language)}"
-                           for role, median in view.results.by_role.items())
-        facts.append(_say(tr("workshop.by_role_line", roles=roles), 3))
+    if view.results.by_role:  # roles with at least 3 voters, their median (or most given answer) only
+        roles = " · ".join(f"{tr(f'workshop.role_{role}')}: {role_line_text(questionnaire, question.question_id, line)}"
+                           for role, line in view.results.by_role.items())
+        facts.append(_say(tr("workshop.legal_by_role_line" if legal else "workshop.by_role_line", roles=roles), 3))
     if view.results.hidden_roles:
         facts.append(_say(roles_hidden_text(view.results), 2.6))
     if question.agreed_value:

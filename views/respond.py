@@ -3,12 +3,14 @@
 The link holds the assessment and the respondent's token (`?a=...&t=...`); it reaches only this respondent's
 own answers, with no navigation. An invitation of a member works only for that member, signed in (they open it
 from their Start page). The role comes first (a name is optional); every answer and comment is
-saved the moment it is given, so the same link later opens where the respondent left off.
+saved the moment it is given, so the same link later opens where the respondent left off. When the questionnaire
+has a legal minimum, its requirements are the last part (ja / nee / weet niet), as on the questionnaire page.
 """
 
 import streamlit as st
 
 from respondents import service as respondents
+from scoring.legal import is_legal_key, legal_key
 from scoring.respondents import ROLES
 from ui.language import lang, tr
 from ui.messages import input_error_text
@@ -16,7 +18,7 @@ from ui.safe_text import escape_md
 from ui.session import STALE, StorageUnavailable, catalog, database, storage_text
 from ui.url_state import PARAM_ASSESSMENT
 from ui.identity import auth_configured, current_actor, sign_in
-from ui.workshop_view import VALUE_ORDER, value_label
+from ui.workshop_view import LEGAL_GROUP, value_label
 
 PARAM_TOKEN = "t"
 db = database()
@@ -115,8 +117,14 @@ with st.expander(tr("respond.you_are", role=roles[state.role], name=escape_md(st
     st.button(tr("respond.save_profile"), on_click=_save_profile, disabled=bool(state.closed))
 
 total = len(questionnaire.questions())
-st.progress(len(state.answers) / total if total else 0.0,
-            text=tr("respond.progress", count=len(state.answers), total=total))
+answered = [key for key in state.answers if not is_legal_key(key)]
+legal_items = questionnaire.legal_items()
+legal_answered = [item for item in legal_items if legal_key(item.id) in state.answers]
+st.progress(len(answered) / total if total else 0.0,
+            text=tr("respond.progress", count=len(answered), total=total))
+if legal_items:
+    st.progress(len(legal_answered) / len(legal_items),
+                text=tr("respond.legal_progress", count=len(legal_answered), total=len(legal_items)))
 
 
 def _on_value(question_id: str, key: str) -> None:
@@ -131,10 +139,15 @@ def _on_comment(question_id: str, key: str) -> None:
 
 dimensions = questionnaire.dimensions()
 titles = {d.id: d.title.get(language) for d in dimensions}
+# what each part asks: the questions of a dimension, or the legal requirements (the last part, by their key)
+part_keys = {d.id: [q.id for q in d.questions] for d in dimensions}
+if legal_items:
+    titles[LEGAL_GROUP] = questionnaire.legal_minimum.title.get(language)
+    part_keys[LEGAL_GROUP] = [legal_key(item.id) for item in legal_items]
 ids = list(titles)
 if "respond_part" not in st.session_state:  # a new visit opens at the first part with an open question
     st.session_state["respond_part"] = next(
-        (d.id for d in dimensions if any(q.id not in state.answers for q in d.questions)), ids[0])
+        (part for part in ids if any(key not in state.answers for key in part_keys[part])), ids[0])
 
 
 def _move(step: int) -> None:
@@ -143,38 +156,44 @@ def _move(step: int) -> None:
 
 
 st.selectbox(tr("respond.part"), ids, key="respond_part",
-             format_func=lambda d: f"{titles[d]} ({sum(q.id in state.answers for q in questionnaire.dimension(d).questions)}"
-                                   f"/{len(questionnaire.dimension(d).questions)})")
-dimension = questionnaire.dimension(st.session_state["respond_part"])
-st.header(dimension.title.get(language), anchor="respond-part")
-if questionnaire.instruction is not None:
-    st.info(questionnaire.instruction.get(language), icon=":material/stairs:")
-for number, question in enumerate(dimension.questions, start=1):
+             format_func=lambda d: f"{titles[d]} ({sum(k in state.answers for k in part_keys[d])}/{len(part_keys[d])})")
+part = st.session_state["respond_part"]
+st.header(titles[part], anchor="respond-part")
+if part == LEGAL_GROUP:  # ja / nee / weet niet per requirement, never part of a score
+    st.markdown(questionnaire.legal_minimum.description.get(language))
+    st.caption(tr("legal.not_averaged"))
+    items = [(legal_key(item.id), f"{item.article} · {item.text.get(language)}", item.help.get(language), None)
+             for item in legal_items]
+else:
+    if questionnaire.instruction is not None:
+        st.info(questionnaire.instruction.get(language), icon=":material/stairs:")
+    items = [(q.id, q.text.get(language), q.help.get(language), q) for q in questionnaire.dimension(part).questions]
+for number, (item_key, text, help_text, question) in enumerate(items, start=1):
     with st.container(border=True):
-        st.markdown(f"**{number}. {question.text.get(language)}**")
-        if question.help.get(language):
-            st.caption(question.help.get(language))
-        key = f"respond_value_{question.id}"
+        st.markdown(f"**{number}. {text}**")
+        if help_text:
+            st.caption(help_text)
+        key = f"respond_value_{item_key}"
         if key not in st.session_state:
-            stored = state.answers.get(question.id)
+            stored = state.answers.get(item_key)
             st.session_state[key] = None if stored is None else str(stored)
-        st.radio(tr("respond.answer"), VALUE_ORDER, key=key, index=None, on_change=_on_value,
-                 args=(question.id, key), disabled=bool(state.closed), label_visibility="collapsed",
+        st.radio(tr("respond.answer"), respondents.values_for(item_key), key=key, index=None, on_change=_on_value,
+                 args=(item_key, key), disabled=bool(state.closed), label_visibility="collapsed",
                  format_func=lambda v, q=question: value_label(questionnaire, v) + (
                      f" — {q.descriptor(int(v), language)}" if v.isdigit() else ""))
-        comment_key = f"respond_comment_{question.id}"
-        st.session_state.setdefault(comment_key, state.comments.get(question.id, ""))
-        st.text_area(tr("respond.comment"), key=comment_key, on_change=_on_comment, args=(question.id, comment_key),
+        comment_key = f"respond_comment_{item_key}"
+        st.session_state.setdefault(comment_key, state.comments.get(item_key, ""))
+        st.text_area(tr("respond.comment"), key=comment_key, on_change=_on_comment, args=(item_key, comment_key),
                      disabled=bool(state.closed), height=80, max_chars=respondents.service.MAX_COMMENT)
-        if any(kept[1] == question.id for kept in st.session_state.get(KEPT, {})):
+        if any(kept[1] == item_key for kept in st.session_state.get(KEPT, {})):
             st.warning(tr("storage.pending_mark"), icon=":material/cloud_off:")
-position = ids.index(dimension.id)
+position = ids.index(part)
 left, right = st.columns(2)
 left.button(tr("respond.previous"), on_click=_move, args=(-1,), disabled=position == 0, width="stretch",
             icon=":material/arrow_back:")
 right.button(tr("respond.next"), on_click=_move, args=(1,), disabled=position == len(ids) - 1, width="stretch",
              icon=":material/arrow_forward:", type="primary")
-if len(state.answers) == total:
+if len(answered) == total and len(legal_answered) == len(legal_items):
     st.success(tr("respond.all_done"), icon=":material/task_alt:")
 else:
     st.caption(tr("respond.saved_as_you_go"))

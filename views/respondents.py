@@ -1,6 +1,8 @@
 """Respondenten: colleagues fill in the scan on their own; the feedback manager invites them, reads the
 overview per role (radar, perception gaps, most disagreement first) and merges their answers into the
-assessment's answer, question by question. Who may do what is decided in `respondents.service`."""
+assessment's answer, question by question. The legal minimum: per requirement the number of ja / nee / weet niet
+(only from enough answers), merged as the answer most gave (weet niet on a tie). Who may do what is decided in
+`respondents.service`."""
 
 from datetime import date
 
@@ -15,6 +17,7 @@ from respondents import service as respondents
 from assessment import service
 from i18n import format_number
 from scoring.agreement import agreement_band
+from scoring.legal import LEGAL_PREFIX, is_legal_key, legal_key, requirement_text
 from scoring.respondents import ALL
 from ui.charts import show_chart
 from ui.language import lang, tr
@@ -22,7 +25,7 @@ from ui.paths import PAGE_WORKSHOP
 from ui.safe_text import escape_md
 from ui.session import attempt, database, flash, me, permissions_in, show_flash, show_page_error
 from ui.url_state import assessment_header, require_assessment
-from ui.workshop_view import VALUE_ORDER, public_base_url, value_label
+from ui.workshop_view import public_base_url, value_label
 
 assessment, questionnaire = require_assessment()
 db = database()
@@ -204,6 +207,24 @@ if may_discuss and low:
         st.page_link(PAGE_WORKSHOP, label=tr("respondents.to_workshop"), icon=":material/groups_3:",
                      query_params={"a": assessment.id, "lang": language})
 
+# --- the legal minimum: counts of ja / nee / weet niet, only from enough answers, never per role ---------------
+legal_items = questionnaire.legal_items()
+if legal_items:
+    st.subheader(questionnaire.legal_minimum.title.get(language), anchor="legal-minimum")
+    st.caption(tr("respondents.legal_intro", min=respondents.MIN_GROUP))
+    legal_rows = []
+    for item in legal_items:
+        found = figures.legal[item.id]
+        counts = found.summary.counts if found.summary is not None else None
+        legal_rows.append({
+            tr("respondents.col_requirement"): requirement_text(item, language),
+            tr("respondents.col_yes"): "–" if counts is None else str(counts["ja"]),
+            tr("respondents.col_no"): "–" if counts is None else str(counts["nee"]),
+            tr("respondents.col_dont_know"): "–" if counts is None else str(counts["weetniet"]),
+            tr("respondents.col_most"): tr("respondents.legal_too_few", min=respondents.MIN_GROUP)
+            if found.suggested is None else value_label(questionnaire, found.suggested)})
+    st.table(pd.DataFrame(legal_rows), hide_index=True)
+
 # --- merge ----------------------------------------------------------------------------------------------------
 st.header(tr("respondents.merge_title"), anchor="merge")
 if ANSWER not in allowed:
@@ -214,31 +235,48 @@ if assessment.is_final:
     st.stop()
 answered = [q for q in ranked] + [f for f in figures.questions.values()
                                   if f.summary.agreement is None and f.answers]
-order = [q.question_id for q in answered]
-current_answers = service.get_answers(db, actor=actor, assessment_id=assessment.id)
+# the legal requirements with enough answers come after the questions
+order = [q.question_id for q in answered] + [legal_key(item.id) for item in legal_items
+                                             if figures.legal[item.id].summary is not None]
+if not order:
+    st.stop()
+current_answers = service.get_answers(db, actor=actor, assessment_id=assessment.id) | {
+    legal_key(item_id): answer
+    for item_id, answer in service.get_legal_answers(db, actor=actor, assessment_id=assessment.id).items()}
+
+
+def item_text(question_id: str) -> str:
+    if is_legal_key(question_id):
+        item = questionnaire.legal_item(question_id[len(LEGAL_PREFIX):])
+        return f"{item.article} · {item.text.get(language)}"
+    return questionnaire.question(question_id).text.get(language)
 
 
 def question_choice(question_id: str) -> str:
     mark = "✓ " if question_id in view.merges else ""
-    return mark + questionnaire.question(question_id).text.get(language)
+    return mark + item_text(question_id)
 
 
 st.caption(tr("respondents.merge_hint"))
 question_id = st.selectbox(tr("respondents.choose_question"), order, format_func=question_choice,
                            key="merge_question")
-chosen_figures = figures.questions[question_id]
+legal = is_legal_key(question_id)
+chosen_figures = figures.legal[question_id[len(LEGAL_PREFIX):]] if legal else figures.questions[question_id]
 summary = chosen_figures.summary
 left, right = st.columns(2, gap="large")
 with left:
     st.markdown(f"#### {tr('respondents.their_answers')}")
-    keys = [1, 2, 3, 4, 5, "nvt", "weetniet"]
+    keys = list(respondents.values_for(question_id)) if legal else [1, 2, 3, 4, 5, "nvt", "weetniet"]
     st.table(pd.DataFrame([{tr("respondents.col_answer"): value_label(questionnaire, str(k)),
                             tr("respondents.col_count"): summary.counts[k]} for k in keys]), hide_index=True)
-    st.markdown(tr("respondents.summary_line", count=summary.voted, median=number(summary.median),
-                   agreement=number(summary.agreement, 2),
-                   band=tr(f"workshop.agreement_{agreement_band(summary.agreement)}")
-                   if summary.agreement is not None else "–"))
-    if chosen_figures.by_role:
+    if legal:
+        st.markdown(escape_md(respondents.legal_provenance_text(summary, language)))
+    else:
+        st.markdown(tr("respondents.summary_line", count=summary.voted, median=number(summary.median),
+                       agreement=number(summary.agreement, 2),
+                       band=tr(f"workshop.agreement_{agreement_band(summary.agreement)}")
+                       if summary.agreement is not None else "–"))
+    if not legal and chosen_figures.by_role:
         st.markdown(tr("respondents.by_role", roles="; ".join(
             f"{line_label(role)}: {number(median)}" for role, median in chosen_figures.by_role.items())))
     comments = view.comments.get(question_id, [])
@@ -248,7 +286,14 @@ with left:
 with right:
     st.markdown(f"#### {tr('respondents.organisation_answer')}")
     suggested = chosen_figures.suggested
-    if suggested is None:
+    if legal:  # always a suggestion: what most said, weet niet on a tie (and the page says why)
+        if summary.tied:
+            st.markdown(tr("respondents.legal_suggestion_tie", value=value_label(questionnaire, suggested),
+                           answers=tr("respondents.legal_or").join(value_label(questionnaire, v)
+                                                                   for v in summary.largest)))
+        else:
+            st.markdown(tr("respondents.legal_suggestion", value=value_label(questionnaire, suggested)))
+    elif suggested is None:
         st.warning(tr("respondents.no_suggestion"), icon=":material/forum:")
         if question_id in on_list:
             st.caption(tr("respondents.on_workshop_list"))
@@ -269,8 +314,9 @@ with right:
     if merged:
         st.caption(tr("respondents.merged_before", provenance=escape_md(merged.provenance)))
     with st.form(f"merge_{question_id}"):
-        default = VALUE_ORDER.index(str(suggested)) if suggested is not None else None
-        value = st.radio(tr("respondents.choose_value"), VALUE_ORDER, index=default,
+        options = respondents.values_for(question_id)
+        default = options.index(str(suggested)) if suggested is not None else None
+        value = st.radio(tr("respondents.choose_value"), options, index=default,
                          format_func=lambda v: value_label(questionnaire, v), key=f"merge_value_{question_id}")
         rationale = st.text_area(tr("field.rationale"), key=f"merge_rationale_{question_id}", height=90,
                                  help=tr("respondents.rationale_help"))

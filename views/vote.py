@@ -16,8 +16,8 @@ from workshops import service as workshop
 from ui.language import lang, tr
 from ui.session import (STALE, StorageUnavailable, attempt, database, pending, retry_pending, show_storage_problem,
                         storage_text)
-from ui.workshop_view import (VALUE_ORDER, JOIN_THROTTLE, ballot_questionnaire, join_throttle_key, remember_seat_script,
-                              value_label)
+from ui.workshop_view import (JOIN_THROTTLE, ballot_questionnaire, is_legal, item_help, item_text, join_throttle_key,
+                              remember_seat_script, value_label)
 
 PARAM_SEAT, PARAM_CODE = "seat", "code"
 db = database()
@@ -121,8 +121,7 @@ def ballot() -> None:
         for keep in list(st.session_state.get("pending_writes", {})):
             kept = pending(keep)
             if keep[0] == "vote" and questionnaire is not None:
-                question = questionnaire.question(keep[2])
-                st.markdown(f"### {question.text.get(language)}")
+                st.markdown(f"### {item_text(questionnaire, keep[2], language)}")
                 st.warning(value_label(questionnaire, kept["value"]) + " · " + tr("storage.vote_pending"),
                            icon=":material/cloud_off:")
                 st.button(tr("storage.vote_pending"), key=f"again_{keep[2]}", icon=":material/refresh:")
@@ -150,16 +149,18 @@ def shown_ballot() -> None:
                 f'padding:0.7rem 1rem;font-size:1rem;font-weight:600">{html.escape(text)}</div>', width="stretch")
     for question_id in shown:
         state = states[question_id]
-        question = questionnaire.question(question_id)
+        legal = is_legal(question_id)  # a legal requirement: ja / nee / weet niet, no levels
+        question = None if legal else questionnaire.question(question_id)
         with st.container(border=len(shown) > 1):
-            st.markdown(f"### {question.text.get(language)}")
-            st.caption(question.help.get(language))
-            if questionnaire.instruction is not None:
+            st.markdown(f"### {item_text(questionnaire, question_id, language)}")
+            st.caption(item_help(questionnaire, question_id, language))
+            if questionnaire.instruction is not None and not legal:
                 st.caption(questionnaire.instruction.get(language))
             key = f"vote_{question_id}_{state.round}"
             kept = pending(("vote", seat_token, question_id))
             st.session_state[key] = kept["value"] if kept else mine[question_id]
-            st.radio(tr("workshop.your_vote"), VALUE_ORDER, key=key, on_change=_on_vote, args=(question_id, key),
+            st.radio(tr("workshop.your_vote"), workshop.values_for(question_id), key=key, on_change=_on_vote,
+                     args=(question_id, key),
                      disabled=state.state != "voting", label_visibility="collapsed",
                      format_func=lambda v, q=question: value_label(questionnaire, v) + (
                          f" — {q.descriptor(int(v), language)}" if v.isdigit() else ""))

@@ -1,4 +1,5 @@
-"""Workshop (facilitator): start a session, show the join code and QR code, lead question by question."""
+"""Workshop (facilitator): start a session, show the join code and QR code, lead question by question. The legal
+minimum of the questionnaire is offered as one more group beside its parts ("Wettelijk minimum")."""
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -13,8 +14,8 @@ from ui.language import lang, tr
 from ui.safe_text import escape_md
 from ui.session import attempt, database, fragment, me, permissions_in, show_page_error
 from ui.url_state import assessment_header, require_assessment
-from ui.workshop_view import (agreed_form, heading_line, join_link, lead_buttons, short_address, show_qr,
-                              show_results, value_label, workshop_or_stop)
+from ui.workshop_view import (LEGAL_GROUP, agreed_form, heading_line, is_legal, item_text, join_link, lead_buttons,
+                              legal_keys, short_address, show_qr, show_results, value_label, workshop_or_stop)
 
 PARAM_WORKSHOP, PARAM_TOKEN = "w", "ft"
 
@@ -38,6 +39,8 @@ if not (workshop_id and token):
     scope = st.radio(tr("workshop.scope"), scopes, horizontal=True, key="workshop_scope",
                      format_func=lambda v: tr(f"workshop.scope_{v}", count=len(items)))
     titles = {d.id: d.title.get(language) for d in questionnaire.dimensions()}
+    if questionnaire.legal_items():  # the legal minimum as one group, after the parts
+        titles[LEGAL_GROUP] = questionnaire.legal_minimum.title.get(language)
     if items:
         with st.container(border=True):
             st.markdown(f"**{tr('workshop.list_title')}**")
@@ -52,7 +55,7 @@ if not (workshop_id and token):
     if scope == "list":
         chosen = []
     elif scope == "all":
-        chosen = list(titles)
+        chosen = [d.id for d in questionnaire.dimensions()]
     elif scope == "competency":
         competencies = {c.id: c for c in questionnaire.competencies}
         picked = st.selectbox(tr("workshop.choose_competency"), list(competencies), key="workshop_competency",
@@ -64,7 +67,8 @@ if not (workshop_id and token):
                                 key="workshop_dimensions", placeholder=tr("common.choose_many"))
     if st.button(tr("workshop.start"), type="primary", icon=":material/groups:"):
         questions = ([item.question_id for item in items] if scope == "list" else
-                     [q.id for d in questionnaire.dimensions() if d.id in chosen for q in d.questions])
+                     [q.id for d in questionnaire.dimensions() if d.id in chosen for q in d.questions]
+                     + (legal_keys(questionnaire) if LEGAL_GROUP in chosen else []))
         done, outcome = attempt(workshop.start_workshop, db, actor=actor, assessment_id=assessment.id,
                                 questionnaire=questionnaire, question_ids=questions)
         if done:
@@ -94,7 +98,7 @@ with right:
 
 # --- the questions -----------------------------------------------------------------------------------------
 ids = list(current.question_ids)
-labels = {qid: f"{i}. {questionnaire.question(qid).text.get(language)}" for i, qid in enumerate(ids, start=1)}
+labels = {qid: f"{i}. {item_text(questionnaire, qid, language)}" for i, qid in enumerate(ids, start=1)}
 PICKER = "workshop_question"
 
 
@@ -104,9 +108,14 @@ def put_on_screen() -> None:
 
 
 def open_dimension(question_id: str) -> None:
-    dimension = next(d for d in questionnaire.dimensions() if question_id in {q.id for q in d.questions})
+    """Open the part of the question on the screen at once (for a legal item: the legal minimum)."""
+    if is_legal(question_id):
+        group = legal_keys(questionnaire)
+    else:
+        dimension = next(d for d in questionnaire.dimensions() if question_id in {q.id for q in d.questions})
+        group = [q.id for q in dimension.questions]
     attempt(workshop.open_voting_many, db, actor=actor, workshop_id=current.id, token=token,
-            question_ids=[q.id for q in dimension.questions if q.id in ids])
+            question_ids=[qid for qid in group if qid in ids])
 
 
 @fragment(run_every=2)

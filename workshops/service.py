@@ -17,7 +17,14 @@ SELECT ... FOR UPDATE on PostgreSQL), so two facilitator tabs or two app servers
 outcome; the other press is refused with a message and changes nothing. A vote holds a share lock on its
 question (PostgreSQL), so no vote lands after its round was closed.
 
-Anonymity in the room: per role only the median, and only for a role with at least `MIN_GROUP` voters (the
+The legal minimum: a legal item of the questionnaire takes part like a question, under its `legal_key`
+("legal:awb-9-7") in the same list of questions, and is voted ja / nee / weet niet (`values_for`): a level on a
+legal item and a ja on a question are refused. Its outcome has no median: the counts, the answer most people
+gave and the agreement in words from that answer's share (`scoring.legal.summarise_legal`). The agreed ja / nee /
+weet niet becomes the assessment's legal answer through the same path as a level (`record_agreed`). The summary
+per dimension leaves legal items out (no means over ja and nee).
+
+Anonymity in the room: per role only the median (for a legal item: the answer most of the role gave), and only for a role with at least `MIN_GROUP` voters (the
 respondents' rule, `scoring.respondents.shown_roles`); never counts per role.
 
 Presence: a seat is present while its phone asks for its ballot (every 2 seconds; `last_seen` is written at
@@ -41,6 +48,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from questionnaires.model import Questionnaire
 from scoring.agreement import VoteSummary, summarise
+from scoring.legal import LEGAL_VALUES, LegalVoteSummary, is_legal_key, legal_key, summarise_legal
 from scoring.respondents import shown_roles
 
 from access.service import WORKSHOP, Actor, log, organisation_of, require
@@ -53,7 +61,7 @@ from storage.db import Database
 from storage.models import AssessmentRow, ParticipantRow, VoteRow, WorkshopQuestionRow, WorkshopRow, utcnow
 
 ROLES = ("frontoffice", "backoffice", "management", "other")
-VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")
+VALUES = ("1", "2", "3", "4", "5", "nvt", "weetniet")  # a question; a legal item takes LEGAL_VALUES
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read aloud and type
 CODE_LENGTH = 6
 LIFETIME = timedelta(days=2)
@@ -78,6 +86,27 @@ ACTIONS = tuple(TRANSITIONS)
 REFUSALS = {"open": "cannot_open", "close": "cannot_close", "reveal": "cannot_reveal",
             "second_round": "cannot_second_round", "agree": "cannot_agree", "park": "cannot_park",
             "resume": "cannot_resume"}
+
+
+def values_for(question_id: str) -> tuple[str, ...]:
+    """The votes (and agreed answers) a question takes: a level, n.v.t. or weet niet; a legal item ja / nee /
+    weet niet."""
+    return LEGAL_VALUES if is_legal_key(question_id) else VALUES
+
+
+def _summary(question_id: str, values: list[str]) -> VoteSummary | LegalVoteSummary:
+    """The votes on one question taken together, by its kind."""
+    if is_legal_key(question_id):
+        return summarise_legal(values)
+    return summarise([_value(v) for v in values])
+
+
+def _role_line(summary: VoteSummary | LegalVoteSummary) -> float | str | None:
+    """What the room sees of one role: its median, or for a legal item the answer most of the role gave (None
+    on a tie). Never a count."""
+    if isinstance(summary, LegalVoteSummary):
+        return None if summary.tied else (summary.largest or (None,))[0]
+    return summary.median
 
 
 class WorkshopError(ValueError):
@@ -124,8 +153,10 @@ class Results:
     question_id: str
     round: int
     participants: int  # seats present now
-    summary: VoteSummary
-    by_role: dict[str, float | None]  # the median of each role with at least MIN_GROUP voters; never counts
+    summary: VoteSummary | LegalVoteSummary  # by the question's kind (a legal item: no median, no A)
+    # per role with at least MIN_GROUP voters: its median (a legal item: the answer most of it gave, None on a
+    # tie); never counts
+    by_role: dict[str, float | str | None]
     changed: int | None  # round 2: how many people voted differently from round 1
     hidden_roles: tuple[str, ...] = ()  # roles with 1 or 2 voters: only counted in the whole
 
@@ -146,8 +177,9 @@ def _view(session, row: WorkshopRow, *, for_facilitator: bool = False) -> Worksh
 
 def start_workshop(db: Database, *, actor: Actor, assessment_id: str, questionnaire: Questionnaire,
                    question_ids: list[str]) -> tuple[Workshop, str]:
-    """Start a workshop on some questions of a draft assessment. Returns it with the facilitator token."""
-    known = [q.id for q in questionnaire.questions()]
+    """Start a workshop on some questions of a draft assessment. Returns it with the facilitator token. The
+    legal items of the questionnaire can be among them (by `legal_key`); they come after the questions."""
+    known = [q.id for q in questionnaire.questions()] + [legal_key(item.id) for item in questionnaire.legal_items()]
     chosen = [qid for qid in known if qid in set(question_ids)]
     if not chosen or len(chosen) != len(set(question_ids)):
         raise WorkshopError("no_questions")
@@ -453,7 +485,7 @@ def cast_vote(db: Database, *, participant_token: str, question_id: str, value: 
     """Store or change a vote; only while voting on that question is open. Two statements: one look-up of the
     seat with its workshop and question, one insert-or-update of the vote. A room of phones votes within the
     same few seconds: votes that arrive together are committed together (`Database.write_grouped`)."""
-    if value not in VALUES:
+    if not isinstance(question_id, str) or value not in values_for(question_id):
         raise WorkshopError("invalid_vote")
     if not isinstance(participant_token, str) or not participant_token:
         raise WorkshopError("unknown_seat")
@@ -528,12 +560,13 @@ def _results(session, workshop_id: str, question_id: str) -> Results:
     participants = _participants(session, workshop_id)
     current = [r for r in rows if r.round == question.round]
     shown, hidden = shown_roles({role: sum(1 for r in current if r.role == role) for role in ROLES})
-    by_role = {role: summarise([_value(r.value) for r in current if r.role == role]).median for role in shown}
+    by_role = {role: _role_line(_summary(question_id, [r.value for r in current if r.role == role]))
+               for role in shown}
     changed = None
     if question.round == 2:
         first = {r.participant_id: r.value for r in rows if r.round == 1}
         changed = sum(1 for r in current if r.participant_id in first and first[r.participant_id] != r.value)
-    return Results(question_id, question.round, participants, summarise([_value(r.value) for r in current]),
+    return Results(question_id, question.round, participants, _summary(question_id, [r.value for r in current]),
                    by_role, changed, hidden)
 
 
@@ -549,15 +582,15 @@ def record_agreed(db: Database, *, actor: Actor, workshop_id: str, token: str, q
                   rationale: str = "") -> None:
     """The level the group agreed on (after the reveal) becomes the assessment's answer and the rationale its
     comment, in one transaction: on a final assessment nothing at all is written. There is no default: a value
-    must be given."""
-    if value not in VALUES:
+    must be given. For a legal item the agreed ja / nee / weet niet becomes the assessment's legal answer."""
+    if not isinstance(question_id, str) or value not in values_for(question_id):
         raise WorkshopError("no_agreed_value" if value in (None, "") else "invalid_vote")
     rationale = clean_text(rationale, "comment", service.MAX_COMMENT)
     with db.write() as session:
         workshop = _as_facilitator(session, actor, workshop_id, token)
         question = _transition(session, workshop_id, question_id, "agree")
         question.agreed_value, question.rationale = value, rationale
-        level, non_score = service.split_value(_value(value))
+        level, non_score = service.split_value(_value(value), question_id)
         fields = dict(level=level, non_score=non_score) | ({"comment": rationale} if rationale else {})
         organisation_id = organisation_of(session, assessment_id=workshop.assessment_id)
         service.store_answer(session, actor, organisation_id, workshop.assessment_id, question_id,
@@ -590,8 +623,10 @@ def delete_raw_votes(db: Database, *, actor: Actor, workshop_id: str, token: str
                 for r in votes:
                     counts[r.value] = counts.get(r.value, 0) + 1
                 shown, _ = shown_roles({role: sum(1 for r in votes if r.role == role) for role in ROLES})
-                kept[f"round{round_}"] = {"all": counts, "median_by_role": {
-                    role: summarise([_value(r.value) for r in votes if r.role == role]).median for role in shown}}
+                by_role = {role: _role_line(_summary(question.question_id, [r.value for r in votes if r.role == role]))
+                           for role in shown}
+                kept[f"round{round_}"] = {"all": counts, (
+                    "answer_by_role" if is_legal_key(question.question_id) else "median_by_role"): by_role}
             question.aggregates = json.dumps(kept, sort_keys=True)
         session.execute(delete(VoteRow).where(VoteRow.workshop_id == workshop_id))
         log(session, actor, "workshop_votes_deleted", organisation_of(session, workshop_id=workshop_id),
@@ -624,10 +659,13 @@ def most_disagreement(summaries: list[QuestionSummary], n: int = 3) -> list[Ques
 
 
 def per_dimension(summaries: list[QuestionSummary], questionnaire: Questionnaire) -> dict[str, dict[str, float]]:
-    """Mean per dimension of the agreed levels ("agreed") and of each role's median vote (perception gaps)."""
+    """Mean per dimension of the agreed levels ("agreed") and of each role's median vote (perception gaps).
+    Legal items are left out: ja and nee have no mean."""
     lines: dict[str, dict[str, list[float]]] = {}
     dimension_of = {q.id: d.id for d in questionnaire.dimensions() for q in d.questions}
     for item in summaries:
+        if is_legal_key(item.question_id):
+            continue
         dimension = dimension_of[item.question_id]
         if item.state.agreed_value and item.state.agreed_value.isdigit():
             lines.setdefault("agreed", {}).setdefault(dimension, []).append(int(item.state.agreed_value))
