@@ -27,7 +27,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from i18n import format_percent, round_half_up, round_share, rounded_score, t
 from scoring.agreement import agreement_band
-from scoring.engine import basis
+from scoring.engine import basis, score_areas
 from scoring.legal import breach_text, legal_key, requirement_text, summary_text
 from indicators.display import cases_text, direction_text, kind_text, unit_text
 from indicators.figures import shown, target_status, value_of, yearly
@@ -155,6 +155,10 @@ def write_score(ws, row: int, column: int, score: float | None, **style):
 def share(value: float | None):
     """A share for a "0%" cell, rounded like the page's percentages."""
     return None if value is None else round_share(value)
+
+
+# (header, language) -> what the same column was called in earlier exports: still read on import
+EARLIER_HEADERS = {("KPI", "nl"): ("Mensgerichte KPI",), ("KPI", "en"): ("People-centred KPI",)}
 
 
 def plan_labels(lang: str) -> list[str]:
@@ -475,6 +479,9 @@ def build_workbook(report, lang: str = "nl") -> bytes:
     # --- KPI's (after Scores) -------------------------------------------------------------------------------
     has_kpis = kpi_sheet(wb, report, lang, wb.sheetnames.index(scores.title) + 1)
 
+    # --- the scan per Gouden Oor area (after Scores and the KPIs) ---------------------------------------------
+    areas_sheet(wb, report, lang, wb.sheetnames.index(scores.title) + (2 if has_kpis else 1))
+
     # --- Respondenten ---------------------------------------------------------------------------------------
     if report.respondents is not None:
         respondents_sheet(wb, report, lang)
@@ -696,6 +703,50 @@ def _kpi_line_chart(ws, members, years, first_column, categories, lang, colour_o
         series.smooth = False
     chart.set_categories(categories)
     return chart
+
+
+def areas_sheet(wb, report, lang: str, index: int) -> None:
+    """The scan seen through the areas of the questionnaire's area view (the Gouden Oor organisation areas): per
+    area the score, stage and what it is based on, by the same rules as a dimension, with a radar of its own and
+    the note that says what this view is not. No sheet when the questionnaire has no area view."""
+    questionnaire = report.questionnaire
+    values = {qid: a.value for qid, a in report.answers.items() if a.value is not None}
+    areas = score_areas(questionnaire, values)
+    if not areas:
+        return
+    framework = next(fw for fw in questionnaire.frameworks if fw.id == questionnaire.area_view.framework)
+    titles = {item.id: item.title.get(lang) for item in framework.items}
+    ws = wb.create_sheet(t("export.sheet_areas", lang), index)
+    write(ws, 1, 1, t("results.areas_title", lang, framework=framework.title.get(lang)), font=TITLE_FONT)
+    write(ws, 2, 1, questionnaire.area_view.note.get(lang), alignment=WRAP)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=4)
+    ws.row_dimensions[2].height = 48
+    header_row(ws, 4, [t("results.col_area", lang), t("results.col_score", lang), t("results.col_stage", lang),
+                       t("results.col_coverage", lang)], [30, 10, 8, 44])
+    row = 5
+    for area_id, scored in areas.items():
+        write(ws, row, 1, titles[area_id])
+        write_score(ws, row, 2, scored.score)
+        write(ws, row, 3, scored.stage)
+        write(ws, row, 4, basis_text(scored, lang), alignment=WRAP)
+        row += 1
+    chart = RadarChart()
+    chart.type = "marker"
+    chart.style = 26
+    chart.title = t("results.areas_radar", lang)
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 5
+    chart.y_axis.majorUnit = 1
+    chart.add_data(Reference(ws, min_col=2, max_col=2, min_row=5, max_row=row - 1), titles_from_data=False)
+    chart.series[0].tx = SeriesLabel(v=t("results.legend_score", lang))
+    chart.series[0].graphicalProperties.line.solidFill = "1D4ED8"
+    chart.series[0].graphicalProperties.line.width = 28575
+    chart.set_categories(Reference(ws, min_col=1, max_col=1, min_row=5, max_row=row - 1))
+    chart.height, chart.width = 11, 18
+    chart.legend.position = "b"
+    ws.add_chart(chart, f"A{row + 1}")
+    print_ready(ws, report, lang, None)
+    ws.page_setup.fitToHeight = 1  # the figures and the radar on one page
 
 
 def respondents_sheet(wb, report, lang: str, most: int = 10) -> None:

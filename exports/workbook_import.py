@@ -32,7 +32,7 @@ from questionnaires.model import Questionnaire
 from .problems import FileImportError, FileProblem
 from scoring.legal import legal_key
 
-from .workbook import FORMAT, META_SHEET, OLD_FORMATS, answer_labels, plan_labels, score_labels
+from .workbook import EARLIER_HEADERS, FORMAT, META_SHEET, OLD_FORMATS, answer_labels, plan_labels, score_labels
 from .workbook_rows import PLAN_FIELDS, action_key, parse_fingerprints
 
 MB = 1024 * 1024
@@ -178,7 +178,8 @@ def _read(book, lookup) -> WorkbookData:
                 if number == 1:
                     for column, (cell, label) in enumerate(zip(cells, labels), start=1):
                         found = getattr(cell, "value", None)
-                        if str(found or "").strip() != label:
+                        # a header renamed since an earlier export is still read under its old name
+                        if str(found or "").strip() not in (label, *EARLIER_HEADERS.get((label, lang), ())):
                             problem("unexpected_header", 1, get_column_letter(column), name, expected=label,
                                     found=quoted(found if found is not None else ""))
                     if any(p.code == "unexpected_header" and p.sheet == name for p in problems):

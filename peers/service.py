@@ -29,6 +29,7 @@ from sqlalchemy import Boolean, Integer, String, case, cast, func, insert, null,
 
 from questionnaires.model import Questionnaire
 from scoring.comparison import comparable_units
+from scoring.legal import LEGAL_PREFIX, YES, legal_key
 from scoring.peers import DEFAULT_MIN_GROUP, PeerFigure, peer_figures
 
 from access.service import MANAGE, READ, AccessDenied, Actor, log, require, require_admin
@@ -37,7 +38,8 @@ from rules.input import size_classes_for
 
 from . import scores
 from storage.db import Database
-from storage.models import AssessmentRow, AssessmentScoreRow, DataVersionRow, OrganisationRow, PeerRecordRow, PeerSetRow
+from storage.models import (AnswerRow, AssessmentRow, AssessmentScoreRow, DataVersionRow, OrganisationRow,
+                            PeerRecordRow, PeerSetRow)
 
 DEMO_NAME = "Fictieve demo-gegevens / fictitious demo data"
 
@@ -414,6 +416,52 @@ def _compare_across_versions(questionnaire: Questionnaire, found: _Peers, older:
                           n_organisations=len(pd.unique(all_organisations)),
                           not_compared=tuple(sorted(not_compared, key=order.get)),
                           earlier_versions=tuple(earlier.version for earlier, _ in older))
+
+
+@dataclass(frozen=True)
+class LegalShare:
+    """How many peer organisations meet one legal requirement: of the distinct organisations in the group that
+    answered it (their latest scan in the group's years), the share that answered "ja". No share below the
+    group's minimum of distinct organisations."""
+
+    item_id: str
+    organisations: int
+    share_met: float | None
+
+
+def legal_shares(db: Database, *, actor: Actor, organisation_id: int, questionnaire: Questionnaire,
+                 group: PeerGroup) -> dict[str, LegalShare]:
+    """Per legal requirement of `questionnaire`: the share of peer organisations that meet it, from the final
+    scans of organisations that share anonymously (never the own one; peer files and the demo set have no
+    legal answers). A requirement with the same id means the same in every version of the questionnaire."""
+    items = [item.id for item in questionnaire.legal_items()]
+    with db.read() as session:
+        require(session, actor, organisation_id, READ)
+        if not items:
+            return {}
+        rows = session.execute(
+            select(AssessmentRow.organisation_id, AssessmentRow.year, AssessmentRow.period, AnswerRow.question_id,
+                   AnswerRow.non_score)
+            .join(OrganisationRow, OrganisationRow.id == AssessmentRow.organisation_id)
+            .join(AnswerRow, AnswerRow.assessment_id == AssessmentRow.id)
+            .where(OrganisationRow.share_anonymously.is_(True), AssessmentRow.status == "final",
+                   AssessmentRow.questionnaire_id == questionnaire.id,
+                   OrganisationRow.org_type == group.org_type, OrganisationRow.size_class.in_(group.size_classes),
+                   AssessmentRow.year.in_(group.years), OrganisationRow.id != organisation_id,
+                   AnswerRow.question_id.in_([legal_key(i) for i in items]), AnswerRow.non_score.is_not(None))
+        ).all()
+    latest: dict[tuple[int, str], tuple[tuple[int, str], str]] = {}  # (organisation, item) -> (when, answer)
+    for organisation, year, period, key, value in rows:
+        when = (year, period)
+        item = key[len(LEGAL_PREFIX):]
+        if (organisation, item) not in latest or latest[(organisation, item)][0] < when:
+            latest[(organisation, item)] = (when, value)
+    shares = {}
+    for item in items:
+        answers = [value for (organisation, item_id), (_, value) in latest.items() if item_id == item]
+        n = len(answers)
+        shares[item] = LegalShare(item, n, None if n < group.min_group else sum(v == YES for v in answers) / n)
+    return shares
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,8 @@ def calls(db, w):
                                                            org_type="gemeente", size_class="inw-lt-20k", year=2026),
         "peers.compare_with_peers": lambda: peers.compare_with_peers(
             db, actor=a, organisation_id=org_b, questionnaire=mini, own_scores={}, group=group),
+        "peers.legal_shares": lambda: peers.legal_shares(db, actor=a, organisation_id=org_b, questionnaire=mini,
+                                                         group=group),
         "peers.import_benchmark_file": lambda: peers.import_benchmark_file(
             db, actor=a, organisation_id=org_b, filename="x.csv", data=b"organisation\n", lookup=lookup_for(mini)),
         "history.organisation_history": lambda: history.organisation_history(db, actor=a, organisation_id=org_b,

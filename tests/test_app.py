@@ -729,3 +729,31 @@ def test_with_many_organisations_the_start_page_searches_instead_of_listing_them
     # a link to an organisation the search does not list still opens it
     direct = new_session(org=str(wanted.id), lang="nl")
     assert "2. Scans van Waterschap Rijn en IJssel" in texts(direct)
+
+
+def test_the_instruction_of_1_1_is_on_the_respondents_page_and_the_phones_ballot(app_env, monkeypatch):
+    """Zelfscan 1.1's levels are cumulative: how to choose is said with every question, also where colleagues
+    answer on their own and where a room votes."""
+    from questionnaires.loader import DEFAULT_DIR
+    from respondents import service as respondents
+    from workshops import service as workshop
+    monkeypatch.delenv(ENV_DIR, raising=False)
+    v11 = load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.1.yaml")
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Uitleg", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    scan = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2026", questionnaire=v11)
+    [link] = respondents.create_links(app_env, actor=ME, assessment_id=scan.id, count=1)
+    respondents.choose_role(app_env, assessment_id=scan.id, token=link.token, role="backoffice")
+    for language, instruction in (("nl", v11.instruction.nl), ("en", v11.instruction.en)):
+        colleague = new_session("views/respond.py", a=scan.id, t=link.token, lang=language)
+        assert not colleague.exception
+        assert instruction.strip() in texts(colleague)
+    started, token = workshop.start_workshop(app_env, actor=ME, assessment_id=scan.id, questionnaire=v11,
+                                             question_ids=["ont-toegang-1"])
+    _, seat = workshop.join(app_env, code=started.join_code, role="frontoffice")
+    workshop.open_voting(app_env, actor=ME, workshop_id=started.id, token=token, question_id="ont-toegang-1")
+    for language, instruction in (("nl", v11.instruction.nl), ("en", v11.instruction.en)):
+        phone = new_session("views/vote.py", seat=seat, lang=language)
+        assert not phone.exception
+        assert v11.question("ont-toegang-1").text.get(language) in texts(phone)
+        assert instruction.strip() in texts(phone)

@@ -200,3 +200,29 @@ def test_the_workbook_shows_the_breach_first_and_reads_legal_answers_back(db, v1
     importing.apply_workbook(db, workbook, actor=ME, confirmed=preview)
     stored = service.get_legal_answers(db, actor=ME, assessment_id=assessment.id)["awb-9-7"]
     assert stored.value == YES and stored.comment == "Nu behandelt een collega van een ander team."
+
+
+@pytest.mark.parametrize("lang, sheet_name, note", [("nl", "Gouden Oor-gebieden", "geen Gouden Oor-beoordeling"),
+                                                     ("en", "Gouden Oor areas", "not a Gouden Oor assessment")])
+def test_the_workbook_has_the_gouden_oor_view_with_its_radar(db, v11, lang, sheet_name, note):
+    from scoring.engine import score_areas
+    org = service.create_organisation(db, actor=ME, name="Provincie Oor", org_type="provincie", size_class="fte-250-1000")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=v11)
+    levels = {}
+    for number, question in enumerate(v11.questions()):
+        levels[question.id] = 1 + number % 5
+        service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id,
+                            value=levels[question.id])
+    report = gather_report(db, actor=ME, assessment_id=assessment.id, lookup=lookup_for(v11))
+    book = load_workbook(io.BytesIO(build_workbook(report, lang)))
+    sheet = book[sheet_name]
+    assert note in str(sheet["A2"].value)
+    expected = score_areas(v11, levels)
+    area_titles = {i.id: i.title.get(lang) for fw in v11.frameworks if fw.id == "gouden-oor" for i in fw.items}
+    rows = {r[0]: r[1:4] for r in sheet.iter_rows(min_row=5, max_row=9, values_only=True)}
+    assert set(rows) == set(area_titles.values()) and len(expected) == 5
+    for area_id, scored in expected.items():
+        score, stage, basis = rows[area_titles[area_id]]
+        assert score == pytest.approx(scored.score, abs=0.05) and stage == scored.stage
+        assert str(scored.scored) in basis
+    assert len(sheet._charts) == 1

@@ -139,3 +139,56 @@ def test_the_demo_set_knows_its_organisations(zelfscan):
     records = generate_demo_records(zelfscan, seed=7)
     keys = {r["organisation_key"] for r in records}
     assert len(keys) == 120 < len(records)  # organisations with several years each
+
+
+def test_peers_of_an_earlier_version_count_only_where_the_versions_measure_the_same(db, zelfscan):
+    """Peers who used zelfscan 1.0 are compared with a 1.1 scan on the parts whose questions are the same in both
+    (Signalen, Leercirkels); the other parts are named as not compared, and count only the 1.1 peers."""
+    from questionnaires.loader import DEFAULT_DIR, load_questionnaire
+    v11 = load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.1.yaml")
+    own = viewer(db)
+    for i in range(5):
+        organisation_with_final(db, zelfscan, f"Oud {i}", 2, share=True)
+    for i in range(3):
+        organisation_with_final(db, v11, f"Nieuw {i}", 4, share=True)
+    group = peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,), min_group=3)
+    own_scores = {"ont-signalen": 3.0, "ont-toegang": 3.0}
+    only_new = peers.compare_with_peers(db, actor=ME, organisation_id=own.id, questionnaire=v11,
+                                        own_scores=own_scores, group=group)
+    assert only_new.figures["ont-signalen"].organisations == 3 and only_new.not_compared == ()
+    both = peers.compare_with_peers(db, actor=ME, organisation_id=own.id, questionnaire=v11,
+                                    own_scores=own_scores, group=group, earlier_versions=[zelfscan])
+    assert both.earlier_versions == ("1.0",)
+    # comparable: 1.0 peers count (5 at level 2 and 3 at level 4)
+    assert both.figures["ont-signalen"].organisations == 8 and both.figures["ont-signalen"].median == 2.0
+    assert both.figures["le-leercirkels"].organisations == 8
+    # not comparable: only the 1.1 peers, and named
+    assert both.figures["ont-toegang"].organisations == 3 and both.figures["ont-toegang"].median == 4.0
+    assert "ont-toegang" in both.not_compared and "ont-signalen" not in both.not_compared
+    assert "overall" in both.not_compared and "ontvankelijk" in both.not_compared
+    assert set(both.not_compared) >= {d.id for d in v11.dimensions()} - {"ont-signalen", "le-leercirkels"}
+
+
+def test_the_share_of_peers_that_meet_each_legal_requirement(db):
+    from questionnaires.loader import DEFAULT_DIR, load_questionnaire
+    from scoring.legal import legal_key
+    v11 = load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.1.yaml")
+    own = viewer(db)
+    for i, (nine_seven, nine_six) in enumerate((("ja", "ja"), ("ja", None), ("nee", None), ("ja", None),
+                                                ("weetniet", None))):
+        org = service.create_organisation(db, actor=ME, name=f"Wet {i}", org_type="gemeente", size_class="inw-20-50k")
+        scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=v11)
+        service.save_answer(db, actor=ME, assessment_id=scan.id, question_id=legal_key("awb-9-7"), value=nine_seven)
+        if nine_six:
+            service.save_answer(db, actor=ME, assessment_id=scan.id, question_id=legal_key("awb-9-6"), value=nine_six)
+        service.finalise_assessment(db, actor=ME, assessment_id=scan.id)
+        peers.set_sharing(db, actor=ME, organisation_id=org.id, share=True)
+    group = peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,), min_group=3)
+    shares = peers.legal_shares(db, actor=ME, organisation_id=own.id, questionnaire=v11, group=group)
+    assert shares["awb-9-7"].organisations == 5 and shares["awb-9-7"].share_met == pytest.approx(3 / 5)
+    # one organisation answered 9:6: below the minimum, no share
+    assert shares["awb-9-6"].organisations == 1 and shares["awb-9-6"].share_met is None
+    # an organisation that does not share is no peer
+    peers.set_sharing(db, actor=ME, organisation_id=service.list_organisations(db, actor=ME)[-1].id, share=False)
+    fewer = peers.legal_shares(db, actor=ME, organisation_id=own.id, questionnaire=v11, group=group)
+    assert fewer["awb-9-7"].organisations == 4

@@ -506,3 +506,17 @@ def test_a_number_or_a_date_typed_as_text_is_read_as_what_it_says(db, scan):
         row=row_of(book["Verbeterplan"], own, column=11), column=5), "value", "volgende week")), scan)
     assert [(code, column, params) for code, _, _, column, params in found] == [
         ("invalid_date", "E", {"value": "volgende week"})]
+
+
+@pytest.mark.parametrize("lang, old", [("nl", "Mensgerichte KPI"), ("en", "People-centred KPI")])
+def test_a_workbook_exported_before_the_kpi_column_was_renamed_still_imports(db, scan, lang, old):
+    """The plan's column is now "KPI" (most library KPIs count activities, see `kpi_kind`); a workbook exported
+    with the old header reads the same."""
+    data = export(db, scan, lang)
+    sheet_name = "Verbeterplan" if lang == "nl" else "Improvement plan"
+    assert load_workbook(BytesIO(data))[sheet_name]["H1"].value == "KPI"
+
+    def old_header(book):
+        book[sheet_name]["H1"].value = old
+    workbook = read_workbook(edited(data, old_header), lookup_for(scan["questionnaire"]))
+    assert len(workbook.actions) == 3

@@ -8,6 +8,7 @@ from peers import service as peers
 from assessment import service
 from i18n import format_number, format_percent
 from scoring.engine import score_assessment
+from scoring.legal import requirement_text
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from scoring.peers import position as peer_position
 from exports.benchmark_file import MAX_BYTES as BENCHMARK_MAX_BYTES
@@ -217,6 +218,28 @@ def peer_view() -> None:
                              "bench.col_band", "bench.col_organisations")]
     st.table(pd.DataFrame(rows)[order].set_index(order[0]))
     st.caption(tr("bench.method", min=group.min_group))
+    show_legal_shares(group)
+
+
+def show_legal_shares(group: peers.PeerGroup) -> None:
+    """The legal minimum among the peers: per requirement the share of peer organisations that meet it."""
+    shares = peers.legal_shares(db, actor=actor, organisation_id=organisation.id, questionnaire=questionnaire,
+                                group=group)
+    if not shares:
+        return
+    minimum = questionnaire.legal_minimum
+    own = service.get_legal_answers(db, actor=actor, assessment_id=assessment.id)
+    own_text = {"ja": minimum.yes.get(language), "nee": minimum.no.get(language),
+                "weetniet": questionnaire.scale.dont_know.get(language)}
+    st.subheader(tr("bench.legal_title"), anchor=False)
+    st.table(pd.DataFrame([{
+        tr("bench.legal_col_requirement"): requirement_text(item, language),
+        tr("bench.legal_col_own"): own_text.get(own[item.id].value, "–") if item.id in own else "–",
+        tr("bench.legal_col_share"): tr("bench.legal_share", share=format_percent(shares[item.id].share_met, language),
+                                        n=shares[item.id].organisations)
+        if shares[item.id].share_met is not None else tr("bench.unit_too_small", n=shares[item.id].organisations),
+    } for item in questionnaire.legal_items()]).set_index(tr("bench.legal_col_requirement")))
+    st.caption(tr("bench.legal_help", min=group.min_group))
 
 
 peer_view()

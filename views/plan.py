@@ -90,8 +90,11 @@ with st.expander(tr("plan.suggestions_title", count=len(suggestions)),
     for suggestion in suggestions:
         st.checkbox(suggestion_label(suggestion), key=f"suggest_{suggestion.action.id}",
                     disabled=not may_change)
-        st.caption(tr("plan.suggestion_detail", description=suggestion.action.description.get(language),
-                      kpi=suggestion.action.kpi.get(language)))
+        kind = suggestion.action.kpi_kind  # from the questionnaire's data: what the KPI measures
+        st.caption(tr("plan.suggestion_detail_kind", kind=tr(f"plan.kpi_kind_{kind}"),
+                      description=suggestion.action.description.get(language), kpi=suggestion.action.kpi.get(language))
+                   if kind else tr("plan.suggestion_detail", description=suggestion.action.description.get(language),
+                                   kpi=suggestion.action.kpi.get(language)))
     if may_change and suggestions and st.button(tr("plan.add_selected"), type="primary",
                                                 icon=":material/playlist_add:"):
         chosen = [plan.from_suggestion(s, language) for s in suggestions
