@@ -84,9 +84,14 @@ def test_a_breach_of_the_law_is_shown_first_and_fixed_first(app, browser, tmp_pa
     assert summary.bounding_box()["y"] < overall.bounding_box()["y"]
     competency = V11.competency_of(dimension.id)
     expect(page.get_by_text("maar wettelijke eis 9:7 niet gehaald").first).to_be_visible()
-    card = page.get_by_test_id("stVerticalBlockBorderWrapper").filter(
-        has=page.get_by_text(competency.title.nl, exact=True)).filter(has=page.get_by_text("Fase:"))
+    card = page.get_by_test_id("stColumn").filter(
+        has=page.get_by_test_id("stMetric").filter(has_text=competency.title.nl))
     expect(card.first).to_contain_text("maar wettelijke eis 9:7 niet gehaald")
+    untouched = next(c for c in V11.competencies if c.id != competency.id and not any(
+        V11.dimension_of(q).id in {d.id for d in c.dimensions} for q in ITEM.questions))
+    expect(page.get_by_test_id("stColumn").filter(
+        has=page.get_by_test_id("stMetric").filter(has_text=untouched.title.nl)).first).not_to_contain_text(
+        "wettelijke eis")
     # the Gouden Oor view: a table and a radar of its own
     expect(page.get_by_text("De scan per gebied", exact=False)).to_be_visible()
     expect(page.get_by_text("Het is geen Gouden Oor-beoordeling", exact=False)).to_be_visible()
@@ -146,11 +151,12 @@ def test_a_1_0_scan_continues_into_1_1_and_the_history_compares_them(app, browse
     wait_idle(page)
     page.get_by_text("Nieuwe scan starten").click()
     expect(page.get_by_label("Jaar of periode")).to_have_value("2026")
+    wait_idle(page)
     expect(page.get_by_role("combobox", name="Vragenlijst")).to_have_value(re.compile("1.1"))
     source = page.get_by_role("radiogroup", name="Waarmee begint de nieuwe scan?")
     expect(source.get_by_role("radio", name=re.compile("^De antwoorden van 2025"))).to_be_checked()
     page.get_by_role("button", name="Scan starten").click()
-    expect(page.get_by_role("heading", name="Vragenlijst", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Vragenlijst", exact=True)).to_be_visible(timeout=60_000)
     wait_idle(page)
     new = next(a for a in service.list_assessments(db, actor=ME, organisation_id=org.id) if a.period == "2026")
     assert new.questionnaire_version == "1.1"

@@ -100,9 +100,10 @@ for column, competency in zip(columns, questionnaire.competencies):
 if legal_items:
     legal_ids = [service.legal_key(item.id) for item in legal_items]
     legal_done = sum(1 for key in legal_ids if key in checked)
-    st.progress(legal_done / len(legal_ids), text=progress_text(
-        questionnaire.legal_minimum.title.get(language), legal_done, len(legal_ids),
-        sum(1 for key in legal_ids if key in unchecked)))
+    legal_to_check = sum(1 for key in legal_ids if key in unchecked)
+    st.progress(legal_done / len(legal_ids), text=tr(
+        "questionnaire.legal_progress", prefix=questionnaire.legal_minimum.title.get(language), done=legal_done,
+        total=len(legal_ids)) + (" · " + tr("questionnaire.to_check", count=legal_to_check) if legal_to_check else ""))
 
 
 # --- choosing a dimension --------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from exports.workbook import build_workbook
 from i18n import format_number, format_percent, format_score
 from report.service import gather_report
 from scoring.engine import DimensionScore, basis, score_areas, score_assessment
-from scoring.legal import check_legal_minimum, stage_with_breach
+from scoring.legal import breach_text, check_legal_minimum, stage_with_breach
 from ui.charts import show_chart
 from ui.kpi_picture import show_kpi_picture
 from ui.legal_view import show_legal_minimum
@@ -146,7 +146,8 @@ table = pd.DataFrame([{
     tr("results.col_competency"): title_of(d.competency_id),
     tr("results.col_dimension"): title_of(d.dimension_id),
     tr("results.col_score"): score_text(d.score),
-    tr("results.col_stage"): stage_text(d.stage, legal.not_met_in(d.dimension_id)),
+    tr("results.col_stage"): stage_text(d.stage),
+    **({tr("results.col_legal"): breach_text(legal.not_met_in(d.dimension_id), language) or "–"} if legal.exists else {}),
     tr("results.col_coverage"): coverage_text(d),
     tr("results.col_target"): str(d.target) if d.target is not None else "–",
     tr("results.col_gap"): gap_text(d.gap),
@@ -175,10 +176,8 @@ if areas:
         polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5], tickfont=dict(size=14)),
                    angularaxis=dict(tickfont=dict(size=15))),
         font=dict(size=16), showlegend=False, margin=dict(l=90, r=90, t=40, b=40), height=460)
-    chart, figures = st.columns([3, 2])
-    with chart:
-        show_chart(area_figure, language)
-    figures.dataframe(pd.DataFrame([{
+    show_chart(area_figure, language)
+    st.dataframe(pd.DataFrame([{
         tr("results.col_area"): area_title[a.dimension_id],
         tr("results.col_score"): score_text(a.score),
         tr("results.col_stage"): stage_text(a.stage),
