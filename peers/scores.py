@@ -45,9 +45,29 @@ SCORING_VERSION = 1
 _CHUNK = 500  # ids per IN (...) list
 
 
+AREA_PREFIX = "area:"
+
+
+def area_units(questionnaire: Questionnaire) -> dict[str, list]:
+    """The areas of the questionnaire's area view (e.g. the Gouden Oor organisation areas) as units "area:<id>",
+    each with its questions; empty without an area view."""
+    if questionnaire.area_view is None:
+        return {}
+    framework_id = questionnaire.area_view.framework
+    framework = next(fw for fw in questionnaire.frameworks if fw.id == framework_id)
+    units = {}
+    for item in framework.items:
+        questions = [q for q in questionnaire.questions() if item.id in q.tag_of(framework_id)]
+        if questions:
+            units[AREA_PREFIX + item.id] = questions
+    return units
+
+
 def unit_ids(questionnaire: Questionnaire) -> list[str]:
-    """The units a peer comparison shows, in the order scores are stored: dimensions, competencies, overall."""
-    return [d.id for d in questionnaire.dimensions()] + [c.id for c in questionnaire.competencies] + [OVERALL]
+    """The units a peer comparison shows, in the order scores are stored: dimensions, competencies, overall, and
+    the areas of the area view when the questionnaire has one."""
+    return [d.id for d in questionnaire.dimensions()] + [c.id for c in questionnaire.competencies] + [OVERALL] + list(
+        area_units(questionnaire))
 
 
 def scoring_key(questionnaire: Questionnaire) -> str:
@@ -56,6 +76,9 @@ def scoring_key(questionnaire: Questionnaire) -> str:
                  repr(questionnaire.scoring.min_coverage),
                  [[c.id, [[d.id, [[q.id, repr(q.weight)] for q in d.questions]] for d in c.dimensions]]
                   for c in questionnaire.competencies]]
+    areas = area_units(questionnaire)
+    if areas:  # only then: the stored scores of a questionnaire without an area view keep their key
+        structure.append([[unit, [q.id for q in questions]] for unit, questions in areas.items()])
     return hashlib.blake2b(json.dumps(structure).encode(), digest_size=16).hexdigest()
 
 
@@ -64,7 +87,32 @@ def scoring_key(questionnaire: Questionnaire) -> str:
 def _score_codes(questionnaire: Questionnaire, codes: np.ndarray) -> np.ndarray:
     """Scores per unit (rows x units) of a code matrix (rows x questions, the codes of `scoring.batch`)."""
     frame = pd.DataFrame(codes, columns=[q.id for q in questionnaire.questions()], copy=False)
-    return score_batch(questionnaire, frame)["score"][unit_ids(questionnaire)].to_numpy(dtype=float)
+    scores = score_batch(questionnaire, frame)["score"]
+    base = scores[[u for u in unit_ids(questionnaire) if not u.startswith(AREA_PREFIX)]].to_numpy(dtype=float)
+    areas = area_units(questionnaire)
+    if not areas:
+        return base
+    column = {q.id: i for i, q in enumerate(questionnaire.questions())}
+    return np.hstack([base] + [_area_scores(codes[:, [column[q.id] for q in questions]],
+                                            np.array([q.weight for q in questions]),
+                                            questionnaire.scoring.min_coverage)[:, None]
+                               for questions in areas.values()])
+
+
+def _area_scores(codes: np.ndarray, weights: np.ndarray, threshold: float) -> np.ndarray:
+    """The score of one area per row, by the rules of a dimension (`scoring.engine`): the weighted mean of the
+    levels, when the levels cover at least `threshold` of the applicable questions (n.v.t. is not applicable;
+    weet niet and open are)."""
+    levels = np.where(codes >= 1, codes, np.nan)
+    scored = ~np.isnan(levels)
+    applicable = codes.shape[1] - np.count_nonzero(codes == CODE_NOT_APPLICABLE, axis=1)
+    n_scored = scored.sum(axis=1)
+    weight = (scored * weights).sum(axis=1)
+    total = np.nansum(levels * weights, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = total / weight
+        covered = n_scored / applicable + 1e-9 >= threshold
+    return np.where((applicable > 0) & (n_scored > 0) & covered, score, np.nan)
 
 
 def score_answer_dicts(questionnaire: Questionnaire, rows: Sequence[dict]) -> np.ndarray:
@@ -103,7 +151,7 @@ def score_dimension_dicts(questionnaire: Questionnaire, rows: Sequence[dict]) ->
     for competency in questionnaire.competencies:
         frame[competency.id] = frame[[d.id for d in competency.dimensions]].mean(axis=1, skipna=True)
     frame[OVERALL] = frame[[c.id for c in questionnaire.competencies]].mean(axis=1, skipna=True)
-    return frame[unit_ids(questionnaire)].to_numpy(dtype=float)
+    return frame.reindex(columns=unit_ids(questionnaire)).to_numpy(dtype=float)  # no area without answers
 
 
 def score_records(questionnaire: Questionnaire, records: Sequence[dict]) -> np.ndarray:

@@ -1,5 +1,6 @@
 """Peer data: the demo generator, opt-in, and peer comparisons through the service layer."""
 
+import numpy as np
 import pytest
 
 from peers import service as peers
@@ -192,3 +193,37 @@ def test_the_share_of_peers_that_meet_each_legal_requirement(db):
     peers.set_sharing(db, actor=ME, organisation_id=service.list_organisations(db, actor=ME)[-1].id, share=False)
     fewer = peers.legal_shares(db, actor=ME, organisation_id=own.id, questionnaire=v11, group=group)
     assert fewer["awb-9-7"].organisations == 4
+
+
+def test_peers_are_compared_per_gouden_oor_area_by_the_same_rules_as_the_page(db):
+    """The stored peer scores hold the areas of the area view too, computed like `score_areas` on Resultaten
+    (weighted mean, coverage threshold, n.v.t. not applicable), so peers can be compared per area."""
+    import random
+
+    from peers.scores import AREA_PREFIX, score_answer_dicts, unit_ids
+    from questionnaires.loader import DEFAULT_DIR, load_questionnaire
+    from scoring.engine import score_areas
+    v11 = load_questionnaire(DEFAULT_DIR / "klantbewustzijn-zelfscan-1.1.yaml")
+    randomness = random.Random(11)
+    rows = [{q.id: randomness.choice([1, 2, 3, 4, 5, "nvt", "weetniet", None, None]) for q in v11.questions()}
+            for _ in range(60)]
+    rows = [{k: v for k, v in r.items() if v is not None} for r in rows]
+    units = unit_ids(v11)
+    batch = score_answer_dicts(v11, rows)
+    areas = [u for u in units if u.startswith(AREA_PREFIX)]
+    assert len(areas) == 5
+    for r, answers in enumerate(rows):
+        expected = score_areas(v11, answers)
+        for unit in areas:
+            value = expected[unit[len(AREA_PREFIX):]].score
+            got = batch[r, units.index(unit)]
+            assert (value is None and np.isnan(got)) or got == pytest.approx(value)
+    # through the service: peers per area, like per dimension
+    own = viewer(db)
+    for i in range(3):
+        organisation_with_final(db, v11, f"Gebied {i}", 2 + i, share=True)
+    group = peers.PeerGroup("gemeente", ("inw-20-50k",), (2026,), min_group=3)
+    comparison = peers.compare_with_peers(db, actor=ME, organisation_id=own.id, questionnaire=v11,
+                                          own_scores={AREA_PREFIX + "sturing": 3.5}, group=group)
+    figure = comparison.figures[AREA_PREFIX + "sturing"]
+    assert (figure.organisations, figure.median, figure.share_below) == (3, 3.0, pytest.approx(2 / 3))

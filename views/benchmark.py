@@ -7,7 +7,8 @@ import streamlit as st
 from peers import service as peers
 from assessment import service
 from i18n import format_number, format_percent
-from scoring.engine import score_assessment
+from scoring.engine import score_areas, score_assessment
+from peers.scores import AREA_PREFIX
 from scoring.legal import requirement_text
 from scoring.peers import DEFAULT_MIN_GROUP, LOWEST_MIN_GROUP
 from scoring.peers import position as peer_position
@@ -39,6 +40,8 @@ result = score_assessment(questionnaire, answers, service.get_targets(db, actor=
 own_scores = {d: s.score for d, s in result.dimensions.items()}
 own_scores.update({c: s.score for c, s in result.competencies.items()})
 own_scores["overall"] = result.score
+area_scores = score_areas(questionnaire, answers)  # the scan seen through the Gouden Oor areas
+own_scores.update({AREA_PREFIX + area_id: scored.score for area_id, scored in area_scores.items()})
 
 # --- sources ---------------------------------------------------------------------------------------
 show_page_error()
@@ -218,6 +221,31 @@ def peer_view() -> None:
                              "bench.col_band", "bench.col_organisations")]
     st.table(pd.DataFrame(rows)[order].set_index(order[0]))
     st.caption(tr("bench.method", min=group.min_group))
+    if area_scores:  # the same comparison per area of the Gouden Oor Standaard
+        framework = next(fw for fw in questionnaire.frameworks if fw.id == questionnaire.area_view.framework)
+        st.subheader(tr("bench.areas_title", framework=framework.title.get(language)), anchor=False)
+        area_rows = []
+        for item in framework.items:
+            unit_id = AREA_PREFIX + item.id
+            peer = comparison.figures.get(unit_id)
+            if peer is None:
+                continue
+            if peer.suppressed:
+                position = tr("bench.unit_too_small", n=peer.organisations)
+            elif peer.own is None:
+                position = tr("bench.no_own_score")
+            else:
+                key, shares = peer_position(peer)
+                position = tr(key, unit=item.title.get(language), types=tr(f"orgtype_plural.{org_type}"),
+                              **{k: format_percent(v, language) for k, v in shares.items()})
+            area_rows.append({tr("results.col_area"): item.title.get(language),
+                              tr("bench.col_own"): number(own_scores.get(unit_id)),
+                              tr("bench.col_position"): position, tr("bench.col_median"): number(peer.median),
+                              tr("bench.col_band"): "–" if peer.suppressed else
+                              f"{number(peer.p25)} – {number(peer.p75)}",
+                              tr("bench.col_organisations"): peer.organisations})
+        st.table(pd.DataFrame(area_rows).set_index(tr("results.col_area")))
+        st.caption(questionnaire.area_view.note.get(language))
     show_legal_shares(group)
 
 
