@@ -49,7 +49,8 @@ def test_sheets_values_and_chart(report):
                                "Verantwoording", META_SHEET]
     summary = book["Samenvatting"]
     assert summary["B3"].value == "Gemeente Excel & Co" and summary["B4"].value == "2026"
-    assert summary["A9"].value == "Totaalscore" and summary["B9"].value == round_half_up(report.result.score, 1)
+    overall = next(r for r in range(1, 60) if summary.cell(row=r, column=1).value == "Totaalscore")
+    assert summary.cell(row=overall, column=2).value == round_half_up(report.result.score, 1)
     charts = summary._charts
     assert len(charts) == 1 and isinstance(charts[0], RadarChart) and len(charts[0].series) == 2
     scores = book["Scores"]
@@ -63,8 +64,10 @@ def test_sheets_values_and_chart(report):
     nvt_row = next(r for r in range(2, 40) if answers.cell(row=r, column=1).value == "le-analyse-1")
     assert answers.cell(row=nvt_row, column=5).value == "Niet van toepassing"
     yoy = book["Jaarvergelijking"]
-    assert yoy["B1"].value == "2025" and yoy["C1"].value == "2026" and yoy["A2"].value == "Ontvankelijk"
-    assert yoy["D2"].value == pytest.approx(2.0)  # Ontvankelijk went from 2 to 4
+    assert yoy["B1"].value == "2025" and yoy["C1"].value == "2026" and yoy["A2"].value == "Totaalscore"
+    assert yoy["A3"].value == "Ontvankelijk" and yoy["D3"].value == pytest.approx(2.0)  # Ontvankelijk went from 2 to 4
+    # the overall too, its change the difference of the figures shown beside it
+    assert yoy["D2"].value == round_half_up(yoy["C2"].value - yoy["B2"].value, 1)
 
 
 def test_plan_sheet_is_a_filterable_table_with_a_status_drop_down(report):
