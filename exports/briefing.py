@@ -293,7 +293,7 @@ def summary_sheet(wb, report, lang: str, scores, radar_first: int, radar_last: i
         series.graphicalProperties.line.width = 28575  # 2.25 pt
         if dash:
             series.graphicalProperties.line.prstDash = dash
-    chart.height, chart.width = 15, 17  # cm: beside the text, on the same page
+    chart.height, chart.width = 17, 17  # cm: beside the text, on the same page
     chart.legend.position = "b"
     ws.add_chart(chart, "G3")
     print_ready(ws, report, lang, None)
