@@ -534,3 +534,29 @@ def test_printed_every_chart_stays_on_one_page(briefing, tmp_path):
         [page] = [n for n in text if title in text[n]]
         assert legend in text[page], title
         assert text[page].index(title) < text[page].rindex(legend)
+
+
+def test_the_briefing_says_a_workshop_made_the_scan(db, mini):
+    """From the workshops of the scan: how many took part and how many answers they agreed on."""
+    from workshops import service as workshop
+    org = service.create_organisation(db, actor=ME, name="Gemeente Samen", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
+                                             question_ids=["d1-1", "d1-2"])
+    seats = [workshop.join(db, code=started.join_code, role="frontoffice")[1] for _ in range(12)]
+    for question_id in ("d1-1", "d1-2"):
+        workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+        for seat in seats:
+            workshop.cast_vote(db, participant_token=seat, question_id=question_id, value="3")
+        workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+        workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+        workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id, value="3")
+    report = gather_report(db, actor=ME, assessment_id=assessment.id, lookup=lookup_for(mini))
+    assert report.making.workshop_participants == (12,) and report.making.workshop_answers == 2
+    assert report.making.people == () and not report.making.local_user  # the facilitator answered nothing alone
+    texts = [str(c.value) for row in open_book(build_workbook(report, "nl"))["Samenvatting"].iter_rows() for c in row
+             if c.value is not None]
+    assert "In een workshop met 12 deelnemers. Zij kozen samen 2 antwoorden." in texts
+    assert "Nog niet vastgesteld: dit is een concept." in texts
+    assert "Geen vergelijking met andere organisaties in deze export." in texts
+    assert "Er is geen eerdere scan om mee te vergelijken." in " ".join(texts)
