@@ -123,7 +123,7 @@ def build_workbook(report, lang: str = "nl") -> bytes:
     scores.conditional_formatting.add(gap_range, CellIsRule(operator="greaterThanOrEqual", formula=["1"], fill=AMBER))
     scores.conditional_formatting.add(gap_range, CellIsRule(operator="lessThanOrEqual", formula=["0"], fill=GREEN))
     row = colour_legend(scores, row + 1, [(AMBER, "export.legend_gap_amber"), (GREEN, "export.legend_gap_green")],
-                        lang)
+                        lang, span=3)
     # every scan's overall, with the change from the one before (column B stays empty: no dimension row)
     overall_per_scan(scores, row + 1, report, lang, score_column=3, stage_column=4, change_column=5, exact=True)
     scores.freeze_panes = "A2"
@@ -160,7 +160,7 @@ def build_workbook(report, lang: str = "nl") -> bytes:
     plan_ws.conditional_formatting.add(f"E2:E{last}", FormulaRule(formula=[overdue], fill=RED))
     fit_row_heights(plan_ws, 2)
     # beside the table (an import reads columns A-K only): what the colours mean
-    plan_ws.column_dimensions["M"].width = 30
+    plan_ws.column_dimensions["M"].width = 52
     colour_legend(plan_ws, 1, [(GREEN, "export.legend_plan_done"), (GREY, "export.legend_plan_dropped"),
                                (RED, "export.legend_plan_overdue")], lang, column=13)
     plan_ws.freeze_panes = "A2"
@@ -337,13 +337,15 @@ def build_workbook(report, lang: str = "nl") -> bytes:
 CHANGE_FORMAT = "+0.0;−0.0;0.0"
 
 
-def colour_legend(ws, row: int, colours: list[tuple[object, str]], lang: str, column: int = 1) -> int:
+def colour_legend(ws, row: int, colours: list[tuple[object, str]], lang: str, column: int = 1, span: int = 1) -> int:
     """A legend for the cell colours a sheet uses: a cell in each colour with its meaning. Returns the next row."""
     write(ws, row, column, t("export.legend_title", lang), font=BOLD)
     for fill, key in colours:
         row += 1
-        cell = write(ws, row, column, t(key, lang), alignment=WRAP)
+        cell = write(ws, row, column, t(key, lang))
         cell.fill = fill
+        if span > 1:  # across empty columns, so the coloured cell holds the whole sentence
+            ws.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + span - 1)
     return row + 1
 
 
@@ -356,7 +358,8 @@ def overall_per_scan(ws, row: int, report, lang: str, *, score_column: int, stag
     row += 1
     for column, key in ((1, "history.col_period"), (score_column, "results.overall"), (stage_column, "results.col_stage"),
                         (change_column, "export.col_change")):
-        write(ws, row, column, t(key, lang), font=HEADER_FONT).fill = HEADER_FILL
+        write(ws, row, column, t(key, lang), font=HEADER_FONT, alignment=WRAP).fill = HEADER_FILL
+    ws.row_dimensions[row].height = 30
     before = None
     for past in report.past:
         row += 1
