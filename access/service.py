@@ -260,6 +260,37 @@ def activity(db: Database, *, actor: Actor, assessment_id: str, limit: int = 500
                 for r, name in rows]
 
 
+@dataclass(frozen=True)
+class AnswerWork:
+    """Who changed answers of an assessment, and from where (app, workshop, workbook, respondents): counted from
+    the activity log, for the report's "who made this scan"."""
+
+    actor: str  # the stored label
+    actor_name: str  # "" when unknown
+    source: str
+    changes: int
+
+
+def answer_work(db: Database, *, actor: Actor, assessment_id: str) -> list[AnswerWork]:
+    """Counts only (read permission: no log details), the most changes first."""
+    with db.read() as session:
+        require(session, actor, organisation_of(session, assessment_id=assessment_id), READ)
+        rows = session.execute(
+            select(ActivityRow.actor, PersonRow.name, ActivityRow.detail)
+            .outerjoin(PersonRow, PersonRow.email == ActivityRow.actor)
+            .where(ActivityRow.assessment_id == assessment_id,
+                   ActivityRow.action.in_(("answer_changed", "answers_confirmed")))).all()
+    counted: dict[tuple[str, str, str], int] = {}
+    for label, name, detail in rows:
+        try:
+            source = str(json.loads(detail).get("source") or "app")
+        except (ValueError, AttributeError):
+            source = "app"
+        key = (label, name or "", source)
+        counted[key] = counted.get(key, 0) + 1
+    return sorted((AnswerWork(*key, count) for key, count in counted.items()), key=lambda w: (-w.changes, w.actor))
+
+
 NO_ASSESSMENT = ""  # the scan filter for changes to the organisation itself (members, KPIs, sharing, ...)
 
 

@@ -15,147 +15,30 @@ from datetime import datetime, timezone
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.chart import LineChart, RadarChart, Reference
+from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from i18n import format_percent, round_half_up, round_share, rounded_score, t
+from i18n import format_percent, round_half_up, round_share, shown_change, shown_score_change, t
 from scoring.agreement import agreement_band
-from scoring.engine import basis, score_areas
-from scoring.legal import breach_text, legal_key, requirement_text, summary_text
+from scoring.engine import score_areas
+from scoring.legal import legal_key
 from indicators.display import cases_text, direction_text, kind_text, unit_text
 from indicators.figures import shown, target_status, value_of, yearly
 from rules.plan import STATUSES
 from scoring.peers import position as peer_position
 
+from .cells import (AMBER, BOLD, FORMAT, GREEN, GREY, HEADER_FILL, HEADER_FONT, META_SHEET, OLD_FORMATS,  # noqa: F401
+                    RED, TEXT, TEXT_COLUMNS, TITLE_FONT, WRAP, basis_text, fit_row_heights, header_row, number, peer_group_text, print_ready, share,
+                    with_breach, write, write_score)
+from .briefing import summary_sheet, where_line
 from .workbook_rows import (ANSWER_FIELDS, PLAN_FIELDS, TARGET_FIELDS, action_key, answer_key, row_fingerprints,
                             target_key)
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-HEADER_FILL = PatternFill("solid", fgColor="1D4ED8")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-TITLE_FONT = Font(bold=True, size=16)
-BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
-THIN = Border(bottom=Side(style="thin", color="CBD5E1"))
-AMBER = PatternFill("solid", fgColor="FDE68A")
-GREEN = PatternFill("solid", fgColor="BBF7D0")
-RED = PatternFill("solid", fgColor="FECACA")
-GREY = PatternFill("solid", fgColor="E2E8F0")
-META_SHEET = "_klantbewust"
-FORMAT = "klantbewust-workbook/2"  # /2: plan actions carry their number; the hidden sheet holds fingerprints
-OLD_FORMATS = ("klantbewust-workbook/1",)
-TEXT = "@"  # the "Text" number format: Excel keeps what is typed as text ("80%" stays "80%", "=..." no formula)
-TEXT_COLUMNS = (1, 3, 8, 9, 10)  # of the plan sheet: title, owner, KPI, KPI target, description
-
-
-def write(ws, row: int, column: int, value, *, font=None, alignment=None, number_format=None):
-    """Write one cell; strings are always stored as text, never as a formula."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True  # Excel keeps it as text when the cell is edited
-    else:
-        cell.value = value
-    if font:
-        cell.font = font
-    if alignment:
-        cell.alignment = alignment
-    if number_format:
-        cell.number_format = number_format
-    return cell
-
-
-def header_row(ws, row: int, labels: list[str], widths: list[int]) -> None:
-    for column, (label, width) in enumerate(zip(labels, widths), start=1):
-        write(ws, row, column, label, font=HEADER_FONT, alignment=Alignment(wrap_text=True, vertical="center"))
-        ws.cell(row=row, column=column).fill = HEADER_FILL
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.row_dimensions[row].height = 16 * max(
-        -(-len(label) // max(1, int(width * 1.1))) for label, width in zip(labels, widths)) + 6
-
-
-def fit_row_heights(ws, first_row: int) -> None:
-    """Set row heights for wrapped text: spreadsheet programs do not grow rows written by a library."""
-    widths = {column: ws.column_dimensions[get_column_letter(column)].width or 10
-              for column in range(1, ws.max_column + 1)}
-    for row in range(first_row, ws.max_row + 1):
-        lines = 1
-        for column in range(1, ws.max_column + 1):
-            value = ws.cell(row=row, column=column).value
-            if isinstance(value, str) and value:
-                per_line = max(1, int(widths[column] * 1.1))
-                lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
-        ws.row_dimensions[row].height = max(15, 14 * lines + 2)
-
-
-def print_ready(ws, report, lang: str, title_rows: str | None) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.gridLines = False
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    if title_rows:
-        ws.print_title_rows = title_rows
-    ws.oddHeader.left.text = report.organisation.name.replace("&", "&&")
-    ws.oddHeader.right.text = t("export.header_right", lang, period=report.assessment.period)
-    ws.oddFooter.left.text = t("export.footer_left", lang, date=report.exported_on.strftime("%d-%m-%Y"))
-    ws.oddFooter.right.text = t("export.footer_page", lang)
-
-
-def peer_group_text(report, lang: str) -> str:
-    peer = report.peers
-    group = peer.group
-    years = f"{group.years[0]}–{group.years[-1]}" if len(group.years) > 1 else str(group.years[0])
-    sizes = ", ".join(t(f"size.{c}", lang) for c in group.size_classes).lower()
-    text = t("export.peer_group_text", lang, n=peer.n_peers, organisations=peer.n_organisations,
-             type=t(f"orgtype.{group.org_type}", lang).lower(), sizes=sizes, years=years, min=group.min_group)
-    if peer.n_demo:
-        text += " " + t("bench.demo_warning", lang, n=peer.n_demo)
-    return text
-
-
-def basis_text(unit, lang: str) -> str:
-    """What a score is based on, in the same words as on the page."""
-    key, params = basis(unit)
-    return t(key, lang, **params)
-
-
-def with_breach(text: str, breaches, lang: str) -> str:
-    """A basis text with the legal requirements not met in this part beside it."""
-    mark = breach_text(list(breaches), lang)
-    return f"{text} · {mark}" if mark else text
-
-
-def number(value: float | None):
-    """A score for a "0.0" cell: already rounded by the one rule, so every spreadsheet program shows the page's
-    figure (a program rounding a binary near-half itself could show another last digit)."""
-    return None if value is None else round_half_up(value, 1)
-
-
-def write_score(ws, row: int, column: int, score: float | None, **style):
-    """An own score next to its stage: as many decimals as it needs never to read as the next stage
-    (1.96 is written as 1,96, not 2,0), exactly as the page shows it."""
-    if score is None:
-        return write(ws, row, column, None, **style)
-    shown, decimals = rounded_score(score)
-    return write(ws, row, column, shown, number_format="0." + "0" * decimals, **style)
-
-
-def share(value: float | None):
-    """A share for a "0%" cell, rounded like the page's percentages."""
-    return None if value is None else round_share(value)
-
 
 # (header, language) -> what the same column was called in earlier exports: still read on import
 EARLIER_HEADERS = {("KPI", "nl"): ("Mensgerichte KPI",), ("KPI", "en"): ("People-centred KPI",)}
@@ -244,103 +127,15 @@ def build_workbook(report, lang: str = "nl") -> bytes:
     gap_range = f"G{radar_first}:G{radar_last}"
     scores.conditional_formatting.add(gap_range, CellIsRule(operator="greaterThanOrEqual", formula=["1"], fill=AMBER))
     scores.conditional_formatting.add(gap_range, CellIsRule(operator="lessThanOrEqual", formula=["0"], fill=GREEN))
+    row = colour_legend(scores, row + 1, [(AMBER, "export.legend_gap_amber"), (GREEN, "export.legend_gap_green")],
+                        lang, span=3)
+    # every scan's overall, with the change from the one before (column B stays empty: no dimension row)
+    overall_per_scan(scores, row + 1, report, lang, score_column=3, stage_column=4, change_column=5, exact=True)
     scores.freeze_panes = "A2"
     print_ready(scores, report, lang, "1:1")
 
-    # --- Samenvatting -------------------------------------------------------------------------------------
-    summary = wb.create_sheet(t("export.sheet_summary", lang), 0)
-    summary.column_dimensions["A"].width = 34
-    summary.column_dimensions["B"].width = 16
-    summary.column_dimensions["C"].width = 40
-    write(summary, 1, 1, t("export.summary_title", lang), font=TITLE_FONT)
-    facts = [
-        (t("export.organisation", lang), report.organisation.name),
-        (t("export.period", lang), report.assessment.period),
-        (t("export.questionnaire", lang), t("start.questionnaire_option", lang, title=questionnaire.title.get(lang),
-                                            version=questionnaire.version)),
-        (t("export.status", lang), t(f"status.{report.assessment.status}", lang)),
-    ]
-    row = 3
-    for label, value in facts:
-        write(summary, row, 1, label, font=BOLD)
-        write(summary, row, 2, value)
-        row += 1
-    row += 1
-    if legal.exists:  # the law first, apart from the scores: a breach is never averaged away
-        write(summary, row, 1, questionnaire.legal_minimum.title.get(lang), font=BOLD)
-        row += 1
-        write(summary, row, 1, summary_text(legal, lang), alignment=WRAP,
-              font=Font(bold=True, color="B91C1C") if legal.not_met else None)
-        summary.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        summary.row_dimensions[row].height = 32
-        row += 1
-        for outcome in legal.not_met:
-            parts = [title[d] for d in outcome.dimension_ids]
-            write(summary, row, 1, t("export.legal_not_met_line", lang, requirement=requirement_text(outcome.item, lang),
-                                     parts=", ".join(parts)), alignment=WRAP)
-            summary.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-            summary.row_dimensions[row].height = 32
-            row += 1
-        row += 1
-    header_row(summary, row, [t("export.unit", lang), t("results.col_score", lang),
-                              t("results.col_coverage", lang)], [34, 16, 40])
-    row += 1
-    centre = Alignment(horizontal="center")
-    write(summary, row, 1, t("results.overall", lang), font=BOLD)
-    write_score(summary, row, 2, result.score, font=BOLD, alignment=centre)
-    write(summary, row, 3, with_breach(basis_text(result, lang), legal.not_met, lang), alignment=WRAP)
-    row += 1
-    for competency in questionnaire.competencies:
-        comp = result.competencies[competency.id]
-        write(summary, row, 1, title[competency.id])
-        write_score(summary, row, 2, comp.score, alignment=centre)
-        write(summary, row, 3, with_breach(basis_text(comp, lang),
-                                           legal.not_met_in_competency(questionnaire, competency.id), lang),
-              alignment=WRAP)
-        row += 1
-    row += 1
-    write(summary, row, 1, t("export.how_to_read", lang), alignment=WRAP)
-    summary.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-    summary.row_dimensions[row].height = 48
-    row += 2
-    for key, items in (("results.strongest", result.strongest(3)), ("results.weakest", result.weakest(3))):
-        write(summary, row, 1, t(key, lang), font=BOLD)
-        row += 1
-        for item in items:
-            write(summary, row, 1, title[item.dimension_id])
-            write_score(summary, row, 2, item.score, alignment=centre)
-            row += 1
-        row += 1
-
-    chart = RadarChart()
-    chart.type = "marker"
-    chart.style = 26
-    chart.title = t("results.radar_title", lang)
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 5
-    chart.y_axis.majorUnit = 1
-    data = Reference(scores, min_col=3, max_col=3, min_row=radar_first, max_row=radar_last)
-    targets = Reference(scores, min_col=6, max_col=6, min_row=radar_first, max_row=radar_last)
-    chart.add_data(data, titles_from_data=False)
-    chart.add_data(targets, titles_from_data=False)
-    chart.series[0].tx = SeriesLabel(v=t("results.legend_score", lang))
-    chart.series[1].tx = SeriesLabel(v=t("results.legend_target", lang))
-    if peer:
-        chart.add_data(Reference(scores, min_col=8, max_col=8, min_row=radar_first, max_row=radar_last),
-                       titles_from_data=False)
-        chart.series[2].tx = SeriesLabel(v=t("bench.legend_median", lang))
-    chart.set_categories(Reference(scores, min_col=2, max_col=2, min_row=radar_first, max_row=radar_last))
-    # blue, orange and grey with dashes: told apart without relying on red and green
-    for series, (colour, dash) in zip(chart.series, [("1D4ED8", None), ("B45309", "dash"), ("64748B", "sysDot")]):
-        series.graphicalProperties.line.solidFill = colour
-        series.graphicalProperties.line.width = 28575  # 2.25 pt
-        if dash:
-            series.graphicalProperties.line.prstDash = dash
-    chart.height, chart.width = 13, 24  # cm: below the figures, across the page, readable when printed
-    chart.legend.position = "b"
-    summary.add_chart(chart, f"A{row + 1}")
-    print_ready(summary, report, lang, None)
-    summary.page_setup.fitToHeight = 1  # the summary with its radar on one page
+    # --- Samenvatting: the council briefing ----------------------------------------------------------------
+    summary, where_row = summary_sheet(wb, report, lang, scores, radar_first, radar_last, title)
 
     # --- Verbeterplan -------------------------------------------------------------------------------------
     plan_ws = wb.create_sheet(t("export.sheet_plan", lang), 1)
@@ -369,6 +164,10 @@ def build_workbook(report, lang: str = "nl") -> bytes:
     overdue = f'AND(ISNUMBER($E2),$E2<TODAY(),$F2<>"{done}",$F2<>"{dropped}")'
     plan_ws.conditional_formatting.add(f"E2:E{last}", FormulaRule(formula=[overdue], fill=RED))
     fit_row_heights(plan_ws, 2)
+    # beside the table (an import reads columns A-K only): what the colours mean
+    plan_ws.column_dimensions["M"].width = 52
+    colour_legend(plan_ws, 1, [(GREEN, "export.legend_plan_done"), (GREY, "export.legend_plan_dropped"),
+                               (RED, "export.legend_plan_overdue")], lang, column=13)
     plan_ws.freeze_panes = "A2"
     print_ready(plan_ws, report, lang, "1:1")
 
@@ -422,12 +221,13 @@ def build_workbook(report, lang: str = "nl") -> bytes:
         header_row(yoy, 1, [t("history.col_unit", lang), report.earlier_period, report.assessment.period,
                             t("history.col_change", lang), t("history.col_comparable", lang)], [40, 12, 12, 14, 16])
         row = 2
-        for unit in list(comparison.competencies) + list(comparison.dimensions):
-            is_competency = unit in comparison.competencies
+        title["overall"] = t("results.overall", lang)
+        for unit in [comparison.overall] + list(comparison.competencies) + list(comparison.dimensions):
+            is_competency = unit is comparison.overall or unit in comparison.competencies
             write(yoy, row, 1, title.get(unit.unit_id, unit.unit_id), font=BOLD if is_competency else None)
             write(yoy, row, 2, number(unit.earlier), number_format="0.0")
             write(yoy, row, 3, number(unit.later), number_format="0.0")
-            write(yoy, row, 4, number(unit.delta), number_format="+0.0;-0.0;0.0")
+            write(yoy, row, 4, shown_change(unit.earlier, unit.later), number_format=CHANGE_FORMAT)
             write(yoy, row, 5, share(unit.comparability), number_format="0%")
             row += 1
         yoy.conditional_formatting.add(f"D2:D{row - 1}", CellIsRule(operator="greaterThan", formula=["0"],
@@ -439,6 +239,10 @@ def build_workbook(report, lang: str = "nl") -> bytes:
                              percent=format_percent(comparison.comparability, lang)).replace("**", ""))
         write(yoy, row + 1, 1, t("history.targets", lang, achieved=comparison.targets_achieved,
                                  total=len(comparison.targets)))
+        write(yoy, row + 2, 1, t("export.legend_yoy", lang) + " " + t("export.change_rule", lang), alignment=WRAP)
+        yoy.merge_cells(start_row=row + 2, start_column=1, end_row=row + 2, end_column=5)
+        yoy.row_dimensions[row + 2].height = 32
+        overall_per_scan(yoy, row + 4, report, lang, score_column=2, stage_column=3, change_column=4, exact=False)
         yoy.freeze_panes = "A2"
         print_ready(yoy, report, lang, "1:1")
 
@@ -466,12 +270,13 @@ def build_workbook(report, lang: str = "nl") -> bytes:
             if figure.own is not None:
                 key, shares = peer_position(figure)
                 write(bench, row, 8, t(key, lang, unit=name, types=t(f"orgtype_plural.{peer.group.org_type}", lang),
-                                       **{k: format_percent(v, lang) for k, v in shares.items()}))
+                                       **{k: format_percent(v, lang) for k, v in shares.items()}), alignment=WRAP)
+        fit_row_heights(bench, 2)  # a long position sentence wraps within its column
         row = len(units) + 3
-        write(bench, row, 1, peer_group_text(report, lang), alignment=WRAP)
+        write(bench, row, 1, peer_group_text(report, lang, with_warning=False), alignment=WRAP)
         bench.merge_cells(start_row=row, start_column=1, end_row=row, end_column=8)
         bench.row_dimensions[row].height = 32
-        if peer.n_demo:
+        if peer.n_demo:  # the warning once, in bold
             write(bench, row + 1, 1, t("bench.demo_warning", lang, n=peer.n_demo), font=Font(bold=True, color="B45309"))
         bench.freeze_panes = "A2"
         print_ready(bench, report, lang, "1:1")
@@ -514,6 +319,8 @@ def build_workbook(report, lang: str = "nl") -> bytes:
     fit_row_heights(method, 3)
     print_ready(method, report, lang, None)
 
+    where_line(summary, where_row, wb.sheetnames[1:], lang)  # every sheet exists now
+
     # --- what an import back into the app needs to recognise the file ---------------------------------------
     meta = wb.create_sheet(META_SHEET)
     meta_rows = (("format", FORMAT), ("assessment_id", report.assessment.id), ("questionnaire_id", questionnaire.id),
@@ -533,6 +340,52 @@ def build_workbook(report, lang: str = "nl") -> bytes:
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+CHANGE_FORMAT = "+0.0;−0.0;0.0"
+
+
+def colour_legend(ws, row: int, colours: list[tuple[object, str]], lang: str, column: int = 1, span: int = 1) -> int:
+    """A legend for the cell colours a sheet uses: a cell in each colour with its meaning. Returns the next row."""
+    write(ws, row, column, t("export.legend_title", lang), font=BOLD)
+    for fill, key in colours:
+        row += 1
+        cell = write(ws, row, column, t(key, lang))
+        cell.fill = fill
+        if span > 1:  # across empty columns, so the coloured cell holds the whole sentence
+            ws.merge_cells(start_row=row, start_column=column, end_row=row, end_column=column + span - 1)
+    return row + 1
+
+
+def overall_per_scan(ws, row: int, report, lang: str, *, score_column: int, stage_column: int, change_column: int,
+                     exact: bool) -> int:
+    """Every scan's overall score up to this one, oldest first, with its stage and the change from the scan
+    before: the difference of the figures as shown (`exact`: scores as `write_score` shows them, else with one
+    decimal). A draft is marked. Returns the next row."""
+    write(ws, row, 1, t("export.overall_per_year", lang), font=BOLD)
+    row += 1
+    for column, key in ((1, "history.col_period"), (score_column, "results.overall"), (stage_column, "results.col_stage"),
+                        (change_column, "export.col_change")):
+        write(ws, row, column, t(key, lang), font=HEADER_FONT, alignment=WRAP).fill = HEADER_FILL
+    ws.row_dimensions[row].height = 30
+    before = None
+    for past in report.past:
+        row += 1
+        write(ws, row, 1, past.period if past.is_final else t("export.draft_mark", lang, period=past.period))
+        if exact:
+            write_score(ws, row, score_column, past.score)
+        else:
+            write(ws, row, score_column, number(past.score), number_format="0.0")
+        write(ws, row, stage_column, past.stage)
+        if before is not None and past.score is not None:
+            if exact:
+                value, decimals = shown_score_change(before, past.score)
+                fmt = "0." + "0" * decimals
+                write(ws, row, change_column, value, number_format=f"+{fmt};−{fmt};{fmt}")
+            else:
+                write(ws, row, change_column, shown_change(before, past.score), number_format=CHANGE_FORMAT)
+        before = past.score if past.score is not None else before
+    return row + 1
 
 
 # --- the KPI sheet --------------------------------------------------------------------------------------------
@@ -627,32 +480,31 @@ def kpi_sheet(wb, report, lang: str, index: int) -> bool:
         members = rows_of.get(competency.id)
         if not members:
             continue
-        left = [(r, e) for r, e in members if e.definition.unit == "percentage"]
-        right = [(r, e) for r, e in members if e.definition.unit != "percentage"]
-        primary, secondary = (left, right) if left else (right, [])
-        chart = _kpi_line_chart(ws, primary, years, first_year_column, categories, lang, 0)
-        chart.title = t("export.kpi_chart_title", lang, competency=competency.title.get(lang))
-        chart.y_axis.title = unit_text(primary[0][1].definition, lang) if not left else t("kpi.unit_percentage",
-                                                                                            lang)
-        if left:
-            chart.y_axis.number_format = "0%"
-            chart.y_axis.scaling.min = 0
-            chart.y_axis.scaling.max = 1
-        if secondary:
-            other = _kpi_line_chart(ws, secondary, years, first_year_column, categories, lang, len(primary))
-            other.y_axis.axId = 200
-            other.y_axis.crosses = "max"
-            other.y_axis.title = t("export.kpi_other_units", lang)
-            chart += other
-        chart.height, chart.width = 6.6, 24
-        chart.legend.position = "b"
-        if charts_on_page == 2:
-            ws.row_breaks.append(Break(id=anchor_row - 1))
-            anchor_row += 1
-            charts_on_page = 0
-        ws.add_chart(chart, f"A{anchor_row}")
-        charts_on_page += 1
-        anchor_row += CHART_ROWS
+        # one unit per axis: percentages on the left, one other unit on the right; a count in a chart of its own
+        by_unit: dict[str, list] = {}
+        for member in sorted(members, key=lambda m: m[1].definition.unit != "percentage"):
+            by_unit.setdefault(member[1].definition.unit, []).append(member)
+        others = [u for u in by_unit if u != "count"]
+        groups = [others[i:i + 2] for i in range(0, len(others), 2)] + [[u] for u in by_unit if u == "count"]
+        for units in groups:
+            primary = by_unit[units[0]]
+            chart = _kpi_line_chart(ws, primary, years, first_year_column, categories, lang, 0)
+            names = [unit_text(by_unit[u][0][1].definition, lang) for u in units]
+            chart.title = t("export.kpi_chart_title", lang, competency=competency.title.get(lang)) if len(groups) == 1 \
+                else t("export.kpi_chart_unit_title", lang, competency=competency.title.get(lang),
+                       unit=" / ".join(names).lower())
+            chart.y_axis.title = names[0]
+            if units[0] == "percentage":
+                chart.y_axis.number_format = "0%"
+                chart.y_axis.scaling.min = 0
+                chart.y_axis.scaling.max = 1
+            if len(units) > 1:
+                other = _kpi_line_chart(ws, by_unit[units[1]], years, first_year_column, categories, lang, len(primary))
+                other.y_axis.axId = 200
+                other.y_axis.crosses = "max"
+                other.y_axis.title = names[1]
+                chart += other
+            anchor_row, charts_on_page = _place_chart(ws, chart, anchor_row, charts_on_page)
 
     # every measurement, from a new page on
     row = anchor_row
@@ -678,6 +530,19 @@ def kpi_sheet(wb, report, lang: str, index: int) -> bool:
     ws.freeze_panes = "B2"
     print_ready(ws, report, lang, None)  # no repeated header: the measurements have their own
     return True
+
+
+def _place_chart(ws, chart, anchor_row: int, charts_on_page: int) -> tuple[int, int]:
+    """Two charts to a page, a page break set before the third: a chart is never cut by a page break (it starts a
+    row below a break: one that starts on the break is drawn on both pages)."""
+    chart.height, chart.width = 6.6, 24
+    chart.legend.position = "b"
+    if charts_on_page == 2:
+        ws.row_breaks.append(Break(id=anchor_row - 1))
+        anchor_row += 1
+        charts_on_page = 0
+    ws.add_chart(chart, f"A{anchor_row}")
+    return anchor_row + CHART_ROWS, charts_on_page + 1
 
 
 def _kpi_line_chart(ws, members, years, first_column, categories, lang, colour_offset):

@@ -12,6 +12,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -19,7 +20,8 @@ LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 PLURAL_FORMS = ("one", "other")
 TEXTS_FILE = Path(__file__).with_name("texts.yaml")
-_EPS = 1e-9  # as in scoring: a score a rounding error below a whole level counts as that level
+_EPS = 1e-9
+LOCAL_TIMEZONE = ZoneInfo("Europe/Amsterdam")  # every moment users see is Dutch local time  # as in scoring: a score a rounding error below a whole level counts as that level
 
 
 def _is_text(value) -> bool:
@@ -119,3 +121,30 @@ def rounded_score(score: float) -> tuple[float, int]:
 def format_score(score: float, lang: str) -> str:
     shown, decimals = rounded_score(score)
     return format_number(shown, lang, decimals)
+
+
+def shown_change(earlier: float | None, later: float | None, decimals: int = 1) -> float | None:
+    """The one rule for a change that is shown: the difference of the two figures as they are shown (each rounded
+    by `round_half_up` to `decimals`), so that a reader who subtracts gets the same: 1,6 → 2,2 is +0,6, never the
+    +0,5 of the unrounded 1,64 → 2,16. None when either figure is missing. Shared by the pages and the workbook."""
+    if earlier is None or later is None:
+        return None
+    return round_half_up(round_half_up(later, decimals) - round_half_up(earlier, decimals), decimals)
+
+
+def shown_score_change(earlier: float | None, later: float | None) -> tuple[float, int] | None:
+    """The change between two scores shown by `rounded_score` (which may need two or three decimals: 1,96), with
+    the number of decimals it is shown with: the difference of the shown scores (1,96 → 2,4 is +0,44)."""
+    if earlier is None or later is None:
+        return None
+    (before, before_decimals), (after, after_decimals) = rounded_score(earlier), rounded_score(later)
+    decimals = max(before_decimals, after_decimals)
+    return round_half_up(after - before, decimals), decimals
+
+
+def format_change(change: float, lang: str, decimals: int = 1) -> str:
+    """A change with its sign: "+0,6", "−0,4" (a real minus), "0,0"."""
+    text = format_number(abs(change), lang, decimals)
+    if round_half_up(change, decimals) == 0:
+        return text
+    return ("+" if change > 0 else "−") + text

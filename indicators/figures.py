@@ -419,3 +419,13 @@ def effect(kpi: KpiDefinition, measurements: list[Measurement], start: date) -> 
     last_before = max(before, key=lambda m: (m.period.last_month, -m.period.months)) if before else None
     return Effect((last_before, value_of(kpi, last_before)) if last_before else None,
                   [(m, value_of(kpi, m)) for m in after])
+
+
+def months_measured(measurements: list[Measurement], first_month: int, months: int) -> int:
+    """How many months of the given range the measurements within it cover: fewer than `months` is a part year
+    (a year measured over Q1-Q3 only), which a table must mark so that it is not read as a fall."""
+    covered = set()
+    for m in measurements:
+        if m.period.within(first_month, months):
+            covered.update(range(m.period.first_month, m.period.first_month + m.period.months))
+    return len(covered)

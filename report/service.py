@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from access.service import Actor
+from access.service import LOCAL_LABEL, Actor, answer_work
+from i18n import LOCAL_TIMEZONE
 from questionnaires.model import Questionnaire
 from scoring.comparison import Comparison
 from scoring.engine import AssessmentResult, score_assessment
@@ -19,12 +20,37 @@ from peers import service as peers
 from plan import service as plan
 from storage.db import Database
 from storage.models import utcnow
+from workshops.service import workshop_counts
 
 if TYPE_CHECKING:
     from indicators.model import KpiLibrary
     from kpi.service import Register
 
     from respondents.service import Overview
+
+
+@dataclass(frozen=True)
+class PastScore:
+    """The overall score of one assessment of the organisation (for "every year's overall")."""
+
+    period: str
+    score: float | None
+    stage: int | None
+    is_final: bool
+
+
+@dataclass(frozen=True)
+class Making:
+    """Who made the scan and how, from the activity log, the workshops and the respondents (counts only)."""
+
+    people: tuple[str, ...] = ()  # who answered in the app or by workbook (name, else address), most changes first
+    local_user: bool = False  # the local user (without sign-in) answered
+    workshop_participants: tuple[int, ...] = ()  # per workshop that agreed answers: its participants
+    workshop_answers: int = 0  # answers agreed in those workshops
+    respondents: int = 0  # colleagues who answered on their own link
+    merged: int = 0  # questions whose answer was merged from theirs
+    finalised_by: str | None = None  # name, else address; LOCAL_LABEL mapped to local_user_finalised
+    local_user_finalised: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,6 +72,11 @@ class Report:
     # the colleagues who answered on their own, taken together (never their individual answers); None: nobody
     respondents: "Overview | None" = None
     legal_answers: dict[str, service.Answer] = field(default_factory=dict)  # the legal minimum, by item id
+    # every scored assessment of the organisation up to and including this one, oldest first
+    past: tuple[PastScore, ...] = ()
+    making: Making = Making()
+    peer_all_sizes: bool = False  # the peer group takes every size class of the organisation type
+
 
     @property
     def legal(self) -> LegalCheck:
@@ -98,8 +129,30 @@ def gather_report(db: Database, *, actor: Actor, assessment_id: str, lookup: Loo
     from respondents.service import overview
 
     respondents = overview(db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire)
+    past = tuple(PastScore(e.assessment.period, e.result.score, e.result.stage, e.assessment.is_final)
+                 for e in entries[:position + 1] if e.result is not None)
     return Report(organisation, assessment, questionnaire, answers, result,
                   plan.list_actions(db, actor=actor, assessment_id=assessment.id), comparison, earlier_period,
-                  today or date.today(), peer_comparison, kpi_library, register, exported_at,
-                  respondents if respondents.figures.total else None,
-                  service.get_legal_answers(db, actor=actor, assessment_id=assessment.id))
+                  today or exported_at.astimezone(LOCAL_TIMEZONE).date(), peer_comparison, kpi_library, register,
+                  exported_at, respondents if respondents.figures.total else None,
+                  service.get_legal_answers(db, actor=actor, assessment_id=assessment.id), past,
+                  making(db, actor=actor, assessment=assessment, respondents=respondents),
+                  set(group.size_classes) >= set(service.SIZE_CLASSES.get(organisation.org_type, ())))
+
+
+def making(db: Database, *, actor: Actor, assessment: service.Assessment, respondents: "Overview") -> Making:
+    """Who made the scan and how: the people who changed answers in the app or by workbook (from the activity
+    log), the workshops that agreed answers, and the colleagues whose answers were merged."""
+    work = answer_work(db, actor=actor, assessment_id=assessment.id)
+    names = {w.actor: w.actor_name or w.actor for w in work}
+    people = []
+    for item in work:
+        if item.source in ("app", "workbook") and item.actor != LOCAL_LABEL and names[item.actor] not in people:
+            people.append(names[item.actor])
+    local = any(w.actor == LOCAL_LABEL and w.source in ("app", "workbook") for w in work)
+    workshops = workshop_counts(db, actor=actor, assessment_id=assessment.id)
+    finalised_by = assessment.finalised_by if assessment.is_final else None
+    return Making(tuple(people), local, tuple(w.participants for w in workshops), sum(w.agreed for w in workshops),
+                  respondents.figures.total, len(respondents.merges),
+                  None if finalised_by in (None, LOCAL_LABEL) else names.get(finalised_by, finalised_by),
+                  finalised_by == LOCAL_LABEL)

@@ -88,14 +88,34 @@ class Comparison:
         return [m for m in self.matches if not m.comparable]
 
     def most_improved(self, n: int = 5) -> list[QuestionDelta]:
-        return sorted((d for d in self.question_deltas if d.delta > 0), key=lambda d: -d.delta)[:n]
+        return self.improved_with_ties(n)[0]
 
     def most_declined(self, n: int = 5) -> list[QuestionDelta]:
-        return sorted((d for d in self.question_deltas if d.delta < 0), key=lambda d: d.delta)[:n]
+        return self.declined_with_ties(n)[0]
+
+    def improved_with_ties(self, n: int = 5) -> tuple[list[QuestionDelta], list[QuestionDelta]]:
+        """The n questions that rose most, and the others that rose exactly as much as the last of them (to be
+        named, never dropped silently: "en 3 andere vragen met +2")."""
+        return top_with_ties(sorted((d for d in self.question_deltas if d.delta > 0), key=lambda d: -d.delta), n,
+                             lambda d: d.delta)
+
+    def declined_with_ties(self, n: int = 5) -> tuple[list[QuestionDelta], list[QuestionDelta]]:
+        return top_with_ties(sorted((d for d in self.question_deltas if d.delta < 0), key=lambda d: d.delta), n,
+                             lambda d: d.delta)
 
     @property
     def targets_achieved(self) -> int:
         return sum(1 for t in self.targets if t.achieved)
+
+
+def top_with_ties(ordered: list, n: int, value) -> tuple[list, list]:
+    """The first n of an ordered list, and the items after them whose `value` equals the n-th one's (a tie that a
+    cut at n would otherwise hide)."""
+    first = list(ordered[:n])
+    if not first:
+        return first, []
+    last = value(first[-1])
+    return first, [item for item in ordered[n:] if value(item) == last]
 
 
 def match_questions(earlier: Questionnaire, later: Questionnaire) -> list[QuestionMatch]:

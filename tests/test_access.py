@@ -189,6 +189,8 @@ def calls(db, w):
         "importing.apply_workbook": lambda: importing.apply_workbook(db, w["workbook"], actor=a,
                                                                      confirmed=w["preview"]),
         "access.service.activity": lambda: access.activity(db, actor=a, assessment_id=b),
+        "access.service.answer_work": lambda: access.answer_work(db, actor=a, assessment_id=b),
+        "workshop.workshop_counts": lambda: workshop.workshop_counts(db, actor=a, assessment_id=b),
         "access.service.list_members": lambda: access.list_members(db, actor=a, organisation_id=org_b),
         "access.service.add_member": lambda: access.add_member(db, actor=a, organisation_id=org_b, email="alice@gemeente-a.nl",
                                                        role="beheerder"),

@@ -41,3 +41,26 @@ def test_history_across_a_version_change(db, zelfscan):
     with pytest.raises(AccessDenied):
         compare_assessments(db, actor=ME, earlier_id=first.id, later_id="f" * 32, lookup=lookup_for(zelfscan, v11))
     assert unknown.status == "draft"
+
+
+def test_a_tie_with_the_last_question_shown_is_kept_apart_never_dropped(db, zelfscan):
+    from scoring.comparison import top_with_ties
+    assert top_with_ties([5, 4, 4, 4, 3], 2, lambda x: x) == ([5, 4], [4, 4])
+    assert top_with_ties([5, 4, 3], 2, lambda x: x) == ([5, 4], [])
+    assert top_with_ties([], 5, lambda x: x) == ([], [])
+    org = service.create_organisation(db, actor=ME, name="Gelijk", org_type="gemeente", size_class="inw-lt-20k")
+    ids = []
+    for period, rise in (("2025", 0), ("2026", 2)):
+        assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period=period,
+                                               questionnaire=zelfscan)
+        for i, question in enumerate(zelfscan.questions()):
+            value = 2 + (rise if i < 8 else 0) + (1 if period == "2026" and i == 8 else 0)
+            service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id=question.id, value=value)
+        ids.append(assessment.id)
+    comparison = compare_assessments(db, actor=ME, earlier_id=ids[0], later_id=ids[1], lookup=lookup_for(zelfscan))
+    shown, tied = comparison.improved_with_ties(5)
+    assert [d.delta for d in shown] == [2] * 5 and [d.delta for d in tied] == [2] * 3  # eight rose by two
+    assert {d.later_id for d in shown + tied} == {q.id for q in zelfscan.questions()[:8]}
+    shown, tied = comparison.improved_with_ties(9)
+    assert [d.delta for d in shown] == [2] * 8 + [1] and tied == []
+    assert comparison.declined_with_ties(5) == ([], [])

@@ -132,3 +132,17 @@ def test_kpi_texts_built_from_domain_values_and_error_codes_exist():
     found |= {f"field.kpi_{f}" for f in ("period", "value", "numerator", "denominator", "target")}
     assert len(found) > 30
     assert [k for k in sorted(set(keys) | found) if not has(k)] == []
+
+
+def test_a_shown_change_is_the_difference_of_the_shown_figures():
+    """One rule for the pages and the workbook: 1,64 -> 2,16 shows as 1,6 -> 2,2, so its change is +0,6 (the
+    unrounded difference 0,52 would show +0,5, which a reader who subtracts finds wrong)."""
+    from i18n import format_change, shown_change, shown_score_change
+    assert shown_change(1.64, 2.16) == 0.6 and round(2.16 - 1.64, 1) == 0.5
+    assert shown_change(2.16, 1.64) == -0.6 and shown_change(None, 2.0) is None
+    assert shown_change(2.04, 2.0) == 0.0
+    # a score shown with two decimals (1,96 stays below stage 2) keeps them in its change
+    assert shown_score_change(1.96, 2.4) == (0.44, 2)
+    assert shown_score_change(2.35, 2.96) == (0.56, 2)
+    assert [format_change(c, "nl") for c in (0.6, -0.6, 0.0)] == ["+0,6", "−0,6", "0,0"]
+    assert format_change(0.44, "en", 2) == "+0.44"

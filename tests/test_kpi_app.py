@@ -243,14 +243,16 @@ def test_results_history_and_plan_show_the_kpis(shipped, library, zelfscan):
     assert "KPI's naast de scores" in [s.value for s in history.subheader]
     tables = {tuple(t.value.columns): t.value for t in history.table}
     klantgevoelig = tables[("Score", "Klagers die zich gehoord voelen (doel 60%)")]
-    assert list(klantgevoelig.index) == [str(THIS_YEAR - 1), str(THIS_YEAR)]
+    assert list(klantgevoelig.index) == [str(THIS_YEAR - 1), f"{THIS_YEAR} (concept)"]  # a draft is marked
     assert list(klantgevoelig["Score"]) == ["2,0", "4,0"]
-    assert list(klantgevoelig["Klagers die zich gehoord voelen (doel 60%)"]) == ["35% van 100 klagers",
-                                                                                 "41% van 100 klagers"]
+    # this year measured over Q1 and Q2 only: marked as a part of the period
+    assert list(klantgevoelig["Klagers die zich gehoord voelen (doel 60%)"]) == [
+        "35% van 100 klagers", "41% van 100 klagers (deel van de periode: 6 van 12 maanden)"]
     ontvankelijk = tables[("Score", "Aantal klachten")]  # context: no target in its heading
     assert list(ontvankelijk["Aantal klachten"]) == ["240", "–"]
     lerend = tables[("Score", "Klachten met een bekende oorzaak")]
-    assert list(lerend["Klachten met een bekende oorzaak"]) == ["–", "13% van 8 klachten (onzeker: minder dan 10)"]
+    assert list(lerend["Klachten met een bekende oorzaak"]) == [
+        "–", "13% van 8 klachten (onzeker: minder dan 10) (deel van de periode: 6 van 12 maanden)"]
 
     plan_page = new_session("views/plan.py", a=ids[THIS_YEAR], lang="nl")
     assert not plan_page.exception

@@ -49,7 +49,8 @@ def test_sheets_values_and_chart(report):
                                "Verantwoording", META_SHEET]
     summary = book["Samenvatting"]
     assert summary["B3"].value == "Gemeente Excel & Co" and summary["B4"].value == "2026"
-    assert summary["A9"].value == "Totaalscore" and summary["B9"].value == round_half_up(report.result.score, 1)
+    overall = next(r for r in range(1, 60) if summary.cell(row=r, column=1).value == "Totaalscore")
+    assert summary.cell(row=overall, column=2).value == round_half_up(report.result.score, 1)
     charts = summary._charts
     assert len(charts) == 1 and isinstance(charts[0], RadarChart) and len(charts[0].series) == 2
     scores = book["Scores"]
@@ -63,8 +64,10 @@ def test_sheets_values_and_chart(report):
     nvt_row = next(r for r in range(2, 40) if answers.cell(row=r, column=1).value == "le-analyse-1")
     assert answers.cell(row=nvt_row, column=5).value == "Niet van toepassing"
     yoy = book["Jaarvergelijking"]
-    assert yoy["B1"].value == "2025" and yoy["C1"].value == "2026" and yoy["A2"].value == "Ontvankelijk"
-    assert yoy["D2"].value == pytest.approx(2.0)  # Ontvankelijk went from 2 to 4
+    assert yoy["B1"].value == "2025" and yoy["C1"].value == "2026" and yoy["A2"].value == "Totaalscore"
+    assert yoy["A3"].value == "Ontvankelijk" and yoy["D3"].value == pytest.approx(2.0)  # Ontvankelijk went from 2 to 4
+    # the overall too, its change the difference of the figures shown beside it
+    assert yoy["D2"].value == round_half_up(yoy["C2"].value - yoy["B2"].value, 1)
 
 
 def test_plan_sheet_is_a_filterable_table_with_a_status_drop_down(report):
@@ -403,3 +406,157 @@ def test_libreoffice_renders_the_kpi_sheet_with_its_charts(kpi_report, tmp_path)
     pixels = image.read_bytes()
     assert _pixels_near(pixels, (0x1D, 0x4E, 0xD8)) > 300
     assert _pixels_near(pixels, (0xB4, 0x53, 0x09)) > 40
+
+
+# --- page 1: the council briefing ----------------------------------------------------------------------------
+
+@pytest.fixture
+def briefing(db, zelfscan, kpi_report):
+    """The 2026 scan of `report` (with its final 2025 scan, its plan and KPIs), an answer changed and the scan
+    finalised by a signed-in colleague, with the fictitious demo set in its peer group."""
+    from conftest import member_of
+    from indicators.library import DEFAULT_FILE, load_library
+    from peers import service as peers
+    org_id, assessment_id = kpi_report.organisation.id, kpi_report.assessment.id
+    colleague = member_of(db, org_id, "an.smit@gemeente.example", "invuller")
+    service.save_answer(db, actor=colleague, assessment_id=assessment_id, question_id="ont-toegang-2", value=3)
+    service.finalise_assessment(db, actor=colleague, assessment_id=assessment_id)
+    peers.load_demo_set(db, actor=ME, organisation_id=org_id, questionnaire=zelfscan, seed=7)
+    group = peers.PeerGroup("gemeente", tuple(service.SIZE_CLASSES["gemeente"]), (2022, 2023, 2024, 2025, 2026))
+    return gather_report(db, actor=ME, assessment_id=assessment_id, lookup=lookup_for(zelfscan),
+                         today=date(2026, 11, 22), peer_group=group, kpi_library=load_library(DEFAULT_FILE))
+
+
+def test_page_one_is_a_briefing_a_council_member_can_read_alone(briefing, zelfscan):
+    from zoneinfo import ZoneInfo
+    from i18n import rounded_score
+    report = briefing
+    assert report.peers is not None and report.peers.n_demo > 0 and report.assessment.is_final
+    sheet = open_book(build_workbook(report, "nl"))["Samenvatting"]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    texts = [str(v) for row in cells for v in row if v is not None]
+    # what the scan measures: the three competencies, each with its sentence
+    for competency in zelfscan.competencies:
+        row = next(r for r in cells if r[0] == competency.title.nl and isinstance(r[1], str))
+        assert row[1] == competency.description.nl
+    # the overall with its stage, last year's overall and the change computed from the two figures shown
+    overall = next(r for r in cells if r[0] == "Totaalscore")
+    assert overall[1] == rounded_score(report.result.score)[0]
+    assert overall[2].startswith(f"Fase {report.result.stage}: "
+                                 f"{zelfscan.scale.levels[report.result.stage - 1].label.nl} · gebaseerd op")
+    assert overall[3] == rounded_score(report.comparison.overall.earlier)[0] == 2.0  # 2025: every answer 2
+    assert overall[4] == round_half_up(overall[1] - overall[3], 2) and overall[4] > 0
+    header = next(r for r in cells if r[0] == "Onderdeel")
+    assert header[1:5] == ["2026", "Fase en waarop gebaseerd", "2025", "Verschil"]
+    ontvankelijk = next(r for r in cells if r[0] == "Ontvankelijk" and not isinstance(r[1], str))
+    assert ontvankelijk[3] == 2.0 and ontvankelijk[4] == round_half_up(ontvankelijk[1] - 2.0, 2)
+    # the plan in three lines
+    assert "4 verbeteracties in het verbeterplan. Afgerond: 1." in texts
+    assert "Eigenaren: Team; 1 actie heeft nog geen eigenaar." in texts
+    assert any(v.startswith("Eerste deadlines: 01-03-2026 ") for v in texts)
+    # the peer group named, and said to be fictitious
+    group = next(v for v in texts if "gemeenten (alle groottes) in 2022–2026" in v)
+    assert f"{report.peers.n_organisations} gemeenten" in group and f"{report.peers.n_peers} scans" in group
+    assert any(v.startswith(f"Fictief: {report.peers.n_demo} van deze scans zijn demo-gegevens") for v in texts)
+    # who made it (the local user and a signed-in colleague) and who finalised it when, in Dutch time
+    assert "Ingevuld door 2 mensen: An.Smit, de gebruiker van deze computer." in texts
+    finalised = report.assessment.finalised_at
+    dutch = finalised.astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert dutch.utcoffset() and dutch.strftime("%H:%M") != finalised.strftime("%H:%M")
+    assert f"Vastgesteld door An.Smit op {dutch:%d-%m-%Y} om {dutch:%H:%M} (Nederlandse tijd)." in texts
+    exported = report.exported_at.astimezone(ZoneInfo("Europe/Amsterdam"))
+    assert f"Dit werkboek is gemaakt op {exported:%d-%m-%Y} om {exported:%H:%M} (Nederlandse tijd)." in texts
+    # where the details are, and the order: the facts, the legal minimum's place, then the scores
+    assert "Op de andere tabbladen: Verbeterplan, Scores, KPI's, Antwoorden, Jaarvergelijking, Benchmark, " \
+           "Verantwoording." in texts
+    assert texts.index("Wat meet deze scan?") < texts.index("Totaalscore") < texts.index("Wat gaan we doen?")
+    # the radar stays, its legend naming the group
+    [radar] = sheet._charts
+    median = radar.series[2].tx.v
+    assert median == f"Mediaan van {report.peers.n_organisations} gemeenten, 2022–2026 (fictief)"
+    # one page, landscape A4
+    assert sheet.page_setup.fitToHeight == 1 and sheet.page_setup.orientation == "landscape"
+    english = [str(c.value) for row in open_book(build_workbook(report, "en"))["Summary"].iter_rows()
+               for c in row if c.value is not None]
+    assert "Filled in by 2 people: An.Smit, the user of this computer." in english
+    assert any(v.startswith("Fictitious: ") for v in english)
+
+
+def test_every_scan_overall_in_scores_and_the_year_comparison(briefing):
+    book = open_book(build_workbook(briefing, "nl"))
+    for name, score_column in (("Scores", 3), ("Jaarvergelijking", 2)):
+        sheet = book[name]
+        rows = [[c.value for c in row] for row in sheet.iter_rows()]
+        start = next(i for i, r in enumerate(rows) if r[0] == "Totaalscore per scan")
+        per_scan = {r[0]: r for r in rows[start + 2:start + 4]}
+        assert list(per_scan) == ["2025", "2026"]
+        before, after = per_scan["2025"][score_column - 1], per_scan["2026"][score_column - 1]
+        assert before == 2.0 and after == round_half_up(briefing.result.score, 1)
+        change = per_scan["2026"][score_column + 1]
+        assert change == round_half_up(after - before, 2) and per_scan["2025"][score_column + 1] is None
+        # column B stays empty on Scores: an import reads a row with a part name in B as a target
+        if name == "Scores":
+            assert all(r[1] is None for r in rows[start:start + 4])
+    # the colours used are explained on the sheet that uses them
+    scores = [str(c.value) for row in book["Scores"].iter_rows() for c in row if c.value is not None]
+    assert "Geel: het doel ligt 1 fase of meer boven de score." in scores
+    plan_legend = [book["Verbeterplan"].cell(row=r, column=13) for r in range(1, 5)]
+    assert plan_legend[3].value.startswith("Roze:") and plan_legend[3].fill.fgColor.rgb.endswith("FECACA")
+    # the demo warning once on the Benchmark sheet
+    bench = [str(c.value) for row in book["Benchmark"].iter_rows() for c in row if c.value is not None]
+    assert sum(v.count("fictieve demo-gegevens") for v in bench) == 1
+
+
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice not installed (.ci/run installs it)")
+def test_printed_every_chart_stays_on_one_page(briefing, tmp_path):
+    """Read from the PDF page by page: a chart's title and its legend are on the same page (a chart cut by a page
+    break has its title on one page and its legend on the next), and page 1 holds the whole briefing."""
+    path = tmp_path / "raad.xlsx"
+    path.write_bytes(build_workbook(briefing, "nl"))
+    done = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+                          capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "raad.pdf"
+    assert pdf.exists(), done.stderr
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                                   text=True).stdout.splitlines()
+                     if line.startswith("Pages:")))
+    text = {n: " ".join(subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                                       text=True).stdout.split()) for n in range(1, pages + 1)}
+    first = text[1]
+    for part in ("Wat meet deze scan?", "Totaalscore", "Wat gaan we doen?", "Fictief:", "Wie maakte deze scan?",
+                 "Op de andere tabbladen:", "Score en ambitie per onderdeel", "Huidige score", "(fictief)"):
+        assert part in first, part
+    assert "Wat meet deze scan?" not in " ".join(text[n] for n in range(2, pages + 1))
+    charts = {"Ontvankelijk: KPI's per jaar": "Aantal klachten",
+              "Klantgevoelig: KPI's per jaar": "Gemiddelde doorlooptijd van klachten",
+              "Lerend: KPI's per jaar": "Klachten met een bekende oorzaak"}
+    for title, legend in charts.items():
+        [page] = [n for n in text if title in text[n]]
+        assert legend in text[page], title
+        assert text[page].index(title) < text[page].rindex(legend)
+
+
+def test_the_briefing_says_a_workshop_made_the_scan(db, mini):
+    """From the workshops of the scan: how many took part and how many answers they agreed on."""
+    from workshops import service as workshop
+    org = service.create_organisation(db, actor=ME, name="Gemeente Samen", org_type="gemeente", size_class="inw-lt-20k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
+                                             question_ids=["d1-1", "d1-2"])
+    seats = [workshop.join(db, code=started.join_code, role="frontoffice")[1] for _ in range(12)]
+    for question_id in ("d1-1", "d1-2"):
+        workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+        for seat in seats:
+            workshop.cast_vote(db, participant_token=seat, question_id=question_id, value="3")
+        workshop.close_voting(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+        workshop.reveal(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id)
+        workshop.record_agreed(db, actor=ME, workshop_id=started.id, token=token, question_id=question_id, value="3")
+    report = gather_report(db, actor=ME, assessment_id=assessment.id, lookup=lookup_for(mini))
+    assert report.making.workshop_participants == (12,) and report.making.workshop_answers == 2
+    assert report.making.people == () and not report.making.local_user  # the facilitator answered nothing alone
+    texts = [str(c.value) for row in open_book(build_workbook(report, "nl"))["Samenvatting"].iter_rows() for c in row
+             if c.value is not None]
+    assert "In een workshop met 12 deelnemers. Zij kozen samen 2 antwoorden." in texts
+    assert "Nog niet vastgesteld: dit is een concept." in texts
+    assert "Geen vergelijking met andere organisaties in deze export." in texts
+    assert "Er is geen eerdere scan om mee te vergelijken." in " ".join(texts)

@@ -7,7 +7,7 @@ import streamlit as st
 from plan import service as plan
 from assessment import service
 from assessment.history import compare_entries, default_pair, organisation_history
-from i18n import format_number, format_percent
+from i18n import format_change, format_number, format_percent, shown_change
 from scoring.comparison import headline_facts
 from scoring.engine import basis
 from scoring.legal import summary_text
@@ -15,7 +15,7 @@ from ui.charts import show_chart
 from access import AccessDenied
 from kpi import service as kpis
 from indicators.display import figure_text, value_text
-from indicators.figures import figure_over, month_range
+from indicators.figures import figure_over, month_range, months_measured
 from ui.language import lang, tr
 from ui.paths import PAGE_START
 from ui.safe_text import escape_md
@@ -113,33 +113,49 @@ dimension_ids = [d.id for d in latest.questionnaire.dimensions()]
 chosen_dimensions = st.multiselect(tr("history.choose_dimensions"), dimension_ids,
                                    format_func=lambda d: title_of(latest, d), key="trend_dimensions",
                                    placeholder=tr("history.choose_placeholder"))
-periods = [e.assessment.period for e in scored]
+# a draft is marked where its period is named: its scores can still change
+labels = [e.assessment.period if e.assessment.is_final else tr("history.draft_label", period=e.assessment.period)
+          for e in scored]
 figure = go.Figure()
 palette = ["#1D4ED8", "#B45309", "#047857", "#7C3AED", "#BE185D", "#0F766E"]
+
+
+def line(x, values, name, line_style, marker) -> go.Scatter:
+    """A line with its number at every point (the figures are also in the table below)."""
+    shown = [number(v) if v is not None else "" for v in values]
+    return go.Scatter(x=x, y=values, name=name, mode="lines+markers+text", line=line_style, marker=marker,
+                      text=shown, textposition="top center", textfont=dict(size=13, color=line_style["color"]),
+                      customdata=shown, hovertemplate="%{x}: %{customdata}")
+
+
+figure.add_trace(line(labels, [e.result.score for e in scored], tr("history.overall_line"),
+                      dict(width=5, color="#111827"), dict(size=12, symbol="circle")))
 for i, competency in enumerate(latest.questionnaire.competencies):
     values = [e.result.competencies[competency.id].score if competency.id in e.result.competencies else None
               for e in scored]
-    figure.add_trace(go.Scatter(x=periods, y=values, name=competency.title.get(language), mode="lines+markers",
-                                line=dict(width=4, color=palette[i % len(palette)]), marker=dict(size=11),
-                                customdata=[number(v) for v in values], hovertemplate="%{x}: %{customdata}"))
+    figure.add_trace(line(labels, values, competency.title.get(language),
+                          dict(width=3, color=palette[i % len(palette)]), dict(size=10)))
 for i, dimension_id in enumerate(chosen_dimensions):
     color = palette[(i + 3) % len(palette)]
     values = [e.result.dimensions[dimension_id].score if dimension_id in e.result.dimensions else None for e in scored]
     targets = [e.result.dimensions[dimension_id].target if dimension_id in e.result.dimensions else None
                for e in scored]
     name = title_of(latest, dimension_id)
-    figure.add_trace(go.Scatter(x=periods, y=values, name=name, mode="lines+markers",
-                                line=dict(width=3, color=color), marker=dict(size=9, symbol="square"),
-                                customdata=[number(v) for v in values], hovertemplate="%{x}: %{customdata}"))
-    figure.add_trace(go.Scatter(x=periods, y=targets, name=tr("history.target_of", name=name), mode="lines+markers",
-                                line=dict(width=2, color=color, dash="dash"), marker=dict(size=9, symbol="diamond")))
-figure.update_layout(yaxis=dict(range=[0.8, 5.2], tickvals=[1, 2, 3, 4, 5], title=tr("results.col_score")),
-                     xaxis=dict(type="category", title=tr("history.col_period")), font=dict(size=16), height=460,
+    figure.add_trace(line(labels, values, name, dict(width=3, color=color), dict(size=9, symbol="square")))
+    # a target is checked against the next scan: drawn there (the latest one's at "next scan")
+    figure.add_trace(line(labels[1:] + [tr("history.next_scan")], targets, tr("history.target_of", name=name),
+                          dict(width=2, color=color, dash="dash"), dict(size=9, symbol="diamond")))
+categories = labels + ([tr("history.next_scan")] if chosen_dimensions else [])
+figure.update_layout(yaxis=dict(range=[0.8, 5.4], tickvals=[1, 2, 3, 4, 5], title=tr("results.col_score")),
+                     xaxis=dict(type="category", title=tr("history.col_period"), categoryorder="array",
+                                categoryarray=categories),
+                     font=dict(size=16), height=500,
                      legend=dict(orientation="h", yanchor="bottom", y=-0.35), margin=dict(l=60, r=30, t=20, b=40))
 show_chart(figure, language)
+st.caption(tr("history.target_help", period=latest.assessment.period))
 with st.expander(tr("history.trend_as_table")):  # the chart's numbers, for screen readers and for reading
-    st.table(pd.DataFrame({trace.name: [number(v) for v in trace.y] for trace in figure.data},
-                          index=pd.Index(periods, name=tr("history.col_period"))))
+    st.table(pd.DataFrame({trace.name: [dict(zip(trace.x, trace.text)).get(x) or "–" for x in categories]
+                           for trace in figure.data}, index=pd.Index(categories, name=tr("history.col_period"))))
 
 # --- KPIs beside the scores ------------------------------------------------------------------------------
 library, _ = kpi_library()
@@ -164,13 +180,18 @@ if library is not None:
             figures = []
             for e in scored:
                 months = month_range(e.assessment.period)
-                figure = figure_over(kpi, register.measurements(entry.id), *months) if months else None
-                figures.append(figure_text(kpi, figure.value if figure else None, figure, language))
+                measured = register.measurements(entry.id)
+                figure = figure_over(kpi, measured, *months) if months else None
+                text = figure_text(kpi, figure.value if figure else None, figure, language)
+                covered = months_measured(measured, *months) if months and figure and figure.value is not None else 0
+                if 0 < covered < (months[1] if months else 0):  # a part year: not comparable with a whole one
+                    text = tr("history.kpi_part", figure=text, measured=covered, months=months[1])
+                figures.append(text)
             columns[name] = figures
         st.markdown(f"**{competency.title.get(language)}**")
-        st.table(pd.DataFrame(columns, index=pd.Index(periods, name=tr("history.col_period"))))
+        st.table(pd.DataFrame(columns, index=pd.Index(labels, name=tr("history.col_period"))))
     if usable:
-        st.caption(tr("history.kpi_help"))
+        st.caption(tr("history.kpi_help") + " " + tr("history.kpi_part_help"))
 
 # --- compare two assessments ---------------------------------------------------------------------------
 st.subheader(tr("history.compare_title"))
@@ -200,13 +221,15 @@ if comparison.not_comparable:
                                   new=", ".join(match.later_ids) or "–"))
 
 
-def change_text(delta) -> str:
-    """Arrow and sign, so the direction never depends on colour alone."""
-    if delta is None:
+def change_text(earlier_score, later_score) -> str:
+    """Arrow and sign, so the direction never depends on colour alone; the change of the figures as shown beside
+    it (`shown_change`: 1,6 → 2,2 is +0,6), as in the workbook."""
+    change = shown_change(earlier_score, later_score)
+    if change is None:
         return "–"
-    if abs(delta) < 0.05:
+    if change == 0:
         return "= " + format_number(0, language)
-    return ("▲ +" if delta > 0 else "▼ −") + format_number(abs(delta), language)
+    return ("▲ " if change > 0 else "▼ ") + format_change(change, language)
 
 
 def competency_title(unit_id: str) -> str:
@@ -220,7 +243,7 @@ def change_row(unit, first: dict) -> dict:
     return first | {
         earlier.assessment.period: number(unit.earlier),
         later.assessment.period: number(unit.later),
-        tr("history.col_change"): change_text(unit.delta),
+        tr("history.col_change"): change_text(unit.earlier, unit.later),
         tr("history.col_comparable"): format_percent(unit.comparability, language),
     }
 
@@ -245,14 +268,20 @@ for title_key, rows in (
     table = pd.DataFrame(rows)
     st.dataframe(table.style.map(colour, subset=[tr("history.col_change")]), hide_index=True, width="stretch",
                  height=35 * (len(table) + 1) + 3)
+st.caption(tr("history.change_rule"))
 
 question_text = {q.id: q.text.get(language) for q in later.questionnaire.questions()}
-for column, key, mark, deltas in zip(st.columns(2), ("history.most_improved", "history.most_declined"), "▲▼",
-                                    (comparison.most_improved(5), comparison.most_declined(5))):
+for column, key, mark, (deltas, tied) in zip(st.columns(2), ("history.most_improved", "history.most_declined"),
+                                             "▲▼", (comparison.improved_with_ties(5), comparison.declined_with_ties(5))):
     with column.container(border=True):
         st.markdown(f"**{tr(key)}**")
         for delta in deltas:
             st.markdown(f"- {mark} {question_text[delta.later_id]} ({delta.earlier} → {delta.later})")
+        if tied:  # a tie with the last one shown is named, never dropped silently
+            change = ("+" if tied[0].delta > 0 else "−") + str(abs(tied[0].delta))
+            with st.expander(tr("history.more_tied", count=len(tied), change=change)):
+                for delta in tied:
+                    st.markdown(f"- {mark} {question_text[delta.later_id]} ({delta.earlier} → {delta.later})")
         if not deltas:
             st.caption(tr("history.none"))
 

@@ -51,7 +51,7 @@ from scoring.agreement import VoteSummary, summarise
 from scoring.legal import LEGAL_VALUES, LegalVoteSummary, is_legal_key, legal_key, summarise_legal
 from scoring.respondents import shown_roles
 
-from access.service import WORKSHOP, Actor, log, organisation_of, require
+from access.service import READ, WORKSHOP, Actor, log, organisation_of, require
 
 from assessment import service
 from rules.input import clean_text
@@ -673,3 +673,29 @@ def per_dimension(summaries: list[QuestionSummary], questionnaire: Questionnaire
             if median is not None:
                 lines.setdefault(role, {}).setdefault(dimension, []).append(median)
     return {line: {d: sum(v) / len(v) for d, v in values.items()} for line, values in lines.items()}
+
+
+@dataclass(frozen=True)
+class WorkshopCount:
+    """How a workshop helped make an assessment (for the report): its seats and its agreed answers."""
+
+    participants: int  # every seat that joined, also those that left
+    agreed: int  # questions whose agreed level became the assessment's answer
+
+
+def workshop_counts(db: Database, *, actor: Actor, assessment_id: str) -> list[WorkshopCount]:
+    """Per workshop of the assessment that agreed at least one answer, oldest first (read permission: only counts,
+    no votes and no tokens)."""
+    with db.read() as session:
+        require(session, actor, organisation_of(session, assessment_id=assessment_id), READ)
+        rows = session.scalars(select(WorkshopRow).where(WorkshopRow.assessment_id == assessment_id)
+                               .order_by(WorkshopRow.created_at)).all()
+        counts = []
+        for row in rows:
+            agreed = session.scalar(select(func.count()).select_from(WorkshopQuestionRow).where(
+                WorkshopQuestionRow.workshop_id == row.id, WorkshopQuestionRow.agreed_value.is_not(None))) or 0
+            if agreed:
+                seats = session.scalar(select(func.count()).select_from(ParticipantRow).where(
+                    ParticipantRow.workshop_id == row.id)) or 0
+                counts.append(WorkshopCount(seats, agreed))
+        return counts
