@@ -12,7 +12,7 @@ figures as shown (`i18n.shown_score_change`), so a reader who subtracts gets the
 
 from __future__ import annotations
 
-from openpyxl.chart import RadarChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font
 
@@ -20,7 +20,7 @@ from i18n import LOCAL_TIMEZONE, format_score, round_half_up, shown_score_change
 from scoring.comparison import top_with_ties
 from scoring.legal import requirement_text, summary_text
 
-from .cells import BOLD, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, basis_text, print_ready, with_breach, write, \
+from .cells import score_radar, BOLD, HEADER_FILL, HEADER_FONT, TITLE_FONT, WRAP, basis_text, print_ready, with_breach, write, \
     write_score
 
 WIDTHS = {"A": 24, "B": 11, "C": 46, "D": 11, "E": 11}  # the text; the radar stands to the right of it
@@ -269,13 +269,7 @@ def summary_sheet(wb, report, lang: str, scores, radar_first: int, radar_last: i
     row = section(ws, row, t("export.where_title", lang))
     where_row = row
 
-    chart = RadarChart()
-    chart.type = "marker"
-    chart.style = 26
-    chart.title = t("results.radar_title", lang)
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 5
-    chart.y_axis.majorUnit = 1
+    chart = score_radar(t("results.radar_title", lang))
     chart.add_data(Reference(scores, min_col=3, max_col=3, min_row=radar_first, max_row=radar_last),
                    titles_from_data=False)
     chart.add_data(Reference(scores, min_col=6, max_col=6, min_row=radar_first, max_row=radar_last),

@@ -3,6 +3,7 @@ settings and the shown form of scores and shares. Shared by every sheet (`workbo
 
 from __future__ import annotations
 
+from openpyxl.chart import RadarChart
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -123,6 +124,18 @@ def write_score(ws, row: int, column: int, score: float | None, **style):
         return write(ws, row, column, None, **style)
     shown, decimals = rounded_score(score)
     return write(ws, row, column, shown, number_format="0." + "0" * decimals, **style)
+
+
+def score_radar(title: str) -> RadarChart:
+    """A radar chart of scores on the 0-5 scale, with the title given; the caller adds its series."""
+    chart = RadarChart()
+    chart.type = "marker"
+    chart.style = 26
+    chart.title = title
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 5
+    chart.y_axis.majorUnit = 1
+    return chart
 
 
 def share(value: float | None):

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.chart import LineChart, RadarChart, Reference
+from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font
@@ -33,7 +33,7 @@ from indicators.figures import shown, target_status, value_of, yearly
 from rules.plan import STATUSES
 from scoring.peers import position as peer_position
 
-from .cells import (AMBER, BOLD, FORMAT, GREEN, GREY, HEADER_FILL, HEADER_FONT, META_SHEET, OLD_FORMATS,  # noqa: F401
+from .cells import (score_radar, AMBER, BOLD, FORMAT, GREEN, GREY, HEADER_FILL, HEADER_FONT, META_SHEET, OLD_FORMATS,  # noqa: F401
                     RED, TEXT, TEXT_COLUMNS, TITLE_FONT, WRAP, basis_text, fit_row_heights, header_row, number, peer_group_text, print_ready, share,
                     with_breach, write, write_score)
 from .briefing import summary_sheet, where_line
@@ -595,13 +595,7 @@ def areas_sheet(wb, report, lang: str, index: int) -> None:
         write(ws, row, 3, scored.stage)
         write(ws, row, 4, basis_text(scored, lang), alignment=WRAP)
         row += 1
-    chart = RadarChart()
-    chart.type = "marker"
-    chart.style = 26
-    chart.title = t("results.areas_radar", lang)
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.scaling.max = 5
-    chart.y_axis.majorUnit = 1
+    chart = score_radar(t("results.areas_radar", lang))
     chart.add_data(Reference(ws, min_col=2, max_col=2, min_row=5, max_row=row - 1), titles_from_data=False)
     chart.series[0].tx = SeriesLabel(v=t("results.legend_score", lang))
     chart.series[0].graphicalProperties.line.solidFill = "1D4ED8"
