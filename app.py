@@ -3,7 +3,8 @@ depends on who is using it (ui/identity.py)."""
 
 import streamlit as st
 
-from ui.language import language_switch
+from ui.language import lang, language_switch
+from ui.page_meta import document_meta
 from ui.pages import app_pages, run_page
 from storage.db import StorageUnavailable
 from ui.session import identity_sidebar, recover_by_itself, show_storage_problem
@@ -12,6 +13,7 @@ from ui.session import refuse_bad_settings
 
 st.set_page_config(page_title="Klantbewust", page_icon=":material/hearing:", layout="wide")
 language_switch()
+document_meta(lang())  # <html lang> follows the chosen language
 refuse_bad_settings()
 try:
     actor = current_actor()

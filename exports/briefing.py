@@ -249,9 +249,13 @@ def summary_sheet(wb, report, lang: str, scores, radar_first: int, radar_last: i
     row = text_row(ws, row, t("export.how_to_read", lang) + " " + (
         t("export.change_rule", lang) if comparison else t("export.no_earlier", lang)))
     ranked = result.ranked_dimensions()
-    if ranked:
-        row = text_row(ws, row, parts_line(ranked, title, lang), label=t("export.strongest_label", lang))
-        row = text_row(ws, row, parts_line(list(reversed(ranked)), title, lang), label=t("export.weakest_label", lang))
+    half = len(ranked) // 2  # never the same part strongest and weakest: each from its own half
+    if half:
+        row = text_row(ws, row, parts_line(ranked[:half], title, lang), label=t("export.strongest_label", lang))
+        row = text_row(ws, row, parts_line(list(reversed(ranked))[:half], title, lang),
+                       label=t("export.weakest_label", lang))
+    elif ranked:
+        row = text_row(ws, row, t("results.too_few_to_rank", lang), label=t("export.strongest_label", lang))
     row += 1
 
     row = section(ws, row, t("export.plan_title", lang))

@@ -202,7 +202,8 @@ def compare(earlier_questionnaire: Questionnaire, earlier_answers: Mapping[str, 
 
 def headline_facts(comparison: Comparison, min_change: float = 0.2) -> list[tuple[str, dict]]:
     """What a director should read first, as (text key, parameters) for the UI to put into words:
-    the overall change, the competency that rose most, and the dimension that fell or lagged most."""
+    the overall change, the competency that rose most, and the dimension that fell or lagged most (fell,
+    fell a little, stayed the same as shown with one decimal, or rose least)."""
     facts: list[tuple[str, dict]] = []
     if comparison.overall.delta is not None:
         key = "overall_up" if comparison.overall.delta >= min_change else (
@@ -215,7 +216,12 @@ def headline_facts(comparison: Comparison, min_change: float = 0.2) -> list[tupl
     changed = [d for d in comparison.dimensions if d.delta is not None]
     if changed:
         worst = min(changed, key=lambda d: d.delta)
-        key = "dimension_down" if worst.delta <= -min_change else "dimension_lagged"
+        if worst.delta <= -min_change:
+            key = "dimension_down"
+        elif round(worst.earlier, 1) == round(worst.later, 1):  # shown with one decimal: the same figure twice
+            key = "dimension_same"
+        else:  # never "lagged behind: from 3.0 to 3.0": a small fall, or the smallest rise
+            key = "dimension_slightly_down" if worst.delta < 0 else "dimension_lagged"
         facts.append((key, {"unit": worst.unit_id, "earlier": worst.earlier, "later": worst.later}))
     facts.append(("targets", {"achieved": comparison.targets_achieved, "total": len(comparison.targets)}))
     if comparison.comparability < 1:

@@ -134,11 +134,14 @@ class AssessmentResult:
         return sorted(scored, key=lambda d: -d.score)
 
     def strongest(self, n: int = 3) -> list[DimensionScore]:
-        return self.ranked_dimensions()[:n]
+        """The best `n` scored dimensions, never one that is also among the weakest: at most half of them."""
+        ranked = self.ranked_dimensions()
+        return ranked[:min(n, len(ranked) // 2)]
 
     def weakest(self, n: int = 3) -> list[DimensionScore]:
+        """The worst `n` scored dimensions, never one that is also among the strongest: at most half of them."""
         ranked = self.ranked_dimensions()
-        return list(reversed(ranked))[:n]
+        return list(reversed(ranked))[:min(n, len(ranked) // 2)]
 
 
 def _weighted_mean(contributions: list[QuestionContribution]) -> float | None:

@@ -119,6 +119,10 @@ def test_targets_and_finalising_lock_the_assessment(app_env):
     assert service.get_targets(app_env, actor=ME, assessment_id=assessment.id) == {"d1": 5}
     assert "Ambitie 5: door u ingesteld." in texts(at)
     assert [b.label for b in at.get("download_button")] == ["Excel-werkboek downloaden"]
+    # the workbook is built when it is asked for, not on every visit: the button carries no file, only the
+    # id of one made on the click (tests/test_browser.py downloads it)
+    download = at.get("download_button")[0].proto
+    assert download.deferred_file_id and not download.url
     button(at, "Scan definitief maken").click().run()
     button(at, "Ja, maak definitief").click().run()
     assert not at.exception
@@ -249,17 +253,17 @@ def test_history_page_with_three_years(app_env):
     assert "In het kort: 2024 en 2025" in page
     assert "Sinds 2024 is de totaalscore gestegen van 2,0 naar 2,5." in page
     assert "Competentie een is het meest gestegen: van 2,0 naar 3,0." in page
-    assert "Dimensie drie bleef achter: van 2,0 naar 2,0." in page
+    assert "Dimensie drie bleef gelijk: 2,0." in page  # never "bleef achter: van 2,0 naar 2,0"
     assert "2 van 3 ambities gehaald." in page
     assert "**Vergelijkbaarheid: 100%** van de vragen kan worden vergeleken." in page
-    history_table = at.dataframe[0].value
+    history_table = at.table[0].value
     assert list(history_table["Periode"]) == ["2026", "2025", "2024"]
     assert list(history_table["Totaalscore"]) == ["4,0", "2,5", "2,0"]
     assert len(at.get("plotly_chart")) == 1
     assert "De scan van 2024 had geen verbeterplan." in page
     # compare 2024 with the draft of 2026 instead
     at.selectbox(key="compare_later").select(ids["2026"]).run()
-    changes = at.dataframe[1].value
+    changes = at.dataframe[0].value
     assert list(changes["Verandering"])[:2] == ["▲ +2,0", "▲ +2,0"]  # both competencies: 2 -> 4
     assert "3 van 3 ambities gehaald" in texts(at)
     # the plan of the earlier assessment: which actions were completed
@@ -320,6 +324,10 @@ def test_plan_page_suggests_actions_and_adds_the_chosen_ones(app_env):
     # the added action is no longer suggested, and it is in the table
     assert [c.key for c in at.checkbox] == ["suggest_d1-a23"]
     assert list(at.data_editor(key="plan_editor").value["Actie"]) == ["Actie"]
+    # and the page says so, once
+    assert [s.value for s in at.success] == ["1 actie toegevoegd aan het plan. U ziet hem in de tabel hieronder."]
+    at.run()
+    assert not at.success
 
 
 def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
@@ -384,7 +392,9 @@ def test_workshop_facilitator_participant_and_projector_pages(app_env):
                    dict(a="een-andere-scan", w=workshop_id, ft=token)):
         stranger = new_session("views/workshop.py", lang="nl", **params)
         assert not stranger.exception and stranger.error
-        assert code not in texts(stranger) and not stranger.get("html")
+        # no html but the page's own language script (ui/page_meta.py): no QR code, no join code
+        assert code not in texts(stranger) and all("document.documentElement.lang" in h.proto.body or
+                                                   "kb-page-meta" in h.proto.body for h in stranger.get("html"))
         assert not [b for b in stranger.button if b.label in ("Stemmen sluiten", "Uitkomst tonen")]
     # a participant joins on the vote page with the code and a role, and votes
     phone = new_session("views/vote.py", code=code, lang="nl")
@@ -514,7 +524,7 @@ def test_results_captions_count_only_the_answers_in_each_score(tmp_path, monkeyp
     assert "gebaseerd op 9 van 12 vragen, uit 3 van de 4 onderdelen" in captions
     assert "gebaseerd op 21 van 24 vragen, uit 2 van de 3 vaardigheden" in captions  # Lerend: all n.v.t.
     assert "geen score: geen van de 4 onderdelen heeft een score" in captions
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["Dekking"])[0] == "geen score: 1 van 3 vragen hebben een niveau, dat is te weinig"
     english = new_session("views/results.py", a=assessment.id, lang="en")
     captions = [c.value for c in english.caption]
@@ -574,6 +584,17 @@ def test_benchmark_position_names_ties_and_the_method_page_says_how(app_env):
     english = new_session("views/benchmark.py", a=own.id, lang="en")
     assert list(english.table[0].value["Your position"])[0] == (
         "You score higher than 0% and the same as 100% of the similar municipalities on Overall score")
+    assert not any("Let op" in p for p in positions)  # a complete scan: no caveat
+    # an own scan of one part only, ranked against complete peer scans, says so beside its position
+    partial = service.create_assessment(app_env, actor=ME, organisation_id=own.organisation_id, period="2027",
+                                        questionnaire=mini)
+    for question in mini.dimension("d1").questions:
+        service.save_answer(app_env, actor=ME, assessment_id=partial.id, question_id=question.id, value=3)
+    rows = new_session("views/benchmark.py", a=partial.id, lang="nl").table[0].value
+    overall, competency = list(rows["Uw positie"])[:2]
+    assert overall.endswith(". Let op: uw totaalscore komt uit 1 van de 2 vaardigheden. Die van de anderen uit alle "
+                            "vaardigheden. Vergelijk dus voorzichtig.")
+    assert "Let op: uw score komt uit 1 van de 2 onderdelen." in competency
     about = texts(new_session("views/about.py", lang="nl"))
     assert "Een gelijke score telt dus niet als lager." in about
     assert "lineaire interpolatie" in about and "PERCENTIEL.INC" in about

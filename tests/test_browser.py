@@ -104,7 +104,8 @@ def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
     assert button["outline"] or button["shadow"], "the focused button shows no focus ring"
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Dimensie twee")).to_be_visible()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'onderdeel'", timeout=30_000)
+    page.wait_for_function("document.activeElement === document.querySelector('.st-key-onderdeel h2')",
+                           timeout=30_000)
     page.screenshot(path=str(FIXTURES.parent.parent / "test-artifacts" / "keyboard-next-part.png"))
     # from the heading of the new part, the next Tab reaches its first question
     assert tab_to(page, lambda f: f["type"] == "radio", limit=10)

@@ -47,12 +47,14 @@ def open_page(page, name: str) -> None:
     wait_idle(page)
 
 
-PART_AT_TOP = ("() => { const h = document.getElementById('onderdeel');"
+PART_HEADING = "document.querySelector('.st-key-onderdeel h2')"  # the part's heading (no link anchor, no id)
+PART_AT_TOP = (f"() => {{ const h = {PART_HEADING};"
                " const top = h && h.getBoundingClientRect().top; return top >= -5 && top <= 120; }")
+FOCUS_IN_PART = f"document.activeElement === {PART_HEADING}"
 
 
 def part_heading_top(page) -> float:
-    return page.evaluate("document.getElementById('onderdeel').getBoundingClientRect().top")
+    return page.evaluate(f"{PART_HEADING}.getBoundingClientRect().top")
 
 
 def choose(page, label: str, option) -> None:
@@ -102,9 +104,17 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     page.get_by_role("button", name="Organisatie toevoegen").click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="2. Scans van Gemeente Eerste Uur")).to_be_visible()
+    # the new organisation's scan form is in view, the focus on its heading (not left at the top of the page)
+    page.wait_for_function("document.activeElement === document.querySelector('.st-key-scans h2')",
+                           timeout=30_000)
+    expect(page.get_by_role("button", name="Scan starten")).to_be_in_viewport()
     page.get_by_role("button", name="Scan starten").click()
     expect(page.get_by_role("heading", name="Vragenlijst", exact=True)).to_be_visible(timeout=30_000)
     wait_idle(page)
+    # the questionnaire opens at its top, the focus on its title
+    page.wait_for_function("document.activeElement === document.querySelector('.st-key-page-top h1')",
+                           timeout=30_000)
+    assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop") < 100
     assessments = service.list_assessments(db, actor=ME, organisation_id=service.list_organisations(db, actor=ME)[0].id)
     assert [a.period for a in assessments] == ["2026"]
     assessment_id = assessments[0].id
@@ -123,7 +133,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
                 page.wait_for_function(PART_AT_TOP, timeout=30_000)
             except Exception:
                 pytest.fail(f"{dimension.id} did not open at its top: heading at {part_heading_top(page)} px")
-            assert page.evaluate("document.activeElement.id") == "onderdeel"  # the focus moved there too
+            assert page.evaluate(FOCUS_IN_PART)  # the focus moved there too
             expect(questions(page).first).to_be_in_viewport()
         number = answer_part(page, number)
         if index == len(dimensions) // 2:

@@ -87,7 +87,9 @@ def test_history_names_ties_marks_the_draft_and_part_years_and_draws_targets_whe
     page.keyboard.press("Escape")
     expect(chart.locator(".xtick text", has_text=words["next"])).to_be_visible()
     page.get_by_text(words["table"], exact=True).click()
-    table = page.locator("[data-testid='stTable'] table").first
+    # the trend's figures, in their expander (the list of scans above is a table too)
+    table = page.get_by_test_id("stExpander").filter(has_text=words["table"]).locator(
+        "[data-testid='stTable'] table").first
     expect(table).to_be_visible()
     headers = table.locator("thead th").all_text_contents()
     target_column = next(i for i, h in enumerate(headers) if h.startswith(words["target"]))

@@ -240,7 +240,7 @@ def test_results_history_and_plan_show_the_kpis(shipped, library, zelfscan):
 
     history = new_session("views/history.py", a=ids[THIS_YEAR], lang="nl")
     assert not history.exception
-    assert "KPI's naast de scores" in [s.value for s in history.subheader]
+    assert "KPI's naast de scores" in [s.value for s in history.header]  # an h2 under the page's h1
     tables = {tuple(t.value.columns): t.value for t in history.table}
     klantgevoelig = tables[("Score", "Klagers die zich gehoord voelen (doel 60%)")]
     assert list(klantgevoelig.index) == [str(THIS_YEAR - 1), f"{THIS_YEAR} (concept)"]  # a draft is marked

@@ -207,7 +207,8 @@ def test_merge_becomes_the_answer_with_its_provenance_and_is_logged(db, setting)
     merged = respondents.merge_answer(db, actor=invuller, assessment_id=a, questionnaire=mini, question_id="d1-1",
                                       value="3")
     agreement = f"{figures.summary.agreement:.2f}".replace(".", ",")
-    assert merged.provenance == f"samengesteld uit 9 antwoorden, mediaan 3, overeenstemming {agreement}"
+    assert merged.provenance == (f"samengesteld uit 9 antwoorden, middelste antwoord (mediaan) 3, overeenstemming "
+                                 f"{agreement} (0 = verdeeld, 1 = iedereen eens)")  # the figure with its words
     answer = service.get_answers(db, actor=manager, assessment_id=a)["d1-1"]
     assert (answer.value, answer.comment, answer.answered_by) == (3, merged.provenance, "invuller@luisterdam.nl")
     again = respondents.overview(db, actor=manager, assessment_id=a, questionnaire=mini)
@@ -224,7 +225,7 @@ def test_merge_becomes_the_answer_with_its_provenance_and_is_logged(db, setting)
     respondents.merge_answer(db, actor=invuller, assessment_id=a, questionnaire=mini, question_id="d1-1", value="2",
                              rationale="De frontoffice ziet het dagelijks.", language="en")
     answer = service.get_answers(db, actor=manager, assessment_id=a)["d1-1"]
-    assert answer.value == 2 and answer.comment.startswith("put together from 9 answers, median 3, agreement ")
+    assert answer.value == 2 and answer.comment.startswith("put together from 9 answers, middle answer (median) 3, agreement ")
     assert answer.comment.endswith(". De frontoffice ziet het dagelijks.")
     lezer = member_of(db, setting["org"].id, "lezer@luisterdam.nl", "lezer")
     before = dump(db)

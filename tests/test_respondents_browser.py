@@ -77,7 +77,7 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
         if name:
             phone.get_by_label("Uw naam (mag leeg blijven)").fill(name)
         phone.get_by_role("button", name="Beginnen").click()
-        expect(phone.get_by_text("Vraag d1-1")).to_be_visible(timeout=30_000)
+        expect(phone.get_by_role("radiogroup", name="1. Vraag d1-1")).to_be_visible(timeout=30_000)  # named by its question
         phone.get_by_text(f"d1-1 niveau {level}", exact=False).click()
         wait_idle(phone)
         if number == 0:
@@ -121,11 +121,12 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
     assert axe_violations(manager) == []
     shoot(manager, "overview-nl-1366", 4200)
     manager.get_by_role("button", name="Overnemen als antwoord").click()
-    expect(manager.get_by_text("Overgenomen in de scan: samengesteld uit 6 antwoorden, mediaan 3,5, "
-                               "overeenstemming 0,42.")).to_be_visible()
+    expect(manager.get_by_text("Overgenomen in de scan: samengesteld uit 6 antwoorden, middelste antwoord "
+                               "(mediaan) 3,5, overeenstemming 0,42 (0 = verdeeld, 1 = iedereen eens).")).to_be_visible()
     answer = service.get_answers(db, actor=ME, assessment_id=assessment.id)["d1-1"]
     assert answer.value == 3
-    assert answer.comment == "samengesteld uit 6 antwoorden, mediaan 3,5, overeenstemming 0,42"
+    assert answer.comment == ("samengesteld uit 6 antwoorden, middelste antwoord (mediaan) 3,5, overeenstemming 0,42 "
+                              "(0 = verdeeld, 1 = iedereen eens)")
     view = respondents.overview(db, actor=ME, assessment_id=assessment.id, questionnaire=mini)
     assert view.merges["d1-1"].value == "3" and view.merges["d1-1"].answers == 6
 

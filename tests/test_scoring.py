@@ -125,8 +125,14 @@ def test_coverage_threshold_comes_from_the_questionnaire(mini):
 def test_strongest_and_weakest(mini):
     answers = {"d1-1": 2, "d1-2": 2, "d1-3": 2, "d1-4": 2, "d2-1": 4, "d2-2": 4, "d3-1": 3, "d3-2": 3, "d3-3": 3}
     result = score_assessment(mini, answers)
-    assert [d.dimension_id for d in result.strongest(2)] == ["d2", "d3"]
+    # three scored parts: one strongest and one weakest at most, never the same part in both lists
+    assert [d.dimension_id for d in result.strongest(2)] == ["d2"]
     assert [d.dimension_id for d in result.weakest(1)] == ["d1"]
+    assert [d.dimension_id for d in result.weakest(3)] == ["d1"]
+    two = score_assessment(mini, {k: v for k, v in answers.items() if not k.startswith("d3")})
+    assert [d.dimension_id for d in two.strongest(3)] == ["d2"] and [d.dimension_id for d in two.weakest(3)] == ["d1"]
+    one = score_assessment(mini, {k: v for k, v in answers.items() if k.startswith("d1")})
+    assert one.strongest(3) == [] and one.weakest(3) == []
 
 
 def test_invalid_answers_are_refused(mini):

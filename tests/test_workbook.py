@@ -560,3 +560,21 @@ def test_the_briefing_says_a_workshop_made_the_scan(db, mini):
     assert "Nog niet vastgesteld: dit is een concept." in texts
     assert "Geen vergelijking met andere organisaties in deze export." in texts
     assert "Er is geen eerdere scan om mee te vergelijken." in " ".join(texts)
+
+
+def test_strongest_and_weakest_never_name_the_same_part_in_the_summary(db, zelfscan):
+    """With one part that has a score, the Samenvatting names it neither strongest nor weakest, and says why."""
+    org = service.create_organisation(db, actor=ME, name="Gemeente Eén Deel", org_type="gemeente",
+                                      size_class="inw-50-100k")
+    scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=zelfscan)
+    first = zelfscan.dimensions()[0]
+    for question in first.questions:
+        service.save_answer(db, actor=ME, assessment_id=scan.id, question_id=question.id, value=3)
+    report = gather_report(db, actor=ME, assessment_id=scan.id, lookup=lookup_for(zelfscan), today=date(2026, 11, 22))
+    for language, strongest, too_few in (("nl", "Sterkste onderdelen", "minstens twee onderdelen"),
+                                         ("en", "Strongest sections", "at least two sections")):
+        summary = open_book(build_workbook(report, language)).worksheets[0]
+        texts = [str(c.value) for row in summary.iter_rows() for c in row if c.value is not None]
+        line = next(v for v in texts if too_few in v)  # said instead of a list
+        assert first.title.get(language) not in line
+        assert not any(first.title.get(language) in v and ("Sterkste" in v or "Strongest" in v) for v in texts)

@@ -98,7 +98,9 @@ def test_a_workshop_agrees_on_a_legal_requirement_and_resultaten_names_the_breac
         phone.get_by_text(role, exact=True).click()
         join.click()
         # 9:7 is on the screen already, not open yet
-        expect(phone.get_by_text(ITEM_NL if language == "nl" else ITEM_EN)).to_be_visible(timeout=SLOW)
+        expect(phone.get_by_role("heading", name=ITEM_NL if language == "nl" else ITEM_EN)).to_be_visible(timeout=SLOW)
+        # its answer group is named by the requirement too
+        expect(phone.get_by_role("radiogroup", name=ITEM_NL if language == "nl" else ITEM_EN)).to_be_attached()
         expect(phone.get_by_text("Het stemmen voor deze vraag is gesloten." if language == "nl" else
                                  "Voting on this question is closed.")).to_be_visible(timeout=SLOW)
         phones.append((phone, language))

@@ -69,7 +69,7 @@ def show_kpi_picture(db, actor, assessment, questionnaire, result, score_text: C
         measured = {months for _, period, months, _ in found.values() if months is not None}
         same_months = measured.pop() if len(measured) == 1 else None
         with st.container(border=True):
-            st.subheader(tr("results.kpi_title"))
+            st.header(tr("results.kpi_title"), anchor=False)
             if any(per_competency.values()):
                 for competency in questionnaire.competencies:
                     entries = per_competency[competency.id]

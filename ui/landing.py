@@ -8,12 +8,15 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.language import tr
+from ui.page_meta import set_page
 from ui.paths import PAGE_VOTE
 from ui.identity import auth_configured, sign_in, sign_in_problem
 
 
 def show_landing() -> None:
-    st.title(tr("start.title"))
+    if auth_configured():
+        set_page(tr("access.sign_in"))  # the browser's title says what this page is for: "Inloggen — Klantbewust"
+    st.title(tr("start.title"), anchor=False)
     if auth_configured():
         st.markdown(tr("start.intro"))
         _, problem = sign_in_problem()
@@ -24,12 +27,12 @@ def show_landing() -> None:
         elif problem is not None:
             st.error(tr(f"access.{problem}"), icon=":material/error:")
         with st.container(border=True):
-            st.subheader(tr("access.sign_in_title"))
+            st.header(tr("access.sign_in_title"), anchor=False)
             st.markdown(tr("access.sign_in_text"))
             st.button(tr("access.sign_in"), type="primary", icon=":material/login:", on_click=sign_in)
     else:
         st.info(tr("access.local_only"), icon=":material/computer:")
     with st.container(border=True):
-        st.subheader(tr("access.participant_title"))
+        st.header(tr("access.participant_title"), anchor=False)
         st.markdown(tr("access.participant_text"))
         st.page_link(PAGE_VOTE, label=tr("access.to_vote"), icon=":material/how_to_vote:")

@@ -12,7 +12,7 @@ from ui.safe_text import escape_md
 def show_legal_minimum(questionnaire: Questionnaire, legal: LegalCheck, language: str) -> None:
     minimum = questionnaire.legal_minimum
     with st.container(border=True):
-        st.subheader(minimum.title.get(language), anchor=False)
+        st.header(minimum.title.get(language), anchor=False)
         summary = escape_md(summary_text(legal, language))
         if legal.not_met:
             st.error(summary, icon=":material/gavel:")

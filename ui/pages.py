@@ -9,7 +9,7 @@ from ui.language import PARAM_LANGUAGE, tr
 from ui.paths import (PAGE_ABOUT, PAGE_BENCHMARK, PAGE_HISTORY, PAGE_KPI, PAGE_MEMBERS, PAGE_PLAN, PAGE_QUESTIONNAIRE,
                       PAGE_RESPOND, PAGE_RESPONDENTS, PAGE_RESULTS, PAGE_SCREEN, PAGE_SIGN_IN, PAGE_START, PAGE_VOTE,
                       PAGE_WORKSHOP)
-from ui.url_state import go_to
+from ui.url_state import go_to, note_arrival
 
 MANAGEMENT_PATHS = ("start", "vragenlijst", "resultaten", "benchmark", "verbeterplan", "kpi", "geschiedenis",
                     "workshop", "respondenten", "beheer", "over")
@@ -66,6 +66,10 @@ def run_page(navigation) -> None:
     from storage.db import StorageUnavailable
     from ui.session import recover_by_itself, retry_pending, show_page_error, show_storage_problem
 
+    from ui.page_meta import set_page
+
+    set_page(navigation.title)  # each page its own title; the page adds what it shows (set_context)
+    note_arrival()
     done = retry_pending()
     st.session_state.pop("storage_stale", None)
     try:

@@ -18,7 +18,16 @@ from ui.messages import error_text, problem_text
 from ui.safe_text import escape_md
 from workshops.service import WorkshopError
 
-UPLOAD_LIMIT_MB = 50  # what the browser may send at all; each import checks its own, smaller limit itself
+UPLOAD_LIMIT_MB = 50  # what the browser may send at all (server.maxUploadSize); each import checks its own, smaller
+# limit itself and says it in the user's language
+
+
+def hide_uploader_limit(key: str) -> None:
+    """Hide the uploader's own English line ("Drag and drop file here · Limit 50MB per file"): the page says
+    the import's real, smaller limit in the user's language, and a larger file gets a message naming it."""
+    if not key.replace("_", "").isalnum():
+        raise ValueError(key)
+    st.html(f"<style>.st-key-{key} [data-testid='stFileUploaderDropzoneInstructions']{{display:none}}</style>")
 
 
 def me() -> Actor:

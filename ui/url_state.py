@@ -11,6 +11,7 @@ from access import AccessDenied
 from assessment import service
 from questionnaires.model import Questionnaire
 from ui.language import PARAM_LANGUAGE, lang, tr
+from ui.page_meta import set_context
 from ui.paths import PAGE_START
 from ui.safe_text import escape_md
 from ui.session import database, last_known, me, questionnaire_for, show_catalog_problems, show_page_error
@@ -18,6 +19,8 @@ from ui.session import database, last_known, me, questionnaire_for, show_catalog
 PARAM_ASSESSMENT = "a"
 PARAM_DIMENSION = "dim"
 PARAM_ORGANISATION = "org"
+MOVED, ARRIVED = "moved_to_page", "arrived_by_move"
+PAGE_TOP = "page-top"
 
 
 def current_assessment() -> service.Assessment | None:
@@ -47,7 +50,18 @@ def go_to(page: str, assessment_id: str | None = None, **extra: str) -> None:
         params[PARAM_ASSESSMENT] = assessment_id
         st.session_state["assessment_id"] = assessment_id
     params.update(extra)
+    st.session_state[MOVED] = True  # the page opens at its top (`arrived_by_move`), not where this one was
     st.switch_page(page, query_params=params)
+
+
+def arrived_by_move() -> bool:
+    """Whether this run shows a page the app moved to (`go_to`); counted once per move by the page runner."""
+    return st.session_state.get(ARRIVED, False)
+
+
+def note_arrival() -> None:
+    """Called by the page runner at the start of every run."""
+    st.session_state[ARRIVED] = st.session_state.pop(MOVED, False)
 
 
 def require_assessment() -> tuple[service.Assessment, Questionnaire]:
@@ -68,6 +82,7 @@ def require_assessment() -> tuple[service.Assessment, Questionnaire]:
 
 def assessment_header(assessment: service.Assessment, questionnaire: Questionnaire) -> None:
     status = tr("status.final") if assessment.is_final else tr("status.draft")
+    set_context(f"{assessment.organisation_name} {assessment.period}")
     st.caption(tr("assessment.header", organisation=escape_md(assessment.organisation_name),
                   period=assessment.period, questionnaire=questionnaire.title.get(lang()),
                   version=questionnaire.version, status=status))
@@ -77,18 +92,25 @@ def assessment_header(assessment: service.Assessment, questionnaire: Questionnai
 
 
 def open_at_top(anchor: str) -> None:
-    """After moving to another part of a page: scroll its heading (`anchor`) to the top of the window and
-    put the keyboard focus there, so the part is read from its start. Fixed script; no user text in it."""
+    """After moving to another part of a page: scroll its heading to the top of the window and put the
+    keyboard focus there, so the part is read from its start. The heading is the first one in the container
+    with key `anchor` (headings carry no link anchors: Streamlit's "Link to heading" would be an extra,
+    English tab stop). Fixed script; no user text in it."""
     if not re.fullmatch(r"[a-z0-9-]+", anchor):
         raise ValueError(anchor)
     st.session_state["open_at_top_runs"] = st.session_state.get("open_at_top_runs", 0) + 1
     # the run number makes the element new, so the browser runs the script once per move
     st.html(f"""<script data-run="{st.session_state['open_at_top_runs']}">
-setTimeout(function () {{
-  var heading = document.getElementById("{anchor}");
-  if (!heading) return;
-  heading.setAttribute("tabindex", "-1");
-  heading.scrollIntoView({{block: "start"}});
-  heading.focus({{preventScroll: true}});
-}}, 60);
+(function () {{
+  var tries = 0;
+  var move = function () {{  // after a move to another page the heading may be drawn a moment later
+    var box = document.querySelector(".st-key-{anchor}");
+    var heading = box && box.querySelector("h1, h2, h3");
+    if (!heading) {{ if (++tries < 100) setTimeout(move, 50); return; }}
+    heading.setAttribute("tabindex", "-1");
+    heading.scrollIntoView({{block: "start"}});
+    heading.focus({{preventScroll: true}});
+  }};
+  setTimeout(move, 60);
+}})();
 </script>""", unsafe_allow_javascript=True, width="content")

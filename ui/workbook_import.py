@@ -18,7 +18,7 @@ from i18n import format_number
 from ui.language import lang, tr
 from ui.messages import import_problem_text
 from ui.safe_text import escape_md, local_time
-from ui.session import attempt, catalog, who_text
+from ui.session import attempt, catalog, hide_uploader_limit, who_text
 
 IMPORT_STATE = ("import_preview", "import_workbook", "import_problems", "import_error")
 UPLOAD_CEILING_MB = 5 * MAX_BYTES // MB  # larger files are refused by the uploader itself (in English)
@@ -187,7 +187,7 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
                        tr("import.col_app"): st.column_config.TextColumn(width=220),
                        tr("import.col_workbook"): st.column_config.TextColumn(width=220)}
             st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=35 * (len(rows) + 1) + 3,
-                         column_config=columns)
+                         column_config=columns, placeholder="")
 
 
     def _who(difference: Difference) -> str:
@@ -233,7 +233,7 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
 
 
     def _show_preview(preview: ImportPreview) -> None:
-        st.subheader(tr("import.preview_title"))
+        st.subheader(tr("import.preview_title"), anchor=False)
         st.caption(tr("import.exported_at", when=local_time(preview.exported_at)))
         if preview.new_assessment:
             st.info(tr("import.new_assessment"), icon=":material/info:")
@@ -260,7 +260,7 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
             st.markdown(f"**{tr('import.kept_title')}**")
             _show_table(preview.kept)
         if preview.conflicts:
-            st.subheader(tr("import.conflicts_title"))
+            st.subheader(tr("import.conflicts_title"), anchor=False)
             st.markdown(tr("import.conflicts_help"))
             keep, take = st.columns(2)
             keep.button(tr("import.keep_all_app"), on_click=_choose_all, args=(APP,), width="stretch",
@@ -270,7 +270,7 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
             for difference in preview.conflicts:
                 _show_conflict(preview, difference)
         if preview.removals:
-            st.subheader(tr("import.removed_title"))
+            st.subheader(tr("import.removed_title"), anchor=False)
             st.markdown(tr("import.removed_help"))
             for difference in preview.removals:
                 st.checkbox(tr("import.remove_label", title=escape_md(difference.label)),
@@ -287,8 +287,7 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
             st.success(st.session_state.pop("import_done"), icon=":material/check_circle:")
         # the limit is said (and checked) in the user's language; the uploader's own English line about its
         # larger ceiling would contradict it, so it is hidden
-        st.html("<style>.st-key-import_file [data-testid='stFileUploaderDropzoneInstructions']{display:none}"
-                "</style>")
+        hide_uploader_limit("import_file")
         # other spreadsheet files are let through, so that the app can say in the user's language what to do
         uploaded = st.file_uploader(tr("import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"], key="import_file",
                                     max_upload_size=UPLOAD_CEILING_MB, on_change=_forget_import)

@@ -138,7 +138,7 @@ def show_results(questionnaire: Questionnaire, results: workshop.Results, big: b
     size = 26 if big else 16
     figure.update_layout(font=dict(size=size), height=460 if big else 320, margin=dict(l=20, r=20, t=30, b=20),
                          yaxis=dict(visible=False), showlegend=False, xaxis=dict(tickfont=dict(size=size - 4)))
-    show_chart(figure, language, toolbar=False)
+    show_chart(figure, language)
     st.caption(tr("workshop.counts_line", counts=", ".join(  # the chart's numbers, as text
         f"{value_label(questionnaire, str(k))}: {summary.counts[k]}" for k in keys)))
 

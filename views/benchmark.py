@@ -21,7 +21,7 @@ from ui.language import lang, tr
 from ui.messages import file_problems_text
 from ui.safe_text import escape_md
 from ui.session import (attempt, catalog, database, flash, fragment, me, permissions_in, show_flash, show_page_error,
-                        UPLOAD_LIMIT_MB)
+                        UPLOAD_LIMIT_MB, hide_uploader_limit)
 from ui.url_state import assessment_header, require_assessment
 
 assessment, questionnaire = require_assessment()
@@ -31,7 +31,7 @@ language = lang()
 organisation = service.get_organisation(db, assessment.organisation_id, actor=actor)
 may_manage = MANAGE in permissions_in(organisation.id)
 
-st.title(tr("bench.title"))
+st.title(tr("bench.title"), anchor=False)
 assessment_header(assessment, questionnaire)
 show_flash()
 
@@ -66,6 +66,7 @@ with st.expander(tr("bench.sources_title"), icon=":material/database:"):
     if may_manage:
         # every file type is let through, and the size checked here: a wrong one gets a message in the
         # user's language, naming what is wrong (Streamlit's own refusal is a red icon in English)
+        hide_uploader_limit("peer_file")
         uploaded = st.file_uploader(tr("peerfile.upload"), key="peer_file", max_upload_size=UPLOAD_LIMIT_MB)
         st.caption(tr("peerfile.limits", mb=BENCHMARK_MAX_BYTES // (1024 * 1024), rows=f"{BENCHMARK_MAX_ROWS:,}"
                       .replace(",", "." if language == "nl" else ",")) + " " + tr("peerfile.help"))
@@ -200,6 +201,9 @@ def peer_view() -> None:
     show_chart(figure, language)
 
     rows = []
+    # how many of its parts an own score is made of (the peers' scores are of final, complete scans)
+    partial = {"overall": (result.competencies_scored, result.competencies_total)} | {
+        c_id: (c.dimensions_scored, c.dimensions_total) for c_id, c in result.competencies.items()}
     units = [("overall", tr("results.overall"))] + [(c.id, c.title.get(language)) for c in questionnaire.competencies] \
         + [(d.id, d.title.get(language)) for d in dimensions]
     for unit_id, name in units:
@@ -212,6 +216,10 @@ def peer_view() -> None:
             key, shares = peer_position(peer)
             position = tr(key, unit=name, types=tr(f"orgtype_plural.{org_type}"),
                           **{k: format_percent(v, language) for k, v in shares.items()})
+            parts, total = partial.get(unit_id, (0, 0))
+            if parts < total:  # an own score of fewer parts, ranked against complete peer scans: said with it
+                position = position.rstrip(".") + ". " + tr(f"bench.partial_{'overall' if unit_id == 'overall' else 'competency'}",
+                                     parts=parts, total=total)
         rows.append({tr("bench.col_unit"): name, tr("bench.col_own"): number(own_scores.get(unit_id)),
                      tr("bench.col_median"): number(peer.median),
                      tr("bench.col_band"): "–" if peer.suppressed else f"{number(peer.p25)} – {number(peer.p75)}",
@@ -223,7 +231,7 @@ def peer_view() -> None:
     st.caption(tr("bench.method", min=group.min_group))
     if area_scores:  # the same comparison per area of the Gouden Oor Standaard
         framework = next(fw for fw in questionnaire.frameworks if fw.id == questionnaire.area_view.framework)
-        st.subheader(tr("bench.areas_title", framework=framework.title.get(language)), anchor=False)
+        st.header(tr("bench.areas_title", framework=framework.title.get(language)), anchor=False)
         area_rows = []
         for item in framework.items:
             unit_id = AREA_PREFIX + item.id
@@ -259,7 +267,7 @@ def show_legal_shares(group: peers.PeerGroup) -> None:
     own = service.get_legal_answers(db, actor=actor, assessment_id=assessment.id)
     own_text = {"ja": minimum.yes.get(language), "nee": minimum.no.get(language),
                 "weetniet": questionnaire.scale.dont_know.get(language)}
-    st.subheader(tr("bench.legal_title"), anchor=False)
+    st.header(tr("bench.legal_title"), anchor=False)
     st.table(pd.DataFrame([{
         tr("bench.legal_col_requirement"): requirement_text(item, language),
         tr("bench.legal_col_own"): own_text.get(own[item.id].value, "–") if item.id in own else "–",

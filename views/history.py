@@ -21,11 +21,12 @@ from ui.paths import PAGE_START
 from ui.safe_text import escape_md
 from ui.session import catalog, database, kpi_library, me
 from ui.url_state import current_assessment, go_to
+from ui.page_meta import set_context
 
 db = database()
 actor = me()
 language = lang()
-st.title(tr("history.title"))
+st.title(tr("history.title"), anchor=False)
 
 # --- which organisation: the one of the open assessment, else the one chosen on Start, else choose ---------
 assessment = current_assessment()
@@ -40,6 +41,7 @@ if organisation is None:
         go_to(PAGE_START)
     st.stop()
 st.caption(escape_md(organisation.name))
+set_context(organisation.name)
 
 entries = organisation_history(db, actor=actor, organisation_id=organisation.id, lookup=catalog().get)
 scored = [e for e in entries if e.result is not None]
@@ -83,8 +85,8 @@ if pair:
     earlier_default, later_default = pair
     comparison = compare_entries(earlier_default, later_default)
     with st.container(border=True):
-        st.subheader(tr("history.summary_title", earlier=earlier_default.assessment.period,
-                        later=later_default.assessment.period))
+        st.header(tr("history.summary_title", earlier=earlier_default.assessment.period,
+                        later=later_default.assessment.period), anchor=False)
         for key, params in headline_facts(comparison):
             values = {k: number(v) if isinstance(v, float) and k != "percent" else v for k, v in params.items()}
             if "unit" in params:
@@ -95,8 +97,8 @@ if pair:
         draft_note(later_default)
 
 # --- all assessments -----------------------------------------------------------------------------------
-st.subheader(tr("history.all_title"))
-st.dataframe(pd.DataFrame([{
+st.header(tr("history.all_title"), anchor=False)
+st.table(pd.DataFrame([{
     tr("history.col_period"): e.assessment.period,
     tr("history.col_status"): tr("status.final") if e.assessment.is_final else tr("status.draft"),
     tr("history.col_questionnaire"): tr("start.questionnaire_option", title=e.questionnaire.title.get(language),
@@ -104,10 +106,10 @@ st.dataframe(pd.DataFrame([{
     tr("history.col_overall"): number(e.result.score) if e.result else "–",
     tr("history.col_coverage"): basis_text(e.result) if e.result else "–",
     tr("history.col_legal"): summary_text(e.legal, language) if e.legal else "–",
-} for e in reversed(entries)]), hide_index=True, width="stretch")
+} for e in reversed(entries)]), hide_index=True)  # a plain table: no grid toolbar named in English
 
 # --- trend -----------------------------------------------------------------------------------------------
-st.subheader(tr("history.trend_title"))
+st.header(tr("history.trend_title"), anchor=False)
 latest = scored[-1]
 dimension_ids = [d.id for d in latest.questionnaire.dimensions()]
 chosen_dimensions = st.multiselect(tr("history.choose_dimensions"), dimension_ids,
@@ -160,7 +162,7 @@ with st.expander(tr("history.trend_as_table")):  # the chart's numbers, for scre
 # --- KPIs beside the scores ------------------------------------------------------------------------------
 library, _ = kpi_library()
 if library is not None:
-    st.subheader(tr("history.kpi_title"))
+    st.header(tr("history.kpi_title"), anchor=False)
     register = kpis.get_register(db, actor=actor, organisation_id=organisation.id, library=library)
     usable = register.usable()
     if not usable:
@@ -194,7 +196,7 @@ if library is not None:
         st.caption(tr("history.kpi_help") + " " + tr("history.kpi_part_help"))
 
 # --- compare two assessments ---------------------------------------------------------------------------
-st.subheader(tr("history.compare_title"))
+st.header(tr("history.compare_title"), anchor=False)
 if len(scored) < 2:
     st.info(tr("history.need_two"))
     st.stop()
@@ -267,7 +269,7 @@ for title_key, rows in (
     st.markdown(f"**{tr(title_key)}**")
     table = pd.DataFrame(rows)
     st.dataframe(table.style.map(colour, subset=[tr("history.col_change")]), hide_index=True, width="stretch",
-                 height=35 * (len(table) + 1) + 3)
+                 height=35 * (len(table) + 1) + 3, placeholder="")
 st.caption(tr("history.change_rule"))
 
 question_text = {q.id: q.text.get(language) for q in later.questionnaire.questions()}
@@ -296,7 +298,7 @@ for outcome in comparison.targets:
 earlier_actions = [plan.in_language(a, earlier.questionnaire, language)
                    for a in plan.list_actions(db, actor=actor, assessment_id=earlier.assessment.id)]
 done = [a for a in earlier_actions if a.status == "done"]
-st.subheader(tr("history.plan_title", period=earlier.assessment.period))
+st.header(tr("history.plan_title", period=earlier.assessment.period), anchor=False)
 if earlier_actions:
     st.markdown(tr("history.plan_done", done=len(done), total=len(earlier_actions), count=len(earlier_actions),
                    period=earlier.assessment.period))

@@ -24,15 +24,16 @@ from ui.charts import show_chart
 from ui.language import lang, tr
 from ui.messages import error_text, kpi_library_problem_text, localized_params
 from ui.safe_text import escape_md
-from ui.session import (attempt, database, flash, kpi_library, me, pending, permissions_in, show_flash,
-                        show_page_error)
+from ui.session import (UPLOAD_LIMIT_MB, attempt, database, flash, hide_uploader_limit, kpi_library, me, pending,
+                        permissions_in, show_flash, show_page_error)
 from ui.url_state import PARAM_ORGANISATION
 from ui.kpi_view import effect_parts, first_period_from, trend_figure
+from ui.page_meta import set_context
 
 db = database()
 actor = me()
 language = lang()
-st.title(tr("kpi.title"))
+st.title(tr("kpi.title"), anchor=False)
 st.markdown(tr("kpi.intro"))
 
 library, library_problem = kpi_library()
@@ -73,6 +74,7 @@ if len(organisations) > 1:
                  key="kpi_organisation", on_change=_choose_organisation, placeholder=tr("common.choose"))
 organisation = by_id[current_id]
 st.caption(escape_md(organisation.name))
+set_context(organisation.name)
 permissions = permissions_in(organisation.id)
 may_answer, may_manage = ANSWER in permissions, MANAGE in permissions
 show_flash()
@@ -170,7 +172,7 @@ def target_words(entry: kpis.RegisterKpi, value: float | None) -> str:
 if not usable:
     st.info(tr("kpi.empty_manager" if may_manage else "kpi.empty_reader"), icon=":material/monitoring:")
 else:
-    st.header(tr("kpi.overview_title"), divider="gray")
+    st.header(tr("kpi.overview_title"), divider="gray", anchor=False)
     rows = []
     for entry in usable:
         kpi = entry.definition
@@ -211,7 +213,7 @@ def _save_value() -> None:
 
 
 if may_answer and usable:
-    st.header(tr("kpi.enter_title"), divider="gray")
+    st.header(tr("kpi.enter_title"), divider="gray", anchor=False)
     with st.container(border=True):
         ids = [k.id for k in usable]
         if st.session_state.get("kpi_enter_entry") not in ids:
@@ -242,8 +244,10 @@ if may_answer and usable:
         st.download_button(tr("kpi.template"), data=template_csv([(k.code, plain_name(k)) for k in usable]),
                            file_name="kpi-waarden.csv", mime="text/csv", icon=":material/download:",
                            on_click="ignore")
+        hide_uploader_limit("kpi_file")
         uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "txt", "xlsx"], key="kpi_file",
-                                    max_upload_size=max(1, KPI_FILE_MAX_BYTES // (1024 * 1024)))
+                                    max_upload_size=UPLOAD_LIMIT_MB)
+        st.caption(tr("import.upload_limit", max=KPI_FILE_MAX_BYTES // (1024 * 1024)))
         upload_key = (uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest()) if uploaded else None
         if uploaded is not None and st.button(tr("kpi.import_apply"), icon=":material/upload:"):
             st.session_state.pop("kpi_preview", None)
@@ -272,7 +276,7 @@ def kpi_card(entry: kpis.RegisterKpi) -> None:
     kpi = entry.definition
     measurements = register.measurements(entry.id)
     with st.container(border=True):
-        st.subheader(kpi_name(entry), anchor=f"kpi-{entry.id}")
+        st.subheader(kpi_name(entry), anchor=False)
         st.caption(" · ".join([kind_text(kpi, language), unit_text(kpi, language), direction_text(kpi, language)]))
         definition = kpi.definition.get(language)
         st.markdown(definition if entry.from_library else escape_md(definition))
@@ -349,7 +353,7 @@ for competency in library.competencies:
     mine = [k for k in usable if k.definition.competency == competency.id]
     if not mine:
         continue
-    st.header(tr("kpi.competency_title", competency=competency.title.get(language)), divider="gray")
+    st.header(tr("kpi.competency_title", competency=competency.title.get(language)), divider="gray", anchor=False)
     for first in range(0, len(mine), 2):  # two cards side by side (one below the other on a phone)
         for column, entry in zip(st.columns(2), mine[first:first + 2]):
             with column:
@@ -359,7 +363,7 @@ for competency in library.competencies:
 compared = [k for k in usable if k.from_library and k.definition.unit != "count"]
 years = sorted({v.period.year for values in register.values.values() for v in values}, reverse=True)
 if compared and years:
-    st.header(tr("kpi.peers_title"), divider="gray")
+    st.header(tr("kpi.peers_title"), divider="gray", anchor=False)
     last_complete = date.today().year - 1
     if st.session_state.get("kpi_peer_year") not in years:
         st.session_state["kpi_peer_year"] = last_complete if last_complete in years else years[0]
@@ -401,7 +405,7 @@ if compared and years:
 
 # --- the register: which KPIs ---------------------------------------------------------------------------------
 if may_manage:
-    st.header(tr("kpi.register_title"), divider="gray")
+    st.header(tr("kpi.register_title"), divider="gray", anchor=False)
     st.markdown(tr("kpi.register_intro"))
     in_register = {k.code for k in register.kpis}
     available = sorted((k for k in library.current if k.id not in in_register),
@@ -418,7 +422,7 @@ if may_manage:
             flash(tr("kpi.library_added", count=len(chosen_ids)))
 
     with st.container(border=True):
-        st.subheader(tr("kpi.library_title"))
+        st.subheader(tr("kpi.library_title"), anchor=False)
         if available:
             st.multiselect(tr("kpi.library_choose"), [k.id for k in available], key="kpi_library_choice",
                            format_func=lambda i: tr("kpi.library_option", name=library.kpi(i).name.get(language),
@@ -437,7 +441,7 @@ if may_manage:
                 tr("kpi.col_definition"): k.definition.get(language),
                 tr("kpi.col_result_areas"): ", ".join(tr(f"kpi.area_{a}") for a in k.result_areas),
                 tr("kpi.col_source"): k.source.get(language) if k.source else "",
-            } for k in library.current]), hide_index=True, width="stretch")
+            } for k in library.current]), hide_index=True, width="stretch", placeholder="")
 
     def _add_own() -> None:
         state = st.session_state

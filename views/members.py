@@ -13,11 +13,12 @@ from ui.language import lang, tr
 from ui.safe_text import escape_md, local_time
 from ui.session import attempt, database, flash, me, permissions_in, show_flash, show_page_error, who_text
 from ui.url_state import PARAM_ORGANISATION
+from ui.page_meta import set_context
 
 db = database()
 actor = me()
 language = lang()
-st.title(tr("members.title"))
+st.title(tr("members.title"), anchor=False)
 st.markdown(tr("members.intro"))
 show_flash()
 show_page_error()
@@ -45,10 +46,11 @@ st.session_state["members_organisation"] = current_id
 st.selectbox(tr("start.choose_organisation"), list(labels), format_func=labels.__getitem__,
              key="members_organisation", on_change=_choose, placeholder=tr("common.choose"))
 organisation = by_id[current_id]
+set_context(organisation.name)
 role_label = {role: tr(f"role.{role}") for role in ROLES}
 
 # --- members -------------------------------------------------------------------------------------------
-st.header(tr("members.members_title", organisation=escape_md(organisation.name)), divider="gray")
+st.header(tr("members.members_title", organisation=escape_md(organisation.name)), divider="gray", anchor=False)
 with st.expander(tr("members.roles_title"), icon=":material/help:"):
     for role in ROLES:
         st.markdown(f"- **{role_label[role]}**: {tr(f'role.{role}_can')}")
@@ -112,7 +114,7 @@ def _add() -> None:
 
 
 with st.container(border=True):
-    st.subheader(tr("members.add_title"))
+    st.subheader(tr("members.add_title"), anchor=False)
     email_column, role_column = st.columns([3, 2])
     email_column.text_input(tr("members.email"), key="new_member_email", max_chars=254,
                             placeholder="naam@organisatie.nl")
@@ -124,7 +126,7 @@ with st.container(border=True):
 # --- activity ------------------------------------------------------------------------------------------
 if MANAGE not in permissions_in(organisation.id):
     st.stop()  # an administrator who is no member: the members, not what they did
-st.header(tr("members.activity_title"), divider="gray")
+st.header(tr("members.activity_title"), divider="gray", anchor=False)
 st.caption(tr("members.activity_intro"))
 assessments = service.list_assessments(db, actor=actor, organisation_id=organisation.id)
 periods = {a.id: a.period for a in assessments}
@@ -161,5 +163,5 @@ else:
         tr("members.col_scan"): [scan_of(e) for e in events],
         tr("members.col_kind"): [tr(f"members.kind_{e.kind}") for e in events],
         tr("members.col_what"): [activity_text(e.action, e.detail, language, lambda r: role_label.get(r, r)) for e in events],
-    }), hide_index=True, width="stretch")
+    }), hide_index=True, width="stretch", placeholder="")
     st.caption(tr("members.activity_help", count=len(events)))

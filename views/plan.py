@@ -15,7 +15,7 @@ from ui.charts import show_chart
 from access import ANSWER
 from ui.language import lang, tr
 from ui.safe_text import escape_md
-from ui.session import attempt, database, kpi_library, me, permissions_in, show_page_error
+from ui.session import attempt, database, flash, kpi_library, me, permissions_in, show_flash, show_page_error
 from ui.url_state import assessment_header, require_assessment
 from ui.kpi_view import effect_parts
 from ui.plan_table import FIELDS, cell_to_field, editor_changes, plan_timeline
@@ -26,10 +26,11 @@ actor = me()
 language = lang()
 may_change = ANSWER in permissions_in(assessment.organisation_id)
 
-st.title(tr("plan.title"))
+st.title(tr("plan.title"), anchor=False)
 assessment_header(assessment, questionnaire)
 if assessment.is_final:
     st.caption(tr("plan.final_still_editable"))
+show_flash()  # e.g. "3 acties toegevoegd aan het plan"
 
 answers = service.answer_values(service.get_answers(db, actor=actor, assessment_id=assessment.id))
 result = score_assessment(questionnaire, answers, service.get_targets(db, actor=actor, assessment_id=assessment.id))
@@ -100,13 +101,17 @@ with st.expander(tr("plan.suggestions_title", count=len(suggestions)),
         chosen = [plan.from_suggestion(s, language) for s in suggestions
                   if st.session_state.get(f"suggest_{s.action.id}")]
         if chosen:
-            attempt(plan.add_actions, db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire,
-                    actions=chosen)
+            done, _ = attempt(plan.add_actions, db, actor=actor, assessment_id=assessment.id,
+                              questionnaire=questionnaire, actions=chosen)
+            if done:
+                flash(tr("plan.actions_added", count=len(chosen)))
+                for suggestion in suggestions:  # added: no longer ticked
+                    st.session_state.pop(f"suggest_{suggestion.action.id}", None)
             st.rerun()
         st.warning(tr("plan.nothing_selected"))
 
 # --- filters -----------------------------------------------------------------------------------------
-st.subheader(tr("plan.table_title"))
+st.header(tr("plan.table_title"), anchor=False)
 left, right = st.columns(2)
 statuses = left.multiselect(tr("plan.filter_status"), list(plan.STATUSES), default=list(plan.STATUSES),
                             format_func=status_label.__getitem__, key="plan_filter_status",
@@ -183,12 +188,11 @@ st.data_editor(
         COLUMNS["kpi_target"]: st.column_config.TextColumn(max_chars=plan.MAX_KPI_TARGET, width=130),
         COLUMNS["kpi_entry_id"]: st.column_config.SelectboxColumn(options=list(kpi_by_label), width=220),
         COLUMNS["description"]: st.column_config.TextColumn(max_chars=plan.MAX_DESCRIPTION, width=320),
-    },
-)
+    }, placeholder="")
 st.caption(tr("plan.table_help"))
 
 # --- timeline ----------------------------------------------------------------------------------------
-st.subheader(tr("plan.timeline_title"))
+st.header(tr("plan.timeline_title"), anchor=False)
 dated = [a for a in shown if a.start_date and a.due_date]
 if not dated:
     st.info(tr("plan.timeline_empty"))
@@ -210,7 +214,7 @@ if late:
 
 # --- the effect of actions on register KPIs ------------------------------------------------------------
 if register_kpis:
-    st.subheader(tr("plan.effect_title"))
+    st.header(tr("plan.effect_title"), anchor=False)
     linked = [a for a in shown if a.kpi_entry_id in kpi_label]
     if not linked:
         st.caption(tr("plan.effect_help"))

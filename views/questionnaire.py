@@ -11,12 +11,14 @@ from access import ANSWER
 from assessment import service
 from i18n import format_percent
 from scoring.engine import DONT_KNOW, NOT_APPLICABLE
+from ui.progress import progress
 from ui.language import lang, tr
 from ui.paths import PAGE_RESULTS
 from ui.safe_text import escape_md, local_time
 from scoring.comparison import match_questions
 from ui.session import attempt, catalog, database, last_known, me, pending, permissions_in, show_page_error, who_text
-from ui.url_state import assessment_header, go_to, open_at_top, PARAM_DIMENSION, require_assessment
+from ui.url_state import (PAGE_TOP, PARAM_DIMENSION, arrived_by_move, assessment_header, go_to, open_at_top,
+                          require_assessment)
 
 PART_ANCHOR = "onderdeel"
 
@@ -28,7 +30,10 @@ may_answer = ANSWER in last_known(f"permissions_{assessment.organisation_id}", p
                                   assessment.organisation_id)
 read_only = assessment.is_final or not may_answer
 
-st.title(tr("questionnaire.title"))
+with st.container(key=PAGE_TOP):  # after "Scan starten" or "Openen": the page opens here, focus on its title
+    st.title(tr("questionnaire.title"), anchor=False)
+if arrived_by_move():
+    open_at_top(PAGE_TOP)
 assessment_header(assessment, questionnaire)
 if assessment.is_final:
     st.info(tr("questionnaire.read_only"), icon=":material/lock:")
@@ -89,19 +94,19 @@ def progress_text(prefix: str, done: int, count: int, to_check: int) -> str:
     return text + (" · " + tr("questionnaire.to_check", count=to_check) if to_check else "")
 
 
-st.progress(len(questions_checked) / total, text=progress_text(tr("questionnaire.total"), len(questions_checked), total,
-                                                               len(questions_unchecked)))
+progress(len(questions_checked) / total, progress_text(tr("questionnaire.total"), len(questions_checked), total,
+                                                      len(questions_unchecked)))
 columns = st.columns(len(questionnaire.competencies))
 for column, competency in zip(columns, questionnaire.competencies):
     ids = [q.id for d in competency.dimensions for q in d.questions]
     done = sum(1 for qid in ids if qid in checked)
-    column.progress(done / len(ids), text=progress_text(competency.title.get(language), done, len(ids),
-                                                        sum(1 for qid in ids if qid in unchecked)))
+    progress(done / len(ids), progress_text(competency.title.get(language), done, len(ids),
+                                            sum(1 for qid in ids if qid in unchecked)), column)
 if legal_items:
     legal_ids = [service.legal_key(item.id) for item in legal_items]
     legal_done = sum(1 for key in legal_ids if key in checked)
     legal_to_check = sum(1 for key in legal_ids if key in unchecked)
-    st.progress(legal_done / len(legal_ids), text=tr(
+    progress(legal_done / len(legal_ids), tr(
         "questionnaire.legal_progress", prefix=questionnaire.legal_minimum.title.get(language), done=legal_done,
         total=len(legal_ids)) + (" · " + tr("questionnaire.to_check", count=legal_to_check) if legal_to_check else ""))
 
@@ -144,12 +149,12 @@ st.selectbox(tr("questionnaire.choose_dimension"), dimension_ids, format_func=_d
 
 index = dimension_ids.index(current_id)
 on_legal_part = current_id == LEGAL_PART
-if on_legal_part:
-    st.header(questionnaire.legal_minimum.title.get(language), divider="gray", anchor=PART_ANCHOR)
-else:
+if not on_legal_part:
     dimension = dimensions[index]
     competency = questionnaire.competency_of(dimension.id)
-    st.header(dimension.title.get(language), divider="gray", anchor=PART_ANCHOR)
+with st.container(key=PART_ANCHOR):  # the heading that "Volgende" moves the focus to
+    st.header(questionnaire.legal_minimum.title.get(language) if on_legal_part else dimension.title.get(language),
+              divider="gray", anchor=False)
 if st.session_state.pop("part_changed", False):
     open_at_top(PART_ANCHOR)
 if on_legal_part:
@@ -376,7 +381,7 @@ for number, question in enumerate(part_items, start=1):
         st.session_state[comment_key] = stored.comment if stored else ""
     seen_now[question.key] = (stored.value if stored else None, stored.comment if stored else "")
     with st.container(border=True):
-        st.markdown(f"#### {number}. {escape_md(question.text)}")
+        st.markdown(f"### {number}. {escape_md(question.text)}", anchors=False)  # h3 under the part's h2
         st.caption(escape_md(question.help))
         # the group is named by its question, so a screen reader hears what it answers
         st.radio(f"{number}. {question.text}", question.options, key=level_key, help=None,

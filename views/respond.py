@@ -12,15 +12,17 @@ import streamlit as st
 from respondents import service as respondents
 from scoring.legal import is_legal_key, legal_key
 from scoring.respondents import ROLES
+from ui.progress import progress
 from ui.language import lang, tr
 from ui.messages import input_error_text
 from ui.safe_text import escape_md
 from ui.session import STALE, StorageUnavailable, catalog, database, storage_text
-from ui.url_state import PARAM_ASSESSMENT
+from ui.url_state import PARAM_ASSESSMENT, open_at_top
 from ui.identity import auth_configured, current_actor, sign_in
 from ui.workshop_view import LEGAL_GROUP, value_label
 
 PARAM_TOKEN = "t"
+PART_ANCHOR = "respond-part"
 db = database()
 language = lang()
 actor = current_actor()  # None when nobody is signed in: only a member's invitation needs someone
@@ -30,7 +32,7 @@ st.html("<style>[data-testid='stRadio'] label{padding:0.45rem 0}[data-testid='st
 
 assessment_id = st.query_params.get(PARAM_ASSESSMENT, "")
 token = st.query_params.get(PARAM_TOKEN, "")
-st.title(tr("respond.title"))
+st.title(tr("respond.title"), anchor=False)
 try:
     state = respondents.respondent_state(db, assessment_id=assessment_id, token=token, actor=actor)
 except respondents.RespondentError as error:
@@ -120,11 +122,10 @@ total = len(questionnaire.questions())
 answered = [key for key in state.answers if not is_legal_key(key)]
 legal_items = questionnaire.legal_items()
 legal_answered = [item for item in legal_items if legal_key(item.id) in state.answers]
-st.progress(len(answered) / total if total else 0.0,
-            text=tr("respond.progress", count=len(answered), total=total))
+progress(len(answered) / total if total else 0.0, tr("respond.progress", count=len(answered), total=total))
 if legal_items:
-    st.progress(len(legal_answered) / len(legal_items),
-                text=tr("respond.legal_progress", count=len(legal_answered), total=len(legal_items)))
+    progress(len(legal_answered) / len(legal_items),
+             tr("respond.legal_progress", count=len(legal_answered), total=len(legal_items)))
 
 
 def _on_value(question_id: str, key: str) -> None:
@@ -153,12 +154,16 @@ if "respond_part" not in st.session_state:  # a new visit opens at the first par
 def _move(step: int) -> None:
     position = ids.index(st.session_state["respond_part"]) + step
     st.session_state["respond_part"] = ids[max(0, min(len(ids) - 1, position))]
+    st.session_state["respond_moved"] = True
 
 
 st.selectbox(tr("respond.part"), ids, key="respond_part",
              format_func=lambda d: f"{titles[d]} ({sum(k in state.answers for k in part_keys[d])}/{len(part_keys[d])})")
 part = st.session_state["respond_part"]
-st.header(titles[part], anchor="respond-part")
+with st.container(key=PART_ANCHOR):  # the heading that "Volgende" moves the focus to
+    st.header(titles[part], anchor=False)
+if st.session_state.pop("respond_moved", False):
+    open_at_top(PART_ANCHOR)
 if part == LEGAL_GROUP:  # ja / nee / weet niet per requirement, never part of a score
     st.markdown(questionnaire.legal_minimum.description.get(language))
     st.caption(tr("legal.not_averaged"))
@@ -177,7 +182,8 @@ for number, (item_key, text, help_text, question) in enumerate(items, start=1):
         if key not in st.session_state:
             stored = state.answers.get(item_key)
             st.session_state[key] = None if stored is None else str(stored)
-        st.radio(tr("respond.answer"), respondents.values_for(item_key), key=key, index=None, on_change=_on_value,
+        # the group is named by its question, so a screen reader hears what it answers
+        st.radio(f"{number}. {text}", respondents.values_for(item_key), key=key, index=None, on_change=_on_value,
                  args=(item_key, key), disabled=bool(state.closed), label_visibility="collapsed",
                  format_func=lambda v, q=question: value_label(questionnaire, v) + (
                      f" — {q.descriptor(int(v), language)}" if v.isdigit() else ""))

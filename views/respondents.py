@@ -32,7 +32,7 @@ db = database()
 actor = me()
 language = lang()
 allowed = permissions_in(assessment.organisation_id)
-st.title(tr("respondents.title"))
+st.title(tr("respondents.title"), anchor=False)
 assessment_header(assessment, questionnaire)
 st.markdown(tr("respondents.intro", min=respondents.MIN_GROUP))
 show_flash()
@@ -54,7 +54,7 @@ def link_address(token: str) -> str:
 # --- links (beheerder) ------------------------------------------------------------------------------------
 if MANAGE in allowed:
     survey = respondents.get_survey(db, actor=actor, assessment_id=assessment.id)
-    st.header(tr("respondents.links_title"), anchor="links")
+    st.header(tr("respondents.links_title"), anchor=False)
     if assessment.is_final:
         st.info(tr("respondents.final_no_links"), icon=":material/lock:")
     else:
@@ -70,7 +70,7 @@ if MANAGE in allowed:
         if not actor.is_local:
             invited = {link.member_email for link in survey.links if link.member_email and not link.revoked}
             members = access.list_members(db, actor=actor, organisation_id=assessment.organisation_id)
-            st.subheader(tr("respondents.members_title"))
+            st.subheader(tr("respondents.members_title"), anchor=False)
             st.caption(tr("respondents.members_hint"))
             candidates = {m.email: (f"{m.name} <{m.email}>" if m.name else m.email)
                           for m in members if m.email not in invited}
@@ -128,7 +128,7 @@ if MANAGE in allowed:
 # --- the overview -------------------------------------------------------------------------------------------
 view = respondents.overview(db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire)
 figures = view.figures
-st.header(tr("respondents.overview_title"), anchor="overview")
+st.header(tr("respondents.overview_title"), anchor=False)
 if figures.total == 0:
     st.info(tr("respondents.nobody_yet", count=view.invited), icon=":material/hourglass_empty:")
     st.stop()
@@ -146,7 +146,7 @@ if figures.hidden_roles:
 
 lines = [ALL, *figures.shown_roles]
 dimensions = questionnaire.dimensions()
-st.subheader(tr("respondents.radar_title"))
+st.subheader(tr("respondents.radar_title"), anchor=False)
 COLOURS = ("#1E293B", "#0F6CBD", "#B45309", "#047857", "#7E22CE")
 radar = go.Figure()
 labels = [d.title.get(language) for d in dimensions]
@@ -173,7 +173,7 @@ def gap_rows(units, titles):
     return pd.DataFrame(rows)
 
 
-st.subheader(tr("respondents.gaps_title"))
+st.subheader(tr("respondents.gaps_title"), anchor=False)
 if len(figures.shown_roles) < 2:
     st.caption(tr("respondents.gaps_need_two"))
 st.table(gap_rows({c.id: figures.competencies[c.id] for c in questionnaire.competencies},
@@ -181,7 +181,7 @@ st.table(gap_rows({c.id: figures.competencies[c.id] for c in questionnaire.compe
 st.table(gap_rows({d.id: figures.dimensions[d.id] for d in dimensions},
                   {d.id: d.title.get(language) for d in dimensions}), hide_index=True)
 
-st.subheader(tr("respondents.disagreement_title"))
+st.subheader(tr("respondents.disagreement_title"), anchor=False)
 ranked = figures.most_disagreement()
 st.table(pd.DataFrame([{
     tr("respondents.col_question"): questionnaire.question(q.question_id).text.get(language),
@@ -210,7 +210,7 @@ if may_discuss and low:
 # --- the legal minimum: counts of ja / nee / weet niet, only from enough answers, never per role ---------------
 legal_items = questionnaire.legal_items()
 if legal_items:
-    st.subheader(questionnaire.legal_minimum.title.get(language), anchor="legal-minimum")
+    st.subheader(questionnaire.legal_minimum.title.get(language), anchor=False)
     st.caption(tr("respondents.legal_intro", min=respondents.MIN_GROUP))
     legal_rows = []
     for item in legal_items:
@@ -226,7 +226,7 @@ if legal_items:
     st.table(pd.DataFrame(legal_rows), hide_index=True)
 
 # --- merge ----------------------------------------------------------------------------------------------------
-st.header(tr("respondents.merge_title"), anchor="merge")
+st.header(tr("respondents.merge_title"), anchor=False)
 if ANSWER not in allowed:
     st.info(tr("respondents.merge_no_right"), icon=":material/lock:")
     st.stop()
@@ -265,7 +265,7 @@ chosen_figures = figures.legal[question_id[len(LEGAL_PREFIX):]] if legal else fi
 summary = chosen_figures.summary
 left, right = st.columns(2, gap="large")
 with left:
-    st.markdown(f"#### {tr('respondents.their_answers')}")
+    st.markdown(f"#### {tr('respondents.their_answers')}", anchors=False)
     keys = list(respondents.values_for(question_id)) if legal else [1, 2, 3, 4, 5, "nvt", "weetniet"]
     st.table(pd.DataFrame([{tr("respondents.col_answer"): value_label(questionnaire, str(k)),
                             tr("respondents.col_count"): summary.counts[k]} for k in keys]), hide_index=True)
@@ -284,7 +284,7 @@ with left:
     for comment in comments:
         st.text(comment)
 with right:
-    st.markdown(f"#### {tr('respondents.organisation_answer')}")
+    st.markdown(f"#### {tr('respondents.organisation_answer')}", anchors=False)
     suggested = chosen_figures.suggested
     if legal:  # always a suggestion: what most said, weet niet on a tie (and the page says why)
         if summary.tied:

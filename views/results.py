@@ -28,16 +28,17 @@ assessment, questionnaire = require_assessment()
 db = database()
 language = lang()
 
-st.title(tr("results.title"))
+st.title(tr("results.title"), anchor=False)
 assessment_header(assessment, questionnaire)
 
 actor = me()
 may_answer = ANSWER in permissions_in(assessment.organisation_id)
-answers = service.get_answers(db, actor=actor, assessment_id=assessment.id)
-targets = service.get_targets(db, actor=actor, assessment_id=assessment.id)
-result = score_assessment(questionnaire, service.answer_values(answers), targets)
-legal = check_legal_minimum(questionnaire, service.answer_values(
-    service.get_legal_answers(db, actor=actor, assessment_id=assessment.id)))
+with st.spinner(tr("results.computing")):  # a first visit reads and computes a while: say so
+    answers = service.get_answers(db, actor=actor, assessment_id=assessment.id)
+    targets = service.get_targets(db, actor=actor, assessment_id=assessment.id)
+    result = score_assessment(questionnaire, service.answer_values(answers), targets)
+    legal = check_legal_minimum(questionnaire, service.answer_values(
+        service.get_legal_answers(db, actor=actor, assessment_id=assessment.id)))
 if legal.exists:  # the law first, apart from the scores
     show_legal_minimum(questionnaire, legal, language)
 if result.answered == 0:
@@ -123,25 +124,27 @@ figure.update_layout(
     font=dict(size=16), legend=dict(orientation="h", yanchor="bottom", y=-0.2, font=dict(size=16)),
     margin=dict(l=90, r=90, t=40, b=40), height=560,
 )
-st.subheader(tr("results.radar_title"))
+st.header(tr("results.radar_title"), anchor=False)
 show_chart(figure, language)
 missing = [title_of(d.dimension_id) for d in dimension_scores if d.score is None]
 if missing:
     st.caption(tr("results.radar_missing", dimensions=", ".join(missing)))
 
 # --- strongest and weakest -------------------------------------------------------------------------
-strong, weak = st.columns(2)
-with strong.container(border=True):
-    st.subheader(tr("results.strongest"))
-    for item in result.strongest(3):
-        st.markdown(f"- **{title_of(item.dimension_id)}**: {score_text(item.score)}")
-with weak.container(border=True):
-    st.subheader(tr("results.weakest"))
-    for item in result.weakest(3):
-        st.markdown(f"- **{title_of(item.dimension_id)}**: {score_text(item.score)}")
+# never the same part in both lists: with 2 scored parts one each, with 1 none (the page says why)
+strongest, weakest = result.strongest(3), result.weakest(3)
+if strongest:
+    strong, weak = st.columns(2)
+    for column, key, items in ((strong, "results.strongest", strongest), (weak, "results.weakest", weakest)):
+        with column.container(border=True):
+            st.header(tr(key), anchor=False)
+            for item in items:
+                st.markdown(f"- **{title_of(item.dimension_id)}**: {score_text(item.score)}")
+else:
+    st.caption(tr("results.too_few_to_rank"))
 
 # --- table -----------------------------------------------------------------------------------------
-st.subheader(tr("results.table_title"))
+st.header(tr("results.table_title"), anchor=False)
 table = pd.DataFrame([{
     tr("results.col_competency"): title_of(d.competency_id),
     tr("results.col_dimension"): title_of(d.dimension_id),
@@ -152,8 +155,9 @@ table = pd.DataFrame([{
     tr("results.col_target"): str(d.target) if d.target is not None else "–",
     tr("results.col_gap"): gap_text(d.gap),
 } for d in dimension_scores])
-# tall enough for every row: no scrolling inside the table
-st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3)
+# a plain table: every row in view, and no grid toolbar named in English ("Download as CSV", "Search"); its
+# cells are read as markdown, and hold only the questionnaire's titles and our own words
+st.table(table, hide_index=True)
 
 
 # --- the scan seen through the areas of a framework (the Gouden Oor organisation areas) ----------------
@@ -161,7 +165,7 @@ areas = score_areas(questionnaire, service.answer_values(answers))
 if areas:
     area_framework = next(fw for fw in questionnaire.frameworks if fw.id == questionnaire.area_view.framework)
     area_title = {item.id: item.title.get(language) for item in area_framework.items}
-    st.subheader(tr("results.areas_title", framework=area_framework.title.get(language)))
+    st.header(tr("results.areas_title", framework=area_framework.title.get(language)), anchor=False)
     st.caption(questionnaire.area_view.note.get(language))
     area_scores = list(areas.values())
     area_labels = [area_title[a.dimension_id] for a in area_scores]
@@ -234,7 +238,7 @@ def _on_target_change(dimension_id: str) -> None:
         st.toast(tr("results.target_saved"), icon=":material/flag:")
 
 
-st.subheader(tr("results.drilldown_title"))
+st.header(tr("results.drilldown_title"), anchor=False)
 st.caption(tr("results.drilldown_intro"))
 show_page_error()
 for item in dimension_scores:
@@ -269,7 +273,7 @@ for item in dimension_scores:
 
 # --- next step -------------------------------------------------------------------------------------
 with st.container(border=True):
-    st.subheader(tr("results.next_title"))
+    st.header(tr("results.next_title"), anchor=False)
     st.markdown(tr("results.next_plan"))
     if st.button(tr("results.to_plan"), type="primary", icon=":material/flag:"):
         go_to(PAGE_PLAN, assessment.id)
@@ -306,7 +310,7 @@ elif not st.session_state.get("confirm_finalise"):
         st.rerun()
 else:
     with st.container(border=True):
-        st.subheader(tr("results.finalise_title"))
+        st.header(tr("results.finalise_title"), anchor=False)
         st.warning(tr("results.finalise_confirm"), icon=":material/warning:")
         if result.answered < result.total:
             st.warning(tr("results.incomplete", answered=result.answered, total=result.total))

@@ -14,19 +14,21 @@ from questionnaires.model import version_tuple
 from access import ANSWER, MANAGE, AccessDenied
 from respondents import service as respondents
 from assessment import service
+from ui.progress import progress as progress_bar
 from ui.language import lang, tr
 from ui.messages import error_text
 from ui.paths import PAGE_QUESTIONNAIRE, PAGE_RESPOND, PAGE_RESULTS
 from ui.safe_text import escape_md, local_time
 from ui.session import (attempt, catalog, database, flash, me, permissions_in, show_catalog_problems, show_flash,
                         show_page_error, who_text)
-from ui.url_state import go_to, PARAM_DIMENSION, PARAM_ORGANISATION
+from ui.url_state import go_to, open_at_top, PARAM_DIMENSION, PARAM_ORGANISATION
+from ui.page_meta import set_context
 from ui.identity import auth_configured
 
 db = database()
 actor = me()
 language = lang()
-st.title(tr("start.title"))
+st.title(tr("start.title"), anchor=False)
 st.markdown(tr("start.intro"))
 show_catalog_problems()
 questionnaires = catalog().questionnaires
@@ -39,7 +41,7 @@ show_flash()
 invitations = respondents.my_invitations(
     db, actor=actor, questionnaire_sizes={(q.id, q.version): len(q.questions()) for q in questionnaires.values()})
 if invitations:
-    st.header(tr("start.invitations_title"), anchor="invitations")
+    st.header(tr("start.invitations_title"), anchor=False)
     for invitation in invitations:
         with st.container(border=True):
             text, button = st.columns([4, 1], vertical_alignment="center")
@@ -53,6 +55,7 @@ if invitations:
 
 # A consultant sees a few organisations, an administrator perhaps thousands: beyond LISTED, search by name.
 LISTED = 50
+ASSESSMENTS_ANCHOR = "scans"
 search = st.session_state.get("organisation_search", "") or ""
 organisations, total = service.search_organisations(db, actor=actor, text=search, limit=LISTED)
 by_id = {o.id: o for o in organisations}
@@ -90,10 +93,11 @@ def _choose(organisation_id: int | None) -> None:
 
 
 # --- organisation ----------------------------------------------------------------------------------
-st.header(tr("start.organisation"), divider="gray")
+st.header(tr("start.organisation"), divider="gray", anchor=False)
 organisation = _organisation_in_url()
 if organisation is not None:
     _show(organisation.id)
+    set_context(organisation.name)
 
 if total > LISTED or search:
     st.text_input(tr("start.search"), key="organisation_search", max_chars=100,
@@ -143,6 +147,7 @@ def _create_organisation() -> None:
     st.session_state["new_org_name"] = ""
     st.session_state["new_org_manager"] = ""
     _choose(created.id)
+    st.session_state["show_assessments"] = True  # the new organisation's scan form, not the top of the page
     flash(tr("start.organisation_added", name=escape_md(created.name)))
 
 
@@ -184,7 +189,10 @@ if not allowed:  # an administrator without a membership: members only, no data
     st.stop()
 
 # --- assessments -----------------------------------------------------------------------------------
-st.header(tr("start.assessments", organisation=escape_md(organisation.name)), divider="gray")
+with st.container(key=ASSESSMENTS_ANCHOR):
+    st.header(tr("start.assessments", organisation=escape_md(organisation.name)), divider="gray", anchor=False)
+if st.session_state.pop("show_assessments", False):
+    open_at_top(ASSESSMENTS_ANCHOR)
 assessments = service.list_assessments(db, actor=actor, organisation_id=organisation.id)
 progress = service.progress(db, actor=actor, assessment_ids=[a.id for a in assessments]) if assessments else {}
 if not assessments:
@@ -224,7 +232,7 @@ for assessment in assessments:
                         date=local_time(assessment.updated_at, "%d-%m-%Y")))
         if total:
             checked = done.answered - done.unchecked  # a copied answer nobody checked yet is not done
-            middle.progress(checked / total, text=tr("start.progress", done=checked, total=total))
+            progress_bar(checked / total, tr("start.progress", done=checked, total=total), middle)
             if done.unchecked and not assessment.is_final:
                 middle.caption(tr("start.unchecked", count=done.unchecked))
         open_label = tr("start.open_results") if assessment.is_final else tr("start.open")

@@ -43,7 +43,7 @@ def go_to_seat(seat: str, code: str) -> None:
 
 seat_token = st.query_params.get(PARAM_SEAT)
 if not seat_token:
-    st.title(tr("nav.vote"))
+    st.title(tr("nav.vote"), anchor=False)
     st.caption(tr("workshop.anonymous"))
     code_in_link = st.query_params.get(PARAM_CODE, "")
     earlier = remembered_seat(code_in_link)
@@ -92,6 +92,7 @@ except StorageUnavailable:
     st.session_state[STALE] = True  # the ballot below says so, and keeps a vote not sent on the screen
 current, role = seats[seat_token]
 questionnaire = ballot_questionnaire(current)
+st.title(tr("nav.vote"), anchor=False)  # the page's h1; each question below is an h2
 
 
 def _on_vote(question_id: str, key: str) -> None:
@@ -121,7 +122,7 @@ def ballot() -> None:
         for keep in list(st.session_state.get("pending_writes", {})):
             kept = pending(keep)
             if keep[0] == "vote" and questionnaire is not None:
-                st.markdown(f"### {item_text(questionnaire, keep[2], language)}")
+                st.markdown(f"## {item_text(questionnaire, keep[2], language)}", anchors=False)
                 st.warning(value_label(questionnaire, kept["value"]) + " · " + tr("storage.vote_pending"),
                            icon=":material/cloud_off:")
                 st.button(tr("storage.vote_pending"), key=f"again_{keep[2]}", icon=":material/refresh:")
@@ -138,13 +139,17 @@ def shown_ballot() -> None:
     if not shown or questionnaire is None:
         st.info(tr("workshop.wait"))
         return
+    problem = st.empty()  # like the confirmation below: always in its place, so nothing below it moves
     if "vote_error" in st.session_state:
-        st.error(st.session_state.pop("vote_error"))
+        problem.error(st.session_state.pop("vote_error"))
     mine = {qid: workshop.my_vote(db, participant_token=seat_token, question_id=qid) for qid in shown}
     received = [qid for qid in shown if states[qid].state == "voting" and mine[qid]]
+    # The confirmation's place is always there (empty until a vote is received), so the questions below keep
+    # their place on the page from one refresh to the next and nothing of an earlier round can stay behind.
+    confirmation = st.empty()
     if len(shown) == 1 and received:  # at the top of the screen, also when the choice was made further down
         text = tr("workshop.vote_received", value=value_label(questionnaire, mine[received[0]]))
-        st.html(f'<div role="status" data-testid="vote-received" style="position:fixed;top:0;left:0;right:0;'
+        confirmation.html(f'<div role="status" data-testid="vote-received" style="position:fixed;top:0;left:0;right:0;'
                 f'z-index:999990;background:#DCFCE7;color:#14532D;border-bottom:2px solid #15803D;'
                 f'padding:0.7rem 1rem;font-size:1rem;font-weight:600">{html.escape(text)}</div>', width="stretch")
     for question_id in shown:
@@ -152,14 +157,16 @@ def shown_ballot() -> None:
         legal = is_legal(question_id)  # a legal requirement: ja / nee / weet niet, no levels
         question = None if legal else questionnaire.question(question_id)
         with st.container(border=len(shown) > 1):
-            st.markdown(f"### {item_text(questionnaire, question_id, language)}")
+            st.markdown(f"## {item_text(questionnaire, question_id, language)}", anchors=False)
             st.caption(item_help(questionnaire, question_id, language))
             if questionnaire.instruction is not None and not legal:
                 st.caption(questionnaire.instruction.get(language))
             key = f"vote_{question_id}_{state.round}"
             kept = pending(("vote", seat_token, question_id))
             st.session_state[key] = kept["value"] if kept else mine[question_id]
-            st.radio(tr("workshop.your_vote"), workshop.values_for(question_id), key=key, on_change=_on_vote,
+            # the group is named by its question, so a screen reader hears what it answers
+            st.radio(item_text(questionnaire, question_id, language), workshop.values_for(question_id), key=key,
+                     on_change=_on_vote,
                      args=(question_id, key),
                      disabled=state.state != "voting", label_visibility="collapsed",
                      format_func=lambda v, q=question: value_label(questionnaire, v) + (

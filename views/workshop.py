@@ -23,7 +23,7 @@ assessment, questionnaire = require_assessment()
 db = database()
 actor = me()
 language = lang()
-st.title(tr("workshop.title"))
+st.title(tr("workshop.title"), anchor=False)
 assessment_header(assessment, questionnaire)
 if WORKSHOP not in permissions_in(assessment.organisation_id):
     st.info(tr("workshop.no_right"), icon=":material/lock:")
@@ -86,7 +86,7 @@ if current.closed:
     st.info(tr("workshop.ended"), icon=":material/event_busy:")
 left, right = st.columns([3, 1])
 with left:
-    st.markdown(f"## {tr('workshop.join_code')}: :blue[{current.join_code}]")
+    st.markdown(f"## {tr('workshop.join_code')}: :blue[{current.join_code}]", anchors=False)
     st.markdown(tr("workshop.join_at", url=f"`{short_address()}`"))
     st.page_link("views/projector.py", label=tr("workshop.screen_link_controls"), icon=":material/tv:",
                  query_params={"screen": current.projector_token, "ft": token, "lang": language})
@@ -134,7 +134,7 @@ def lead() -> None:
     st.selectbox(tr("workshop.question_on_screen"), ids, key=PICKER, on_change=put_on_screen,
                  format_func=labels.__getitem__)  # labels that stay the same: the number is the question's place
     state = states[on_screen]
-    st.subheader(heading_line(ids, state))
+    st.subheader(heading_line(ids, state), anchor=False)
     lead_buttons(db, actor, current.id, token, ids, state, prefix="page")
     st.button(tr("workshop.open_dimension"), on_click=open_dimension, args=(on_screen,),
               help=tr("workshop.open_dimension_help"))
@@ -170,7 +170,7 @@ with st.expander(tr("workshop.summary_title"), icon=":material/summarize:"):
         tr("workshop.col_votes"): item.results.summary.voted if item.results else 0,
         tr("workshop.col_agreement"): "–" if not item.results or item.results.summary.agreement is None
         else format_number(item.results.summary.agreement, language),
-    } for item in summaries]), hide_index=True, width="stretch")
+    } for item in summaries]), hide_index=True, width="stretch", placeholder="")
     disagreement = workshop.most_disagreement(summaries)
     if disagreement:
         st.markdown(f"**{tr('workshop.most_disagreement')}**")
