@@ -104,3 +104,44 @@ def test_postgresql_stopped_the_answer_and_comment_are_kept_and_saved_when_it_is
     stored = service.get_answers(db, actor=ME, assessment_id=scan.id)["d1-1"]
     assert (stored.value, stored.comment) == (3, "Staat op de website")
     assert "niet bewaard" not in texts(at).lower() and "not saved" not in texts(at).lower()
+
+
+def test_postgresql_stopped_the_benchmark_and_plan_filters_show_the_message_and_keep_their_choice(own_server,
+                                                                                                 monkeypatch):
+    """Filters read the database again: while it is away the page says so (no traceback, no empty table that
+    looks like "no data"), and once it is back the page shows the chosen filter, not the default."""
+    from peers import service as peers
+    from plan import service as plan
+
+    db, scan, at = questionnaire_open(own_server.create_database("away_filters"), monkeypatch)
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    for question in mini.questions():
+        service.save_answer(db, actor=ME, assessment_id=scan.id, question_id=question.id, value=3)
+    peers.load_demo_set(db, actor=ME, organisation_id=scan.organisation_id, questionnaire=mini)
+    plan.add_actions(db, actor=ME, assessment_id=scan.id, questionnaire=mini,
+                     actions=[dict(dimension_id="d1", title="Klachtenformulier korter")])
+    at.switch_page("views/benchmark.py").run()
+    no_traceback(at)
+    plan_page = AppTest.from_file(APP, default_timeout=60)
+    plan_page.query_params["a"], plan_page.query_params["lang"] = scan.id, "nl"
+    plan_page.run()
+    plan_page.switch_page("views/plan.py").run()
+    no_traceback(plan_page)
+    assert list(plan_page.data_editor(key="plan_editor").value["Actie"]) == ["Klachtenformulier korter"]
+    own_server.stop()
+    try:
+        at.selectbox(key="bench_type").select("provincie").run()
+        plan_page.multiselect(key="plan_filter_status").unselect("planned").run()
+        for page in (at, plan_page):
+            no_traceback(page)
+            assert "Deze pagina kan nu niet worden getoond: de database is even niet bereikbaar." in texts(page)
+            assert not page.dataframe  # no table that looks like "no data"
+    finally:
+        own_server.start()
+    for page in (at, plan_page):
+        page.run()  # the page looks by itself every few seconds whether the database is back
+        no_traceback(page)
+        assert "niet worden getoond" not in texts(page)
+    assert at.selectbox(key="bench_type").value == "provincie"
+    assert "planned" not in plan_page.multiselect(key="plan_filter_status").value
+    assert list(plan_page.data_editor(key="plan_editor").value["Actie"]) == []  # the filter still applies

@@ -105,3 +105,61 @@ def test_a_phone_vote_while_postgresql_is_down_is_sent_by_itself_and_the_project
             assert "Traceback" not in page.inner_text("body")
             page.close()
 
+
+
+def test_a_plan_table_edit_while_sqlite_is_locked_stays_marked_and_is_saved_by_itself(browser, tmp_path):
+    """The plan is a table edited in place (Streamlit's data editor). Another process holds SQLite's write lock
+    past the busy timeout while the owner of an action is typed: the page says the change is not saved and will
+    be tried again, the table still shows the typed owner, marked; nothing is written; once the lock is gone the
+    page saves the edit by itself, without typing again."""
+    import sqlite3
+
+    from plan import service as plan
+    from storage.db import ENV_BUSY_SECONDS
+
+    with running_app(tmp_path, **{ENV_DIR: str(FIXTURES), ENV_BUSY_SECONDS: "0.3"}) as (base, db):
+        mini = load_questionnaire(FIXTURES / "mini.yaml")
+        org = service.create_organisation(db, actor=ME, name="Gemeente Weg", org_type="gemeente",
+                                          size_class="inw-lt-20k")
+        scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+        plan.add_actions(db, actor=ME, assessment_id=scan.id, questionnaire=mini,
+                         actions=[dict(dimension_id="d1", title="Klachtenformulier korter")])
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        page.goto(f"{base}/verbeterplan?a={scan.id}&lang=nl")
+        grid = page.get_by_test_id("stDataFrame").first
+        expect(grid).to_be_visible(timeout=60_000)
+        wait_settled(page)
+        # the grid is drawn on a canvas (with an accessible copy of the table inside it): select the first row's
+        # first cell with the mouse (one row is 35 px, below a header of the same height), then move to the owner
+        # column with the arrow keys, as a keyboard user would
+        canvas = grid.get_by_test_id("data-grid-canvas")
+        owner_column = int(canvas.locator("th[role=columnheader]", has_text="Eigenaar").get_attribute("aria-colindex"))
+        box = canvas.bounding_box()
+        other = sqlite3.connect(tmp_path / "app.sqlite", isolation_level=None)  # another process holds the lock
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            page.mouse.click(box["x"] + 60, box["y"] + 35 * 1.5)
+            for _ in range(owner_column - 1):
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")  # opens the cell's editor
+            editor = page.locator("textarea.gdg-input")
+            expect(editor).to_be_visible(timeout=30_000)
+            editor.fill("Team KCC")
+            editor.press("Enter")
+            wait_idle(page)
+            expect(page.get_by_text("Uw wijziging is niet bewaard: de database is te druk.", exact=False)).to_be_visible(
+                timeout=60_000)
+            mark = page.get_by_text("Niet bewaard — we proberen het opnieuw")
+            expect(mark).to_be_visible()
+            expect(canvas).to_contain_text("Team KCC")  # the typed owner is still in the table (its accessible copy)
+            assert [a.owner for a in plan.list_actions(db, actor=ME, assessment_id=scan.id)] == [""]  # nothing written
+            body = page.inner_text("body")
+            assert "Traceback" not in body and "OperationalError" not in body
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        # the page looks every few seconds whether the database takes writes again, and then saves the edit
+        expect(mark).to_have_count(0, timeout=90_000)
+        assert [a.owner for a in plan.list_actions(db, actor=ME, assessment_id=scan.id)] == ["Team KCC"]
+        expect(canvas).to_contain_text("Team KCC")
+        page.close()

@@ -121,3 +121,59 @@ def test_a_respondents_answer_while_sqlite_is_locked_is_kept_and_saved_by_itself
     assert stored() == {"d1-1": 4}
     assert "Niet bewaard" not in texts(at)
     assert at.radio(key="respond_value_d1-1").value == "4"
+
+
+def test_beheer_sharing_and_a_target_while_sqlite_is_locked_are_kept_and_saved_by_themselves(tmp_path, monkeypatch):
+    """A role changed on Beheer, sharing switched on on Benchmark and a target chosen on Resultaten while another
+    process holds the write lock: each page says it is not saved and will be tried again, nothing is half
+    written, and each is stored on the page's next run once the lock is gone, without choosing again."""
+    import access
+    from conftest import FIXTURES
+    from peers import service as peers
+    from questionnaires.loader import load_questionnaire
+
+    path = tmp_path / "edits.sqlite"
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
+    monkeypatch.setenv(ENV_BUSY_SECONDS, "0.3")
+    monkeypatch.setenv(ENV_DIR, str(FIXTURES))
+    db = get_database(f"sqlite:///{path}")
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(db, actor=ME, name="Gemeente Weg", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    access.add_member(db, actor=ME, organisation_id=org.id, email="lars@gemeente-weg.nl", role="lezer")
+    scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    for question in mini.questions():
+        service.save_answer(db, actor=ME, assessment_id=scan.id, question_id=question.id, value=3)
+    beheer = new_session("views/members.py", org=str(org.id), lang="nl")
+    benchmark = new_session("views/benchmark.py", a=scan.id, lang="nl")
+    results = new_session("views/results.py", a=scan.id, lang="nl")
+    for at in (beheer, benchmark, results):
+        no_traceback(at)
+    [role_key] = [s.key for s in beheer.selectbox if s.key and s.key.startswith(f"member_role_{org.id}_")]
+
+    def stored():
+        roles = {m.email: m.role for m in access.list_members(db, actor=ME, organisation_id=org.id)}
+        target = service.get_targets(db, actor=ME, assessment_id=scan.id).get("d1")
+        return roles["lars@gemeente-weg.nl"], peers.is_sharing(db, actor=ME, organisation_id=org.id), target
+
+    assert stored() == ("lezer", False, None)
+    other = sqlite3.connect(path, isolation_level=None)  # another process holds the write lock too long
+    other.execute("BEGIN IMMEDIATE")
+    kept = "Uw wijziging is niet bewaard: de database is te druk. Hij blijft staan en we proberen het opnieuw."
+    try:
+        beheer.selectbox(key=role_key).select("invuller").run()
+        benchmark.toggle(key="share_anonymously").set_value(True).run()
+        results.selectbox(key="target_d1").select(4).run()
+        for at in (beheer, benchmark, results):
+            no_traceback(at)
+            assert kept in texts(at)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert stored() == ("lezer", False, None)  # nothing half-written
+    for at in (beheer, benchmark, results):
+        at.run()  # the next run (the page looks by itself every few seconds) makes the kept change
+        no_traceback(at)
+        assert kept not in texts(at)
+    assert stored() == ("invuller", True, 4)
+    assert beheer.selectbox(key=role_key).value == "invuller"

@@ -64,7 +64,7 @@ def run_page(navigation) -> None:
     (the database was away) are made; a database that cannot be used now becomes a message on every page, and
     the page runs again by itself once the database is back."""
     from storage.db import StorageUnavailable
-    from ui.session import recover_by_itself, retry_pending, show_page_error, show_storage_problem
+    from ui.session import hold_choices, recover_by_itself, retry_pending, show_page_error, show_storage_problem
 
     from ui.page_meta import set_page
 
@@ -77,6 +77,7 @@ def run_page(navigation) -> None:
     except AccessDenied:
         st.error(tr("access.denied"), icon=":material/lock:")
     except StorageUnavailable as unavailable:
+        hold_choices()  # the page's filters keep what was chosen, though the page is not drawn this time
         show_page_error()  # what a press a moment ago could not do, said before the page could not be read
         show_storage_problem(unavailable)
         done = False

@@ -302,6 +302,28 @@ def recover_by_itself() -> None:
     _wait_for_database()
 
 
+KEPT_CHOICES = "kept_choices"
+
+
+def keep_choices(*keys: str) -> None:
+    """Filters and choices of a page that must survive a run in which the page could not read the database:
+    Streamlit forgets the value of a widget that a completed run did not draw, so `hold_choices` sets them
+    again in such a run, and the page opens with what the person chose once the database is back."""
+    st.session_state.setdefault(KEPT_CHOICES, set()).update(keys)
+
+
+def hold_choices() -> None:
+    """In a run that could not draw the page: keep the values of the choices registered with `keep_choices`."""
+    from streamlit.errors import StreamlitAPIException
+
+    for key in st.session_state.get(KEPT_CHOICES, ()):
+        if key in st.session_state:
+            try:
+                st.session_state[key] = st.session_state[key]
+            except StreamlitAPIException:  # drawn in this run before the read failed: Streamlit keeps it anyway
+                pass
+
+
 def show_page_error() -> None:
     if "page_error" in st.session_state:
         st.error(st.session_state.pop("page_error"), icon=":material/error:")

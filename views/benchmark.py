@@ -20,8 +20,8 @@ from ui.charts import show_chart
 from ui.language import lang, tr
 from ui.messages import file_problems_text
 from ui.safe_text import escape_md
-from ui.session import (attempt, catalog, database, flash, fragment, me, permissions_in, show_flash, show_page_error,
-                        UPLOAD_LIMIT_MB, hide_uploader_limit)
+from ui.session import (attempt, catalog, database, flash, fragment, keep_choices, me, pending, permissions_in,
+                        show_flash, show_page_error, UPLOAD_LIMIT_MB, hide_uploader_limit)
 from ui.url_state import assessment_header, require_assessment
 
 assessment, questionnaire = require_assessment()
@@ -48,9 +48,11 @@ show_page_error()
 with st.expander(tr("bench.sources_title"), icon=":material/database:"):
     def _on_share_change() -> None:
         attempt(peers.set_sharing, db, actor=actor, organisation_id=organisation.id,
-                share=st.session_state["share_anonymously"])
+                share=st.session_state["share_anonymously"], keep=("sharing", organisation.id))
 
-    st.session_state["share_anonymously"] = peers.is_sharing(db, actor=actor, organisation_id=organisation.id)
+    kept = pending(("sharing", organisation.id))  # switched while the database was away
+    st.session_state["share_anonymously"] = kept["share"] if kept else peers.is_sharing(
+        db, actor=actor, organisation_id=organisation.id)
     st.toggle(tr("bench.share"), key="share_anonymously", on_change=_on_share_change, disabled=not may_manage)
     st.caption(tr("bench.share_help"))
     peer_sets = [s for s in peers.list_peer_sets(db, actor=actor, organisation_id=organisation.id)
@@ -126,6 +128,7 @@ def peer_view() -> None:
                                placeholder=tr("bench.filter_size_placeholder"))
     last_years = right.number_input(tr("bench.filter_years"), min_value=1, max_value=10, step=1, key="bench_years")
     right.caption(tr("bench.filter_years_help", year=assessment.year))
+    keep_choices("bench_type", sizes_key, "bench_years", "bench_min_group")  # kept while the database is away
     min_group = st.session_state.get("bench_min_group", DEFAULT_MIN_GROUP)
     years = tuple(range(assessment.year - int(last_years) + 1, assessment.year + 1))
     group = peers.PeerGroup(org_type, tuple(sizes or classes), years, int(min_group))

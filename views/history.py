@@ -19,7 +19,7 @@ from indicators.figures import figure_over, month_range, months_measured
 from ui.language import lang, tr
 from ui.paths import PAGE_START
 from ui.safe_text import escape_md
-from ui.session import catalog, database, kpi_library, me
+from ui.session import catalog, database, keep_choices, kpi_library, me
 from ui.url_state import current_assessment, go_to
 from ui.page_meta import set_context
 
@@ -115,6 +115,7 @@ dimension_ids = [d.id for d in latest.questionnaire.dimensions()]
 chosen_dimensions = st.multiselect(tr("history.choose_dimensions"), dimension_ids,
                                    format_func=lambda d: title_of(latest, d), key="trend_dimensions",
                                    placeholder=tr("history.choose_placeholder"))
+keep_choices("trend_dimensions", "compare_earlier", "compare_later")  # kept while the database is away
 # a draft is marked where its period is named: its scores can still change
 labels = [e.assessment.period if e.assessment.is_final else tr("history.draft_label", period=e.assessment.period)
           for e in scored]

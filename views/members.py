@@ -11,7 +11,8 @@ from ui.activity_text import activity_text
 from ui.identity import auth_configured
 from ui.language import lang, tr
 from ui.safe_text import escape_md, local_time
-from ui.session import attempt, database, flash, me, permissions_in, show_flash, show_page_error, who_text
+from ui.session import (attempt, database, flash, me, pending, permissions_in, show_flash, show_page_error,
+                        who_text)
 from ui.url_state import PARAM_ORGANISATION
 from ui.page_meta import set_context
 
@@ -62,18 +63,20 @@ if not members:
 
 def _change_role(email: str, key: str) -> None:
     if attempt(access.change_role, db, actor=actor, organisation_id=organisation.id, email=email,
-               role=st.session_state[key])[0]:
+               role=st.session_state[key], keep=("role", organisation.id, email))[0]:
         flash(tr("members.role_changed", email=escape_md(email), role=role_label[st.session_state[key]]))
 
 
 def _remove(email: str) -> None:
     st.session_state.pop("confirm_remove", None)
-    if attempt(access.remove_member, db, actor=actor, organisation_id=organisation.id, email=email)[0]:
+    if attempt(access.remove_member, db, actor=actor, organisation_id=organisation.id, email=email,
+               keep=("remove_member", organisation.id, email))[0]:
         flash(tr("members.removed", email=escape_md(email)))
 
 
 def _end_sessions(email: str) -> None:
-    if attempt(access.end_all_sessions, db, actor=actor, organisation_id=organisation.id, email=email)[0]:
+    if attempt(access.end_all_sessions, db, actor=actor, organisation_id=organisation.id, email=email,
+               keep=("end_sessions", organisation.id, email))[0]:
         flash(tr("members.sessions_ended", email=escape_md(email)))
 
 
@@ -85,7 +88,8 @@ for number, member in enumerate(members):
         seen = local_time(member.last_seen_at, "%d-%m-%Y") if member.last_seen_at else tr("members.never_seen")
         who.caption(tr("members.last_seen", when=seen))
         key = f"member_role_{organisation.id}_{number}"
-        st.session_state[key] = member.role
+        kept = pending(("role", organisation.id, member.email))  # chosen while the database was away
+        st.session_state[key] = kept["role"] if kept else member.role
         role.selectbox(tr("members.role"), ROLES, key=key, format_func=role_label.__getitem__,
                        on_change=_change_role, args=(member.email, key), placeholder=tr("common.choose"))
         if st.session_state.get("confirm_remove") == member.email:

@@ -15,7 +15,8 @@ from ui.charts import show_chart
 from access import ANSWER
 from ui.language import lang, tr
 from ui.safe_text import escape_md
-from ui.session import attempt, database, flash, kpi_library, me, permissions_in, show_flash, show_page_error
+from ui.session import (attempt, database, flash, keep_choices, kpi_library, me, pending, permissions_in, show_flash,
+                        show_page_error)
 from ui.url_state import assessment_header, require_assessment
 from ui.kpi_view import effect_parts
 from ui.plan_table import FIELDS, cell_to_field, editor_changes, plan_timeline
@@ -136,8 +137,10 @@ def apply_edits(shown_ids: list[int]) -> None:
     updates, additions, deletions = editor_changes(
         st.session_state["plan_editor"], shown_ids, field_of_label,
         lambda name, value: cell_to_field(name, value, dimension_by_title, status_by_label, kpi_by_label))
+    # kept when the database is away: the table's edits so far (each edit repeats the earlier ones) are made
+    # again by themselves once it is back
     if attempt(plan.apply_changes, db, actor=actor, assessment_id=assessment.id, questionnaire=questionnaire,
-               updates=updates, additions=additions, deletions=deletions)[0]:
+               updates=updates, additions=additions, deletions=deletions, keep=("plan", assessment.id))[0]:
         st.toast(tr("questionnaire.saved"), icon=":material/check_circle:")
 
 
@@ -168,6 +171,9 @@ MAIN_COLUMNS = ["title", "status", "due_date", "owner", "dimension_id"] + (["kpi
 visible = st.multiselect(tr("plan.columns"), [f for f in FIELDS if f != "title"],
                          default=[f for f in MAIN_COLUMNS if f != "title"], format_func=COLUMNS.__getitem__,
                          key="plan_columns", placeholder=tr("common.choose_many"))
+keep_choices("plan_filter_status", "plan_filter_competency", "plan_columns")  # kept while the database is away
+if pending(("plan", assessment.id)):  # the edits in the table below are not stored yet
+    st.warning(tr("storage.pending_mark"), icon=":material/cloud_off:")
 st.data_editor(
     table, key="plan_editor", on_change=apply_edits, args=([a.id for a in shown],),
     num_rows="dynamic" if may_change else "fixed", disabled=not may_change,

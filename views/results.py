@@ -20,7 +20,7 @@ from ui.language import lang, tr
 from ui.messages import error_text
 from ui.paths import PAGE_PLAN, PAGE_QUESTIONNAIRE
 from ui.safe_text import escape_md, local_time
-from ui.session import attempt, catalog, database, me, permissions_in, show_page_error
+from ui.session import attempt, catalog, database, me, pending, permissions_in, show_page_error
 from ui.url_state import PARAM_DIMENSION, assessment_header, go_to, require_assessment
 from ui.workbook_import import show_workbook_import
 
@@ -234,7 +234,7 @@ def explanation(item: DimensionScore) -> list[str]:
 def _on_target_change(dimension_id: str) -> None:
     value = st.session_state[f"target_{dimension_id}"]
     if attempt(service.set_target, db, actor=actor, assessment_id=assessment.id, dimension_id=dimension_id,
-               level=None if value == 0 else value)[0]:
+               level=None if value == 0 else value, keep=("target", assessment.id, dimension_id))[0]:
         st.toast(tr("results.target_saved"), icon=":material/flag:")
 
 
@@ -258,7 +258,8 @@ for item in dimension_scores:
                 line += "  \n" + tr("results.comment_line", comment=escape_md(stored.comment))
             st.markdown(line)
         key = f"target_{item.dimension_id}"
-        st.session_state[key] = targets.get(item.dimension_id, 0)
+        kept = pending(("target", assessment.id, item.dimension_id))  # chosen while the database was away
+        st.session_state[key] = (kept["level"] or 0) if kept else targets.get(item.dimension_id, 0)
         default_label = tr("results.target_default", target=item.target if item.target_is_default and item.target
                            else "–")
         st.selectbox(tr("results.target_label"), [0, 1, 2, 3, 4, 5], key=key,

@@ -153,7 +153,7 @@ def _create_organisation() -> None:
 
 def _update_organisation(organisation_id: int) -> None:
     done, changed = attempt(service.update_organisation, db, actor=actor, organisation_id=organisation_id,
-                            **_form_values(f"edit_org_{organisation_id}"))
+                            keep=("organisation", organisation_id), **_form_values(f"edit_org_{organisation_id}"))
     if not done:
         return
     flash(tr("start.organisation_changed", name=escape_md(changed.name)))
