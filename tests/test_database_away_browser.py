@@ -152,6 +152,8 @@ def test_a_plan_table_edit_while_sqlite_is_locked_stays_marked_and_is_saved_by_i
             mark = page.get_by_text("Niet bewaard — we proberen het opnieuw")
             expect(mark).to_be_visible()
             expect(canvas).to_contain_text("Team KCC")  # the typed owner is still in the table (its accessible copy)
+            wait_settled(page)
+            page.screenshot(path=str(SHOTS / "database-away-plan-nl.png"))
             assert [a.owner for a in plan.list_actions(db, actor=ME, assessment_id=scan.id)] == [""]  # nothing written
             body = page.inner_text("body")
             assert "Traceback" not in body and "OperationalError" not in body
