@@ -279,6 +279,7 @@ def fragment(run_every: float | None = None):
             try:
                 return body(*args, **kwargs)
             except StorageUnavailable as unavailable:
+                hold_choices()  # the part's filters keep what was chosen, though the part is not drawn now
                 show_page_error()  # a callback's own message first (a write that failed a moment ago)
                 show_storage_problem(unavailable)
                 st.session_state[STALE] = True
