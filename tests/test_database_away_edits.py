@@ -22,6 +22,24 @@ def no_traceback(at) -> None:
     assert "Traceback" not in page and "Error" not in page and "Unavailable" not in page
 
 
+def mini_scan_on_sqlite(tmp_path, monkeypatch, name: str):
+    """The app's settings on a new SQLite file with a short busy timeout, and a scan of the mini questionnaire of
+    a new organisation: (path, db, mini, organisation, scan)."""
+    from conftest import FIXTURES
+    from questionnaires.loader import load_questionnaire
+
+    path = tmp_path / name
+    monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
+    monkeypatch.setenv(ENV_BUSY_SECONDS, "0.3")
+    monkeypatch.setenv(ENV_DIR, str(FIXTURES))
+    db = get_database(f"sqlite:///{path}")
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(db, actor=ME, name="Gemeente Weg", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    return path, db, mini, org, scan
+
+
 def test_kpi_target_and_value_while_sqlite_is_locked(tmp_path, monkeypatch):
     path = tmp_path / "kpi.sqlite"
     monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
@@ -79,19 +97,9 @@ def test_kpi_target_and_value_while_sqlite_is_locked(tmp_path, monkeypatch):
 
 
 def test_a_respondents_answer_while_sqlite_is_locked_is_kept_and_saved_by_itself(tmp_path, monkeypatch):
-    from conftest import FIXTURES
-    from questionnaires.loader import load_questionnaire
     from respondents import service as respondents
 
-    path = tmp_path / "respond.sqlite"
-    monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
-    monkeypatch.setenv(ENV_BUSY_SECONDS, "0.3")
-    monkeypatch.setenv(ENV_DIR, str(FIXTURES))
-    db = get_database(f"sqlite:///{path}")
-    mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(db, actor=ME, name="Gemeente Weg", org_type="gemeente",
-                                      size_class="inw-lt-20k")
-    scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
+    path, db, _, _, scan = mini_scan_on_sqlite(tmp_path, monkeypatch, "respond.sqlite")
     [link] = respondents.create_links(db, actor=ME, assessment_id=scan.id, count=1)
     respondents.choose_role(db, assessment_id=scan.id, token=link.token, role="backoffice")
     at = new_session("views/respond.py", a=scan.id, t=link.token, lang="nl")
@@ -128,20 +136,10 @@ def test_beheer_sharing_and_a_target_while_sqlite_is_locked_are_kept_and_saved_b
     process holds the write lock: each page says it is not saved and will be tried again, nothing is half
     written, and each is stored on the page's next run once the lock is gone, without choosing again."""
     import access
-    from conftest import FIXTURES
     from peers import service as peers
-    from questionnaires.loader import load_questionnaire
 
-    path = tmp_path / "edits.sqlite"
-    monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
-    monkeypatch.setenv(ENV_BUSY_SECONDS, "0.3")
-    monkeypatch.setenv(ENV_DIR, str(FIXTURES))
-    db = get_database(f"sqlite:///{path}")
-    mini = load_questionnaire(FIXTURES / "mini.yaml")
-    org = service.create_organisation(db, actor=ME, name="Gemeente Weg", org_type="gemeente",
-                                      size_class="inw-lt-20k")
+    path, db, mini, org, scan = mini_scan_on_sqlite(tmp_path, monkeypatch, "edits.sqlite")
     access.add_member(db, actor=ME, organisation_id=org.id, email="lars@gemeente-weg.nl", role="lezer")
-    scan = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026", questionnaire=mini)
     for question in mini.questions():
         service.save_answer(db, actor=ME, assessment_id=scan.id, question_id=question.id, value=3)
     beheer = new_session("views/members.py", org=str(org.id), lang="nl")
