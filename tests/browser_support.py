@@ -105,23 +105,78 @@ def sign_in(page, base: str, email: str, password: str) -> None:
     wait_idle(page)
 
 
-# Counts the app's script-state changes in the page (installed in every page of `launch_chromium`'s browser):
-# `wait_idle` then knows whether a run has happened since it last saw the page idle, instead of guessing from
-# the clock.
+# What happens between the page and the app, counted in the page (installed in every page of `launch_chromium`'s
+# browser), so that `wait_idle` knows instead of guessing from the clock:
+# - a run the page asked for: a message it sends (Streamlit's BackMsg, protobuf) asking for a rerun (field 11,
+#   first byte 0x5A) or for an upload that ends in one (field 16, bytes 0x82 0x01); known in the browser the
+#   moment a click or a key has been handled, however busy the server is;
+# - a run that ended: a message it receives (ForwardMsg) with `script_finished` (field 6), other than "stopped
+#   early for a rerun" (2);
+# - a change of the app's script state (a run started or ended), for a page that has asked nothing.
 RUN_COUNTER = """(() => {
-  window.__kbActivity = 0;  // changes of the app's script state (a run started, or ended)
-  window.__kbMark = 0;      // the count when a test last saw the page idle
+  window.__kbActivity = 0;  // changes of the app's script state
+  window.__kbMark = 0;      // that count when a test last saw the page idle
+  window.__kbAsked = 0;     // runs the page asked for
+  window.__kbAskedMark = 0;
+  window.__kbLastAsk = -1;  // when (performance.now()) it last asked for one
+  window.__kbLastEnd = -1;  // when the app last said a run had ended
   new MutationObserver(records => {
     for (const r of records) {
       if (r.oldValue !== r.target.getAttribute('data-test-script-state')) window.__kbActivity++;
     }
   }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                         attributeFilter: ['data-test-script-state']});
+  const bytesOf = data => data instanceof ArrayBuffer ? new Uint8Array(data)
+    : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+  const finishedStatus = bytes => {  // the value of field 6 (varint), or -1
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, b;
+      do { b = bytes[i++]; value += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80 && i < bytes.length);
+      return value;
+    };
+    while (i < bytes.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+      if (field === 6 && wire === 0) return varint();
+      if (wire === 0) varint();
+      else if (wire === 2) { const length = varint(); i += length; }  // not `i += varint()`: i is read first
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4; else return -1;
+    }
+    return -1;
+  };
+  const received = bytes => {
+    const status = bytes ? finishedStatus(bytes) : -1;
+    if (status >= 0 && status !== 2) window.__kbLastEnd = performance.now();
+  };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    const bytes = bytesOf(data);
+    if (bytes && (bytes[0] === 0x5A || (bytes[0] === 0x82 && bytes[1] === 0x01))) {
+      window.__kbAsked++;
+      window.__kbLastAsk = performance.now();
+    }
+    return send.call(this, data);
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', event => {
+        if (event.data instanceof Blob) event.data.arrayBuffer().then(b => received(new Uint8Array(b)));
+        else received(bytesOf(event.data));
+      });
+    }
+  };
 })();"""
-# a run since the mark; or, in a page not yet marked (just loaded), its first run is over ("notRunning" comes
-# only after a run, the state before the first being "initial")
-_RAN_SINCE_MARK = f"""() => window.__kbActivity === undefined || window.__kbActivity > window.__kbMark ||
-  (!window.__kbMarked && document.querySelector("{IDLE}") !== null)"""
+# something since the mark: the page asked for a run, or a run started or ended; or, in a page not yet marked
+# (just loaded), its first run is over ("notRunning" comes only after a run, the state before the first being
+# "initial")
+_SOMETHING_SINCE_MARK = f"""() => window.__kbActivity === undefined || window.__kbAsked > window.__kbAskedMark ||
+  window.__kbActivity > window.__kbMark || (!window.__kbMarked && document.querySelector("{IDLE}") !== null)"""
+# every run asked for since the mark has been answered: a run ended after the last ask
+_ANSWERED = """() => window.__kbAsked === undefined || window.__kbAsked === window.__kbAskedMark ||
+  window.__kbLastEnd > window.__kbLastAsk"""
 _SETTLED = """() => !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]') &&
   document.getAnimations().every(a => a.playState !== 'running' ||
                                       a.effect.getComputedTiming().endTime === Infinity)"""
@@ -149,19 +204,25 @@ def launch_chromium(playwright) -> CountingBrowser:
     return CountingBrowser(playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS))
 
 
-def wait_idle(page, timeout: float = 60_000, start_within: float = 10_000) -> None:
-    """Wait until the app has run after the last action and is idle again. A run starts when the server says
-    so, which on a busy machine takes a while: wait for the page to report a run since it was last seen idle
-    (a start or an end, counted by `RUN_COUNTER`), then for the run to end. Only an action that starts no run
-    at all costs `start_within`; pass 0 where nothing can have started one. (Without a counter in the page,
-    it only waits for the page to be idle.)"""
+def wait_idle(page, timeout: float = 60_000, start_within: float = 3_000) -> None:
+    """Wait until the app has answered the last action and is idle again. A click or a key that asks for a run
+    asks while the browser handles it, so the ask is counted (`RUN_COUNTER`) before this is called; wait up to
+    `start_within` for an ask that comes later (or for a run to start), then, however long the busy server
+    takes, for a run that ended after the last ask, then for the page to be idle. Only an action that asks for
+    nothing costs `start_within`; pass 0 where nothing can ask later. (Without a counter in the page, it only
+    waits for the page to be idle.)"""
     if start_within:
         try:
-            page.wait_for_function(_RAN_SINCE_MARK, timeout=start_within)
+            page.wait_for_function(_SOMETHING_SINCE_MARK, timeout=start_within)
         except PlaywrightTimeout:
-            pass
+            if os.environ.get("KB_WAIT_LOG"):  # where a wait found nothing to wait for
+                import traceback
+                with open(os.environ["KB_WAIT_LOG"], "a") as log:
+                    log.write("".join(traceback.format_stack(limit=6)[:-1]) + "----\n")
+    page.wait_for_function(_ANSWERED, timeout=timeout)
     page.wait_for_selector(IDLE, timeout=timeout)
-    page.evaluate("() => { window.__kbMark = window.__kbActivity; window.__kbMarked = true; }")
+    page.evaluate("""() => { window.__kbMark = window.__kbActivity; window.__kbAskedMark = window.__kbAsked;
+                             window.__kbMarked = true; }""")
 
 
 def eventually(read, within: float = 60):

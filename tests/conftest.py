@@ -4,9 +4,12 @@ Storage tests run on SQLite always, and on PostgreSQL when KLANTBEWUST_TEST_POST
 (`.ci/run` starts a throwaway PostgreSQL server and sets it, so CI always runs both).
 """
 
+import atexit
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -39,6 +42,22 @@ def member_of(db, organisation_id: int, email: str, role: str = "invuller"):
     import access
     access.add_member(db, actor=ME, organisation_id=organisation_id, email=email, role=role)
     return access.sign_in(db, email=email, name=email.split("@")[0].title())
+
+
+_LIBREOFFICE_PROFILE: list[str] = []
+
+
+def libreoffice(*arguments: str, timeout: float = 180) -> subprocess.CompletedProcess:
+    """`libreoffice --headless <arguments>` with this test process's own user profile: made by its first call
+    and reused by the next (a new profile costs seconds on every call). The calls of one test process come one
+    after another, and each parallel process has its own profile, so two never share one at the same time."""
+    if not _LIBREOFFICE_PROFILE:
+        folder = tempfile.mkdtemp(prefix="kb-libreoffice-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _LIBREOFFICE_PROFILE.append(Path(folder).as_uri())
+    command = ["libreoffice", f"-env:UserInstallation={_LIBREOFFICE_PROFILE[0]}", "--headless", "--norestore",
+               *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
 
 
 def lookup_for(*questionnaires):

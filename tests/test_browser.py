@@ -32,8 +32,10 @@ def test_answer_survives_a_page_reload(server, browser):
     option.click()
     expect(page.get_by_text("Opgeslagen", exact=True).first).to_be_visible()
     comment = page.get_by_label("Toelichting of bewijs (niet verplicht)").first
+    wait_idle(page)
     comment.fill("Zie het klachtenjaarverslag")
     comment.press("Control+Enter")
+    wait_idle(page)  # the run the comment asked for has ended: "Alles is opgeslagen" was there before it
     expect(page.get_by_text("Alles is opgeslagen", exact=False)).to_be_visible()
 
     page.reload()
@@ -135,14 +137,14 @@ def test_the_other_pages_have_no_wcag_violations(server, browser):
         "workshop": f"workshop?a={assessment.id}&w={started.id}&ft={token}",
         "stemmen": f"stemmen?seat={seat}", "scherm": f"scherm?screen={started.projector_token}", "over": "over",
     }
+    page = browser.new_page(viewport={"width": 1366, "height": 900})  # one tab, as a person clicks through
     for language in ("nl", "en"):
         for name, path in pages.items():
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
             page.goto(f"{base}/{path}&lang={language}" if "?" in path else f"{base}/{path}?lang={language}")
             page.wait_for_selector("[data-testid='stMainBlockContainer'] :is(h1, h2, h3)", timeout=30_000)
             wait_settled(page)
             assert axe_violations(page) == [], f"{name} ({language})"
-            page.close()
+    page.close()
 
 
 def test_without_sign_in_another_computer_reaches_only_a_seat_and_a_screen(server, browser):
@@ -288,11 +290,11 @@ def test_the_kpi_picture_on_results_history_and_plan_passes_axe(browser, tmp_pat
         plan.add_actions(db, actor=ME, assessment_id=scans[-1].id, questionnaire=zelfscan, actions=[
             dict(dimension_id="kg-terugkoppeling", title="Terugbellen", start_date=date(year - 1, 6, 1),
                  kpi_entry_id=heard)])
+        page = browser.new_page(viewport={"width": 1366, "height": 900})  # one tab, as a person clicks through
         for language, path, heading in (("nl", f"resultaten?a={scans[-1].id}", "Scores en KPI's per vaardigheid"),
                                         ("en", f"resultaten?a={scans[-1].id}", "Scores and KPIs per competency"),
                                         ("nl", f"geschiedenis?a={scans[-1].id}", "KPI's naast de scores"),
                                         ("nl", f"verbeterplan?a={scans[-1].id}", "Effect op de KPI's")):
-            page = browser.new_page(viewport={"width": 1366, "height": 900})
             page.goto(f"{base}/{path}&lang={language}")
             expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=30_000)
             wait_settled(page)
@@ -300,4 +302,4 @@ def test_the_kpi_picture_on_results_history_and_plan_passes_axe(browser, tmp_pat
                 expect(page.get_by_text("van de klagers voelt zich gehoord", exact=False)).to_be_visible()
             found = axe_violations(page)
             assert found == [], f"{path} ({language}): " + "\n".join(found)
-            page.close()
+        page.close()

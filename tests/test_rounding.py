@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from peers import service as peers
 from assessment import service
 from report.service import gather_report
-from conftest import FIXTURES, lookup_for, ME
+from conftest import FIXTURES, libreoffice, lookup_for, ME
 from exports.workbook import build_workbook
 from questionnaires.loader import load_questionnaire
 from i18n import format_number, format_percent, round_half_up, round_share
@@ -52,8 +52,7 @@ def own_and_peers(db, questionnaire):
 def pdf_lines(workbook: bytes, tmp_path) -> list[str]:
     path = tmp_path / "afronding.xlsx"
     path.write_bytes(workbook)
-    done = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                          capture_output=True, text=True, timeout=180)
+    done = libreoffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(path))
     pdf = tmp_path / "afronding.pdf"
     assert pdf.exists(), done.stderr
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.splitlines()

@@ -12,7 +12,7 @@ from openpyxl.chart import RadarChart
 from plan import service as plan
 from assessment import service
 from report.service import gather_report
-from conftest import ME, lookup_for
+from conftest import ME, libreoffice, lookup_for
 from exports.workbook import META_SHEET, build_workbook
 from i18n import round_half_up
 
@@ -128,8 +128,7 @@ def test_print_settings_on_every_sheet(report):
 def test_libreoffice_opens_and_prints_the_workbook(report, tmp_path):
     path = tmp_path / "klantbewust.xlsx"
     path.write_bytes(build_workbook(report, "nl"))
-    done = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                          capture_output=True, text=True, timeout=180)
+    done = libreoffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(path))
     pdf = tmp_path / "klantbewust.pdf"
     assert pdf.exists(), done.stderr
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
@@ -380,8 +379,7 @@ def _pixels_near(ppm: bytes, colour: tuple[int, int, int], tolerance: int = 40) 
 def test_libreoffice_renders_the_kpi_sheet_with_its_charts(kpi_report, tmp_path):
     path = tmp_path / "kpis.xlsx"
     path.write_bytes(build_workbook(kpi_report, "nl"))
-    done = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                          capture_output=True, text=True, timeout=180)
+    done = libreoffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(path))
     pdf = tmp_path / "kpis.pdf"
     assert pdf.exists(), done.stderr
     pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
@@ -513,8 +511,7 @@ def test_printed_every_chart_stays_on_one_page(briefing, tmp_path):
     break has its title on one page and its legend on the next), and page 1 holds the whole briefing."""
     path = tmp_path / "raad.xlsx"
     path.write_bytes(build_workbook(briefing, "nl"))
-    done = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-                          capture_output=True, text=True, timeout=180)
+    done = libreoffice("--convert-to", "pdf", "--outdir", str(tmp_path), str(path))
     pdf = tmp_path / "raad.pdf"
     assert pdf.exists(), done.stderr
     pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,

@@ -7,7 +7,6 @@ Round trips are made with real clients: openpyxl (as a script or another tool wo
 from __future__ import annotations
 
 import json
-import subprocess
 from datetime import date
 from io import BytesIO
 
@@ -22,7 +21,7 @@ from assessment.importing import (APP, WORKBOOK, AppData, ImportRefused, apply_w
                                   preview_workbook)
 from storage.models import Base
 from report.service import gather_report
-from conftest import ME, lookup_for, member_of
+from conftest import ME, libreoffice, lookup_for, member_of
 from exports.workbook import META_SHEET, build_workbook
 from exports.workbook_import import MAX_ROWS, WorkbookImportError, read_workbook
 
@@ -85,9 +84,7 @@ def through_libreoffice(data: bytes, tmp_path) -> bytes:
     source = folder / "in.xlsx"
     source.write_bytes(data)
     out = folder / "out"
-    done = subprocess.run(["libreoffice", f"-env:UserInstallation=file://{folder}/profile", "--headless",
-                           "--convert-to", "xlsx", "--outdir", str(out), str(source)],
-                          capture_output=True, text=True, timeout=180)
+    done = libreoffice("--convert-to", "xlsx", "--outdir", str(out), str(source))
     converted = out / "in.xlsx"
     assert converted.exists(), done.stderr
     return converted.read_bytes()
