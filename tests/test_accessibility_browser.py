@@ -253,7 +253,7 @@ def test_next_opens_the_next_part_at_its_heading_and_a_new_scan_at_the_top(site,
     period = page.get_by_label(t("field.period", "nl"))
     period.fill("2027")
     period.press("Tab")
-    wait_idle(page, start_within=0)  # a field of a form asks for no run; had it asked, the ask is counted by now
+    wait_idle(page)
     page.get_by_role("button", name=t("start.create_assessment", "nl")).click()
     page.wait_for_url(re.compile(r"/vragenlijst\?"), timeout=60_000)
     page.wait_for_function("document.activeElement && document.activeElement.tagName === 'H1'", timeout=30_000)
