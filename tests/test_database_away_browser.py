@@ -138,9 +138,15 @@ def test_a_plan_table_edit_while_sqlite_is_locked_stays_marked_and_is_saved_by_i
         other = sqlite3.connect(tmp_path / "app.sqlite", isolation_level=None)  # another process holds the lock
         other.execute("BEGIN IMMEDIATE")
         try:
+            # the grid's accessible copy marks the chosen cell (aria-selected): move from the cell the click chose
+            # to the owner column, checking each step, instead of trusting where the click landed
+            selected = canvas.locator("td[aria-selected=true]")
             page.mouse.click(box["x"] + 60, box["y"] + 35 * 1.5)
-            for _ in range(owner_column - 1):
+            expect(selected).to_have_count(1, timeout=30_000)
+            expect(selected).to_have_text("Klachtenformulier korter")  # the first row
+            for column in range(int(selected.get_attribute("aria-colindex")) + 1, owner_column + 1):
                 page.keyboard.press("ArrowRight")
+                expect(selected).to_have_attribute("aria-colindex", str(column))
             page.keyboard.press("Enter")  # opens the cell's editor
             editor = page.locator("textarea.gdg-input")
             expect(editor).to_be_visible(timeout=30_000)
