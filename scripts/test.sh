@@ -5,12 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 
-if ! command -v chromium >/dev/null 2>&1; then
+# the browser tests use Debian's Chromium headless shell (lighter than the desktop browser; same Chromium)
+if ! command -v chromium-headless-shell >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian's chromium for the browser test..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "The browser test needs Chromium: run 'sudo apt-get install chromium' first." >&2
+    echo "Installing Debian's chromium-headless-shell for the browser tests..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null
+  elif ! command -v chromium >/dev/null 2>&1; then
+    echo "The browser tests need Chromium: run 'sudo apt-get install chromium-headless-shell' first." >&2
     exit 1
   fi
 fi
