@@ -1,5 +1,5 @@
 """A workshop as a room lives it, in a real browser: the projector at 1280x720 (a common beamer), the
-facilitator leading from the projector's control strip, and 30 phones.
+facilitator leading from the projector's control strip, and ten phones (`bench_room.py` seats 30).
 
 The QR code on the projector is read from a screenshot and seats a phone; the votes arrive on the projector
 without a reload, each one timed from its commit in the database to the moment the projector shows it (the
@@ -54,7 +54,7 @@ def room(tmp_path_factory):
 
 def as_phone(link: str, number: int) -> str:
     """The first phone follows the QR code's link as it is. The others use another loopback address each:
-    they are 30 browsers in the room, but here one Chromium, which allows only a few connections per host."""
+    they are separate browsers in the room, but here one Chromium, which allows only a few connections per host."""
     if number == 0:
         return link
     parts = urlsplit(link)
@@ -131,7 +131,7 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
         expect(phone.get_by_text("Wacht tot de begeleider een vraag opent.")).to_be_visible(timeout=30_000)
         phones.append(phone)
     expect(projector.get_by_text(f"{PHONES} mensen doen mee")).to_be_visible()
-    # the same browser opening the join link again keeps its seat: still 30, not 31
+    # the same browser opening the join link again keeps its seat: still PHONES people, not one more
     phones[0].goto(link, wait_until="commit")
     expect(phones[0].get_by_text("Wacht tot de begeleider een vraag opent.")).to_be_visible(timeout=30_000)
 
@@ -143,7 +143,7 @@ def test_a_room_follows_the_workshop_on_the_projector(room, browser):
         expect(phone.get_by_text("d1-1 niveau 3", exact=False)).to_be_visible(timeout=30_000)
     shoot(projector, "voting-nl-1280"), shoot(english, "voting-en-1920")
 
-    # 30 votes at random moments, from several phones at once
+    # a vote from every phone at random moments, from several phones at once
     order = list(range(PHONES))
     rng.shuffle(order)
     levels = {i: rng.choice([2, 3, 3, 4, 4, 4, 5]) for i in order}
