@@ -95,6 +95,7 @@ def test_a_workshop_agrees_on_a_legal_requirement_and_resultaten_names_the_breac
         phone.goto(f"http://127.0.0.{number + 2}:{port}/stemmen?code={started.join_code}&lang={language}")
         join = phone.get_by_role("button", name="Meedoen" if language == "nl" else "Join")
         expect(join).to_be_visible(timeout=SLOW)
+        wait_idle(phone)  # the page's first run is over before a role is chosen
         phone.get_by_text(role, exact=True).click()
         join.click()
         # 9:7 is on the screen already, not open yet
