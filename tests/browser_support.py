@@ -3,9 +3,8 @@
 The app runs with `streamlit run app.py` on a free port and its own SQLite file; Chromium is Debian's, driven
 by Playwright (Playwright's own browser download does not work here): its headless shell
 (`chromium-headless-shell`, the same Chromium without the desktop browser around it), or `/usr/bin/chromium`
-where only that is installed. Measured on this project's 2-core machine, the shell and one renderer process per
-site (`--process-per-site`: a second tab of the app does not start a new process) cut the CPU of the browser
-tests by about a quarter (paired runs of test_sign_in and test_browser: 252 and 239 CPU s against 198 and 174).
+where only that is installed; with one renderer process per site (`--process-per-site`: a second tab of the
+app does not start a new process). The README's Tests section has what that saves.
 """
 
 from __future__ import annotations
@@ -27,9 +26,8 @@ from playwright.sync_api import expect
 from storage.db import ENV_URL, Database
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("KLANTBEWUST_CHROMIUM") or next(
-    (path for path in ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium") if os.path.exists(path)),
-    "/usr/bin/chromium")
+_SHELL = "/usr/bin/chromium-headless-shell"
+CHROMIUM = os.environ.get("KLANTBEWUST_CHROMIUM") or (_SHELL if os.path.exists(_SHELL) else "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--process-per-site",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
