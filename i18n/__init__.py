@@ -34,7 +34,7 @@ def _is_plural(value) -> bool:
 
 @lru_cache(maxsize=1)
 def texts() -> dict[str, dict[str, str | dict[str, str]]]:
-    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    data = yaml.load(TEXTS_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     for key, value in data.items():
         if not isinstance(value, dict) or set(value) != set(LANGUAGES):
             raise ValueError(f"{TEXTS_FILE.name}: '{key}' needs a text in exactly {LANGUAGES}")

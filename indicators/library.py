@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from questionnaires.loader import format_location
+from questionnaires.loader import YAML_LOADER, format_location
 from questionnaires.loader import DEFAULT_DIR as QUESTIONNAIRE_DIR
 
 from .model import KpiLibrary
@@ -64,7 +64,7 @@ def load_library(path: str | Path | None = None) -> KpiLibrary:
     except UnicodeDecodeError:
         raise KpiLibraryError(LibraryProblem(name, "", "not_utf8", detail="file is not UTF-8 text"))
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         params = {"line": mark.line + 1, "column": mark.column + 1} if mark else {}

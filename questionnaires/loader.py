@@ -15,6 +15,9 @@ from pydantic import ValidationError
 
 from .model import Questionnaire
 
+# libyaml's parser where PyYAML was built with it (the wheels are): the same YAML, read about ten times faster
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DEFAULT_DIR = Path(__file__).parent / "definitions"
 ENV_DIR = "KLANTBEWUST_QUESTIONNAIRES"
 
@@ -77,7 +80,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     except UnicodeDecodeError:
         raise QuestionnaireFileError(QuestionnaireProblem(name, "", "not_utf8", detail="file is not UTF-8 text"))
     try:
-        data = yaml.safe_load(raw)
+        data = yaml.load(raw, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         params = {"line": mark.line + 1, "column": mark.column + 1} if mark else {}

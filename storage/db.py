@@ -140,7 +140,7 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
             path = self.url.split("///", 1)[-1]
-            if path and path != ":memory:":
+            if path and path != ":memory:" and not path.startswith("file:"):  # a URI names an existing file
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             self.busy_ms = int(busy_seconds() * 1000)
             self.write_engine = _sqlite_engine(self.url, "BEGIN IMMEDIATE", self.busy_ms)

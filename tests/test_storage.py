@@ -32,6 +32,39 @@ def test_migrations_build_exactly_the_model_schema(db):
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0017"
 
 
+_STAMP_AT_START: dict[str, str] = {}  # the peer data stamp a new test database has, by engine
+
+
+def _peer_stamp(db) -> str:
+    with db.read() as session:
+        return session.execute(text("SELECT stamp FROM data_versions WHERE name = 'peers'")).scalar()
+
+
+def test_a_test_writes_in_its_database(db, backend, mini):
+    """This test and the next one, in this order: what a test writes, the next test does not find (the
+    PostgreSQL database of a test process is put back between tests, tests/conftest.py; SQLite is copied)."""
+    from peers import service as peers
+    _STAMP_AT_START[backend] = _peer_stamp(db)
+    organisation = service.create_organisation(db, actor=ME, name="Gemeente Eerst", org_type="gemeente",
+                                               size_class="inw-50-100k")
+    assessment = service.create_assessment(db, actor=ME, organisation_id=organisation.id, period="2026",
+                                           questionnaire=mini)
+    service.save_answer(db, actor=ME, assessment_id=assessment.id, question_id="d1-1", value=3)
+    peers.load_demo_set(db, actor=ME, organisation_id=organisation.id, questionnaire=mini)
+    assert _peer_stamp(db) != _STAMP_AT_START[backend]
+
+
+def test_the_next_test_finds_a_new_database(db, backend):
+    with db.read() as session:
+        filled = {table: session.execute(text(f'SELECT count(*) FROM "{table}"')).scalar()
+                  for table in inspect(session.connection()).get_table_names()}
+    assert {table: count for table, count in filled.items() if count} == {"alembic_version": 1, "data_versions": 1}
+    assert _peer_stamp(db) == _STAMP_AT_START.get(backend, _peer_stamp(db))  # the stamp of a new database
+    organisation = service.create_organisation(db, actor=ME, name="Gemeente Daarna", org_type="gemeente",
+                                               size_class="inw-50-100k")
+    assert organisation.id == 1  # numbering starts again
+
+
 def test_sqlite_runs_in_wal_mode(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'wal.sqlite'}")
     with database.read() as session:

@@ -71,11 +71,15 @@ def _score_existing(connection) -> None:
 
     from peers import scores
 
-    found = _questionnaires()
     now = datetime.now(timezone.utc)
     final = connection.execute(sa.select(assessments.c.id, assessments.c.questionnaire_id,
                                          assessments.c.questionnaire_version)
                                .where(assessments.c.status == "final")).all()
+    records = connection.execute(
+        sa.select(peer_records.c.id, peer_records.c.answers, peer_records.c.scores, peer_sets.c.questionnaire_id,
+                  peer_sets.c.questionnaire_version)
+        .join(peer_sets, peer_sets.c.id == peer_records.c.peer_set_id)).all()
+    found = _questionnaires() if final or records else {}  # a new database has nothing to score: no files read
     by_questionnaire: dict[str, list[str]] = {}
     for assessment_id, questionnaire_id, version in final:
         by_questionnaire.setdefault(f"{questionnaire_id}@{version}", []).append(assessment_id)
@@ -94,10 +98,6 @@ def _score_existing(connection) -> None:
                      scoring_key=scores.scoring_key(questionnaire), scores=row, scored_at=now)
                 for i, row in zip(chunk, stored)])
 
-    records = connection.execute(
-        sa.select(peer_records.c.id, peer_records.c.answers, peer_records.c.scores, peer_sets.c.questionnaire_id,
-                  peer_sets.c.questionnaire_version)
-        .join(peer_sets, peer_sets.c.id == peer_records.c.peer_set_id)).all()
     by_questionnaire_records: dict[str, list] = {}
     for record in records:
         by_questionnaire_records.setdefault(f"{record.questionnaire_id}@{record.questionnaire_version}",
