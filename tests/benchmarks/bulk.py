@@ -1,9 +1,9 @@
 """Shared by the benchmarks: fill a database (made by the project's migrations) with many organisations at once.
 
-Rows go in with SQLAlchemy Core executemany in chunks, generated as they are written, so a million answers
-need neither the service layer's one transaction per answer nor a million dicts in memory. What is written is
-what the app itself would have: final assessments with their stored scores (`peers.scores`, computed
-by the app's batch scoring), targets, plan actions, the activity log, members, KPI registers with values,
+Rows go in with SQLAlchemy Core executemany in chunks (on PostgreSQL with COPY), generated as they are written,
+so a million answers need neither the service layer's one transaction per answer nor a million dicts in memory.
+What is written is what the app itself would have: final assessments with their stored scores (`peers.scores`,
+computed by the app's batch scoring), targets, plan actions, the activity log, members, KPI registers with values,
 and workshops with votes.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta, timezone
-from itertools import islice
+from itertools import chain, islice
 
 import numpy as np
 import pandas as pd
@@ -32,11 +32,31 @@ CODE_P = np.array([0.10, 0.22, 0.30, 0.20, 0.08, 0.04, 0.04, 0.02])
 
 
 def _write(connection, table, rows) -> int:
-    """Insert an iterable of dicts in chunks; returns how many."""
+    """Insert an iterable of dicts (all with the same keys) in chunks; returns how many. On PostgreSQL through
+    COPY, in the same transaction: several times faster than INSERT for this many rows."""
     rows, n = iter(rows), 0
+    if connection.dialect.name == "postgresql":
+        return _copy(connection, table, rows)
     while chunk := list(islice(rows, CHUNK)):
         connection.execute(insert(table), chunk)
         n += len(chunk)
+    return n
+
+
+def _copy(connection, table, rows) -> int:
+    from psycopg import sql
+
+    first = next(rows, None)
+    if first is None:
+        return 0
+    columns = list(first)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name),
+                                                          sql.SQL(", ").join(map(sql.Identifier, columns)))
+    n = 0
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in chain([first], rows):
+            copy.write_row([row[column] for column in columns])
+            n += 1
     return n
 
 
