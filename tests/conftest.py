@@ -130,7 +130,7 @@ class PostgresWorkDatabase:
     def __init__(self, server: PostgresServer, template: str):
         from sqlalchemy import MetaData, create_engine, select
         self.name, self.url = server.create("kb_test", template=template)
-        self.engine = create_engine(self.url)
+        self.engine = create_engine(self.url, pool_pre_ping=True)
         self.metadata = MetaData()
         self.metadata.reflect(self.engine)
         with self.engine.connect() as connection:
