@@ -229,6 +229,17 @@ def wait_idle(page, timeout: float = 60_000, start_within: float = 3_000) -> Non
                              window.__kbMarked = true; }""")
 
 
+def fill_and_leave(page, field, value: str) -> None:
+    """Type `value` into a text or number field of the page (not one in a form) and leave it, as a person does
+    before the next click: the app gets the value (a run), and the test waits for that run to end. A click made
+    while leaving the field can be lost, as the page is redrawn under the pointer (Streamlit issue 8725)."""
+    if field.input_value() == value:  # nothing to change: leaving the field asks the app for nothing
+        return
+    field.fill(value)
+    field.press("Tab")
+    wait_idle(page)
+
+
 def eventually(read, within: float = 60):
     """`read()` once it gives something (a non-empty result), polling until `within` seconds have passed: for
     what a test checks in the database after the page has sent it."""

@@ -21,7 +21,8 @@ from playwright.sync_api import expect
 
 from assessment import service
 import access
-from browser_support import axe_violations, free_port, running_app, sign_in, wait_idle, wait_settled, write_auth_secrets
+from browser_support import (axe_violations, fill_and_leave, free_port, running_app, sign_in, wait_idle, wait_settled,
+                             write_auth_secrets)
 from conftest import ME
 from i18n import t
 from oidc_provider import running_provider
@@ -250,10 +251,7 @@ def test_next_opens_the_next_part_at_its_heading_and_a_new_scan_at_the_top(site,
     # "Scan starten" on Start: the questionnaire opens at its top, the focus on its title
     page = open_page(signed_in, base, f"?org={s['org'].id}", "nl")
     page.get_by_text(t("start.new_assessment", "nl"), exact=True).click()
-    period = page.get_by_label(t("field.period", "nl"))
-    period.fill("2027")
-    period.press("Tab")
-    wait_idle(page)
+    fill_and_leave(page, page.get_by_label(t("field.period", "nl")), "2027")
     page.get_by_role("button", name=t("start.create_assessment", "nl")).click()
     page.wait_for_url(re.compile(r"/vragenlijst\?"), timeout=60_000)
     page.wait_for_function("document.activeElement && document.activeElement.tagName === 'H1'", timeout=30_000)

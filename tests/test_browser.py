@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment import service
-from browser_support import axe_violations, running_app, wait_idle, wait_settled
+from browser_support import axe_violations, fill_and_leave, running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -171,7 +171,7 @@ def test_without_sign_in_another_computer_reaches_only_a_seat_and_a_screen(serve
         assert "Gemeente Lokaal" not in page_text and "Alleen lokaal" not in page_text, path
         assert phone.get_by_test_id("stSidebarNav").count() == 0
     phone.get_by_role("link", name="Naar stemmen met een code").click()
-    phone.get_by_label("Code van de workshop").fill(started.join_code)
+    fill_and_leave(phone, phone.get_by_label("Code van de workshop"), started.join_code)
     phone.get_by_text("Backoffice", exact=True).click()
     phone.get_by_role("button", name="Meedoen").click()
     expect(phone.get_by_text("d1-1 niveau 3", exact=False)).to_be_visible(timeout=30_000)

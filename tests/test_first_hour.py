@@ -17,7 +17,8 @@ from playwright.sync_api import expect
 
 from plan import service as plan
 from assessment import service
-from browser_support import axe_violations, eventually, unresolved_contrast, running_app, wait_idle, wait_settled
+from browser_support import (axe_violations, eventually, fill_and_leave, unresolved_contrast, running_app, wait_idle,
+                             wait_settled)
 from conftest import ROOT, ME
 from questionnaires.loader import load_questionnaire
 
@@ -100,7 +101,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     page.goto(f"{base}/start")  # /start answers as well as /
     expect(page.get_by_role("heading", name="1. Uw organisatie")).to_be_visible(timeout=30_000)
     no_violations(page, "start, empty")
-    page.get_by_label("Naam van de organisatie").fill("Gemeente Eerste Uur")
+    fill_and_leave(page, page.get_by_label("Naam van de organisatie"), "Gemeente Eerste Uur")
     page.get_by_role("button", name="Organisatie toevoegen").click()
     wait_idle(page)
     expect(page.get_by_role("heading", name="2. Scans van Gemeente Eerste Uur")).to_be_visible()

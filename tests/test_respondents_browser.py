@@ -13,7 +13,7 @@ from workshops import discussion
 from respondents import service as respondents
 from assessment import service
 from workshops import service as workshop
-from browser_support import axe_violations, running_app, wait_idle, wait_settled
+from browser_support import axe_violations, fill_and_leave, running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -57,7 +57,7 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
     manager = laptop.new_page()
     manager.goto(f"{base}/respondenten?a={assessment.id}&lang=nl")
     expect(manager.get_by_role("heading", name="Links voor respondenten")).to_be_visible(timeout=30_000)
-    manager.get_by_label("Aantal nieuwe links").fill("3")
+    fill_and_leave(manager, manager.get_by_label("Aantal nieuwe links"), "3")
     manager.get_by_role("button", name="Links maken").click()
     expect(manager.get_by_text("3 links gemaakt.")).to_be_visible()
     links = [manager.locator("[data-testid='stCode'] code").nth(i).inner_text() for i in range(3)]
@@ -75,7 +75,7 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
         assert phone.get_by_test_id("stSidebarNav").count() == 0  # no navigation, nothing else of the app
         phone.get_by_text(role, exact=True).click()
         if name:
-            phone.get_by_label("Uw naam (mag leeg blijven)").fill(name)
+            fill_and_leave(phone, phone.get_by_label("Uw naam (mag leeg blijven)"), name)
         phone.get_by_role("button", name="Beginnen").click()
         expect(phone.get_by_role("radiogroup", name="1. Vraag d1-1")).to_be_visible(timeout=30_000)  # named by its question
         phone.get_by_text(f"d1-1 niveau {level}", exact=False).click()
