@@ -251,6 +251,7 @@ def test_next_opens_the_next_part_at_its_heading_and_a_new_scan_at_the_top(site,
     # "Scan starten" on Start: the questionnaire opens at its top, the focus on its title
     page = open_page(signed_in, base, f"?org={s['org'].id}", "nl")
     page.get_by_text(t("start.new_assessment", "nl"), exact=True).click()
+    wait_settled(page)  # the part has opened and stands still: the click below lands on the button
     fill_and_leave(page, page.get_by_label(t("field.period", "nl")), "2027")
     page.get_by_role("button", name=t("start.create_assessment", "nl")).click()
     page.wait_for_url(re.compile(r"/vragenlijst\?"), timeout=60_000)

@@ -52,6 +52,7 @@ def test_the_answer_given_while_postgresql_is_down_is_saved_when_it_is_back(own_
         expect(page.get_by_text(mark)).to_have_count(0, timeout=90_000)
         stored = service.get_answers(db, actor=ME, assessment_id=scan.id)
         assert stored["d1-1"].value == 4
+        wait_settled(page)  # the run that saved it has ended: no option of the run before is still on the page
         expect(option.locator("input[type=radio]")).to_be_checked()
         assert "Traceback" not in page.inner_text("body")
         page.close()
