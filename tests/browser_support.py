@@ -124,6 +124,12 @@ RUN_COUNTER = """(() => {
   window.__kbAskedMark = 0;
   window.__kbLastAsk = -1;  // when (performance.now()) it last asked for one
   window.__kbLastEnd = -1;  // when the app last said a run had ended
+  window.__kbHold = false;  // while true, the runs the page asks for wait (`held_still`), in order
+  window.__kbHeld = [];
+  window.__kbRelease = () => {
+    window.__kbHold = false;
+    for (const [socket, data] of window.__kbHeld.splice(0)) socket.send(data);
+  };
   new MutationObserver(records => {
     for (const r of records) {
       if (r.oldValue !== r.target.getAttribute('data-test-script-state')) window.__kbActivity++;
@@ -157,6 +163,7 @@ RUN_COUNTER = """(() => {
   WebSocket.prototype.send = function (data) {
     const bytes = bytesOf(data);
     if (bytes && (bytes[0] === 0x5A || (bytes[0] === 0x82 && bytes[1] === 0x01))) {
+      if (window.__kbHold) { window.__kbHeld.push([this, data]); return; }  // sent on release
       window.__kbAsked++;
       window.__kbLastAsk = performance.now();
     }
@@ -270,10 +277,26 @@ def check_workbook(page, base: str, assessment_id: str, path) -> None:
     check.click()
 
 
+@contextmanager
+def held_still(page):
+    """The page settled and kept still: the runs it asks for meanwhile (a part that refreshes itself every second
+    or two, as the projector and its control strip do) wait until the block ends, and are then sent in order.
+    For axe: a part the app is redrawing is drawn lighter for a moment, which is not what a person reads."""
+    wait_settled(page)
+    page.evaluate("() => { if (window.__kbHeld) window.__kbHold = true; }")
+    try:
+        wait_settled(page)  # a run that began before the hold has ended
+        yield
+    finally:
+        page.evaluate("() => window.__kbRelease && window.__kbRelease()")
+
+
 def axe_violations(page) -> list[str]:
-    """WCAG 2.0/2.1 A and AA violations on the page as axe-core finds them, one line per rule and element."""
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
-                                       "resultTypes": ["violations"]})
+    """WCAG 2.0/2.1 A and AA violations on the page as axe-core finds them, one line per rule and element, on the
+    page settled and held still (`held_still`)."""
+    with held_still(page):
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
+                                           "resultTypes": ["violations"]})
     return [f"{v['id']}: {node['target']} {node.get('failureSummary', '')}"
             for v in results.response["violations"] for node in v["nodes"]]
 
@@ -306,8 +329,9 @@ def unresolved_contrast(page) -> list[str]:
     """Colour-contrast items axe marks "needs review", after deciding the ones it cannot: axe cannot see
     behind the text of an SVG chart, so for chart text the contrast is computed here against every
     background of that chart (WCAG AA: 4.5:1, or 3:1 from 24 px). What is left needs a human."""
-    results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]},
-                                       "resultTypes": ["incomplete"]})
+    with held_still(page):
+        results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]},
+                                           "resultTypes": ["incomplete"]})
     left = []
     for node in (n for v in results.response["incomplete"] for n in v["nodes"]):
         selector = node["target"][-1]
