@@ -124,6 +124,7 @@ RUN_COUNTER = """(() => {
   window.__kbAskedMark = 0;
   window.__kbLastAsk = -1;  // when (performance.now()) it last asked for one
   window.__kbLastEnd = -1;  // when the app last said a run had ended
+  window.__kbLastPageEnd = -1;  // ... a run of the whole page (not of a fragment: status 3) had ended
   window.__kbHold = false;  // while true, the runs the page asks for wait (`held_still`), in order
   window.__kbHeld = [];
   window.__kbRelease = () => {
@@ -158,6 +159,7 @@ RUN_COUNTER = """(() => {
   const received = bytes => {
     const status = bytes ? finishedStatus(bytes) : -1;
     if (status >= 0 && status !== 2) window.__kbLastEnd = performance.now();
+    if (status === 0 || status === 1) window.__kbLastPageEnd = performance.now();
   };
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
@@ -261,6 +263,19 @@ def wait_settled(page, timeout: float = 60_000) -> None:
     lighter for a moment): what axe or a screenshot sees now is what a person sees."""
     wait_idle(page, timeout=timeout, start_within=0)
     page.wait_for_function(_SETTLED, timeout=timeout)
+
+
+def navigate(page, address: str, timeout: float = 60_000) -> None:
+    """Go to `address` (a page of the app, with its query) in this tab as a link within the app goes there, and
+    as the browser's back and forward buttons do: the app in the tab stays loaded and runs the new page in the
+    session it has (no new load of the app's scripts, which costs the browser about twice as much). Waits for a
+    run of the whole page that ended after the move (a part that refreshes itself does not count), then until
+    the page is settled (`wait_settled`)."""
+    moved = page.evaluate("""url => { history.pushState(null, '', url);
+                                      window.dispatchEvent(new PopStateEvent('popstate'));
+                                      return performance.now(); }""", address)
+    page.wait_for_function("moved => window.__kbLastPageEnd > moved", arg=moved, timeout=timeout)
+    wait_settled(page, timeout=timeout)
 
 
 def check_workbook(page, base: str, assessment_id: str, path) -> None:

@@ -239,6 +239,22 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_what_the_test_opened(request):
+    """The browser contexts (and so the tabs) a test opened are closed when it ends, also when it fails: an open
+    page of the workshop, a phone or the projector keeps asking the app for a run every few seconds, which would
+    cost the tests after it time. What a module's own fixtures opened stays open for the module."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = set(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if context not in before:
+            context.close()
+
+
 def pytest_collection_modifyitems(config, items):
     """The modules that drive a browser first, each in its file order: run in parallel (`-n`, files kept
     together), the long ones start early and the short ones fill the gaps, instead of one long module last."""

@@ -21,8 +21,8 @@ from playwright.sync_api import expect
 
 from assessment import service
 import access
-from browser_support import (axe_violations, fill_and_leave, free_port, running_app, sign_in, wait_idle, wait_settled,
-                             write_auth_secrets)
+from browser_support import (axe_violations, fill_and_leave, free_port, navigate, running_app, sign_in, wait_idle,
+                             wait_settled, write_auth_secrets)
 from conftest import ME
 from i18n import t
 from oidc_provider import running_provider
@@ -160,11 +160,20 @@ def page_states(s: dict) -> list[tuple[str, str, str | None]]:
     ]
 
 
+# the pages a participant opens from a link on a computer or phone of their own: always a new load of the app
+PARTICIPANT_PAGES = ("stemmen", "scherm", "invullen")
+
+
 def open_page(context, base: str, path: str, language: str, page=None):
     """The page at `path` in `language`, settled: in a new tab of `context`, or in `page` (a tab already open,
-    which costs the browser less than a new one)."""
+    which costs the browser less than a new one), there as a person moves on within the app (`navigate`: the
+    app stays loaded), except for a participant's page, which is always loaded anew as from its link."""
+    address = f"{base}/{path}{'&' if '?' in path else '?'}lang={language}"
+    if page is not None and page.url.startswith(base) and not path.startswith(PARTICIPANT_PAGES):
+        navigate(page, address)
+        return page
     page = page or context.new_page()
-    page.goto(f"{base}/{path}{'&' if '?' in path else '?'}lang={language}")
+    page.goto(address)
     page.wait_for_selector("[data-testid='stMainBlockContainer'] :is(h1, h2, h3)", timeout=60_000)
     wait_settled(page)
     return page

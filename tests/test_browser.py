@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment import service
-from browser_support import axe_violations, fill_and_leave, running_app, wait_idle, wait_settled
+from browser_support import axe_violations, fill_and_leave, navigate, running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -138,11 +138,12 @@ def test_the_other_pages_have_no_wcag_violations(server, browser):
         "stemmen": f"stemmen?seat={seat}", "scherm": f"scherm?screen={started.projector_token}", "over": "over",
     }
     page = browser.new_page(viewport={"width": 1366, "height": 900})  # one tab, as a person clicks through
+    page.goto(f"{base}/?lang=nl")
+    page.wait_for_selector("[data-testid='stMainBlockContainer'] :is(h1, h2, h3)", timeout=30_000)
     for language in ("nl", "en"):
         for name, path in pages.items():
-            page.goto(f"{base}/{path}&lang={language}" if "?" in path else f"{base}/{path}?lang={language}")
-            page.wait_for_selector("[data-testid='stMainBlockContainer'] :is(h1, h2, h3)", timeout=30_000)
-            wait_settled(page)
+            navigate(page, f"{base}/{path}&lang={language}" if "?" in path else f"{base}/{path}?lang={language}")
+            assert page.evaluate("document.documentElement.lang") == language
             assert axe_violations(page) == [], f"{name} ({language})"
     page.close()
 
@@ -291,13 +292,14 @@ def test_the_kpi_picture_on_results_history_and_plan_passes_axe(browser, tmp_pat
             dict(dimension_id="kg-terugkoppeling", title="Terugbellen", start_date=date(year - 1, 6, 1),
                  kpi_entry_id=heard)])
         page = browser.new_page(viewport={"width": 1366, "height": 900})  # one tab, as a person clicks through
+        page.goto(f"{base}/?lang=nl")
+        page.wait_for_selector("[data-testid='stMainBlockContainer'] :is(h1, h2, h3)", timeout=30_000)
         for language, path, heading in (("nl", f"resultaten?a={scans[-1].id}", "Scores en KPI's per vaardigheid"),
                                         ("en", f"resultaten?a={scans[-1].id}", "Scores and KPIs per competency"),
                                         ("nl", f"geschiedenis?a={scans[-1].id}", "KPI's naast de scores"),
                                         ("nl", f"verbeterplan?a={scans[-1].id}", "Effect op de KPI's")):
-            page.goto(f"{base}/{path}&lang={language}")
+            navigate(page, f"{base}/{path}&lang={language}")
             expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=30_000)
-            wait_settled(page)
             if path.startswith("resultaten") and language == "nl":
                 expect(page.get_by_text("van de klagers voelt zich gehoord", exact=False)).to_be_visible()
             found = axe_violations(page)

@@ -26,7 +26,7 @@ from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
 ARTIFACTS = ROOT / "test-artifacts"
-AWAY_SECONDS = 25  # a closed phone counts as away after this; phones that stay are seen at least every ~12 s
+AWAY_SECONDS = 18  # a closed phone counts as away after this; phones that stay are seen at least every 6 s
 SLOW = 60_000  # ms: generous, for a shared machine
 
 # Every bar on the projector against its track (graphics: at least 3:1)
