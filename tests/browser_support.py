@@ -285,11 +285,19 @@ def check_workbook(page, base: str, assessment_id: str, path) -> None:
     expect(expander).to_be_visible(timeout=30_000)
     wait_idle(page)
     expander.click()
-    page.locator("input[type=file]").set_input_files(str(path))
-    check = page.get_by_role("button", name="Werkboek controleren")
-    expect(check).to_be_visible(timeout=30_000)
+    choose_files(page, str(path))
+    page.get_by_role("button", name="Werkboek controleren").click()
+
+
+def choose_files(page, files, field=None) -> None:
+    """Choose `files` in the page's file uploader (or in `field`) as a person does, and wait until they are
+    uploaded (each file's chip can be removed, none is still turning) and the app has run with them, on a
+    settled page: a click while the upload or its run is still going can be lost (round 3 of a stress run)."""
+    (field or page.locator("input[type=file]")).set_input_files(files)
+    expect(page.get_by_test_id("stFileChipDeleteBtn").first).to_be_visible(timeout=60_000)
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=60_000)
     wait_idle(page)
-    check.click()
+    wait_settled(page)
 
 
 @contextmanager

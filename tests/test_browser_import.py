@@ -11,7 +11,7 @@ from playwright.sync_api import expect, sync_playwright
 from plan import service as plan
 from assessment import service
 from report.service import gather_report
-from browser_support import axe_violations, check_workbook, launch_chromium, running_app, wait_idle
+from browser_support import axe_violations, check_workbook, choose_files, launch_chromium, running_app, wait_idle
 from conftest import FIXTURES, ME, lookup_for
 from exports.workbook import build_workbook
 from questionnaires.loader import ENV_DIR, load_questionnaire
@@ -78,9 +78,8 @@ def test_a_workbook_is_compared_and_only_the_confirmed_differences_are_saved(ser
         expect(expander).to_be_visible(timeout=30_000)
         wait_idle(page)
         expander.click()
-        page.locator("input[type=file]").set_input_files(
-            {"name": "groot.xlsx", "mimeType": "application/octet-stream", "buffer": b"PK" + b"x" * (11 << 20)})
-        wait_idle(page)
+        choose_files(page, {"name": "groot.xlsx", "mimeType": "application/octet-stream",
+                            "buffer": b"PK" + b"x" * (11 << 20)})
         page.get_by_role("button", name="Check the workbook").click(timeout=30_000)
         expect(page.get_by_text("The file is too large. It may be at most 10 MB.", exact=False)).to_be_visible(
             timeout=30_000)

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from peers import service as peers
 from plan import service as plan
 from assessment import service
-from browser_support import fill_and_leave, running_app, wait_idle, wait_settled
+from browser_support import choose_files, fill_and_leave, running_app, wait_idle, wait_settled
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -106,7 +106,7 @@ def test_user_text_never_becomes_markup_in_the_browser(app, browser, tmp_path):
     bad = tmp_path / "peers.csv"
     bad.write_text("organisation,org_type,size_class,year,questionnaire_id,questionnaire_version,d1-1\n"
                    f'A,gemeente,inw-lt-20k,2026,mini,0.1,"{HOSTILE[0]}"\n', encoding="utf-8")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
+    choose_files(page, str(bad), page.get_by_test_id("stFileUploaderDropzoneInput"))
     page.get_by_role("button", name="Inlezen").click()
     expect(page.get_by_text("Het bestand is niet ingelezen.")).to_be_visible()
     check(page, "benchmark import problem", f"www.{EVIL}")

@@ -9,7 +9,7 @@ from datetime import date
 from playwright.sync_api import expect
 
 from assessment import service
-from browser_support import axe_violations, running_app, wait_idle, wait_settled
+from browser_support import axe_violations, choose_files, running_app, wait_idle, wait_settled
 from conftest import ME, ROOT
 from indicators.library import load_library
 from kpi import service as kpis
@@ -38,11 +38,8 @@ def upload(page, path, check_button: str, title: str) -> None:
     if details.get_attribute("open") is None:
         page.get_by_text(title, exact=True).click()
         expect(details).to_have_attribute("open", "", timeout=60_000)
-    page.locator("input[type=file]").set_input_files(str(path))
-    check = page.get_by_role("button", name=check_button)
-    expect(check).to_be_visible(timeout=60_000)
-    wait_idle(page)
-    check.click()
+    choose_files(page, str(path))
+    page.get_by_role("button", name=check_button).click()
     wait_idle(page)
 
 
