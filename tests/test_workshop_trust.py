@@ -21,7 +21,7 @@ from sqlalchemy import select
 from assessment import service
 from storage.models import ParticipantRow, VoteRow, WorkshopRow
 from workshops import service as workshop
-from browser_support import axe_violations, contrast_ratio, running_app, unresolved_contrast, wait_idle
+from browser_support import axe_violations, contrast_ratio, eventually, running_app, unresolved_contrast, wait_idle
 from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -69,7 +69,8 @@ def vote(phone, level: int) -> None:
     phone.get_by_test_id("stRadioOption").nth(level - 1).click()
     received = phone.get_by_role("status").filter(has_text="Stem ontvangen")
     expect(received).to_be_visible(timeout=SLOW)
-    box = received.bounding_box()
+    # the phone's part refreshes itself every 2 s and may be redrawing just now (then it has no box for a moment)
+    box = eventually(received.bounding_box)
     assert box is not None and box["y"] <= 5  # at the top of the phone's screen, wherever the choice was
 
 
