@@ -145,6 +145,10 @@ class Provider:
         self.codes: dict[str, Code] = {}
         self.tokens: dict[str, Token] = {}
         self.sign_ins: list[str] = []  # e-mail addresses, in order, for the tests to read
+        # how many seconds ago the provider says the next sign-in happened (its ID token's `auth_time`): a test
+        # makes a session near its end this way, instead of waiting for the clock
+        self.sign_in_age = 0
+        self.last_auth_time = 0  # the `auth_time` of the last sign-in
         self.issuer = ""  # set when the server runs
         self.app = self._build_app()
 
@@ -165,10 +169,11 @@ class Provider:
 
             def save_authorization_code(self, code, request_):
                 payload = request_.payload
+                provider.last_auth_time = int(time.time()) - provider.sign_in_age
                 provider.codes[code] = Code(
                     code, payload.client_id, payload.redirect_uri, payload.scope, request_.user,
                     payload.data.get("nonce"), payload.data.get("code_challenge"),
-                    payload.data.get("code_challenge_method"))
+                    payload.data.get("code_challenge_method"), auth_time=provider.last_auth_time)
 
             def query_authorization_code(self, code, client):
                 found = provider.codes.get(code)
