@@ -161,6 +161,8 @@ RUN_COUNTER = """(() => {
     if (status >= 0 && status !== 2) window.__kbLastEnd = performance.now();
     if (status === 0 || status === 1) window.__kbLastPageEnd = performance.now();
   };
+  const decoder = new TextDecoder();
+  window.__kbLastRerunText = '';
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     const bytes = bytesOf(data);
@@ -168,6 +170,8 @@ RUN_COUNTER = """(() => {
       if (window.__kbHold) { window.__kbHeld.push([this, data]); return; }  // sent on release
       window.__kbAsked++;
       window.__kbLastAsk = performance.now();
+      // a rerun's widget states, as text (a chosen file's name is in them); not the ask for upload addresses
+      if (bytes[0] === 0x5A) window.__kbLastRerunText = decoder.decode(bytes);
     }
     return send.call(this, data);
   };
@@ -290,13 +294,22 @@ def check_workbook(page, base: str, assessment_id: str, path) -> None:
 
 
 def choose_files(page, files, field=None) -> None:
-    """Choose `files` in the page's file uploader (or in `field`) as a person does, and wait until they are
-    uploaded (each file's chip can be removed, none is still turning) and the app has run with them, on a
-    settled page: a click while the upload or its run is still going can be lost (round 3 of a stress run)."""
+    """Choose `files` in the page's file uploader (or in `field`) as a person does, and wait until the app has
+    run with them, on a settled page: a click while the upload or its run is still going can be lost (round 3 of
+    a stress run). A file chosen where one was already (a second file in the same place) replaces it in steps
+    (the old one removed, the new one uploaded; round 8 of a later stress run clicked between them), so the wait
+    is for a run asked for with the new files' names in it (the widget states of every rerun the page asks for
+    carry the names of the files its uploaders hold), then for that run to end and their chips."""
+    chosen = files if isinstance(files, list) else [files]
+    names = [f["name"] if isinstance(f, dict) else Path(f).name for f in chosen]
+    asked = page.evaluate("() => window.__kbAsked")
     (field or page.locator("input[type=file]")).set_input_files(files)
-    expect(page.get_by_test_id("stFileChipDeleteBtn").first).to_be_visible(timeout=60_000)
-    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=60_000)
-    wait_idle(page)
+    page.wait_for_function("""([asked, names]) => window.__kbAsked > asked &&
+                                                  names.every(name => window.__kbLastRerunText.includes(name))""",
+                           arg=[asked, names], timeout=60_000)
+    wait_idle(page, start_within=0)
+    expect(page.get_by_test_id("stFileChipDeleteBtn").first).to_be_visible(timeout=60_000)  # its chip (a long
+    expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=60_000)  # name is shortened)
     wait_settled(page)
 
 

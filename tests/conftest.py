@@ -250,9 +250,45 @@ def _close_what_the_test_opened(request):
     browser = request.getfixturevalue("browser")
     before = set(browser.contexts)
     yield
+    report = getattr(request.node, "report_of_call", None)
+    if report is not None and report.failed:
+        _keep_what_the_pages_showed(request.node, browser)
     for context in browser.contexts:
         if context not in before:
             context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """The call's report on the test item, for `_close_what_the_test_opened` to know whether the test failed."""
+    outcome = yield
+    if call.when == "call":
+        item.report_of_call = outcome.get_result()
+
+
+def _keep_what_the_pages_showed(item, browser) -> None:
+    """For a failed browser test: a screenshot and the text of every open page, and what its run counter knew
+    (`browser_support.RUN_COUNTER`), in test-artifacts/failures/, so that a failure in a stress round can be
+    read afterwards. Best effort: a page that cannot be read is skipped, the test's own error stays the one
+    reported."""
+    import json
+    import re as regex
+
+    folder = ROOT / "test-artifacts" / "failures"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = regex.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid.split("/")[-1])[:120]
+    pages = [page for context in browser.contexts for page in context.pages]
+    for number, page in enumerate(pages, start=1):
+        try:
+            page.screenshot(path=str(folder / f"{stem}-{number}.png"), full_page=True, timeout=10_000)
+            facts = page.evaluate("""() => ({url: location.href,
+              state: document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState,
+              asked: window.__kbAsked, lastAsk: window.__kbLastAsk, lastEnd: window.__kbLastEnd, now: performance.now(),
+              text: document.body.innerText})""")
+            (folder / f"{stem}-{number}.txt").write_text(json.dumps(facts, indent=1, ensure_ascii=False),
+                                                        encoding="utf-8")
+        except Exception:  # noqa: BLE001 - a closed or crashed page: nothing to keep
+            continue
 
 
 def pytest_collection_modifyitems(config, items):
