@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+# shellcheck source=install.sh
+source scripts/install.sh
+install_requirements requirements.txt
 exec .venv/bin/python -m streamlit run app.py "$@"

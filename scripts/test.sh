@@ -16,8 +16,9 @@ if ! command -v chromium-headless-shell >/dev/null 2>&1; then
   fi
 fi
 
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# shellcheck source=install.sh
+source scripts/install.sh
+install_requirements requirements-dev.txt
 
 if [ -z "${KLANTBEWUST_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   # shellcheck source=../.ci/postgres.sh
