@@ -51,7 +51,7 @@ def _write(connection, table, rows) -> int:
             n += len(chunk)
         return n + 1
     order = [columns.index(name) for name in statement.positiontup]
-    processors = {i: _remembered(table.c[column].type._cached_bind_processor(connection.dialect))
+    processors = {i: _remembered(table.c[column].type.dialect_impl(connection.dialect).bind_processor(connection.dialect))
                   for i, column in enumerate(columns)}
     processors = {i: p for i, p in processors.items() if p is not None}
     rows = chain([first], rows)
