@@ -16,9 +16,11 @@ if ! command -v chromium-headless-shell >/dev/null 2>&1; then
   fi
 fi
 
+began=$SECONDS
 # shellcheck source=install.sh
 source scripts/install.sh
 install_requirements requirements-dev.txt
+installed=$SECONDS
 
 if [ -z "${KLANTBEWUST_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   # shellcheck source=../.ci/postgres.sh
@@ -29,7 +31,9 @@ fi
 
 # two processes (this project's machines have two cores), a test file staying in one process so that its
 # app server and browser are shared; PYTEST_WORKERS=0 runs everything in this process
+tests_began=$SECONDS
 .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder "$@"
+tested=$SECONDS
 echo
 .venv/bin/python tests/benchmarks/bench_batch_scoring.py
 .venv/bin/python tests/benchmarks/bench_workbook.py
@@ -38,3 +42,4 @@ echo
 .venv/bin/python tests/benchmarks/bench_growth.py
 .venv/bin/python tests/benchmarks/bench_votes.py
 .venv/bin/python tests/benchmarks/bench_room.py
+echo "install $((installed - began)) s, tests $((tested - tests_began)) s, benchmarks $((SECONDS - tested)) s"
