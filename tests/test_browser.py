@@ -75,7 +75,8 @@ def test_the_workbook_downloads_from_the_results_page(server, browser, tmp_path)
 FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
   const group = e.closest('[role=radiogroup]');
   return {tag: e.tagName, type: e.type || '', text: (e.innerText || e.textContent || '').trim().slice(0, 60),
-          id: e.id, group: group ? group.getAttribute('aria-label') || '' : '', outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+          id: e.id, group: group ? group.getAttribute('aria-label') || '' : '',
+          outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
           shadow: s.boxShadow !== 'none'}; }"""
 
 
