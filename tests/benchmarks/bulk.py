@@ -43,18 +43,17 @@ def _write(connection, table, rows) -> int:
     if first is None:
         return 0
     columns = list(first)
+    rows = chain([first], rows)
     statement = insert(table).compile(dialect=connection.dialect, column_keys=columns)
     if sorted(statement.positiontup or ()) != sorted(columns):  # a default SQLAlchemy fills in: let it
-        connection.execute(insert(table), [first])
         while chunk := list(islice(rows, CHUNK)):
             connection.execute(insert(table), chunk)
             n += len(chunk)
-        return n + 1
+        return n
     order = [columns.index(name) for name in statement.positiontup]
-    processors = {i: _remembered(table.c[column].type.dialect_impl(connection.dialect).bind_processor(connection.dialect))
-                  for i, column in enumerate(columns)}
-    processors = {i: p for i, p in processors.items() if p is not None}
-    rows = chain([first], rows)
+    dialect = connection.dialect
+    processors = {i: _remembered(process) for i, column in enumerate(columns)
+                  if (process := table.c[column].type.dialect_impl(dialect).bind_processor(dialect)) is not None}
     while chunk := list(islice(rows, CHUNK)):
         values = []
         for row in chunk:
@@ -69,8 +68,6 @@ def _write(connection, table, rows) -> int:
 
 def _remembered(process):
     """A bind processor that works each distinct value out once (the bulk rows repeat a few timestamps)."""
-    if process is None:
-        return None
     seen = {}
 
     def remembered(value):
