@@ -14,10 +14,12 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -84,6 +86,97 @@ def _serving(base: str, process: subprocess.Popen, within: float = 120) -> bool:
         except OSError:
             time.sleep(0.2)  # poll again: the server is still starting
     return False
+
+
+@contextmanager
+def from_another_computer(base: str, address: str):
+    """A reverse proxy on this computer in front of the app at `base`, as a deployment has one (nginx, a load
+    balancer): it passes every byte on both ways and adds `X-Forwarded-For: address` to each request, the
+    WebSocket's handshake too. Yields the proxy's base URL: a browser that goes there is, to the app, a browser
+    on the computer at `address`. (Not the browser's own extra headers: Chromium 150 no longer sends those with
+    a WebSocket handshake, and the app learns who is connected from that handshake.)"""
+    target = urlsplit(base)
+    listener = socket.create_server(("127.0.0.1", 0))
+    connections: list[socket.socket] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:  # the proxy was closed
+                return
+            try:
+                upstream = socket.create_connection((target.hostname, target.port), timeout=30)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            connections.extend((client, upstream))
+            threading.Thread(target=_pipe, args=(upstream, client), daemon=True).start()
+            threading.Thread(target=_forward_requests, args=(client, upstream, address), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        for connection in connections:
+            _close(connection)
+
+
+def _forward_requests(client: socket.socket, upstream: socket.socket, address: str) -> None:
+    """Requests from the browser to the app, one by one, each with the forwarded-for header (any the browser sent
+    itself is dropped); after a WebSocket handshake, or a body sent in chunks, the bytes as they come."""
+    buffer = b""
+    try:
+        while True:
+            while b"\r\n\r\n" not in buffer:
+                chunk = client.recv(65536)
+                if not chunk:
+                    return
+                buffer += chunk
+            head, buffer = buffer.split(b"\r\n\r\n", 1)
+            lines = [line for line in head.split(b"\r\n") if not line.lower().startswith(b"x-forwarded-for:")]
+            lines.insert(1, b"X-Forwarded-For: " + address.encode())
+            upstream.sendall(b"\r\n".join(lines) + b"\r\n\r\n")
+            fields = {name.strip().lower(): value.strip() for name, _, value in (line.partition(b":")
+                                                                                 for line in lines[1:])}
+            if b"upgrade" in fields or b"transfer-encoding" in fields:
+                upstream.sendall(buffer)
+                _pipe(client, upstream)
+                return
+            length = int(fields.get(b"content-length", b"0"))
+            while len(buffer) < length:
+                chunk = client.recv(65536)
+                if not chunk:
+                    return
+                buffer += chunk
+            upstream.sendall(buffer[:length])
+            buffer = buffer[length:]
+    except OSError:
+        pass
+    finally:
+        _close(client)
+        _close(upstream)
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while chunk := source.recv(65536):
+            sink.sendall(chunk)
+    except OSError:
+        pass
+    finally:
+        _close(source)
+        _close(sink)
+
+
+def _close(connection: socket.socket) -> None:
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    connection.close()
 
 
 def write_auth_secrets(path: Path, port: int, provider) -> Path:

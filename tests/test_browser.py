@@ -7,7 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment import service
-from browser_support import axe_violations, fill_and_leave, navigate, running_app, wait_idle, wait_settled
+from browser_support import (axe_violations, fill_and_leave, from_another_computer, navigate, running_app, wait_idle,
+                             wait_settled)
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -165,25 +166,25 @@ def test_without_sign_in_another_computer_reaches_only_a_seat_and_a_screen(serve
     started, token = workshop.start_workshop(db, actor=ME, assessment_id=assessment.id, questionnaire=mini,
                                              question_ids=["d1-1"])
     workshop.open_voting(db, actor=ME, workshop_id=started.id, token=token, question_id="d1-1")
-    remote = browser.new_context(viewport={"width": 390, "height": 844},
-                                 extra_http_headers={"X-Forwarded-For": "203.0.113.7"})
-    phone = remote.new_page()
-    for path in ("", "start", f"vragenlijst?a={assessment.id}", f"resultaten?a={assessment.id}", "beheer",
-                 f"workshop?a={assessment.id}&w={started.id}&ft={token}"):
-        phone.goto(f"{base}/{path}")
-        expect(phone.get_by_text("Deze app draait zonder inloggen.")).to_be_visible(timeout=30_000)
-        page_text = phone.inner_text("body")
-        assert "Gemeente Lokaal" not in page_text and "Alleen lokaal" not in page_text, path
-        assert phone.get_by_test_id("stSidebarNav").count() == 0
-    phone.get_by_role("link", name="Naar stemmen met een code").click()
-    fill_and_leave(phone, phone.get_by_label("Code van de workshop"), started.join_code)
-    phone.get_by_text("Backoffice", exact=True).click()
-    phone.get_by_role("button", name="Meedoen").click()
-    expect(phone.get_by_text("d1-1 niveau 3", exact=False)).to_be_visible(timeout=30_000)
-    phone.goto(f"{base}/scherm?screen={started.projector_token}&lang=nl")
-    expect(phone.get_by_text("0 van 1 aanwezigen gestemd").first).to_be_visible(timeout=30_000)
-    expect(phone.get_by_text(started.join_code, exact=True)).to_be_visible()
-    remote.close()
+    with from_another_computer(base, "203.0.113.7") as elsewhere:
+        remote = browser.new_context(viewport={"width": 390, "height": 844})
+        phone = remote.new_page()
+        for path in ("", "start", f"vragenlijst?a={assessment.id}", f"resultaten?a={assessment.id}", "beheer",
+                     f"workshop?a={assessment.id}&w={started.id}&ft={token}"):
+            phone.goto(f"{elsewhere}/{path}")
+            expect(phone.get_by_text("Deze app draait zonder inloggen.")).to_be_visible(timeout=30_000)
+            page_text = phone.inner_text("body")
+            assert "Gemeente Lokaal" not in page_text and "Alleen lokaal" not in page_text, path
+            assert phone.get_by_test_id("stSidebarNav").count() == 0
+        phone.get_by_role("link", name="Naar stemmen met een code").click()
+        fill_and_leave(phone, phone.get_by_label("Code van de workshop"), started.join_code)
+        phone.get_by_text("Backoffice", exact=True).click()
+        phone.get_by_role("button", name="Meedoen").click()
+        expect(phone.get_by_text("d1-1 niveau 3", exact=False)).to_be_visible(timeout=30_000)
+        phone.goto(f"{elsewhere}/scherm?screen={started.projector_token}&lang=nl")
+        expect(phone.get_by_text("0 van 1 aanwezigen gestemd").first).to_be_visible(timeout=30_000)
+        expect(phone.get_by_text(started.join_code, exact=True)).to_be_visible()
+        remote.close()
     # the same pages on this computer itself: everything
     here = browser.new_page(viewport={"width": 1366, "height": 900})
     here.goto(f"{base}/resultaten?a={assessment.id}&lang=nl")

@@ -4,6 +4,7 @@ manager reads the overview per role and merges a question into the scan. Screens
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
@@ -13,7 +14,8 @@ from workshops import discussion
 from respondents import service as respondents
 from assessment import service
 from workshops import service as workshop
-from browser_support import axe_violations, fill_and_leave, running_app, wait_idle, wait_settled
+from browser_support import (axe_violations, fill_and_leave, from_another_computer, running_app, wait_idle,
+                             wait_settled)
 from conftest import FIXTURES, ME, ROOT
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -24,6 +26,14 @@ ARTIFACTS = ROOT / "test-artifacts"
 def server(tmp_path_factory):
     with running_app(tmp_path_factory.mktemp("respondents"), **{ENV_DIR: str(FIXTURES)}) as (base, db):
         yield base, db
+
+
+@pytest.fixture
+def elsewhere(server):
+    """`elsewhere(address)`: the app's base URL as a phone at `address` reaches it, through a reverse proxy on
+    this computer (`from_another_computer`); the proxies close with the test."""
+    with ExitStack() as stack:
+        yield lambda address: stack.enter_context(from_another_computer(server[0], address))
 
 
 def on_this_server(link: str, base: str) -> str:
@@ -42,7 +52,7 @@ def shoot(page, name: str, height: int = 2400) -> None:
     page.set_viewport_size(size)
 
 
-def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, browser):
+def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, browser, elsewhere):
     base, db = server
     mini = load_questionnaire(FIXTURES / "mini.yaml")
     with db.read() as session:  # an empty database: no organisation yet
@@ -68,9 +78,8 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
     choices = [("Frontoffice", "Fatima", 3), ("Frontoffice", "", 3), ("Frontoffice", "", 2)]
     phones = []
     for number, (link, (role, name, level)) in enumerate(zip(links, choices)):
-        phone = browser.new_context(viewport={"width": 390, "height": 844},  # a phone, not this computer
-                                    extra_http_headers={"X-Forwarded-For": f"203.0.113.{number + 7}"}).new_page()
-        phone.goto(on_this_server(link, base))
+        phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()  # a phone, not this computer
+        phone.goto(on_this_server(link, elsewhere(f"203.0.113.{number + 7}")))
         expect(phone.get_by_text("Kies eerst welke rol", exact=False)).to_be_visible(timeout=30_000)
         assert phone.get_by_test_id("stSidebarNav").count() == 0  # no navigation, nothing else of the app
         phone.get_by_text(role, exact=True).click()
@@ -92,9 +101,8 @@ def test_three_colleagues_answer_on_their_phones_and_the_manager_merges(server, 
 
     # the first colleague comes back later with the same link: the answer and comment are still there
     phones[0].context.close()
-    later = browser.new_context(viewport={"width": 390, "height": 844},
-                                extra_http_headers={"X-Forwarded-For": "203.0.113.99"}).new_page()
-    later.goto(on_this_server(links[0], base))
+    later = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    later.goto(on_this_server(links[0], elsewhere("203.0.113.99")))
     expect(later.get_by_text("U vult in als: Frontoffice · Fatima")).to_be_visible(timeout=30_000)
     expect(later.get_by_label("Toelichting of voorbeeld (mag leeg blijven)").first).to_have_value(
         "Klachten over de balie komen niet altijd bij ons aan.")
