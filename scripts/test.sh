@@ -29,11 +29,15 @@ if [ -z "${KLANTBEWUST_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/i
   trap stop_test_postgres EXIT
 fi
 
+# the machine's busy CPU time (all cores, every process), read before and after the tests
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat 2>/dev/null || echo 0; }
 # two processes (this project's machines have two cores), a test file staying in one process so that its
 # app server and browser are shared; PYTEST_WORKERS=0 runs everything in this process
 tests_began=$SECONDS
+busy_before=$(busy_ticks)
 .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadfile --no-loadscope-reorder "$@"
 tested=$SECONDS
+busy_seconds=$(( ($(busy_ticks) - busy_before) / $(getconf CLK_TCK) ))
 echo
 .venv/bin/python tests/benchmarks/bench_batch_scoring.py
 .venv/bin/python tests/benchmarks/bench_workbook.py
@@ -42,4 +46,5 @@ echo
 .venv/bin/python tests/benchmarks/bench_growth.py
 .venv/bin/python tests/benchmarks/bench_votes.py
 .venv/bin/python tests/benchmarks/bench_room.py
-echo "install $((installed - began)) s, tests $((tested - tests_began)) s, benchmarks $((SECONDS - tested)) s"
+echo "install $((installed - began)) s, tests $((tested - tests_began)) s ($busy_seconds CPU s on the machine's\
+ $(nproc) cores), benchmarks $((SECONDS - tested)) s"

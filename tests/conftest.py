@@ -291,6 +291,33 @@ def _keep_what_the_pages_showed(item, browser) -> None:
             continue
 
 
+def pytest_configure(config):
+    _scan_for_streamlit_components_once()
+
+
+def _scan_for_streamlit_components_once() -> None:
+    """Every AppTest scans the installed packages for Streamlit components (`scan_component_manifests`, about
+    0.06 CPU second, some 300 times a run); the packages do not change while the tests run, so a test process
+    scans once and gives every AppTest the same findings. Where a Streamlit version has no such scanner,
+    nothing changes."""
+    import functools
+
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        return
+    scan = getattr(manifest_scanner, "scan_component_manifests", None)
+    if scan is None or hasattr(scan, "kb_once"):
+        return
+    found = functools.cache(lambda: tuple(scan()))
+
+    def scan_once(max_workers=None):
+        return list(found())
+
+    scan_once.kb_once = True
+    manifest_scanner.scan_component_manifests = scan_once
+
+
 def pytest_collection_modifyitems(config, items):
     """The modules that drive a browser first, each in its file order: run in parallel (`-n`, files kept
     together), the long ones start early and the short ones fill the gaps, instead of one long module last."""

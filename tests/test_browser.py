@@ -78,17 +78,24 @@ FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyl
   return {tag: e.tagName, type: e.type || '', text: (e.innerText || e.textContent || '').trim().slice(0, 60),
           id: e.id, group: group ? group.getAttribute('aria-label') || '' : '',
           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
-          shadow: s.boxShadow !== 'none'}; }"""
+          shadow: s.boxShadow !== 'none',
+          // for a failure: how many fields could not take the focus then, and the app's connection status
+          disabled: document.querySelectorAll('input:disabled, textarea:disabled, button:disabled').length,
+          status: document.querySelector('[data-testid=stStatusWidget]')?.innerText || ''}; }"""
 
 
 def tab_to(page, wanted, limit: int = 80) -> dict:
-    """Press Tab until the focused element is what `wanted(focused)` says; returns that element's facts."""
+    """Press Tab until the focused element is what `wanted(focused)` says; returns that element's facts, with
+    the stops on the way (`trail`: tag, type, group, disabled fields, status), for a failure to name."""
+    trail = []
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
+        trail.append(f"{focused['tag']}/{focused['type']}/{focused['group'][:20]}/{focused['disabled']}"
+                     f"/{focused['status'][:20]}")
         if wanted(focused):
-            return focused
-    raise AssertionError(f"not reachable with the keyboard; last focus: {focused}")
+            return dict(focused, trail=trail)
+    raise AssertionError(f"not reachable with the keyboard; last focus: {focused}; trail: {trail}")
 
 
 def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
