@@ -297,8 +297,8 @@ def pytest_configure(config):
 
 def _scan_for_streamlit_components_once() -> None:
     """Every AppTest scans the installed packages for Streamlit components (`scan_component_manifests`, about
-    0.06 CPU second, some 300 times a run); the packages do not change while the tests run, so a test process
-    scans once and gives every AppTest the same findings. Where a Streamlit version has no such scanner,
+    0.06 CPU second each time, a hundred times or so a run); the packages do not change while the tests run,
+    so a test process scans once and gives every AppTest the same findings. Where a Streamlit version has no such scanner,
     nothing changes."""
     import functools
 
