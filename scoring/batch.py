@@ -95,13 +95,15 @@ class _Layout:
 
 class _Lookup:
     """Every dimension's figures for every combination of its answers, worked out once: a block of
-    assessments is then scored by numbering each row's combination per dimension (one matrix product of small
-    whole numbers, exact in any order) and looking the figures up. The tables are computed question by
+    assessments is then scored by numbering each row's combination per dimension (a sum of small whole numbers,
+    exact in any order) and looking the figures up. The tables are computed question by
     question in the questionnaire's order, with the arithmetic of `scoring.engine`, so the figures are exactly
     the engine's, whatever the rows scored together."""
 
     def __init__(self, powers, offsets, score, stage, coverage, in_score, applicable):
         self.powers, self.offsets = powers, offsets  # (questions x dimensions), (dimensions,)
+        # each question's dimension and its power of 8 in that dimension's combination number
+        self.terms = [(int(d), float(powers[q, d])) for q, d in enumerate(powers.argmax(axis=1))]
         self.score, self.stage, self.coverage = score, stage, coverage  # NaN: none; stage: the gating rule's
         self.in_score, self.applicable = in_score, applicable  # scored answers in the score; applicable ones
 
@@ -307,8 +309,13 @@ def _dimensions_by_lookup(layout: _Layout, x: np.ndarray, dim_score: np.ndarray,
                           dim_stage: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The dimensions' figures looked up in the tables of every answer combination (see `_Lookup`)."""
     table = layout.lookup
-    combination = np.fmax(x + 2.0, 0.0) @ table.powers  # whole numbers below 8^4: exact
-    combination += table.offsets
+    codes = np.fmax(x + 2.0, 0.0)  # each answer's code number, 0-7
+    # column by column, not as a matrix product: OpenBLAS splits a product of a block this thin over threads,
+    # which costs more than it saves (README, Scoring: 3.6x the benchmark's floor on a 2-core machine)
+    combination = np.empty((x.shape[0], len(table.offsets)), order="F")
+    combination[:] = table.offsets
+    for q, (d, power) in enumerate(table.terms):
+        combination[:, d] += codes[:, q] * power  # whole numbers below 8^4: exact
     rows = combination.astype(np.intp)
     np.take(table.score, rows, out=dim_score, mode="clip")
     np.take(table.coverage, rows, out=dim_coverage, mode="clip")
