@@ -311,7 +311,7 @@ def _dimensions_by_lookup(layout: _Layout, x: np.ndarray, dim_score: np.ndarray,
     table = layout.lookup
     codes = np.fmax(x + 2.0, 0.0)  # each answer's code number, 0-7
     # column by column, not as a matrix product: OpenBLAS splits a product of a block this thin over threads,
-    # which costs more than it saves (README, Scoring: 3.6x the benchmark's floor on a 2-core machine)
+    # which costs more than it saves on a busy machine (README, Scoring)
     combination = np.empty((x.shape[0], len(table.offsets)), order="F")
     combination[:] = table.offsets
     for q, (d, power) in enumerate(table.terms):
