@@ -101,8 +101,9 @@ class _Lookup:
     the engine's, whatever the rows scored together."""
 
     def __init__(self, powers, offsets, score, stage, coverage, in_score, applicable):
-        self.powers, self.offsets = powers, offsets  # (questions x dimensions), (dimensions,)
-        # each question's dimension and its power of 8 in that dimension's combination number
+        self.offsets = offsets  # (dimensions,)
+        # each question's dimension and its power of 8 in that dimension's combination number (from `powers`,
+        # questions x dimensions, one power in each row)
         self.terms = [(int(d), float(powers[q, d])) for q, d in enumerate(powers.argmax(axis=1))]
         self.score, self.stage, self.coverage = score, stage, coverage  # NaN: none; stage: the gating rule's
         self.in_score, self.applicable = in_score, applicable  # scored answers in the score; applicable ones
