@@ -392,18 +392,35 @@ def choose_files(page, files, field=None) -> None:
     a stress run). A file chosen where one was already (a second file in the same place) replaces it in steps
     (the old one removed, the new one uploaded; round 8 of a later stress run clicked between them), so the wait
     is for a run asked for with the new files' names in it (the widget states of every rerun the page asks for
-    carry the names of the files its uploaders hold), then for that run to end and their chips."""
+    carry the names of the files its uploaders hold), then for that run to end and their chips. The files are
+    chosen on a settled page: an uploader the app redraws while it uploads can drop the file without a word
+    (no chip, no run; CI once, after opening an expander that asks for a run)."""
     chosen = files if isinstance(files, list) else [files]
     names = [f["name"] if isinstance(f, dict) else Path(f).name for f in chosen]
+    wait_settled(page)
     asked = page.evaluate("() => window.__kbAsked")
     (field or page.locator("input[type=file]")).set_input_files(files)
-    page.wait_for_function("""([asked, names]) => window.__kbAsked > asked &&
-                                                  names.every(name => window.__kbLastRerunText.includes(name))""",
-                           arg=[asked, names], timeout=60_000)
+    try:
+        page.wait_for_function("""([asked, names]) => window.__kbAsked > asked &&
+                                                      names.every(name => window.__kbLastRerunText.includes(name))""",
+                               arg=[asked, names], timeout=60_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"the app never ran with {names} (asked before: {asked}): "
+                             + str(page.evaluate(_UPLOADER_FACTS, names))) from None
     wait_idle(page, start_within=0)
     expect(page.get_by_test_id("stFileChipDeleteBtn").first).to_be_visible(timeout=60_000)  # its chip (a long
     expect(page.get_by_test_id("stFileChipIconSpinner")).to_have_count(0, timeout=60_000)  # name is shortened)
     wait_settled(page)
+
+
+# what a file uploader shows and what the page sent, for a choice of files the app never ran with
+_UPLOADER_FACTS = """names => ({
+  asked: window.__kbAsked, lastAsk: window.__kbLastAsk, lastEnd: window.__kbLastEnd, now: performance.now(),
+  namesInLastRerun: names.map(name => window.__kbLastRerunText.includes(name)),
+  state: document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState,
+  uploaders: [...document.querySelectorAll('[data-testid="stFileUploader"]')].map(u => ({
+    text: u.innerText.slice(0, 300), disabled: u.querySelector('input[type=file]')?.disabled,
+    chosen: u.querySelector('input[type=file]')?.files?.length}))})"""
 
 
 @contextmanager

@@ -37,6 +37,7 @@ def upload(page, path, check_button: str, title: str) -> None:
     details = page.locator("details").filter(has=page.get_by_text(title, exact=True))
     if details.get_attribute("open") is None:
         page.get_by_text(title, exact=True).click()
+        wait_idle(page)  # opening the expander asks for a run (`on_change="rerun"`)
         expect(details).to_have_attribute("open", "", timeout=60_000)
     choose_files(page, str(path))
     page.get_by_role("button", name=check_button).click()
@@ -49,6 +50,7 @@ def open_import(page, base: str, org_id: int, language: str, title: str) -> None
     expect(expander).to_be_visible(timeout=60_000)
     wait_idle(page)
     expander.click()
+    wait_idle(page)  # opening the expander asks for a run (`on_change="rerun"`)
     expect(page.locator("input[type=file]")).to_be_attached(timeout=60_000)
 
 
