@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import types
 
 # libraries only: the app's own modules are imported by each server, as by `streamlit run app.py`
 PRELOAD = ["app_process", "streamlit", "streamlit.web.cli", "streamlit.web.bootstrap", "streamlit.runtime",
@@ -71,5 +72,14 @@ def start(arguments: list[str], environment: dict[str, str], folder: str, log_pa
         _context = multiprocessing.get_context("forkserver")
         _context.set_forkserver_preload(PRELOAD)
     process = _context.Process(target=_serve, args=(arguments, environment, folder, log_path), daemon=False)
-    process.start()
+    # multiprocessing has the new process run this process's `__main__` first. After an AppTest in this test
+    # process, `sys.modules["__main__"]` is still the last script Streamlit ran (app.py): the new process would
+    # run app.py outside `streamlit run` and die before serving. So it starts with an empty `__main__`.
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        process.start()
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
     return AppProcess(process)
