@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import app_process
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -48,19 +49,24 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(folder: Path, *, port: int | None = None, address: str = "127.0.0.1", args: tuple[str, ...] = (),
-                database_url: str | None = None, **env: str):
+                database_url: str | None = None, new_interpreter: bool = False, **env: str):
     """`streamlit run app.py` on a new SQLite database in `folder` (or on `database_url`); yields (base URL,
-    Database). Without a given port it takes a free one, and another if a parallel test took that one first."""
+    Database). Without a given port it takes a free one, and another if a parallel test took that one first.
+    The server is forked from a process that has imported Streamlit and the app's libraries (`app_process`);
+    `new_interpreter` starts it as the README does, `python -m streamlit run app.py`."""
     url = database_url or f"sqlite:///{folder / 'app.sqlite'}"
     environment = dict(os.environ, **{ENV_URL: url}, **env)
     log_path = folder / "streamlit.log"
     for attempt in range(1 if port else 5):
         chosen = port or free_port()
-        with open(log_path, "w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(chosen),
-                 "--server.address", address, "--server.headless", "true", *args],
-                cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        arguments = ["run", str(ROOT / "app.py"), "--server.port", str(chosen), "--server.address", address,
+                     "--server.headless", "true", *args]
+        if new_interpreter:
+            with open(log_path, "w") as log:
+                process = subprocess.Popen([sys.executable, "-m", "streamlit", *arguments], cwd=ROOT,
+                                           env=environment, stdout=log, stderr=subprocess.STDOUT)
+        else:
+            process = app_process.start(arguments, environment, str(ROOT), str(log_path))
         base = f"http://127.0.0.1:{chosen}"
         try:
             if _serving(base, process):
@@ -71,12 +77,19 @@ def running_app(folder: Path, *, port: int | None = None, address: str = "127.0.
         finally:
             process.terminate()
             process.wait(timeout=60)
-        if not re.search("not available|already in use", log_path.read_text()):  # not a port taken meanwhile
+        if not re.search("not available|already in use", _log_text(log_path)):  # not a port taken meanwhile
             break
-    raise RuntimeError("streamlit did not start: " + log_path.read_text())
+    raise RuntimeError("streamlit did not start: " + _log_text(log_path))
 
 
-def _serving(base: str, process: subprocess.Popen, within: float = 120) -> bool:
+def _log_text(log_path: Path) -> str:
+    """The server's log; a forked server that ended before it opened its log wrote to this test's output."""
+    if log_path.exists():
+        return log_path.read_text()
+    return "(no log: the process ended before it began; see the captured stderr of this test)"
+
+
+def _serving(base: str, process: subprocess.Popen | app_process.AppProcess, within: float = 120) -> bool:
     """Whether the server answers its health check (False once the process has ended without serving)."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline and process.poll() is None:

@@ -31,7 +31,8 @@ OPTION_INDEX = {1: 0, 2: 1, 3: 2, 4: 3, 5: 4, "nvt": 5, "weetniet": 6}
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    with running_app(tmp_path_factory.mktemp("first_hour")) as (base, db):  # the shipped questionnaire
+    # the shipped questionnaire, and the app started as the README says (a new interpreter)
+    with running_app(tmp_path_factory.mktemp("first_hour"), new_interpreter=True) as (base, db):
         yield base, db
 
 

@@ -67,7 +67,8 @@ def cpu_rate(pid: int, seconds: float) -> float:
 
 def main(phones: int = 30) -> None:
     mini = load_questionnaire(FIXTURES / "mini.yaml")
-    with tempfile.TemporaryDirectory() as folder, running_app(Path(folder), address="0.0.0.0", **{ENV_DIR: str(FIXTURES)}) as (base, db):
+    with tempfile.TemporaryDirectory() as folder, running_app(Path(folder), address="0.0.0.0", new_interpreter=True,
+                                                               **{ENV_DIR: str(FIXTURES)}) as (base, db):
         org = service.create_organisation(db, actor=ME, name="Zaal", org_type="gemeente", size_class="inw-lt-20k")
         assessment = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2026",
                                                questionnaire=mini)
