@@ -1,4 +1,4 @@
-"""The forked app server of the browser tests starts whatever script this test process ran last."""
+"""A forked app server of the browser tests does not run the script this test process ran last (its `__main__`)."""
 
 import sys
 import types
