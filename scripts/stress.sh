@@ -6,6 +6,7 @@
 #
 #   ./scripts/stress.sh            # 20 rounds of the racing tests, then the suite 3 times
 #   ROUNDS=5 SUITES=1 ./scripts/stress.sh
+#   FILES="tests/test_room.py tests/test_sign_in.py" ROUNDS=10 SUITES=0 ./scripts/stress.sh   # after changing them
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-20}"
@@ -14,6 +15,7 @@ PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -q)
 RACING=(tests/test_backup.py tests/test_workshop.py tests/test_storage.py tests/test_scale_out.py
         tests/test_room.py tests/test_peer_cache.py
         $(grep -l "browser" tests/test_*.py | grep -v -e test_scale_out -e test_room | sort -u))
+if [ -n "${FILES:-}" ]; then read -r -a RACING <<< "$FILES"; fi
 
 if [ -z "${KLANTBEWUST_TEST_POSTGRES_URL:-}" ] && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   # shellcheck source=../.ci/postgres.sh

@@ -204,9 +204,11 @@ server_metadata_url = "{provider.issuer}/.well-known/openid-configuration"
     return path
 
 
-def sign_in(page, base: str, email: str, password: str) -> None:
-    """Sign in as a person does: the app's button, the provider's form, and back."""
-    page.goto(base)
+def sign_in(page, base: str, email: str, password: str, *, from_here: bool = False) -> None:
+    """Sign in as a person does: the app's button, the provider's form, and back. The app is opened at `base`
+    first, unless `from_here`: the page already shows the app with its sign-in button."""
+    if not from_here:
+        page.goto(base)
     page.get_by_role("button", name=re.compile("^(Inloggen|Sign in)$")).click()
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(password)

@@ -19,7 +19,7 @@ from plan import service as plan
 from assessment import service
 from workshops import service as workshop
 from storage.models import Base
-from browser_support import (free_port, running_app, sign_in, wait_idle, wait_settled,
+from browser_support import (free_port, navigate, running_app, sign_in, wait_idle, wait_settled,
                              write_auth_secrets)
 from conftest import FIXTURES, ME, ROOT
 from oidc_provider import running_provider
@@ -83,7 +83,8 @@ def dump(db) -> dict:
 
 
 def body(page) -> str:
-    wait_idle(page)
+    """The page's text, once its run is over and the page is settled: called after a page was opened or moved
+    to (no click before it that could still ask for a run)."""
     wait_settled(page)
     return page.inner_text("body")
 
@@ -94,14 +95,13 @@ def test_a_person_signs_in_and_sees_only_their_own_organisation(app, browser):
     page.goto(base)
     expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=30_000)
     assert "Gemeente" not in body(page)  # nothing before signing in
-    sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord", from_here=True)
     expect(page.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("heading", name="2. Scans van Gemeente Aalst")).to_be_visible()
     assert "Gemeente Bergen" not in body(page)
     # the record of who answered comes from the identity
-    page.goto(f"{base}/vragenlijst?a={world['a_scan'].id}&lang=nl")
+    navigate(page, f"{base}/vragenlijst?a={world['a_scan'].id}&lang=nl")
     expect(page.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
-    wait_idle(page)
     d1_1 = page.get_by_role("radiogroup", name="1. Vraag d1-1")  # by its name: the click lands on d1-1 only
     d1_1.get_by_text("d1-1 niveau 5", exact=False).click()
     wait_idle(page)
@@ -135,18 +135,18 @@ def test_a_lezer_reads_but_changes_nothing(app, browser):
     page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     sign_in(page, base, "lars@gemeente-a.nl", "lars-wachtwoord")
     before = dump(db)
-    page.goto(f"{base}/vragenlijst?a={a_scan}&lang=nl")
+    navigate(page, f"{base}/vragenlijst?a={a_scan}&lang=nl")  # as the lezer clicks through the app
     expect(page.get_by_text("U kunt deze scan lezen.")).to_be_visible(timeout=30_000)
     radios = page.get_by_test_id("stRadioGroup").first.locator("input[type=radio]")
     assert all(radios.nth(i).is_disabled() for i in range(radios.count()))
-    page.goto(f"{base}/resultaten?a={a_scan}&lang=nl")
+    navigate(page, f"{base}/resultaten?a={a_scan}&lang=nl")
     expect(page.get_by_role("heading", name="Resultaten", exact=True)).to_be_visible(timeout=30_000)
     text_on_page = body(page)
     assert "Scan definitief maken" not in text_on_page and "Werkboek inlezen" not in text_on_page
-    page.goto(f"{base}/verbeterplan?a={a_scan}&lang=nl")
+    navigate(page, f"{base}/verbeterplan?a={a_scan}&lang=nl")
     expect(page.get_by_text("U kunt dit plan lezen.")).to_be_visible(timeout=30_000)
     assert page.get_by_role("button", name="Gekozen acties toevoegen aan het plan").count() == 0
-    page.goto(f"{base}/beheer?lang=nl")
+    navigate(page, f"{base}/beheer?lang=nl")
     expect(page.get_by_text("U bent geen beheerder van een organisatie.")).to_be_visible(timeout=30_000)
     assert dump(db) == before
     page.context.close()
@@ -178,9 +178,8 @@ def test_a_removed_member_is_refused_at_once(app, browser):
     access.add_member(db, actor=ME, organisation_id=world["org_b"].id, email="anna@gemeente-a.nl", role="invuller")
     page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")
-    page.goto(f"{base}/vragenlijst?a={world['b_scan'].id}&lang=nl")
+    navigate(page, f"{base}/vragenlijst?a={world['b_scan'].id}&lang=nl")
     expect(page.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
-    wait_idle(page)
     access.remove_member(db, actor=ME, organisation_id=world["org_b"].id, email="anna@gemeente-a.nl")
     before = dump(db)
     page.get_by_test_id("stRadioGroup").first.get_by_test_id("stRadioOption").nth(0).click()  # still on screen
@@ -210,9 +209,8 @@ def test_a_member_is_invited_and_answers_after_signing_in(app, browser):
     a_scan = world["a_scan"].id
     anna = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     sign_in(anna, base, "anna@gemeente-a.nl", "anna-wachtwoord")
-    anna.goto(f"{base}/respondenten?a={a_scan}&lang=nl")
+    navigate(anna, f"{base}/respondenten?a={a_scan}&lang=nl")
     expect(anna.get_by_role("heading", name="Leden uitnodigen")).to_be_visible(timeout=30_000)
-    wait_idle(anna)
     box = anna.get_by_test_id("stMultiSelect").filter(has=anna.get_by_role("combobox", name="Welke leden?"))
     for _ in range(3):  # the first click may only give the field the focus
         box.locator("[role=group]").click()
@@ -239,7 +237,7 @@ def test_a_member_is_invited_and_answers_after_signing_in(app, browser):
     expect(stranger.get_by_text("Deze uitnodiging is persoonlijk.", exact=False)).to_be_visible(timeout=30_000)
     expect(stranger.get_by_role("button", name="Inloggen")).to_be_visible()
     assert "Kies eerst welke rol" not in body(stranger)
-    sign_in(stranger, base, "bert@gemeente-b.nl", "bert-wachtwoord")
+    sign_in(stranger, base, "bert@gemeente-b.nl", "bert-wachtwoord", from_here=True)  # the invitation's button
     expect(stranger.get_by_text("Gevraagd om in te vullen")).to_have_count(0)
     stranger.goto(address)
     expect(stranger.get_by_text("Deze uitnodiging is persoonlijk.", exact=False)).to_be_visible(timeout=30_000)
@@ -264,7 +262,7 @@ def test_a_member_is_invited_and_answers_after_signing_in(app, browser):
     state = respondents.respondent_state(db, assessment_id=a_scan, token=link.token,
                                          actor=access.Actor("lars@gemeente-a.nl"))
     assert (state.role, state.answers) == ("backoffice", {"d1-1": 2})
-    lars.goto(base)
+    navigate(lars, base)
     expect(lars.get_by_text("Gemeente Aalst, 2026: 1 van 9 vragen beantwoord")).to_be_visible(timeout=30_000)
     lars.context.close()
 
@@ -359,9 +357,8 @@ def test_a_beheerder_ends_every_session_of_a_member(app, browser):
     expect(lars.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
     anna = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     sign_in(anna, base, "anna@gemeente-a.nl", "anna-wachtwoord")
-    anna.goto(f"{base}/beheer?org={world['org_a'].id}&lang=nl")
+    navigate(anna, f"{base}/beheer?org={world['org_a'].id}&lang=nl")
     expect(anna.get_by_role("heading", name="Leden van Gemeente Aalst")).to_be_visible(timeout=30_000)
-    wait_idle(anna)
     number = [m.email for m in access.list_members(db, actor=ME, organisation_id=world["org_a"].id)].index(
         "lars@gemeente-a.nl")  # the members are listed by address; each row's buttons are keyed by its number
     anna.locator(f".st-key-end_sessions_{number}").get_by_role("button", name="Overal uitloggen").click()
