@@ -27,6 +27,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from storage.db import ENV_URL, Database
+from conftest import migrated_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
 _SHELL = "/usr/bin/chromium-headless-shell"
@@ -54,6 +55,8 @@ def running_app(folder: Path, *, port: int | None = None, address: str = "127.0.
     Database). Without a given port it takes a free one, and another if a parallel test took that one first.
     The server is forked from a process that has imported Streamlit and the app's libraries (`app_process`);
     `new_interpreter` starts it as the README does, `python -m streamlit run app.py`."""
+    if not (database_url or new_interpreter or (folder / "app.sqlite").exists()):
+        migrated_sqlite(folder / "app.sqlite")  # as the app leaves it on its first start, without the CPU time
     url = database_url or f"sqlite:///{folder / 'app.sqlite'}"
     environment = dict(os.environ, **{ENV_URL: url}, **env)
     log_path = folder / "streamlit.log"

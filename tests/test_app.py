@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from assessment import service
 from storage.db import ENV_URL, get_database
 from access import AccessDenied
-from conftest import FIXTURES, ROOT, ME
+from conftest import FIXTURES, ROOT, ME, migrated_sqlite
 from questionnaires.loader import ENV_DIR, load_questionnaire
 from ui.safe_text import escape_md
 
@@ -15,7 +15,7 @@ APP = str(ROOT / "app.py")
 
 @pytest.fixture
 def app_env(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'app.sqlite')}"
     monkeypatch.setenv(ENV_URL, url)
     monkeypatch.setenv(ENV_DIR, str(FIXTURES))
     return get_database(url)
@@ -202,7 +202,7 @@ def test_who_answered_comes_from_the_identity(app_env):
 
 def test_the_shipped_questionnaire_in_the_app(tmp_path, monkeypatch):
     """The real questionnaire: choose it, answer a whole dimension, and see scores and a radar."""
-    url = f"sqlite:///{tmp_path / 'real.sqlite'}"
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'real.sqlite')}"
     monkeypatch.setenv(ENV_URL, url)
     monkeypatch.delenv(ENV_DIR, raising=False)
     db = get_database(url)
@@ -332,7 +332,7 @@ def test_plan_page_suggests_actions_and_adds_the_chosen_ones(app_env):
 
 def test_benchmark_page_with_the_demo_set(tmp_path, monkeypatch):
     from peers import service as peers
-    url = f"sqlite:///{tmp_path / 'bench.sqlite'}"
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'bench.sqlite')}"
     monkeypatch.setenv(ENV_URL, url)
     monkeypatch.delenv(ENV_DIR, raising=False)
     db = get_database(url)
@@ -500,7 +500,7 @@ def test_a_final_scan_opens_its_results(app_env):
 
 
 def shipped(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'shipped.sqlite'}"
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'shipped.sqlite')}"
     monkeypatch.setenv(ENV_URL, url)
     monkeypatch.delenv(ENV_DIR, raising=False)
     return get_database(url), load_questionnaire(ROOT / "questionnaires" / "definitions"

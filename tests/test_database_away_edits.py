@@ -6,7 +6,7 @@ import sqlite3
 from datetime import date
 
 from assessment import service
-from conftest import ME
+from conftest import ME, migrated_sqlite
 from indicators.library import DEFAULT_FILE, load_library
 from kpi import service as kpis
 from storage.db import ENV_BUSY_SECONDS, ENV_URL, get_database
@@ -28,7 +28,7 @@ def mini_scan_on_sqlite(tmp_path, monkeypatch, name: str):
     from conftest import FIXTURES
     from questionnaires.loader import load_questionnaire
 
-    path = tmp_path / name
+    path = migrated_sqlite(tmp_path / name)
     monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
     monkeypatch.setenv(ENV_BUSY_SECONDS, "0.3")
     monkeypatch.setenv(ENV_DIR, str(FIXTURES))
@@ -41,7 +41,7 @@ def mini_scan_on_sqlite(tmp_path, monkeypatch, name: str):
 
 
 def test_kpi_target_and_value_while_sqlite_is_locked(tmp_path, monkeypatch):
-    path = tmp_path / "kpi.sqlite"
+    path = migrated_sqlite(tmp_path / "kpi.sqlite")
     monkeypatch.setenv(ENV_URL, f"sqlite:///{path}")
     monkeypatch.setenv(ENV_BUSY_SECONDS, "0.3")
     monkeypatch.delenv(ENV_DIR, raising=False)

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from plan import service as plan
 from assessment import service
 from storage.db import ENV_URL, get_database
-from conftest import ME, ROOT
+from conftest import ME, ROOT, migrated_sqlite
 from kpi import service as kpis
 from indicators.library import DEFAULT_FILE, load_library
 from questionnaires.loader import ENV_DIR, load_questionnaire
@@ -20,7 +20,7 @@ THIS_YEAR = date.today().year
 @pytest.fixture
 def shipped(tmp_path, monkeypatch):
     """The app on a fresh database with the shipped questionnaire and the shipped KPI library."""
-    url = f"sqlite:///{tmp_path / 'kpi.sqlite'}"
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'kpi.sqlite')}"
     monkeypatch.setenv(ENV_URL, url)
     monkeypatch.delenv(ENV_DIR, raising=False)
     return get_database(url)

@@ -459,9 +459,9 @@ def test_the_respondents_page_and_workbook_show_nothing_of_one_or_two_respondent
     from report import service as report
     from storage.db import ENV_URL, get_database
     from test_app import new_session, texts
-    from conftest import FIXTURES
+    from conftest import FIXTURES, migrated_sqlite
 
-    url = f"sqlite:///{tmp_path / 'app.sqlite'}"
+    url = f"sqlite:///{migrated_sqlite(tmp_path / 'app.sqlite')}"
     monkeypatch.setenv(ENV_URL, url)
     monkeypatch.setenv(ENV_DIR, str(FIXTURES))
     db = get_database(url)

@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from assessment import service
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire
 from storage.models import WorkshopRow
-from browser_support import running_app, wait_idle, wait_settled
+from browser_support import navigate, running_app, wait_idle, wait_settled
 from conftest import ME, ROOT
 from test_first_hour import choose
 from test_workshop_trust import check_projector
@@ -161,7 +161,7 @@ def test_a_workshop_agrees_on_a_legal_requirement_and_resultaten_names_the_breac
     # the legal answer of the scan, and Resultaten names the breach first
     answers = service.get_legal_answers(db, actor=ME, assessment_id=assessment.id)
     assert answers["awb-9-7"].value == "nee" and answers["awb-9-7"].comment == "De behandelaar was vaak zelf betrokken."
-    facilitator.goto(f"{base}/resultaten?a={assessment.id}&lang=nl")
+    navigate(facilitator, f"{base}/resultaten?a={assessment.id}&lang=nl")  # the facilitator goes on in the app
     expect(facilitator.get_by_role("heading", name=LEGAL_GROUP)).to_be_visible(timeout=SLOW)
     legal_box = facilitator.get_by_test_id("stAlert").filter(has_text="wettelijke eisen: ja")
     expect(legal_box).to_contain_text("0 van 10 wettelijke eisen: ja · 1 nee: 9:7 (onafhankelijke behandeling)")
