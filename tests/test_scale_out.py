@@ -16,7 +16,7 @@ from peers import service as peers
 from assessment import service
 from workshops import service as workshop
 from report.service import gather_report
-from browser_support import check_workbook, running_app, wait_idle
+from browser_support import check_workbook, navigate, running_app, wait_idle
 from conftest import FIXTURES, ME, POSTGRES_ENV, lookup_for
 from exports.workbook import build_workbook
 from questionnaires.loader import ENV_DIR, load_questionnaire
@@ -69,6 +69,8 @@ def test_what_one_server_writes_the_other_shows(servers, browser):
     phone.get_by_text("d1-1 niveau 4", exact=False).click()
     expect(phone.get_by_text("Uw stem is bewaard.", exact=False)).to_be_visible()
     expect(projector.get_by_text("1 van 1 aanwezigen gestemd")).to_be_visible()
+    projector.close()  # both refresh themselves (every 1 and 2 seconds): closed once they have shown it
+    phone.context.close()
 
     # an answer saved through A is there on B after a reload
     page_a = browser.new_page(viewport={"width": 1366, "height": 900})
@@ -84,10 +86,10 @@ def test_what_one_server_writes_the_other_shows(servers, browser):
     expect(page_b.get_by_test_id("stRadioGroup").nth(1).locator("input[type=radio]").nth(1)).to_be_checked()
 
     # a target set through B is seen by A's results
-    page_b.goto(f"{b}/resultaten?a={assessment.id}&lang=nl")
+    navigate(page_b, f"{b}/resultaten?a={assessment.id}&lang=nl")  # on to Resultaten, in the app on B
     expect(page_b.get_by_role("heading", name="Resultaten", exact=True)).to_be_visible(timeout=30_000)
     service.set_target(db, actor=ME, assessment_id=assessment.id, dimension_id="d1", level=5)
-    page_a.goto(f"{a}/resultaten?a={assessment.id}&lang=nl")
+    navigate(page_a, f"{a}/resultaten?a={assessment.id}&lang=nl")
     page_a.get_by_text("Competentie een › Dimensie een").click(timeout=30_000)
     expect(page_a.get_by_text("Ambitie 5: door u ingesteld.")).to_be_visible()
 
@@ -135,9 +137,8 @@ def test_a_workbook_import_and_a_change_of_sharing_through_one_server_show_on_th
     wait_idle(page_b)
     page_b.get_by_role("button", name="Verschillen opslaan").click()
     expect(page_b.get_by_text("Het werkboek is verwerkt. Opgeslagen: 1 antwoord.")).to_be_visible(timeout=30_000)
-    page_a.goto(f"{a}/vragenlijst?a={assessment.id}&dim=d1&lang=nl")
+    navigate(page_a, f"{a}/vragenlijst?a={assessment.id}&dim=d1&lang=nl")
     expect(page_a.get_by_test_id("stRadioGroup").first).to_be_visible(timeout=30_000)
-    wait_idle(page_a)
     first_question = page_a.get_by_test_id("stRadioGroup").first  # d1-1: level 5 (index 4), no longer 3
     expect(first_question.locator("input[type=radio]").nth(4)).to_be_checked()
     expect(first_question.locator("input[type=radio]").nth(2)).not_to_be_checked()
