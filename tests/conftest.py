@@ -22,6 +22,8 @@ from access import LOCAL_USER  # noqa: E402
 from storage.db import Database  # noqa: E402
 from questionnaires.loader import DEFAULT_DIR, load_questionnaire  # noqa: E402
 
+import office  # noqa: E402  (tests/office.py)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTGRES_ENV = "KLANTBEWUST_TEST_POSTGRES_URL"
 ME = LOCAL_USER  # who acts in tests that are not about access: the local user, who may do everything
@@ -61,20 +63,11 @@ def migrated_sqlite(path: Path) -> Path:
     return path
 
 
-_LIBREOFFICE_PROFILE: list[str] = []
-
-
 def libreoffice(*arguments: str, timeout: float = 180) -> subprocess.CompletedProcess:
-    """`libreoffice --headless <arguments>` with this test process's own user profile: made by its first call
-    and reused by the next (a new profile costs seconds on every call). The calls of one test process come one
-    after another, and each parallel process has its own profile, so two never share one at the same time."""
-    if not _LIBREOFFICE_PROFILE:
-        folder = tempfile.mkdtemp(prefix="kb-libreoffice-")
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        _LIBREOFFICE_PROFILE.append(Path(folder).as_uri())
-    command = ["libreoffice", f"-env:UserInstallation={_LIBREOFFICE_PROFILE[0]}", "--headless", "--norestore",
-               *arguments]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    """`libreoffice --headless <arguments>` (a conversion), in one office per test process kept running, with
+    its own user profile (`tests/office.py`): starting the office for each file cost about 1.5 s. The calls of one
+    test process come one after another, and each parallel process has its own office and profile."""
+    return office.libreoffice(*arguments, timeout=timeout)
 
 
 def lookup_for(*questionnaires):
@@ -333,9 +326,24 @@ def _scan_for_streamlit_components_once() -> None:
     manifest_scanner.scan_component_manifests = scan_once
 
 
+# The longest test files, longest first (measured in a whole run on 2026-12-04: 25 to 72 s each), a file that
+# mostly waits for the app's clocks (a session that runs out, a projector's refresh) next to one that keeps the
+# CPU busy, so that the two test processes seldom wait at the same time. `.ci/run` prints the slowest tests:
+# a file that grows long belongs here.
+LONG_FILES = ["test_accessibility_browser.py", "test_sign_in.py", "test_browser.py", "test_first_hour.py",
+              "test_respondents_browser.py", "test_room.py", "test_legal_browser.py", "test_workshop_trust.py",
+              "test_scale_out.py", "test_database_away_browser.py", "test_workbook_import.py",
+              "test_workbook.py", "test_workshop_legal_browser.py"]
+
+
 def pytest_collection_modifyitems(config, items):
-    """The modules that drive a browser first, each in its file order: run in parallel (`-n`, files kept
-    together), the long ones start early and the short ones fill the gaps, instead of one long module last."""
+    """The long files first (`LONG_FILES`), then the other modules that drive a browser, then the rest, each
+    in its file order: run in parallel (`-n`, files kept together), the long ones start early and the short
+    ones fill the gaps at the end, so both test processes end at about the same time."""
     browser_files = {item.path for item in items if "browser" in getattr(item, "fixturenames", ())}
-    items.sort(key=lambda item: item.path not in browser_files)
+
+    def place(item):
+        name = item.path.name
+        return (LONG_FILES.index(name) if name in LONG_FILES else len(LONG_FILES), item.path not in browser_files)
+    items.sort(key=place)
 

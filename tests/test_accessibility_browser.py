@@ -21,8 +21,8 @@ from playwright.sync_api import expect
 
 from assessment import service
 import access
-from browser_support import (axe_violations, fill_and_leave, free_port, navigate, running_app, sign_in, wait_idle,
-                             wait_settled, write_auth_secrets)
+from browser_support import (POLL, axe_violations, fill_and_leave, free_port, navigate, running_app, sign_in,
+                             wait_idle, wait_settled, write_auth_secrets)
 from conftest import ME
 from i18n import t
 from oidc_provider import running_provider
@@ -252,7 +252,7 @@ def test_next_opens_the_next_part_at_its_heading_and_a_new_scan_at_the_top(site,
     respondent.get_by_role("button", name=t("respond.next", "nl")).click()
     expect(heading).not_to_have_text(before)
     respondent.wait_for_function("document.activeElement && document.activeElement.closest('.st-key-respond-part')"
-                                 " && document.activeElement.tagName === 'H2'", timeout=30_000)
+                                 " && document.activeElement.tagName === 'H2'", timeout=30_000, polling=POLL)
     top = respondent.evaluate("document.querySelector('.st-key-respond-part h2').getBoundingClientRect().top")
     assert 0 <= top < 200, f"the new part's heading is {top}px down the window"
     respondent.close()
@@ -264,7 +264,8 @@ def test_next_opens_the_next_part_at_its_heading_and_a_new_scan_at_the_top(site,
     fill_and_leave(page, page.get_by_label(t("field.period", "nl")), "2027")
     page.get_by_role("button", name=t("start.create_assessment", "nl")).click()
     page.wait_for_url(re.compile(r"/vragenlijst\?"), timeout=60_000)
-    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'H1'", timeout=30_000)
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'H1'", timeout=30_000,
+                           polling=POLL)
     assert page.evaluate("document.activeElement.innerText") == t("questionnaire.title", "nl")
     scrolled = page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop")
     assert scrolled < 100, f"the questionnaire opened {scrolled}px down"

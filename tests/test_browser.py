@@ -7,8 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment import service
-from browser_support import (axe_violations, fill_and_leave, from_another_computer, navigate, running_app, wait_idle,
-                             wait_settled)
+from browser_support import (POLL, axe_violations, fill_and_leave, from_another_computer, navigate, running_app,
+                             wait_idle, wait_settled)
 from conftest import FIXTURES, ME
 from questionnaires.loader import ENV_DIR, load_questionnaire
 
@@ -119,7 +119,7 @@ def test_a_keyboard_user_answers_and_goes_to_the_next_part(server, browser):
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Dimensie twee")).to_be_visible()
     page.wait_for_function("document.activeElement === document.querySelector('.st-key-onderdeel h2')",
-                           timeout=30_000)
+                           timeout=30_000, polling=POLL)
     page.screenshot(path=str(FIXTURES.parent.parent / "test-artifacts" / "keyboard-next-part.png"))
     # from the heading of the new part, the next Tab reaches its first question
     assert tab_to(page, lambda f: f["type"] == "radio", limit=10)

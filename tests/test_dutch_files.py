@@ -8,7 +8,6 @@ column, and store nothing."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -17,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from assessment import service
-from conftest import ME
+from conftest import ME, libreoffice
 from exports.kpi_file import template_csv
 from exports.problems import FileImportError
 from i18n import t
@@ -100,7 +99,6 @@ def fods(rows: list[tuple]) -> str:
 class LibreOffice:
     def __init__(self, folder: Path):
         self.folder = folder
-        self.profile = (folder / "profile").as_uri()
 
     def convert(self, sources: dict[str, str | bytes], options: str, suffix: str = ".fods",
                 infilter: str | None = None) -> dict[str, bytes]:
@@ -112,11 +110,10 @@ class LibreOffice:
             path = work / f"{name}{suffix}"
             path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
             paths.append(str(path))
-        command = [SOFFICE, f"-env:UserInstallation={self.profile}", "--headless", "--norestore"]
-        if infilter:
-            command.append(f"--infilter={infilter}")
-        command += ["--convert-to", f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(work / "out")]
-        subprocess.run(command + paths, check=True, capture_output=True, timeout=300)
+        arguments = [f"--infilter={infilter}"] if infilter else []
+        arguments += ["--convert-to", f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(work / "out")]
+        done = libreoffice(*arguments, *paths, timeout=300)
+        assert done.returncode == 0, done.stderr
         return {name: (work / "out" / f"{name}.csv").read_bytes() for name in sources}
 
 

@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 
 from plan import service as plan
 from assessment import service
-from browser_support import (axe_violations, eventually, fill_and_leave, unresolved_contrast, running_app, wait_idle,
-                             wait_settled)
+from browser_support import (POLL, axe_violations, eventually, fill_and_leave, unresolved_contrast, running_app,
+                             wait_idle, wait_settled)
 from conftest import ROOT, ME
 from questionnaires.loader import load_questionnaire
 
@@ -108,14 +108,14 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
     expect(page.get_by_role("heading", name="2. Scans van Gemeente Eerste Uur")).to_be_visible()
     # the new organisation's scan form is in view, the focus on its heading (not left at the top of the page)
     page.wait_for_function("document.activeElement === document.querySelector('.st-key-scans h2')",
-                           timeout=30_000)
+                           timeout=30_000, polling=POLL)
     expect(page.get_by_role("button", name="Scan starten")).to_be_in_viewport()
     page.get_by_role("button", name="Scan starten").click()
     expect(page.get_by_role("heading", name="Vragenlijst", exact=True)).to_be_visible(timeout=30_000)
     wait_idle(page)
     # the questionnaire opens at its top, the focus on its title
     page.wait_for_function("document.activeElement === document.querySelector('.st-key-page-top h1')",
-                           timeout=30_000)
+                           timeout=30_000, polling=POLL)
     assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollTop") < 100
     assessments = service.list_assessments(db, actor=ME, organisation_id=service.list_organisations(db, actor=ME)[0].id)
     assert [a.period for a in assessments] == ["2026"]
@@ -132,7 +132,7 @@ def test_the_first_hour_of_a_new_user(app, browser, tmp_path):
         if index > 0:
             # the part's heading is at the top of the window and its first question can be seen
             try:
-                page.wait_for_function(PART_AT_TOP, timeout=30_000)
+                page.wait_for_function(PART_AT_TOP, timeout=30_000, polling=POLL)
             except Exception:
                 pytest.fail(f"{dimension.id} did not open at its top: heading at {part_heading_top(page)} px")
             assert page.evaluate(FOCUS_IN_PART)  # the focus moved there too
