@@ -16,6 +16,8 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
 
 PAGES = ("ui", "views", "app")
@@ -168,7 +170,11 @@ def violations(root: Path) -> dict[str, list[str]]:
 
 # --- the rules hold for this code ------------------------------------------------------------------------------
 
-LAYOUT = violations(ROOT)
+@pytest.fixture(scope="module")
+def layout() -> dict[str, list[str]]:
+    """The rules checked on this code, once for the file (1.6 CPU s), in the test process that runs it: not at
+    import, which every test process does while collecting."""
+    return violations(ROOT)
 
 
 def test_the_checker_reads_the_packages():
@@ -176,25 +182,25 @@ def test_the_checker_reads_the_packages():
     assert {"storage.db", "access.service", "assessment.service", "exports.workbook", "ui.pages"} <= set(modules)
 
 
-def test_each_floor_imports_only_floors_below():
+def test_each_floor_imports_only_floors_below(layout):
     """storage imports no package of ours; access only storage (and the rules); formats no service."""
-    assert LAYOUT["floors"] == []
+    assert layout["floors"] == []
 
 
-def test_domain_packages_never_import_streamlit():
-    assert LAYOUT["streamlit"] == []
+def test_domain_packages_never_import_streamlit(layout):
+    assert layout["streamlit"] == []
 
 
-def test_no_cycle_between_packages():
-    assert LAYOUT["package cycles"] == []
+def test_no_cycle_between_packages(layout):
+    assert layout["package cycles"] == []
 
 
-def test_no_cycle_between_files():
-    assert LAYOUT["file cycles"] == []
+def test_no_cycle_between_files(layout):
+    assert layout["file cycles"] == []
 
 
-def test_no_private_name_from_another_module():
-    assert LAYOUT["private names"] == []
+def test_no_private_name_from_another_module(layout):
+    assert layout["private names"] == []
 
 
 def test_pages_never_write_sql():
