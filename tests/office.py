@@ -16,6 +16,7 @@ import atexit
 import json
 import os
 import select
+import signal
 import shutil
 import subprocess
 import sys
@@ -108,13 +109,24 @@ class Office:
                                            answer.get("log", ""), answer.get("error", ""))
 
     def close(self) -> None:
-        for process in (self.bridge, self.office):
-            if process is not None and process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        """The bridge ends the office when its input closes; whatever is left after 10 s (an office that hangs)
+        is killed, the office with every process it started (its own session)."""
+        if self.bridge is not None:
+            try:
+                self.bridge.stdin.close()
+                self.bridge.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.bridge.kill()
+        if self.office is not None:
+            try:
+                self.office.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                os.killpg(self.office.pid, signal.SIGKILL)  # soffice is a script that starts soffice.bin
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.office.wait()
         self.bridge = self.office = None
 
 
