@@ -103,10 +103,18 @@ def open_at_top(anchor: str) -> None:
     st.html(f"""<script data-run="{st.session_state['open_at_top_runs']}">
 (function () {{
   var tries = 0;
-  var move = function () {{  // after a move to another page the heading may be drawn a moment later
+  // wait until the run has drawn the whole page: the heading is there (after a move to another page it comes
+  // a moment later), the run has ended and no element of the run before is left. Scrolled earlier, on a busy
+  // server, the page below the heading is not there yet, the scroll stops short and what follows the heading
+  // ends up below the window. After 20 s it scrolls anyway.
+  var move = function () {{
     var box = document.querySelector(".st-key-{anchor}");
     var heading = box && box.querySelector("h1, h2, h3");
-    if (!heading) {{ if (++tries < 100) setTimeout(move, 50); return; }}
+    var app = document.querySelector("[data-testid=stApp]");
+    var drawing = (app && app.getAttribute("data-test-script-state") === "running") ||
+                  document.querySelector("[data-stale=true]");
+    if ((!heading || drawing) && ++tries < 400) {{ setTimeout(move, 50); return; }}
+    if (!heading) return;
     heading.setAttribute("tabindex", "-1");
     heading.scrollIntoView({{block: "start"}});
     heading.focus({{preventScroll: true}});
