@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import app_process
-from axe_playwright_python.sync_playwright import Axe
+from axe_playwright_python.base import AXE_SCRIPT as _AXE_SCRIPT
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -460,14 +460,23 @@ def held_still(page):
         page.evaluate("() => window.__kbRelease && window.__kbRelease()")
 
 
+def _run_axe(page, options: dict) -> dict:
+    """axe-core's findings on the page (its violations and what it leaves for review). axe-core (570 KB of script)
+    is put into a page once per document: a second check of a page the app moved to within itself does not
+    parse it again (0.1 CPU second a check)."""
+    if not page.evaluate("() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
+        page.evaluate(_AXE_SCRIPT)
+    return page.evaluate("""options => axe.run(document, options).then(
+        found => ({violations: found.violations, incomplete: found.incomplete}))""", options)
+
+
 def axe_violations(page) -> list[str]:
     """WCAG 2.0/2.1 A and AA violations on the page as axe-core finds them, one line per rule and element, on the
     page settled and held still (`held_still`)."""
     with held_still(page):
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
-                                           "resultTypes": ["violations"]})
+        results = _run_axe(page, {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
     return [f"{v['id']}: {node['target']} {node.get('failureSummary', '')}"
-            for v in results.response["violations"] for node in v["nodes"]]
+            for v in results["violations"] for node in v["nodes"]]
 
 
 # For a text in a plotly chart (SVG): its fill colour and every background fill of that chart.
@@ -499,10 +508,10 @@ def unresolved_contrast(page) -> list[str]:
     behind the text of an SVG chart, so for chart text the contrast is computed here against every
     background of that chart (WCAG AA: 4.5:1, or 3:1 from 24 px). What is left needs a human."""
     with held_still(page):
-        results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]},
-                                           "resultTypes": ["incomplete"]})
+        results = _run_axe(page, {"runOnly": {"type": "rule", "values": ["color-contrast"]},
+                                  "resultTypes": ["incomplete"]})
     left = []
-    for node in (n for v in results.response["incomplete"] for n in v["nodes"]):
+    for node in (n for v in results["incomplete"] for n in v["nodes"]):
         selector = node["target"][-1]
         colours = page.evaluate(_CHART_TEXT_COLOURS, selector)
         if colours is None or not colours["backgrounds"]:

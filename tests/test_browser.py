@@ -317,3 +317,26 @@ def test_the_kpi_picture_on_results_history_and_plan_passes_axe(browser, tmp_pat
             found = axe_violations(page)
             assert found == [], f"{path} ({language}): " + "\n".join(found)
         page.close()
+
+
+
+def test_the_axe_check_sees_the_page_as_it_is_now(server, browser):
+    """`axe_violations` puts axe-core into a page once per document: a second check of the same document, and a
+    check of a new document, each see what is on the page at that moment."""
+    base, _ = server
+    page = browser.new_page()
+    page.goto(f"{base}/?lang=nl")
+    wait_idle(page)
+    add_image = ("document.querySelector('[data-testid=stMain]')"
+                 ".appendChild(document.createElement('img')).src = 'x.png'")
+    page.evaluate(add_image)  # an image without a text alternative
+    assert [v for v in axe_violations(page) if v.startswith("image-alt")]
+    page.evaluate("document.querySelector('[data-testid=stMain] > img').alt = 'Logo van de gemeente'")
+    assert page.evaluate("typeof window.axe") == "object"  # the second check uses the axe-core already there
+    assert not [v for v in axe_violations(page) if v.startswith("image-alt")]
+    page.reload()  # a new document: axe-core is put in again
+    wait_idle(page)
+    assert page.evaluate("typeof window.axe") == "undefined"
+    page.evaluate(add_image)
+    assert [v for v in axe_violations(page) if v.startswith("image-alt")]
+    page.context.close()

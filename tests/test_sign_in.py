@@ -51,6 +51,37 @@ def app(tmp_path_factory, provider):
         yield base, db, seed(db)
 
 
+LAPTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def signed_in(app, browser):
+    """A new browser window of a person who is signed in, for the tests that are not about signing in: the first
+    time through the app's button and the provider's form (`sign_in`), after that with that session's cookies
+    (Playwright's storage state), as a second window of the same browser. A session that has been ended since
+    (signed out, or ended by a beheerder) signs in again through the form. The tests about signing in (the first,
+    the expired session, signing out, an address that is not verified, the invitation's stranger) always use the
+    form."""
+    base = app[0]
+    cookies: dict[str, dict] = {}
+
+    def open_as(email: str, password: str, viewport: dict = LAPTOP):
+        context = browser.new_context(viewport=viewport, storage_state=cookies.get(email))
+        page = context.new_page()
+        if email not in cookies:
+            sign_in(page, base, email, password)
+        else:
+            page.goto(base)
+            wait_idle(page)
+            if page.get_by_role("button", name="Inloggen").count():  # that session has ended
+                sign_in(page, base, email, password, from_here=True)
+        assert page.get_by_role("button", name="Inloggen").count() == 0, email
+        cookies[email] = context.storage_state()
+        return page
+
+    return open_as
+
+
 def seed(db):
     """Two organisations as their beheerders would set them up (the local user adds the members)."""
     mini = load_questionnaire(FIXTURES / "mini.yaml")
@@ -129,11 +160,10 @@ def test_a_person_signs_in_and_sees_only_their_own_organisation(app, browser):
     page.context.close()
 
 
-def test_a_lezer_reads_but_changes_nothing(app, browser):
+def test_a_lezer_reads_but_changes_nothing(app, signed_in):
     base, db, world = app
     a_scan = world["a_scan"].id
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    sign_in(page, base, "lars@gemeente-a.nl", "lars-wachtwoord")
+    page = signed_in("lars@gemeente-a.nl", "lars-wachtwoord")
     before = dump(db)
     navigate(page, f"{base}/vragenlijst?a={a_scan}&lang=nl")  # as the lezer clicks through the app
     expect(page.get_by_text("U kunt deze scan lezen.")).to_be_visible(timeout=30_000)
@@ -173,11 +203,10 @@ def test_a_seat_link_reaches_no_other_page(app, browser):
     phone.context.close()
 
 
-def test_a_removed_member_is_refused_at_once(app, browser):
+def test_a_removed_member_is_refused_at_once(app, signed_in):
     base, db, world = app
     access.add_member(db, actor=ME, organisation_id=world["org_b"].id, email="anna@gemeente-a.nl", role="invuller")
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    page = signed_in("anna@gemeente-a.nl", "anna-wachtwoord")
     navigate(page, f"{base}/vragenlijst?a={world['b_scan'].id}&lang=nl")
     expect(page.get_by_role("heading", name="Dimensie een")).to_be_visible(timeout=30_000)
     access.remove_member(db, actor=ME, organisation_id=world["org_b"].id, email="anna@gemeente-a.nl")
@@ -200,15 +229,14 @@ def snapshot(page, name: str) -> None:
     page.set_viewport_size(size)
 
 
-def test_a_member_is_invited_and_answers_after_signing_in(app, browser):
+def test_a_member_is_invited_and_answers_after_signing_in(app, browser, signed_in):
     """The beheerder invites a member as a respondent; the member finds the invitation on the Start page after
     signing in and answers; nobody else can use the invitation's address, signed in or not."""
     from respondents import service as respondents
 
     base, db, world = app
     a_scan = world["a_scan"].id
-    anna = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    sign_in(anna, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    anna = signed_in("anna@gemeente-a.nl", "anna-wachtwoord")
     navigate(anna, f"{base}/respondenten?a={a_scan}&lang=nl")
     expect(anna.get_by_role("heading", name="Leden uitnodigen")).to_be_visible(timeout=30_000)
     box = anna.get_by_test_id("stMultiSelect").filter(has=anna.get_by_role("combobox", name="Welke leden?"))
@@ -244,9 +272,8 @@ def test_a_member_is_invited_and_answers_after_signing_in(app, browser):
     assert dump(db) == before
     stranger.context.close()
 
-    # the member signs in, finds the invitation on the Start page and answers
-    lars = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-    sign_in(lars, base, "lars@gemeente-a.nl", "lars-wachtwoord")
+    # the member, signed in, finds the invitation on the Start page and answers
+    lars = signed_in("lars@gemeente-a.nl", "lars-wachtwoord", PHONE)
     expect(lars.get_by_role("heading", name="Gevraagd om in te vullen")).to_be_visible(timeout=30_000)
     expect(lars.get_by_text("Gemeente Aalst, 2026: 0 van 9 vragen beantwoord")).to_be_visible()
     snapshot(lars, "start-invitation-nl-390.png")
@@ -350,13 +377,11 @@ def test_signing_out_ends_the_session_and_its_replayed_cookies_are_refused(app, 
     replay.close()
 
 
-def test_a_beheerder_ends_every_session_of_a_member(app, browser):
+def test_a_beheerder_ends_every_session_of_a_member(app, signed_in):
     base, db, world = app
-    lars = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    sign_in(lars, base, "lars@gemeente-a.nl", "lars-wachtwoord")
+    lars = signed_in("lars@gemeente-a.nl", "lars-wachtwoord")
     expect(lars.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
-    anna = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    sign_in(anna, base, "anna@gemeente-a.nl", "anna-wachtwoord")
+    anna = signed_in("anna@gemeente-a.nl", "anna-wachtwoord")
     navigate(anna, f"{base}/beheer?org={world['org_a'].id}&lang=nl")
     expect(anna.get_by_role("heading", name="Leden van Gemeente Aalst")).to_be_visible(timeout=30_000)
     number = [m.email for m in access.list_members(db, actor=ME, organisation_id=world["org_a"].id)].index(
