@@ -60,10 +60,17 @@ def part_heading_top(page) -> float:
 
 
 def choose(page, label: str, option) -> None:
-    """Choose an option of a select box, as a mouse user does: open the list, click the option.
-    (The first click on a select box that does not have the focus yet may only give it the focus.)"""
+    """Choose an option of a select box, as a mouse user does: scroll it into view, open the list, click the
+    option. A click that must scroll the page first opens the list, and the scroll that follows closes it again
+    (seen in the browser: open, click, scroll, closed; then the test waited 10 s for a list that stayed shut), so
+    the box is first left to stop moving (an expander opening above it), then scrolled to, and the scroll's
+    events are let through (two animation frames). The first click on a select box that does not have the focus
+    yet may only give it the focus: then click again."""
     box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_role("combobox", name=label)).first
     field, combobox = box.locator("[role=group]"), box.get_by_role("combobox")
+    wait_settled(page)  # an expander that was just opened has finished opening: the box no longer moves
+    field.scroll_into_view_if_needed()
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     for _ in range(3):
         field.click()
         try:
