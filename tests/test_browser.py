@@ -319,7 +319,6 @@ def test_the_kpi_picture_on_results_history_and_plan_passes_axe(browser, tmp_pat
         page.close()
 
 
-
 def test_the_axe_check_sees_the_page_as_it_is_now(server, browser):
     """`axe_violations` puts axe-core into a page once per document: a second check of the same document, and a
     check of a new document, each see what is on the page at that moment."""
