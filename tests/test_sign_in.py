@@ -122,7 +122,7 @@ def body(page) -> str:
 
 def test_a_person_signs_in_and_sees_only_their_own_organisation(app, browser):
     base, db, world = app
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page = browser.new_context(viewport=LAPTOP).new_page()
     page.goto(base)
     expect(page.get_by_role("button", name="Inloggen")).to_be_visible(timeout=30_000)
     assert "Gemeente" not in body(page)  # nothing before signing in
@@ -185,7 +185,7 @@ def test_a_lezer_reads_but_changes_nothing(app, signed_in):
 def test_a_seat_link_reaches_no_other_page(app, browser):
     base, db, world = app
     _, seat = workshop.join(db, code=world["b_workshop"].join_code, role="frontoffice")
-    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone = browser.new_context(viewport=PHONE).new_page()
     phone.goto(f"{base}/stemmen?seat={seat}&lang=nl")
     expect(phone.get_by_text("d1-1 niveau 3", exact=False)).to_be_visible(timeout=30_000)
     assert phone.get_by_test_id("stSidebarNav").count() == 0  # no navigation
@@ -260,7 +260,7 @@ def test_a_member_is_invited_and_answers_after_signing_in(app, browser, signed_i
 
     # somebody else, signed out or signed in, cannot use the invitation's address; nothing is written
     before = dump(db)
-    stranger = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    stranger = browser.new_context(viewport=PHONE).new_page()
     stranger.goto(address)
     expect(stranger.get_by_text("Deze uitnodiging is persoonlijk.", exact=False)).to_be_visible(timeout=30_000)
     expect(stranger.get_by_role("button", name="Inloggen")).to_be_visible()
@@ -300,7 +300,7 @@ SESSION_SECONDS = 72  # KLANTBEWUST_SESSION_HOURS=0.02
 def test_an_expired_session_must_sign_in_again_and_writes_nothing(tmp_path, provider, browser):
     with start_app(tmp_path, provider, KLANTBEWUST_SESSION_HOURS="0.02") as (base, db):
         world = seed(db)
-        page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+        page = browser.new_context(viewport=LAPTOP).new_page()
         heading = page.get_by_role("heading", name="Dimensie een")
         expired = page.get_by_text("Uw sessie is verlopen.")
         try:
@@ -342,14 +342,14 @@ def test_signing_out_ends_the_session_and_its_replayed_cookies_are_refused(app, 
     """Sign in, keep the cookies, sign out; the kept cookies in a new browser land on the sign-in page and write
     nothing (not even "last seen")."""
     base, db, world = app
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    context = browser.new_context(viewport=LAPTOP)
     page = context.new_page()
     sign_in(page, base, "anna@gemeente-a.nl", "anna-wachtwoord")
     expect(page.get_by_text("Ingelogd als")).to_be_visible(timeout=30_000)
     saved = context.cookies()
     assert any(c["name"].startswith("_streamlit_user") for c in saved)
     # the same cookies in a second browser work while the session lasts (so the replay below is a fair test)
-    twin = browser.new_context(viewport={"width": 1366, "height": 900})
+    twin = browser.new_context(viewport=LAPTOP)
     twin.add_cookies(saved)
     twin_page = twin.new_page()
     twin_page.goto(f"{base}/?lang=nl")
@@ -361,7 +361,7 @@ def test_signing_out_ends_the_session_and_its_replayed_cookies_are_refused(app, 
     context.close()
 
     before = everything(db)
-    replay = browser.new_context(viewport={"width": 1366, "height": 900})
+    replay = browser.new_context(viewport=LAPTOP)
     replay.add_cookies(saved)
     page = replay.new_page()
     for path in ("?lang=nl", f"vragenlijst?a={world['a_scan'].id}&lang=nl", "beheer?lang=nl"):
@@ -404,7 +404,7 @@ def test_an_address_the_provider_has_not_verified_cannot_sign_in(app, browser):
     base, db, world = app
     access.add_member(db, actor=ME, organisation_id=world["org_a"].id, email="vera@gemeente-a.nl", role="invuller")
     before = everything(db)
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page = browser.new_context(viewport=LAPTOP).new_page()
     sign_in(page, base, "vera@gemeente-a.nl", "vera-wachtwoord")
     expect(page.get_by_text("zegt dat uw e-mailadres niet bevestigd is")).to_be_visible(timeout=30_000)
     expect(page.get_by_role("button", name="Inloggen")).to_be_visible()
