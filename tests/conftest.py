@@ -131,6 +131,25 @@ def empty_url(backend, tmp_path, postgres_server):
     postgres_server.drop(name)
 
 
+def _referred_first(table, rows: list[dict]) -> list[dict]:
+    """`rows` of `table` ordered so that a row comes after every row of the same table it refers to."""
+    links = [(key.parent.name, key.column.name) for key in table.foreign_keys if key.column.table is table]
+    if not links:
+        return rows
+    ordered, seen, waiting = [], {referred: set() for _, referred in links}, rows
+    while waiting:
+        ready = [row for row in waiting
+                 if all(row[column] is None or row[column] in seen[referred] for column, referred in links)]
+        ready = ready or waiting  # a cycle: as they are (the database will say what is wrong)
+        ordered.extend(ready)
+        for row in ready:
+            for _, referred in links:
+                seen[referred].add(row[referred])
+        placed = {id(row) for row in ready}
+        waiting = [row for row in waiting if id(row) not in placed]
+    return ordered
+
+
 class PostgresWorkDatabase:
     """The PostgreSQL database the `db` tests of this process share, one after another: cloned once from the
     migrated template, and before each next test put back to what the template holds (every row of the
@@ -138,22 +157,30 @@ class PostgresWorkDatabase:
     milliseconds, where a clone costs the server a quarter of a CPU second (it copies the system catalogs too)."""
 
     def __init__(self, server: PostgresServer, template: str):
-        from sqlalchemy import MetaData, create_engine, select
+        from sqlalchemy import MetaData, create_engine
         self.name, self.url = server.create("kb_test", template=template)
         self.engine = create_engine(self.url, pool_pre_ping=True)
         self.metadata = MetaData()
         self.metadata.reflect(self.engine)
-        with self.engine.connect() as connection:
-            self.rows = {table.name: [dict(row._mapping) for row in connection.execute(select(table))]
-                         for table in self.metadata.sorted_tables}
+        self.rows = self.every_row()
         self.used = False
 
-    def reset(self) -> None:
-        """What the template holds, again; connections a test left open are ended first."""
+    def every_row(self) -> dict[str, list[dict]]:
+        """Every row of every table, a row that another of its table refers to before that one (an assessment
+        started from last year's), so that they can be put back in this order."""
+        from sqlalchemy import select
+        with self.engine.connect() as connection:
+            return {table.name: _referred_first(table, [dict(row._mapping) for row in connection.execute(select(table))])
+                    for table in self.metadata.sorted_tables}
+
+    def reset(self, rows: dict[str, list[dict]] | None = None) -> None:
+        """What the template holds (or `rows`, taken by `every_row`), again; connections a test left open are
+        ended first."""
         from sqlalchemy import text
-        if not self.used:
+        if rows is None and not self.used:
             self.used = True
             return
+        rows = self.rows if rows is None else rows
         with self.engine.begin() as connection:
             connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
@@ -161,9 +188,9 @@ class PostgresWorkDatabase:
             for table in reversed(tables):  # children before parents; triggers run as for any delete
                 connection.execute(table.delete())
             for table in tables:  # the template's rows last, so that what the triggers wrote is replaced too
-                if self.rows[table.name]:
+                if rows[table.name]:
                     connection.execute(table.delete())
-                    connection.execute(table.insert(), self.rows[table.name])
+                    connection.execute(table.insert(), rows[table.name])
             for sequence, table, column in connection.execute(text(
                     "SELECT s.relname, t.relname, a.attname FROM pg_class s "
                     "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
@@ -217,8 +244,41 @@ def db(backend, tmp_path, migrated_template):
     else:
         source.reset()
         database = Database(source.url)
+    database.test_copy = (backend, path if backend == "sqlite" else source)  # for `built_once`
     yield database
     database.dispose()
+
+
+_BUILT: dict[tuple[str, str], tuple[object, object]] = {}  # (what, engine): (the database as built, the value)
+
+
+def built_once(db, what: str, build):
+    """What `build(db)` writes into the test's new database and returns, made once per test process and engine:
+    the next test that asks for `what` gets the database as `build` left it (a copy: SQLite's backup, or
+    PostgreSQL's rows put back) and the same value (ids, people). For a set-up that many tests of a file share,
+    asked for before the test writes anything: it costs its writes once, and each test's changes stay its own."""
+    import sqlite3
+    from contextlib import closing
+    backend, place = db.test_copy
+    key = (what, backend)
+    if key not in _BUILT:
+        value = build(db)
+        if backend == "sqlite":
+            built = sqlite3.connect(":memory:")
+            with closing(sqlite3.connect(place)) as source:
+                source.backup(built)
+        else:
+            built = place.every_row()
+        _BUILT[key] = (built, value)
+        return value
+    built, value = _BUILT[key]
+    db.dispose()  # no pooled connection keeps what it read before
+    if backend == "sqlite":
+        with closing(sqlite3.connect(place)) as target:
+            built.backup(target)
+    else:
+        place.reset(built)
+    return value
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Storage through the service layer, on SQLite and (in CI) on a real PostgreSQL server."""
 
 import threading
+import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,7 +13,7 @@ from access import AccessDenied
 from assessment import service
 from storage.db import Database
 from storage.models import Base
-from conftest import ME, member_of
+from conftest import ME, built_once, member_of
 
 
 @pytest.fixture
@@ -63,6 +64,45 @@ def test_the_next_test_finds_a_new_database(db, backend):
     organisation = service.create_organisation(db, actor=ME, name="Gemeente Daarna", org_type="gemeente",
                                                size_class="inw-50-100k")
     assert organisation.id == 1  # numbering starts again
+
+
+def test_a_set_up_built_once_comes_back_as_it_was_built_for_each_test(db):
+    """`built_once`: the set-up is written once per test process and engine; a later test that asks for it gets
+    the database as the set-up left it (a test's own writes gone, numbering going on from the set-up's), and the
+    same value."""
+    builds = []
+
+    def build(database):
+        builds.append(database)
+        return service.create_organisation(database, actor=ME, name="Gemeente Eenmaal", org_type="gemeente",
+                                           size_class="inw-50-100k").id
+
+    def names():
+        with db.read() as session:
+            return [name for (name,) in session.execute(text("SELECT name FROM organisations ORDER BY id"))]
+
+    what = f"test_storage.once.{uuid.uuid4().hex}"
+    first = built_once(db, what, build)
+    own = service.create_organisation(db, actor=ME, name="Gemeente Eigen", org_type="gemeente",
+                                      size_class="inw-50-100k")
+    assert names() == ["Gemeente Eenmaal", "Gemeente Eigen"]
+    again = built_once(db, what, build)  # as the next test asks for it
+    assert (len(builds), again) == (1, first)
+    assert names() == ["Gemeente Eenmaal"]
+    after = service.create_organisation(db, actor=ME, name="Gemeente Daarna", org_type="gemeente",
+                                        size_class="inw-50-100k")
+    assert after.id == own.id  # numbered on from the set-up, as in a database where it was just written
+
+
+def test_rows_that_refer_to_a_row_of_their_own_table_are_put_back_after_it():
+    """PostgreSQL's rows are put back in the order `every_row` gives: an assessment started from last year's
+    after last year's, whatever order the server read them in."""
+    from conftest import _referred_first
+    from storage.models import Base
+    assessments = Base.metadata.tables["assessments"]
+    rows = [dict(id="c", previous_assessment_id="b"), dict(id="b", previous_assessment_id="a"),
+            dict(id="a", previous_assessment_id=None), dict(id="d", previous_assessment_id=None)]
+    assert [row["id"] for row in _referred_first(assessments, rows)] == ["a", "d", "b", "c"]
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):

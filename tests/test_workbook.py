@@ -12,7 +12,7 @@ from openpyxl.chart import RadarChart
 from plan import service as plan
 from assessment import service
 from report.service import gather_report
-from conftest import ME, libreoffice, lookup_for
+from conftest import ME, built_once, libreoffice, lookup_for
 from exports.workbook import META_SHEET, build_workbook
 from i18n import round_half_up
 
@@ -21,6 +21,14 @@ INJECTIONS = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 6 123", "-2+3", "@SUM(A1
 
 @pytest.fixture
 def report(db, zelfscan):
+    """Last year's final scan and this year's draft started from it, with answers, a comment and plan actions
+    whose texts try to be formulas (written once per test process and engine, copied for each test:
+    `conftest.built_once`), gathered for the workbook."""
+    later = built_once(db, "workbook.report", lambda db: _two_years(db, zelfscan))
+    return gather_report(db, actor=ME, assessment_id=later.id, lookup=lookup_for(zelfscan), today=date(2026, 11, 22))
+
+
+def _two_years(db, zelfscan):
     org = service.create_organisation(db, actor=ME, name="Gemeente Excel & Co", org_type="gemeente", size_class="inw-50-100k")
     earlier = service.create_assessment(db, actor=ME, organisation_id=org.id, period="2025", questionnaire=zelfscan)
     for question in zelfscan.questions():
@@ -36,7 +44,7 @@ def report(db, zelfscan):
         dict(dimension_id="kg-terugkoppeling", title=title, owner="Team", start_date=date(2026, 1, 1),
              due_date=date(2026, 3, 1), kpi="Klagers voelen zich gehoord", kpi_target="80%")
         for title in INJECTIONS[1:]] + [dict(dimension_id="le-analyse", title="Klaar", status="done")])
-    return gather_report(db, actor=ME, assessment_id=later.id, lookup=lookup_for(zelfscan), today=date(2026, 11, 22))
+    return later
 
 
 def open_book(data: bytes):

@@ -21,7 +21,7 @@ from assessment.importing import (APP, WORKBOOK, AppData, ImportRefused, apply_w
                                   preview_workbook)
 from storage.models import Base
 from report.service import gather_report
-from conftest import ME, libreoffice, lookup_for, member_of
+from conftest import ME, built_once, libreoffice, lookup_for, member_of
 from exports.workbook import META_SHEET, build_workbook
 from exports.workbook_import import MAX_ROWS, WorkbookImportError, read_workbook
 
@@ -45,7 +45,12 @@ def rows_of(db, table: str) -> dict:
 @pytest.fixture
 def scan(db, zelfscan):
     """A draft that was started from last year's final scan (so answers carry "overgenomen"), with answers by
-    two people, a comment, a target, and a plan of library actions and an own action."""
+    two people, a comment, a target, and a plan of library actions and an own action (written once per test
+    process and engine, copied for each test: `conftest.built_once`)."""
+    return built_once(db, "workbook_import.scan", lambda db: _scan(db, zelfscan))
+
+
+def _scan(db, zelfscan):
     org = service.create_organisation(db, actor=ME, name="Gemeente Terugzet", org_type="gemeente",
                                       size_class="inw-20-50k")
     anna = member_of(db, org.id, "anna@terugzet.nl", "invuller")
