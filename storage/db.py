@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -132,6 +133,19 @@ class _GroupedJob:
         self.job, self.result, self.error, self.done = job, None, None, False
 
 
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+@functools.cache
+def _head_revision() -> str:
+    """The newest migration of this version of the app (read from the migration files once per process)."""
+    from alembic.script import ScriptDirectory
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
 class Database:
     """Engines and sessions for one database URL. Use `write()` for changes and `read()` for queries."""
 
@@ -184,8 +198,11 @@ class Database:
             raise StorageUnavailable(BUSY)
 
     def migrate(self, revision: str = "head") -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        """Bring the schema to `revision` (every migration not yet run, in one transaction). A database already at
+        the newest migration is only read: one query instead of Alembic's set-up (some 16 ms an open)."""
+        if revision == "head" and self._stored_revision() == _head_revision():
+            return
+        config = _alembic_config()
         with self.write_engine.connect() as connection:
             if self.is_sqlite:
                 # SQLite changes a table by copying it; with foreign keys on, dropping the old copy would
@@ -200,6 +217,15 @@ class Database:
             finally:
                 if self.is_sqlite:
                     connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+    def _stored_revision(self) -> str | None:
+        """The migration the database says it is at; None when it has none yet or cannot say."""
+        try:
+            with self.read_engine.connect() as connection:
+                rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+        except DBAPIError:  # no table yet (a new database), or not readable now: migrate() finds out
+            return None
+        return rows[0][0] if len(rows) == 1 else None
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -5,8 +5,10 @@ A server started with `python -m streamlit run app.py` spends about three CPU se
 pandas, plotly, SQLAlchemy and the rest before and during its first page; a run of the tests starts some
 twenty-five servers, on two cores. A server forked from the fork server runs the same command line
 (`streamlit run app.py ...`, Streamlit's own command-line entry) with its own environment, working folder and
-log, and imports only the app's own modules (which read their settings when used, not when imported). One
-test (`test_first_hour`) starts the app exactly as the README says, with a new interpreter.
+log. The fork server has imported the app's own modules too (`APP_MODULES`): they read their settings when
+used, not when imported (`test_architecture.py` holds every module to that), so a server's own environment,
+set after the fork, is the one they see. One test (`test_first_hour`) starts the app exactly as the README
+says, with a new interpreter.
 
 This module imports nothing heavy itself: the fork server imports it to run `_serve`.
 """
@@ -18,13 +20,17 @@ import os
 import sys
 import types
 
-# libraries only: the app's own modules are imported by each server, as by `streamlit run app.py`
+# the libraries, then the app's own modules (those of `ui`, and what the pages of `views` import besides)
 PRELOAD = ["app_process", "streamlit", "streamlit.web.cli", "streamlit.web.bootstrap", "streamlit.runtime",
            "streamlit.web.server.starlette.starlette_agent_routes", "streamlit.web.server.app_discovery",
            "uvicorn.main", "uvicorn.protocols.http.h11_impl", "uvicorn.protocols.websockets.websockets_sansio_impl",
            "uvicorn.lifespan.on", "starlette.applications", "starlette.staticfiles", "starlette.websockets",
            "starlette.middleware.sessions", "pandas", "numpy", "plotly.graph_objects", "plotly.io", "openpyxl",
            "sqlalchemy", "sqlalchemy.orm", "alembic", "pydantic", "yaml", "segno", "httpx"]
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APP_MODULES = sorted(f"ui.{name[:-3]}" for name in os.listdir(os.path.join(_ROOT, "ui"))
+                     if name.endswith(".py") and name != "__init__.py") + [
+    "report.service", "assessment.history", "peers.scores", "exports.benchmark_file", "exports.kpi_file"]
 
 _context = None
 
@@ -70,7 +76,7 @@ def start(arguments: list[str], environment: dict[str, str], folder: str, log_pa
     global _context
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(PRELOAD)
+        _context.set_forkserver_preload(PRELOAD + APP_MODULES)
     process = _context.Process(target=_serve, args=(arguments, environment, folder, log_path), daemon=False)
     # multiprocessing has the new process run this process's `__main__` first. After an AppTest in this test
     # process, `sys.modules["__main__"]` is still the last script Streamlit ran (app.py): the new process would

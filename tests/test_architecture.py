@@ -108,6 +108,30 @@ def read_imports(modules: dict[str, Module]) -> None:
                 module.private.append(f"{bound[node.value.id]}.{node.attr}")
 
 
+def reads_settings_at_import(path: Path) -> list[int]:
+    """Lines where a module reads the environment when it is imported (outside a function body): a setting
+    must be read when used, so that a process that imported the module earlier (the tests' fork server,
+    `tests/app_process.py`) or a changed setting gives the value of now."""
+    found = []
+
+    def visit(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for part in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+                if part is not None:
+                    visit(part)
+            return
+        if isinstance(node, ast.Lambda):
+            return
+        if (isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv")) or \
+                (isinstance(node, ast.Name) and node.id in ("environ", "getenv")):
+            found.append(node.lineno)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
 def package_of(name: str) -> str:
     return name.split(".")[0]
 
@@ -148,7 +172,7 @@ def violations(root: Path) -> dict[str, list[str]]:
     modules = modules_of(root)
     read_imports(modules)
     broken: dict[str, list[str]] = {"floors": [], "streamlit": [], "package cycles": [], "file cycles": [],
-                                    "private names": []}
+                                    "private names": [], "settings at import": []}
     for module in modules.values():
         package = package_of(module.name)
         allowed = MAY_IMPORT.get(package)
@@ -159,6 +183,8 @@ def violations(root: Path) -> dict[str, list[str]]:
         if package not in PAGES and "streamlit" in module.external:
             broken["streamlit"].append(module.name)
         broken["private names"] += [f"{module.name} uses {name}" for name in module.private]
+        if package != "views":  # a page's script runs anew for every run
+            broken["settings at import"] += [f"{module.name}:{line}" for line in reads_settings_at_import(module.path)]
     packages: dict[str, set[str]] = {}
     for module in modules.values():
         packages.setdefault(package_of(module.name), set()).update(
@@ -201,6 +227,10 @@ def test_no_cycle_between_files(layout):
 
 def test_no_private_name_from_another_module(layout):
     assert layout["private names"] == []
+
+
+def test_no_module_reads_a_setting_when_it_is_imported(layout):
+    assert layout["settings at import"] == []
 
 
 def test_pages_never_write_sql():
@@ -279,3 +309,10 @@ def test_a_private_name_from_another_module_is_refused(tmp_path):
                                    "views/other.py": "from assessment import service\nservice._lock(1)\n"})
     assert sorted(violations(root)["private names"]) == ["views.other uses assessment.service._lock",
                                                           "views.page uses assessment.service._clean"]
+
+
+def test_a_setting_read_when_the_module_is_imported_is_refused(tmp_path):
+    root = write(tmp_path, GOOD | {"storage/db.py": "import os\nURL = os.environ.get('URL')\n\n\n"
+                                                    "def url(default=os.getenv('X')):\n    return os.environ['URL']\n",
+                                   "views/page.py": "import os\nimport streamlit as st\nst.write(os.environ)\n"})
+    assert violations(root)["settings at import"] == ["storage.db:2", "storage.db:5"]

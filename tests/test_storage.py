@@ -127,6 +127,35 @@ def test_existing_data_survives_reopening_and_migration(tmp_path, mini):
     second.dispose()
 
 
+def test_a_database_at_the_newest_migration_opens_while_another_process_writes(tmp_path, mini, monkeypatch):
+    """Opening a database that is already up to date only reads which migration it is at: a second server
+    starts while the first holds SQLite's write lock (a long import), instead of waiting for the lock as a
+    migration must. One that is behind is still migrated."""
+    import sqlite3
+    from contextlib import closing
+    from storage import db as storage_db
+    path = tmp_path / "busy.sqlite"
+    url = f"sqlite:///{path}"
+    first = Database(url)
+    org = service.create_organisation(first, actor=ME, name="Gemeente Bezig", org_type="gemeente",
+                                      size_class="inw-lt-20k")
+    first.dispose()
+    monkeypatch.setenv(storage_db.ENV_BUSY_SECONDS, "0.2")
+    with closing(sqlite3.connect(path, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")  # another process's write, in progress
+        second = Database(url)
+        assert [o.name for o in service.list_organisations(second, actor=ME)] == [org.name]
+        second.dispose()
+        behind = tmp_path / "behind.sqlite"
+        old = Database(f"sqlite:///{behind}", migrate=False)
+        old.migrate("0013")
+        old.dispose()
+    upgraded = Database(f"sqlite:///{behind}")
+    with upgraded.read() as session:
+        assert session.execute(text("SELECT version_num FROM alembic_version")).scalar() == storage_db._head_revision()
+    upgraded.dispose()
+
+
 def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
     """A database made by the first release (revision 0001) is upgraded in place when the app starts."""
     url = f"sqlite:///{tmp_path / 'old.sqlite'}"

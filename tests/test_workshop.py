@@ -408,10 +408,10 @@ def test_presence_counts_the_phones_seen_lately_and_a_phone_that_comes_back_keep
         workshop.cast_vote(db, participant_token=seat_token, question_id="d1-1", value="3")
     screen = workshop.screen(db, projector_token=started.projector_token)
     assert (screen.voted, screen.participants, screen.everyone_voted) == (2, 3, False)
-    # the third phone closes: not seen for longer than AWAY_AFTER
+    # the third phone closes: not seen for longer than away_after()
     with db.write() as s:
         s.execute(update(ParticipantRow).where(ParticipantRow.id == seats[2])
-                  .values(last_seen=utcnow() - workshop.AWAY_AFTER - timedelta(seconds=1)))
+                  .values(last_seen=utcnow() - workshop.away_after() - timedelta(seconds=1)))
     screen = workshop.screen(db, projector_token=started.projector_token)
     assert (screen.voted, screen.participants, screen.everyone_voted) == (2, 2, True)
     # it comes back: its ballot marks it present again, on the same seat
@@ -419,7 +419,7 @@ def test_presence_counts_the_phones_seen_lately_and_a_phone_that_comes_back_keep
     assert workshop.seat(db, participant_token=seats[2])[1] == "other"
     screen = workshop.screen(db, projector_token=started.projector_token)
     assert (screen.voted, screen.participants, screen.everyone_voted) == (2, 3, False)
-    # a phone that polls often writes its last_seen at most every SEEN_EVERY
+    # a phone that polls often writes its last_seen at most every seen_every()
     with db.read() as s:
         seen = s.get(ParticipantRow, seats[2]).last_seen
     workshop.ballot(db, participant_token=seats[2])

@@ -142,7 +142,7 @@ def lead() -> None:
     voted, present = workshop.vote_count(db, actor=actor, workshop_id=current.id, token=token,
                                          question_id=on_screen)
     st.markdown(f"**{tr('workshop.voted', voted=voted, participants=present)}**",
-                help=tr("workshop.presence_help", seconds=int(workshop.AWAY_AFTER.total_seconds())))
+                help=tr("workshop.presence_help", seconds=int(workshop.away_after().total_seconds())))
     if present and voted >= present and state.phase == "voting":
         st.success(tr("workshop.everyone_voted"), icon=":material/done_all:")
     outcome = None

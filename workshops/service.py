@@ -28,7 +28,7 @@ Anonymity in the room: per role only the median (for a legal item: the answer mo
 respondents' rule, `scoring.respondents.shown_roles`); never counts per role.
 
 Presence: a seat is present while its phone asks for its ballot (every 2 seconds; `last_seen` is written at
-most every SEEN_EVERY); a seat not seen for AWAY_AFTER (30 s, or KLANTBEWUST_WORKSHOP_AWAY_SECONDS) is away
+most every `seen_every()`); a seat not seen for `away_after()` (30 s, or KLANTBEWUST_WORKSHOP_AWAY_SECONDS) is away
 and is not counted in "7 van 9 aanwezigen gestemd"; a phone that comes back is present again on its seat.
 """
 
@@ -66,8 +66,17 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: eas
 CODE_LENGTH = 6
 LIFETIME = timedelta(days=2)
 ENV_AWAY_SECONDS = "KLANTBEWUST_WORKSHOP_AWAY_SECONDS"
-AWAY_AFTER = timedelta(seconds=float(os.environ.get(ENV_AWAY_SECONDS) or 30))  # a seat not seen this long is away
-SEEN_EVERY = min(timedelta(seconds=10), AWAY_AFTER / 3)  # how often a polling phone writes its last_seen
+
+
+def away_after() -> timedelta:
+    """How long a seat may go unseen before it is away (read when used, like every setting of the app)."""
+    return timedelta(seconds=float(os.environ.get(ENV_AWAY_SECONDS) or 30))
+
+
+def seen_every() -> timedelta:
+    """How often a polling phone writes its `last_seen`."""
+    return min(timedelta(seconds=10), away_after() / 3)
+
 
 # action -> {phase it may start from: the state it leads to}; a phase is the state, or "parked"
 STATES = ("waiting", "voting", "closed", "revealed", "agreed")
@@ -325,7 +334,7 @@ _SEEN = (update(ParticipantRow.__table__)
 
 def ballot(db: Database, *, participant_token: str) -> tuple[Workshop, dict[str, QuestionState]]:
     """What a participant's phone needs: the workshop and the state of its questions (no outcomes). The phone
-    asks every 2 seconds, which keeps its seat present: `last_seen` is written at most every SEEN_EVERY, with
+    asks every 2 seconds, which keeps its seat present: `last_seen` is written at most every `seen_every()`, with
     the room's votes (`Database.write_grouped`)."""
     with db.read() as session:
         participant = session.get(ParticipantRow, participant_token) if isinstance(participant_token, str) else None
@@ -335,9 +344,9 @@ def ballot(db: Database, *, participant_token: str) -> tuple[Workshop, dict[str,
         found = _view(session, row), _states(session, row.id)
         last_seen = participant.last_seen
     now = utcnow()
-    if last_seen is None or last_seen < now - SEEN_EVERY:
+    if last_seen is None or last_seen < now - seen_every():
         db.write_grouped(lambda connection: connection.execute(
-            _SEEN, {"token": participant_token, "stale": now - SEEN_EVERY, "now": now}))
+            _SEEN, {"token": participant_token, "stale": now - seen_every(), "now": now}))
     return found
 
 
@@ -526,8 +535,8 @@ def my_vote(db: Database, *, participant_token: str, question_id: str) -> str | 
 
 
 def _present(workshop_id: str):
-    """The condition for a seat of this workshop that is present now (seen within AWAY_AFTER)."""
-    return (ParticipantRow.workshop_id == workshop_id) & (ParticipantRow.last_seen >= utcnow() - AWAY_AFTER)
+    """The condition for a seat of this workshop that is present now (seen within `away_after()`)."""
+    return (ParticipantRow.workshop_id == workshop_id) & (ParticipantRow.last_seen >= utcnow() - away_after())
 
 
 def _participants(session, workshop_id: str) -> int:
