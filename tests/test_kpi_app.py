@@ -147,7 +147,7 @@ def test_an_own_kpi_and_a_file_of_values(shipped, library):
     # a file with one good and one bad row: nothing stored, every problem by row and column
     content = (f"kpi;periode;teller;noemer\neigen-terugbelverzoeken-binnen-een-dag;{THIS_YEAR}-01;40;50\n"
                f"eigen-terugbelverzoeken-binnen-een-dag;{THIS_YEAR}-02;60;50\ngehoord;{THIS_YEAR}-01;1;2\n")
-    at.file_uploader(key="kpi_file").set_value(("metingen.csv", content.encode(), "text/csv")).run()
+    at.file_uploader(key="kpi_file_0").set_value(("metingen.csv", content.encode(), "text/csv")).run()
     button(at, "Bestand inlezen").click().run()
     error = errors(at)[0]
     assert error.startswith("Het bestand is niet ingelezen. Er is niets opgeslagen. Er zijn 2 problemen:")
@@ -157,13 +157,15 @@ def test_an_own_kpi_and_a_file_of_values(shipped, library):
     register = kpis.get_register(shipped, actor=ME, organisation_id=org.id, library=library)
     assert register.values[register.kpis[0].id] == []
     fixed = content.replace(";60;50", ";45;50").replace(f"gehoord;{THIS_YEAR}-01;1;2\n", "")
-    at.file_uploader(key="kpi_file").set_value(("metingen.csv", fixed.encode(), "text/csv")).run()
+    at.file_uploader(key="kpi_file_0").set_value(("metingen.csv", fixed.encode(), "text/csv")).run()
     button(at, "Bestand inlezen").click().run()
     assert not at.exception and "2 waarden voor 1 KPI, er wordt niets vervangen." in texts(at)
     register = kpis.get_register(shipped, actor=ME, organisation_id=org.id, library=library)
     assert register.values[register.kpis[0].id] == []  # nothing stored before the confirmation
     button(at, "Bevestigen en opslaan").click().run()
     assert not at.exception and "2 metingen ingelezen." in texts(at)
+    # the next file goes into an empty uploader (not a replacement of the one just imported)
+    assert [u.key for u in at.get("file_uploader")] == ["kpi_file_1"] and at.get("file_uploader")[0].value is None
     # two months of a ratio add up: 85 of 100
     assert f"Heel {THIS_YEAR}: 85% van 100 gevallen (2 perioden opgeteld, 2 van de 12 maanden gemeten)." in texts(at)
 

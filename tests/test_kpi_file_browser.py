@@ -82,6 +82,8 @@ def test_a_dutch_kpi_file_is_previewed_confirmed_and_stored(browser, tmp_path):
         preview.get_by_role("button", name="Bevestigen en opslaan").click()
         wait_idle(page)
         expect(page.get_by_text("3 metingen ingelezen.")).to_be_visible()
+        # the imported file is no longer in the uploader: the next one is chosen into an empty one
+        expect(page.get_by_test_id("stFileUploader")).not_to_contain_text("metingen.csv")
         assert values() == {(f"{YEAR}-01", None, 1040, 2000), (f"{YEAR}-02", None, 500, 1000),
                             (f"{YEAR}-Q3", 1234, None, None)}
 

@@ -145,6 +145,10 @@ def show_preview(preview: kpis.ImportPreview, uploaded) -> None:
                 st.error(tr("kpi.import_failed", count=1) + "\n\n- " + error_text(refused))
             else:
                 st.session_state.pop("kpi_preview", None)
+                # the next file goes into an empty uploader: the imported file stays no longer on offer (to be
+                # imported twice), and choosing another is not Streamlit's replacement in two steps, whose
+                # second step a busy server can lose (the file gone from the uploader without a word)
+                st.session_state["kpi_file_round"] = st.session_state.get("kpi_file_round", 0) + 1
                 flash(tr("kpi.import_done", count=count))
                 st.rerun()
 
@@ -244,8 +248,9 @@ if may_answer and usable:
         st.download_button(tr("kpi.template"), data=template_csv([(k.code, plain_name(k)) for k in usable]),
                            file_name="kpi-waarden.csv", mime="text/csv", icon=":material/download:",
                            on_click="ignore")
-        hide_uploader_limit("kpi_file")
-        uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "txt", "xlsx"], key="kpi_file",
+        uploader_key = f"kpi_file_{st.session_state.get('kpi_file_round', 0)}"  # a new one after each import
+        hide_uploader_limit(uploader_key)
+        uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "txt", "xlsx"], key=uploader_key,
                                     max_upload_size=UPLOAD_LIMIT_MB)
         st.caption(tr("import.upload_limit", max=KPI_FILE_MAX_BYTES // (1024 * 1024)))
         upload_key = (uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest()) if uploaded else None
