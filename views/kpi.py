@@ -145,8 +145,8 @@ def show_preview(preview: kpis.ImportPreview, uploaded) -> None:
                 st.error(tr("kpi.import_failed", count=1) + "\n\n- " + error_text(refused))
             else:
                 st.session_state.pop("kpi_preview", None)
-                # the next file goes into an empty uploader: the imported file stays no longer on offer (to be
-                # imported twice), and choosing another is not Streamlit's replacement in two steps, whose
+                # the next file goes into an empty uploader: the imported file is no longer on offer to be
+                # imported twice, and choosing another is not Streamlit's replacement in two steps, whose
                 # second step a busy server can lose (the file gone from the uploader without a word)
                 st.session_state["kpi_file_round"] = st.session_state.get("kpi_file_round", 0) + 1
                 flash(tr("kpi.import_done", count=count))
