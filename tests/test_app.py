@@ -626,6 +626,25 @@ def test_benchmark_page_counts_organisations_for_the_minimum_group(app_env):
     assert not at.table and not at.get("plotly_chart")  # no figure at all
 
 
+def test_a_benchmark_file_is_imported_from_the_page_once(app_env):
+    from peers import service as peers
+    from test_benchmark_file import GOOD, HEADER, csv_bytes
+    mini = load_questionnaire(FIXTURES / "mini.yaml")
+    org = service.create_organisation(app_env, actor=ME, name="Gemeente Eigen", org_type="gemeente",
+                                      size_class="inw-20-50k")
+    own = service.create_assessment(app_env, actor=ME, organisation_id=org.id, period="2025", questionnaire=mini)
+    at = new_session("views/benchmark.py", a=own.id, lang="nl")
+    at.file_uploader(key="peer_file_0").set_value(("vergelijking.csv", csv_bytes(HEADER, *GOOD), "text/csv")).run()
+    button(at, "Inlezen").click().run()
+    assert not at.exception and "Ingelezen: 6 organisatie-jaren." in texts(at)
+    assert [(s.name, s.records) for s in peers.list_peer_sets(app_env, actor=ME, organisation_id=org.id)] == [
+        ("vergelijking.csv", 6)]
+    # the stored file is no longer on offer (a second click would store it again, as a second set): the next
+    # file goes into a new, empty uploader
+    assert [u.key for u in at.get("file_uploader")] == ["peer_file_1"] and at.get("file_uploader")[0].value is None
+    assert "Inlezen" not in [b.label for b in at.button]
+
+
 def test_a_mapping_typo_is_reported_on_the_start_page_and_the_earlier_version_stays_usable(app_env, tmp_path,
                                                                                           monkeypatch):
     import yaml

@@ -50,7 +50,7 @@ def workbook(scan, change=None, lang="nl") -> bytes:
 
 def upload_and_check(scan, data: bytes, lang="nl"):
     at = new_session("views/results.py", a=scan["assessment"].id, lang=lang)
-    at.file_uploader(key="import_file").set_value(("klantbewust-2026.xlsx", data, XLSX)).run()
+    at.file_uploader(key="import_file_0").set_value(("klantbewust-2026.xlsx", data, XLSX)).run()
     button(at, "Werkboek controleren" if lang == "nl" else "Check the workbook").click().run()
     assert not at.exception
     return at
@@ -88,6 +88,9 @@ def test_the_preview_shows_the_differences_cancel_writes_nothing_and_confirm_wri
     button(at, "Verschillen opslaan").click().run()
     assert not at.exception
     assert "Het werkboek is verwerkt. Opgeslagen: 2 antwoorden, 1 veranderde actie." in texts(at)
+    # the imported workbook is no longer on offer: the next one goes into a new, empty uploader
+    assert [u.key for u in at.get("file_uploader")] == ["import_file_1"] and at.get("file_uploader")[0].value is None
+    assert "Werkboek controleren" not in [b.label for b in at.button]
     answers = service.get_answers(db, actor=ME, assessment_id=scan["assessment"].id)
     assert answers["d1-1"].value == 5 and answers["d1-2"].comment == "Uit de klantreis"
     assert answers["d1-3"].value == 3
@@ -139,6 +142,8 @@ def test_a_removed_action_is_removed_only_when_ticked(scan):
     assert labels == ["Ook uit de app verwijderen: " + escape_md("**Vet** [link](http://x)")]
     button(at, "Verschillen opslaan").click().run()
     assert len(plan.list_actions(db, actor=ME, assessment_id=assessment.id)) == 2  # not ticked: kept
+    # the same workbook once more (the uploader is a new, empty one after an import), now with the tick
+    at.file_uploader(key="import_file_1").set_value(("klantbewust-2026.xlsx", data, XLSX)).run()
     button(at, "Werkboek controleren").click().run()
     at.checkbox(key=at.checkbox[0].key).check().run()
     button(at, "Verschillen opslaan").click().run()
@@ -209,7 +214,7 @@ def test_other_spreadsheet_files_get_a_message_that_says_what_to_do(scan):
     assert "Dit werkboek bevat macro's (.xlsm). Die leest de app niet." in at.error[0].value
     at = upload_and_check(scan, b"organisatie;jaar\nGemeente;2026\n")
     assert "Sla het op als Excel-werkmap (.xlsx) en probeer het opnieuw." in at.error[0].value
-    assert at.file_uploader(key="import_file").allowed_type == [".xlsx", ".xlsm", ".xls", ".ods", ".csv"]
+    assert at.file_uploader(key="import_file_0").allowed_type == [".xlsx", ".xlsm", ".xls", ".ods", ".csv"]
 
 
 def test_a_change_in_the_app_after_the_check_is_not_overwritten(scan):
