@@ -46,6 +46,9 @@ class BenchmarkFile:
     kind: str  # "answers" or "scores"
     encoding: str = ""  # as read (table_file.Table): "" for a workbook
     separator: str = ""
+    # per record, where it is in the file: (row as the user sees it, the organisation as written there), to name
+    # the row in a problem found later (an organisation-year already stored); never stored itself
+    places: tuple[tuple[int, str], ...] = ()
 
 
 def organisation_key(label: str) -> str:
@@ -102,7 +105,7 @@ def read_benchmark_file(filename: str, data: bytes,
             if column in read:
                 for offset, value in enumerate(read[column]):
                     rows[offset + 1][index] = value
-    records, seen = [], {}
+    records, seen, places = [], {}, []
     for number, row in enumerate(rows[1:], start=2):
         cells = dict(zip(header, list(row) + [None] * (len(header) - len(row))))
 
@@ -171,6 +174,7 @@ def read_benchmark_file(filename: str, data: bytes,
                 values[column] = score
         records.append({"organisation_key": organisation_key(organisation), "org_type": org_type,
                         "size_class": size_class, "year": year, kind: values})
+        places.append((number, organisation))
     if problems:
         raise BenchmarkFileError(problems)
-    return BenchmarkFile(questionnaire, records, kind, table.encoding, table.separator)
+    return BenchmarkFile(questionnaire, records, kind, table.encoding, table.separator, tuple(places))

@@ -104,28 +104,34 @@ def store_peer_set(db: Database, *, actor: Actor, organisation_id: int | None, n
     """Store a checked set of peer records (organisation_key, org_type, size_class, year, answers or scores) in
     one transaction, as peer data of `organisation_id` (None: for everyone). Every record needs the key of
     its organisation: the anonymity minimum counts them."""
-    if any(not r.get("organisation_key") for r in records):
-        raise ValueError("every peer record needs an organisation_key")
     with db.write() as session:
         _may_manage_set(session, actor, organisation_id)
-        peer_set = PeerSetRow(name=name, source=source, is_demo=is_demo, questionnaire_id=questionnaire.id,
-                              questionnaire_version=questionnaire.version, organisation_id=organisation_id)
-        session.add(peer_set)
-        session.flush()
-        # scored once, here, with the rules of the own scores (a comparison reads these stored scores)
-        unit_scores = scores.encode(scores.score_records(questionnaire, records))
-        key = scores.scoring_key(questionnaire)
-        if records:
-            session.execute(insert(PeerRecordRow.__table__), [
-                dict(peer_set_id=peer_set.id, org_type=r["org_type"], size_class=r["size_class"], year=int(r["year"]),
-                     organisation_key=str(r["organisation_key"])[:80],
-                     answers=json.dumps(r.get("answers") or {}, sort_keys=True),
-                     scores=json.dumps(r["scores"], sort_keys=True) if r.get("scores") else None,
-                     unit_scores=stored, scoring_key=key)
-                for r, stored in zip(records, unit_scores)])
-        if organisation_id is not None:
-            log(session, actor, "peer_set_added", organisation_id, name=name, records=len(records))
-        return peer_set.id
+        return _add_peer_set(session, actor, organisation_id, name, source, questionnaire, records, is_demo)
+
+
+def _add_peer_set(session, actor: Actor, organisation_id: int | None, name: str, source: str,
+                  questionnaire: Questionnaire, records: list[dict], is_demo: bool) -> int:
+    """`store_peer_set` within a write transaction whose caller has checked who may store it."""
+    if any(not r.get("organisation_key") for r in records):
+        raise ValueError("every peer record needs an organisation_key")
+    peer_set = PeerSetRow(name=name, source=source, is_demo=is_demo, questionnaire_id=questionnaire.id,
+                          questionnaire_version=questionnaire.version, organisation_id=organisation_id)
+    session.add(peer_set)
+    session.flush()
+    # scored once, here, with the rules of the own scores (a comparison reads these stored scores)
+    unit_scores = scores.encode(scores.score_records(questionnaire, records))
+    key = scores.scoring_key(questionnaire)
+    if records:
+        session.execute(insert(PeerRecordRow.__table__), [
+            dict(peer_set_id=peer_set.id, org_type=r["org_type"], size_class=r["size_class"], year=int(r["year"]),
+                 organisation_key=str(r["organisation_key"])[:80],
+                 answers=json.dumps(r.get("answers") or {}, sort_keys=True),
+                 scores=json.dumps(r["scores"], sort_keys=True) if r.get("scores") else None,
+                 unit_scores=stored, scoring_key=key)
+            for r, stored in zip(records, unit_scores)])
+    if organisation_id is not None:
+        log(session, actor, "peer_set_added", organisation_id, name=name, records=len(records))
+    return peer_set.id
 
 
 def _visible_sets(organisation_id: int):
@@ -478,11 +484,41 @@ def import_benchmark_file(db: Database, *, actor: Actor, organisation_id: int, f
                           lookup) -> ImportedFile:
     """Check a benchmark file (CSV or XLSX) completely, then store it as one peer set of the organisation; a
     file with any problem raises `BenchmarkFileError` and stores nothing."""
-    from exports.benchmark_file import read_benchmark_file
+    from exports.benchmark_file import BenchmarkFileError, read_benchmark_file
 
     with db.read() as session:  # before reading the file: no work for someone who may not store it
         require(session, actor, organisation_id, MANAGE)
     benchmark = read_benchmark_file(filename, data, lookup)
-    set_id = store_peer_set(db, actor=actor, organisation_id=organisation_id, name=filename[:200], source="import",
-                            questionnaire=benchmark.questionnaire, records=benchmark.records)
+    with db.write() as session:  # checked and stored in one transaction
+        require(session, actor, organisation_id, MANAGE)
+        # two imports into one organisation at once: on PostgreSQL the second waits here for the first, then sees
+        # its rows (SQLite's write transactions take turns anyway)
+        session.scalar(select(OrganisationRow.id).where(OrganisationRow.id == organisation_id).with_for_update())
+        already = _already_stored(session, organisation_id, benchmark)
+        if already:
+            raise BenchmarkFileError(already)
+        set_id = _add_peer_set(session, actor, organisation_id, filename[:200], "import", benchmark.questionnaire,
+                               benchmark.records, False)
     return ImportedFile(set_id, len(benchmark.records), benchmark.encoding, benchmark.separator)
+
+
+def _already_stored(session, organisation_id: int, benchmark) -> list:
+    """A problem for every row of the file whose organisation-year is already in peer data this organisation
+    compares with (of the same questionnaire): stored twice, it would count twice in every figure (a new
+    year's file that repeats the years before, or the same file again)."""
+    from exports.problems import FileProblem
+
+    stored: dict[tuple[str, int], str] = {}
+    for key, year, name in session.execute(
+            select(PeerRecordRow.organisation_key, PeerRecordRow.year, PeerSetRow.name)
+            .join(PeerSetRow, PeerRecordRow.peer_set_id == PeerSetRow.id)
+            .where(_visible_sets(organisation_id), PeerSetRow.questionnaire_id == benchmark.questionnaire.id)
+            .order_by(PeerSetRow.id)):
+        stored.setdefault((key, year), name)
+    problems = []
+    for record, (row, organisation) in zip(benchmark.records, benchmark.places):
+        name = stored.get((record["organisation_key"], record["year"]))
+        if name is not None:
+            problems.append(FileProblem("already_stored", row, "organisation",
+                                        {"organisation": organisation, "year": record["year"], "set": name}))
+    return problems

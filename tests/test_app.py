@@ -643,6 +643,15 @@ def test_a_benchmark_file_is_imported_from_the_page_once(app_env):
     # file goes into a new, empty uploader
     assert [u.key for u in at.get("file_uploader")] == ["peer_file_1"] and at.get("file_uploader")[0].value is None
     assert "Inlezen" not in [b.label for b in at.button]
+    # chosen again on purpose: refused, naming the row and the set it is already in; nothing stored twice
+    at.file_uploader(key="peer_file_1").set_value(("vergelijking.csv", csv_bytes(HEADER, *GOOD), "text/csv")).run()
+    button(at, "Inlezen").click().run()
+    assert not at.exception
+    error = at.error[0].value
+    assert error.startswith("Het bestand is niet ingelezen. Er is niets veranderd.")
+    assert "Rij 2, kolom 'organisation': Gemeente 0 staat voor 2025 al in 'vergelijking.csv'. Dubbel zou het " \
+           "twee keer meetellen." in error.replace("\\", "")
+    assert len(peers.list_peer_sets(app_env, actor=ME, organisation_id=org.id)) == 1
 
 
 def test_a_mapping_typo_is_reported_on_the_start_page_and_the_earlier_version_stays_usable(app_env, tmp_path,

@@ -106,13 +106,49 @@ def test_a_bad_file_stores_nothing_and_a_good_one_can_be_listed_and_removed(db, 
     assert peers.list_peer_sets(db, actor=ME, organisation_id=own.id) == []
 
 
+def test_an_organisation_year_already_stored_is_refused_naming_its_row_and_set(db, lookup):
+    from assessment import service
+    own = service.create_organisation(db, actor=ME, name="Eigen", org_type="gemeente", size_class="inw-lt-20k")
+    peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers-2025.csv",
+                                data=csv_bytes(HEADER, *GOOD), lookup=lookup)
+    # a new year's file that repeats a row of last year's: refused as a whole, naming the row and the set
+    next_year = [line.replace(";2025;", ";2026;") for line in GOOD]
+    with pytest.raises(BenchmarkFileError) as caught:
+        peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers-2026.csv",
+                                    data=csv_bytes(HEADER, *next_year, GOOD[2]), lookup=lookup)
+    assert [(p.code, p.row, p.column, p.params) for p in caught.value.problems] == [
+        ("already_stored", 8, "organisation", {"organisation": "Gemeente 2", "year": 2025, "set": "peers-2025.csv"})]
+    assert [s.name for s in peers.list_peer_sets(db, actor=ME, organisation_id=own.id)] == ["peers-2025.csv"]
+    # the same organisation written otherwise (capitals, spaces) is the same organisation
+    with pytest.raises(BenchmarkFileError) as caught:
+        peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="again.csv",
+                                    data=csv_bytes(HEADER, GOOD[0].replace("Gemeente 0", "GEMEENTE  0")),
+                                    lookup=lookup)
+    assert [(p.code, p.row) for p in caught.value.problems] == [("already_stored", 2)]
+    imported = peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers-2026.csv",
+                                           data=csv_bytes(HEADER, *next_year), lookup=lookup)
+    assert imported.records == 6
+    # another organisation's peer data is not this one's: it stores the same file
+    other = service.create_organisation(db, actor=ME, name="Ander", org_type="gemeente", size_class="inw-lt-20k")
+    peers.import_benchmark_file(db, actor=ME, organisation_id=other.id, filename="peers-2025.csv",
+                                data=csv_bytes(HEADER, *GOOD), lookup=lookup)
+    # once the set is removed, its organisation-years can be stored again
+    first = peers.list_peer_sets(db, actor=ME, organisation_id=own.id)[0]
+    peers.delete_peer_set(db, actor=ME, peer_set_id=first.id)
+    peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers-2025.csv",
+                                data=csv_bytes(HEADER, *GOOD), lookup=lookup)
+    assert sorted(s.name for s in peers.list_peer_sets(db, actor=ME, organisation_id=own.id)) == [
+        "peers-2025.csv", "peers-2026.csv"]
+
+
 def test_every_problem_has_a_message():
+    import re
     from i18n import has
-    codes = ["not_csv_or_xlsx", "unknown_encoding", "too_large", "empty", "missing_column", "unknown_questionnaire",
-             "unknown_column", "mixed_columns", "no_data_columns", "wrong_version", "unknown_type", "unknown_size",
-             "invalid_year", "missing_organisation", "duplicate", "not_a_level", "level_out_of_range",
-             "not_a_number", "score_out_of_range", "where"]
-    assert [c for c in codes if not has(f"peerfile.{c}")] == []
+    from conftest import ROOT
+    sources = [ROOT / "exports" / "benchmark_file.py", ROOT / "exports" / "table_file.py", ROOT / "peers" / "service.py"]
+    codes = {code for source in sources for code in re.findall(r'FileProblem\("(\w+)"', source.read_text())}
+    assert {"not_csv_or_xlsx", "duplicate", "already_stored", "score_out_of_range"} <= codes  # the search finds them
+    assert sorted(c for c in codes | {"where"} if not has(f"peerfile.{c}")) == []
 
 
 def test_a_first_row_shorter_than_the_header_is_a_problem_not_a_crash(lookup):
