@@ -17,7 +17,7 @@ imports nothing.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from rules.input import ORGANISATION_TYPES, size_classes_for
@@ -49,6 +49,7 @@ class BenchmarkFile:
     # per record, where it is in the file: (row as the user sees it, the organisation as written there), to name
     # the row in a problem found later (an organisation-year already stored); never stored itself
     places: tuple[tuple[int, str], ...] = ()
+    organisation_column: str = "organisation"  # as the file writes it (organisatie, Organisation, ...)
 
 
 def organisation_key(label: str) -> str:
@@ -68,32 +69,39 @@ def read_benchmark_file(filename: str, data: bytes,
     if len(data) > MAX_BYTES:
         raise BenchmarkFileError([FileProblem("too_large", params={"max": MAX_BYTES // (1024 * 1024)})])
     table = _table(filename, data)
-    rows = [row for row in table.rows if any(cell not in (None, "") for cell in row)]
-    if len(rows) < 2:
+    # empty rows are passed over, but every problem names the row as the file numbers it (the header is row 1
+    # unless empty rows come before it)
+    numbered = [(number, row) for number, row in enumerate(table.rows, start=1)
+                if any(cell not in (None, "") for cell in row)]
+    if len(numbered) < 2:
         raise BenchmarkFileError([FileProblem("empty")])
-    header = [ALIASES.get(str(h).strip().lower(), str(h).strip()) if h is not None else "" for h in rows[0]]
+    numbers, rows = [number for number, _ in numbered], [row for _, row in numbered]
+    header_row = numbers[0]
+    written = [str(h).strip() if h is not None else "" for h in rows[0]]
+    header = [ALIASES.get(w.lower(), w) for w in written]
+    shown = {name: w for name, w in zip(header, written) if name}  # a column named as the file writes it
     missing = [m for m in META if m not in header]
     if missing:
-        raise BenchmarkFileError([FileProblem("missing_column", 1, m) for m in missing])
+        raise BenchmarkFileError([FileProblem("missing_column", header_row, m) for m in missing])
     problems: list[FileProblem] = []
     first = list(rows[1]) + [None] * max(0, len(header) - len(rows[1]))  # a short row: its missing cells are empty
     questionnaire_id = str(first[header.index("questionnaire_id")] or "").strip()
     version = str(first[header.index("questionnaire_version")] or "").strip()
     questionnaire = lookup(questionnaire_id, version)
     if questionnaire is None:
-        raise BenchmarkFileError([FileProblem("unknown_questionnaire", 2, "questionnaire_version",
+        raise BenchmarkFileError([FileProblem("unknown_questionnaire", numbers[1], shown["questionnaire_version"],
                                               {"key": f"{questionnaire_id}@{version}"})])
     question_ids = {q.id for q in questionnaire.questions()}
     dimension_ids = {d.id for d in questionnaire.dimensions()}
     data_columns = [h for h in header if h not in META]
     for column in data_columns:
         if column not in question_ids and column not in dimension_ids:
-            problems.append(FileProblem("unknown_column", 1, column))
+            problems.append(FileProblem("unknown_column", header_row, column))
     kinds = {"answers" if c in question_ids else "scores" for c in data_columns if c in question_ids | dimension_ids}
     if len(kinds) > 1:
-        problems.append(FileProblem("mixed_columns", 1))
+        problems.append(FileProblem("mixed_columns", header_row))
     if not kinds:
-        problems.append(FileProblem("no_data_columns", 1))
+        problems.append(FileProblem("no_data_columns", header_row))
     kind = kinds.pop() if len(kinds) == 1 else "answers"
 
     if kind == "scores":  # every score column read in the notation its cells agree on
@@ -106,7 +114,7 @@ def read_benchmark_file(filename: str, data: bytes,
                 for offset, value in enumerate(read[column]):
                     rows[offset + 1][index] = value
     records, seen, places = [], {}, []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in zip(numbers[1:], rows[1:]):
         cells = dict(zip(header, list(row) + [None] * (len(header) - len(row))))
 
         def text(name):
@@ -176,5 +184,6 @@ def read_benchmark_file(filename: str, data: bytes,
                         "size_class": size_class, "year": year, kind: values})
         places.append((number, organisation))
     if problems:
-        raise BenchmarkFileError(problems)
-    return BenchmarkFile(questionnaire, records, kind, table.encoding, table.separator, tuple(places))
+        raise BenchmarkFileError([replace(p, column=shown.get(p.column, p.column)) for p in problems])
+    return BenchmarkFile(questionnaire, records, kind, table.encoding, table.separator, tuple(places),
+                         shown["organisation"])

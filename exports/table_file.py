@@ -39,7 +39,8 @@ def _limited(rows: Iterable, max_rows: int, max_columns: int) -> list[list]:
 def _delimiter(text: str, known: frozenset[str]) -> str:
     """The separator of a CSV file: the one that splits its header into the most known columns (a sniffer can
     be misled by a quoted cell with commas in a semicolon file), then into the most columns."""
-    first_line = text.splitlines()[0] if text else ""
+    # the header: the first line with something in it (a file may start with empty lines, or only separators)
+    first_line = next((line for line in text.splitlines() if line.strip(" \t;,\"")), "")
 
     def score(delimiter: str) -> tuple[int, int]:
         cells = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])

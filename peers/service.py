@@ -519,6 +519,6 @@ def _already_stored(session, organisation_id: int, benchmark) -> list:
     for record, (row, organisation) in zip(benchmark.records, benchmark.places):
         name = stored.get((record["organisation_key"], record["year"]))
         if name is not None:
-            problems.append(FileProblem("already_stored", row, "organisation",
+            problems.append(FileProblem("already_stored", row, benchmark.organisation_column,
                                         {"organisation": organisation, "year": record["year"], "set": name}))
     return problems

@@ -649,7 +649,7 @@ def test_a_benchmark_file_is_imported_from_the_page_once(app_env):
     assert not at.exception
     error = at.error[0].value
     assert error.startswith("Het bestand is niet ingelezen. Er is niets veranderd.")
-    assert "Rij 2, kolom 'organisation': Gemeente 0 staat voor 2025 al in 'vergelijking.csv'. Dubbel zou het " \
+    assert "Rij 2, kolom 'organisatie': Gemeente 0 staat voor 2025 al in 'vergelijking.csv'. Dubbel zou het " \
            "twee keer meetellen." in error.replace("\\", "")
     assert len(peers.list_peer_sets(app_env, actor=ME, organisation_id=org.id)) == 1
 

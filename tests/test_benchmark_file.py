@@ -58,11 +58,15 @@ def test_a_good_xlsx_with_dimension_scores(lookup):
     ([HEADER.replace("d3-3", "d9-9"), GOOD[0]], [("unknown_column", 1, "d9-9")]),
     ([HEADER, GOOD[0].replace(";4;;", ";7;;")], [("level_out_of_range", 2, "d2-1")]),
     ([HEADER, GOOD[0].replace(";4;;", ";veel;;")], [("not_a_level", 2, "d2-1")]),
-    ([HEADER, GOOD[0], GOOD[0]], [("duplicate", 3, "organisation")]),
-    ([HEADER, GOOD[0], GOOD[1].replace(";0.1;", ";0.2;")], [("wrong_version", 3, "questionnaire_version")]),
-    ([HEADER, GOOD[0].replace(";gemeente;", ";dorp;")], [("unknown_type", 2, "org_type")]),
-    ([HEADER, GOOD[0].replace(";inw-20-50k;", ";fte-lt-250;")], [("unknown_size", 2, "size_class")]),
-    ([HEADER, GOOD[0].replace(";2025;", ";vorig jaar;")], [("invalid_year", 2, "year")]),
+    # a column is named as the file writes it (here in Dutch)
+    ([HEADER, GOOD[0], GOOD[0]], [("duplicate", 3, "organisatie")]),
+    ([HEADER, GOOD[0], GOOD[1].replace(";0.1;", ";0.2;")], [("wrong_version", 3, "versie")]),
+    ([HEADER, GOOD[0].replace(";gemeente;", ";dorp;")], [("unknown_type", 2, "type")]),
+    ([HEADER, GOOD[0].replace(";inw-20-50k;", ";fte-lt-250;")], [("unknown_size", 2, "grootte")]),
+    ([HEADER, GOOD[0].replace(";2025;", ";vorig jaar;")], [("invalid_year", 2, "jaar")]),
+    # empty rows are passed over, and a row is named as the file numbers it
+    (["", HEADER, GOOD[0], "", ";;;;;;", GOOD[1].replace(";4;;", ";7;;")], [("level_out_of_range", 6, "d2-1")]),
+    (["", HEADER.replace("d3-3", "d9-9"), GOOD[0]], [("unknown_column", 2, "d9-9")]),
     ([HEADER], [("empty", None, "")]),
     (["organisatie;jaar", "x;2025"], [("missing_column", 1, m) for m in
                                       ("org_type", "size_class", "questionnaire_id", "questionnaire_version")]),
@@ -117,7 +121,7 @@ def test_an_organisation_year_already_stored_is_refused_naming_its_row_and_set(d
         peers.import_benchmark_file(db, actor=ME, organisation_id=own.id, filename="peers-2026.csv",
                                     data=csv_bytes(HEADER, *next_year, GOOD[2]), lookup=lookup)
     assert [(p.code, p.row, p.column, p.params) for p in caught.value.problems] == [
-        ("already_stored", 8, "organisation", {"organisation": "Gemeente 2", "year": 2025, "set": "peers-2025.csv"})]
+        ("already_stored", 8, "organisatie", {"organisation": "Gemeente 2", "year": 2025, "set": "peers-2025.csv"})]
     assert [s.name for s in peers.list_peer_sets(db, actor=ME, organisation_id=own.id)] == ["peers-2025.csv"]
     # the same organisation written otherwise (capitals, spaces) is the same organisation
     with pytest.raises(BenchmarkFileError) as caught:

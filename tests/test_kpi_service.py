@@ -353,6 +353,18 @@ doorlooptijd,2026-Q4,veel,10,
 """
 
 
+def test_empty_lines_before_the_header_are_passed_over_and_rows_keep_their_numbers(db, organisation, library,
+                                                                                    register):
+    data = ("\n;;;;;\n" + GOOD_CSV).encode("utf-8")  # an empty line and one of separators only, as offices save
+    assert kpis.import_values(db, actor=ME, organisation_id=organisation.id, library=library, filename="metingen.csv",
+                              data=data, today=TODAY) == 4
+    with pytest.raises(FileImportError) as again:
+        kpis.import_values(db, actor=ME, organisation_id=organisation.id, library=library, filename="metingen.csv",
+                           data=data, today=TODAY)
+    assert [(p.code, p.row) for p in again.value.problems] == [
+        ("error.kpi_duplicate_period", row) for row in (4, 5, 6, 7)]
+
+
 def test_a_bad_file_names_every_problem_by_row_and_column_and_stores_nothing(db, organisation, library, register):
     kpis.save_value(db, actor=ME, entry_id=register["doorlooptijd"], library=library, period="2026-Q2",
                     numerator=20, denominator=2, today=TODAY)
