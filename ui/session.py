@@ -30,6 +30,18 @@ def hide_uploader_limit(key: str) -> None:
     st.html(f"<style>.st-key-{key} [data-testid='stFileUploaderDropzoneInstructions']{{display:none}}</style>")
 
 
+def uploader_key(name: str) -> str:
+    """The key of the file uploader `name` in this run: `name_0`, and a new one after each `empty_uploader`."""
+    return f"{name}_{st.session_state.get(f'{name}_round', 0)}"
+
+
+def empty_uploader(name: str) -> None:
+    """After a successful import, the next run draws a new, empty uploader: the file just used is no longer on
+    offer to be used again, and choosing the next one is not Streamlit's replacement in two steps, whose second
+    step a busy server can lose (the file gone from the uploader without a word)."""
+    st.session_state[f"{name}_round"] = st.session_state.get(f"{name}_round", 0) + 1
+
+
 def me() -> Actor:
     """The actor of this run. Pages that need one are only in the navigation when there is one."""
     from ui.identity import current_actor

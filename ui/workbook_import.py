@@ -18,7 +18,7 @@ from i18n import format_number
 from ui.language import lang, tr
 from ui.messages import import_problem_text
 from ui.safe_text import escape_md, local_time
-from ui.session import attempt, catalog, hide_uploader_limit, who_text
+from ui.session import attempt, catalog, empty_uploader, hide_uploader_limit, uploader_key, who_text
 
 IMPORT_STATE = ("import_preview", "import_workbook", "import_problems", "import_error")
 UPLOAD_CEILING_MB = 5 * MAX_BYTES // MB  # larger files are refused by the uploader itself (in English)
@@ -30,9 +30,7 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
     """The import box (for those who may answer); `title_of` names a competency or dimension by its id,
     `answer_text` an answer as the page shows it."""
     language = lang()
-    # a new, empty uploader after each import: the imported workbook is no longer on offer, and the next one
-    # is a plain choice, not Streamlit's replacement in two steps (whose second step a busy server can lose)
-    uploader_key = f"import_file_{st.session_state.get('import_file_round', 0)}"
+    file_key = uploader_key("import_file")  # a new, empty one after each import
 
     def _forget_import() -> None:
         for key in IMPORT_STATE:
@@ -47,7 +45,7 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
 
     def _check_workbook() -> None:
         _forget_import()
-        uploaded = st.session_state.get(uploader_key)
+        uploaded = st.session_state.get(file_key)
         if uploaded is None:
             return
         try:
@@ -93,7 +91,7 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
                               remove=remove)
         if ok:
             _forget_import()
-            st.session_state["import_file_round"] = st.session_state.get("import_file_round", 0) + 1
+            empty_uploader("import_file")
             parts = [tr(f"import.written_{kind}", count=n) for kind, n in written.items() if n]
             st.session_state["import_done"] = tr("import.done", parts=", ".join(parts)) if parts else \
                 tr("import.done_nothing")
@@ -292,9 +290,9 @@ def show_workbook_import(db, actor, assessment, questionnaire, title_of: Callabl
             st.success(st.session_state.pop("import_done"), icon=":material/check_circle:")
         # the limit is said (and checked) in the user's language; the uploader's own English line about its
         # larger ceiling would contradict it, so it is hidden
-        hide_uploader_limit(uploader_key)
+        hide_uploader_limit(file_key)
         # other spreadsheet files are let through, so that the app can say in the user's language what to do
-        uploaded = st.file_uploader(tr("import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"], key=uploader_key,
+        uploaded = st.file_uploader(tr("import.upload"), type=["xlsx", "xlsm", "xls", "ods", "csv"], key=file_key,
                                     max_upload_size=UPLOAD_CEILING_MB, on_change=_forget_import)
         st.caption(tr("import.upload_limit", max=MAX_BYTES // MB))
         if uploaded is not None:

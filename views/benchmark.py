@@ -21,7 +21,7 @@ from ui.language import lang, tr
 from ui.messages import file_problems_text
 from ui.safe_text import escape_md
 from ui.session import (attempt, catalog, database, flash, fragment, keep_choices, me, pending, permissions_in,
-                        show_flash, show_page_error, UPLOAD_LIMIT_MB, hide_uploader_limit)
+                        show_flash, show_page_error, UPLOAD_LIMIT_MB, hide_uploader_limit, empty_uploader, uploader_key)
 from ui.url_state import assessment_header, require_assessment
 
 assessment, questionnaire = require_assessment()
@@ -68,9 +68,9 @@ with st.expander(tr("bench.sources_title"), icon=":material/database:"):
     if may_manage:
         # every file type is let through, and the size checked here: a wrong one gets a message in the
         # user's language, naming what is wrong (Streamlit's own refusal is a red icon in English)
-        uploader_key = f"peer_file_{st.session_state.get('peer_file_round', 0)}"  # a new one after each import
-        hide_uploader_limit(uploader_key)
-        uploaded = st.file_uploader(tr("peerfile.upload"), key=uploader_key, max_upload_size=UPLOAD_LIMIT_MB)
+        file_key = uploader_key("peer_file")  # a new one after each import
+        hide_uploader_limit(file_key)
+        uploaded = st.file_uploader(tr("peerfile.upload"), key=file_key, max_upload_size=UPLOAD_LIMIT_MB)
         st.caption(tr("peerfile.limits", mb=BENCHMARK_MAX_BYTES // (1024 * 1024), rows=f"{BENCHMARK_MAX_ROWS:,}"
                       .replace(",", "." if language == "nl" else ",")) + " " + tr("peerfile.help"))
         if uploaded is not None and st.button(tr("peerfile.import"), icon=":material/upload:"):
@@ -87,9 +87,7 @@ with st.expander(tr("bench.sources_title"), icon=":material/database:"):
                     tr("peerfile.read_csv", encoding=imported.encoding, separator=tr(separator))
                     if imported.encoding else tr("kpi.preview_read_xlsx")))
                 st.session_state.pop("bench_defaults_for", None)  # more peers: choose the default group again
-                # the next file goes into an empty uploader: the stored file is not on offer to be stored twice
-                # (as a second peer set), and choosing another is not a replacement in two steps
-                st.session_state["peer_file_round"] = st.session_state.get("peer_file_round", 0) + 1
+                empty_uploader("peer_file")  # the stored file is no longer on offer
                 st.rerun()
         if not any(s.is_demo for s in peer_sets):
             if st.button(tr("bench.load_demo"), icon=":material/science:"):

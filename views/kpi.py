@@ -25,7 +25,7 @@ from ui.language import lang, tr
 from ui.messages import error_text, kpi_library_problem_text, localized_params
 from ui.safe_text import escape_md
 from ui.session import (UPLOAD_LIMIT_MB, attempt, database, flash, hide_uploader_limit, kpi_library, me, pending,
-                        permissions_in, show_flash, show_page_error)
+                        permissions_in, show_flash, show_page_error, empty_uploader, uploader_key)
 from ui.url_state import PARAM_ORGANISATION
 from ui.kpi_view import effect_parts, first_period_from, trend_figure
 from ui.page_meta import set_context
@@ -145,10 +145,7 @@ def show_preview(preview: kpis.ImportPreview, uploaded) -> None:
                 st.error(tr("kpi.import_failed", count=1) + "\n\n- " + error_text(refused))
             else:
                 st.session_state.pop("kpi_preview", None)
-                # the next file goes into an empty uploader: the imported file is no longer on offer to be
-                # imported twice, and choosing another is not Streamlit's replacement in two steps, whose
-                # second step a busy server can lose (the file gone from the uploader without a word)
-                st.session_state["kpi_file_round"] = st.session_state.get("kpi_file_round", 0) + 1
+                empty_uploader("kpi_file")  # the imported file is no longer on offer
                 flash(tr("kpi.import_done", count=count))
                 st.rerun()
 
@@ -248,9 +245,9 @@ if may_answer and usable:
         st.download_button(tr("kpi.template"), data=template_csv([(k.code, plain_name(k)) for k in usable]),
                            file_name="kpi-waarden.csv", mime="text/csv", icon=":material/download:",
                            on_click="ignore")
-        uploader_key = f"kpi_file_{st.session_state.get('kpi_file_round', 0)}"  # a new one after each import
-        hide_uploader_limit(uploader_key)
-        uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "txt", "xlsx"], key=uploader_key,
+        file_key = uploader_key("kpi_file")  # a new one after each import
+        hide_uploader_limit(file_key)
+        uploaded = st.file_uploader(tr("kpi.import_upload"), type=["csv", "txt", "xlsx"], key=file_key,
                                     max_upload_size=UPLOAD_LIMIT_MB)
         st.caption(tr("import.upload_limit", max=KPI_FILE_MAX_BYTES // (1024 * 1024)))
         upload_key = (uploaded.name, hashlib.sha256(uploaded.getvalue()).hexdigest()) if uploaded else None
